@@ -1,0 +1,54 @@
+/** Where the agent's commands and tests run: one hardened container per task. */
+
+export type NetworkMode = "none" | "allowlist" | "open";
+
+export interface SandboxOptions {
+  /** Image to run; built by `runner-image/build.sh`. Default `inhouse-sandbox:latest`. */
+  image?: string;
+  network?: NetworkMode;
+  memoryMb?: number;
+  cpus?: number;
+  pids?: number;
+  /** Extra labels; every container also gets `inhouse.sandbox=1`, `inhouse.created=<ms>` and a task label. */
+  labels?: Record<string, string>;
+  /** Identifies the task in labels and names (`inhouse.task`). */
+  taskId?: string;
+  /** PEM bundle the sandbox should trust in addition to its own (TLS-intercepting proxies). */
+  caBundlePath?: string;
+  /** Environment for the long-lived shell. Never a credential. */
+  env?: Record<string, string>;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** Relative paths are taken from /workspace. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Bytes kept of each stream, split between head and tail. */
+  maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** True when either stream lost bytes to the head+tail cap. */
+  truncated: boolean;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface Sandbox {
+  readonly containerId: string;
+  /** Absolute path of the working tree inside the container. */
+  readonly workdir: string;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Paths are relative to the workspace; anything resolving outside it is refused. */
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, content: string | Uint8Array): Promise<void>;
+  /** Copies a working tree (with its .git, credential-free) into the workspace. */
+  seed(treeDir: string): Promise<void>;
+  /** The changes since seeding as a binary-safe git patch (`git diff --binary` of HEAD vs the tree). */
+  diff(): Promise<string>;
+  destroy(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+// Runs benchmark areas side by side with the naive way, prints one table per area and writes
+// bench/results.json: one flat object, metric name → number. `npm run bench -- <area>` runs one area.
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchArea, BenchRow } from "./types.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsPath = join(here, "results.json");
+
+async function loadAreas(): Promise<Map<string, BenchArea>> {
+  const areas = new Map<string, BenchArea>();
+  for (const file of (await readdir(here)).sort()) {
+    if (!file.endsWith(".bench.ts")) continue;
+    const module = (await import(join(here, file))) as { default: BenchArea };
+    areas.set(module.default.name, module.default);
+  }
+  return areas;
+}
+
+function printTable(area: string, rows: BenchRow[]): void {
+  const header = ["measure", "inhouse", "naive", "ratio", "goal"];
+  const body = rows.map((row) => [row.measure, row.ours, row.naive ?? "", row.ratio ?? "", row.goal ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  console.log(`\n## ${area}`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of body) console.log(line(row.map(String)));
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const areas = await loadAreas();
+  const unknown = wanted.filter((name) => !areas.has(name));
+  if (unknown.length > 0) {
+    console.error(`Unknown bench area: ${unknown.join(", ")}. Known areas: ${[...areas.keys()].join(", ")}.`);
+    process.exit(2);
+  }
+  const selected = wanted.length > 0 ? wanted : [...areas.keys()];
+  let previous: Record<string, number> = {};
+  try {
+    previous = JSON.parse(await readFile(resultsPath, "utf8")) as Record<string, number>;
+  } catch {
+    previous = {};
+  }
+  const results: Record<string, number> = { ...previous };
+  for (const name of selected) {
+    const area = areas.get(name)!;
+    const outcome = await area.run();
+    printTable(name, outcome.rows);
+    Object.assign(results, outcome.metrics);
+  }
+  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${resultsPath}`);
+}
+
+await main();
