@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { codeChangingMinimums } from "./permissions.ts";
+
+const commandList = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+const networkMode = z.enum(["none", "allowlist", "open"]);
+const hostName = z
+  .string()
+  .regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, "expected a host name such as registry.npmjs.org");
+
+/** Setup commands may need the network (installs) while the agent's turns do not: one mode each. */
+const networkProfile = z
+  .union([networkMode, z.strictObject({ setup: networkMode.optional(), agent: networkMode.optional() })])
+  .default("none")
+  .transform((v) =>
+    typeof v === "string" ? { setup: v, agent: v } : { setup: v.setup ?? "none", agent: v.agent ?? "none" },
+  );
+
+const automation = z.strictObject({
+  description: z.string().max(500).optional(),
+  instructions: z.string().min(1).max(16_000),
+  /** What the automation produces: a pull request with changes, or an issue with findings. */
+  output: z.enum(["pull-request", "issue"]).default("pull-request"),
+});
+
+export const ConfigSchema = z.strictObject({
+  trigger: z
+    .strictObject({
+      label: z.string().min(1).max(50).default("agent"),
+      command: z
+        .string()
+        .regex(/^\/[a-z][a-z0-9-]{0,30}$/, "expected a slash command such as /agent")
+        .default("/agent"),
+    })
+    .default({ label: "agent", command: "/agent" }),
+  permissions: z
+    .strictObject({
+      minimum: z
+        .enum(codeChangingMinimums, {
+          error:
+            "expected write, maintain or admin; triage and read cannot be minimums for commands that change code",
+        })
+        .default("write"),
+      allowedBots: z.array(z.string().min(1)).default([]),
+    })
+    .default({ minimum: "write", allowedBots: [] }),
+  dispatch: z
+    .strictObject({
+      repo: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+          "expected owner/name of the repository holding the agent workflow",
+        )
+        .optional(),
+      workflow: z
+        .string()
+        .regex(/^[\w.-]+\.ya?ml$/, "expected a workflow file name such as agent.yml")
+        .default("agent.yml"),
+      ref: z.string().min(1).optional(),
+    })
+    .default({ workflow: "agent.yml" }),
+  model: z
+    .strictObject({
+      profile: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, "expected a profile name defined by the runner's administrator")
+        .default("default"),
+    })
+    .default({ profile: "default" }),
+  limits: z
+    .strictObject({
+      turns: z.int().min(1).max(500).default(40),
+      tokens: z.int().min(1_000).max(50_000_000).default(2_000_000),
+      minutes: z.int().min(1).max(360).default(30),
+    })
+    .default({ turns: 40, tokens: 2_000_000, minutes: 30 }),
+  sandbox: z
+    .strictObject({
+      image: z.string().min(1).optional(),
+      network: networkProfile,
+      allowlist: z.array(hostName).default([]),
+      memoryMb: z.int().min(256).max(262_144).default(4096),
+      cpus: z.number().min(0.25).max(64).default(2),
+      pids: z.int().min(64).max(65_536).default(1024),
+    })
+    .default({
+      network: { setup: "none", agent: "none" },
+      allowlist: [],
+      memoryMb: 4096,
+      cpus: 2,
+      pids: 1024,
+    }),
+  commands: z
+    .strictObject({
+      setup: commandList.default([]),
+      test: z.string().min(1).optional(),
+      lint: z.string().min(1).optional(),
+    })
+    .default({ setup: [] }),
+  pr: z
+    .strictObject({
+      branchPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+\/$/, "expected a branch prefix ending in '/', such as agent/")
+        .default("agent/"),
+      draftWhenVerificationFails: z.boolean().default(true),
+      labels: z.array(z.string().min(1)).default([]),
+    })
+    .default({ branchPrefix: "agent/", draftWhenVerificationFails: true, labels: [] }),
+  protectedPaths: z.array(z.string().min(1)).default([".github/workflows/**"]),
+  allowProtectedPathChanges: z.boolean().default(false),
+  automations: z
+    .strictObject({
+      reviewPullRequests: z.boolean().default(false),
+      tasks: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), automation).default({}),
+    })
+    .default({ reviewPullRequests: false, tasks: {} }),
+});
+
+export type RepoConfig = z.infer<typeof ConfigSchema>;
+export type RepoConfigInput = z.input<typeof ConfigSchema>;

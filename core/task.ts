@@ -1,0 +1,103 @@
+import { z } from "zod";
+import type { Parsed } from "./result.ts";
+import { toFieldErrors } from "./zod-errors.ts";
+
+/** Versions this build understands; the app and the action must share at least one. */
+export const SUPPORTED_TASK_VERSIONS = [1] as const;
+
+/**
+ * GitHub caps a workflow_dispatch input at 65,535 characters. Instructions are the only unbounded
+ * field, so they get a bound that keeps the whole serialized task far below that cap.
+ */
+export const MAX_INSTRUCTIONS_CHARS = 16_000;
+
+const githubName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.-]+$/, "expected a GitHub owner or repository name (letters, digits, '-', '_', '.')");
+
+export const taskKinds = ["fix-issue", "fix-pr", "review", "automation"] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+export const TaskSchema = z
+  .strictObject({
+    v: z.literal(1),
+    kind: z.enum(taskKinds),
+    repo: z.strictObject({ owner: githubName, name: githubName }),
+    number: z.number().int().positive().optional(),
+    automation: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "expected an automation name (lowercase letters, digits, '-')")
+      .optional(),
+    instructions: z
+      .string()
+      .max(
+        MAX_INSTRUCTIONS_CHARS,
+        `instructions are limited to ${MAX_INSTRUCTIONS_CHARS} characters; shorten them or put the detail in the issue body`,
+      )
+      .optional(),
+    trigger: z.strictObject({
+      event: z.string().min(1).max(100),
+      delivery: z.string().min(1).max(200),
+      actor: z.string().min(1).max(100),
+      commentId: z.number().int().positive().optional(),
+      at: z.iso.datetime({ offset: true }),
+    }),
+    statusCommentId: z.number().int().positive().optional(),
+  })
+  .superRefine((task, ctx) => {
+    if (task.kind !== "automation" && task.number === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["number"],
+        message: `a ${task.kind} task needs the issue or PR number`,
+      });
+    }
+    if (task.kind === "automation" && task.automation === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["automation"],
+        message: "an automation task needs the automation name",
+      });
+    }
+  });
+
+export type Task = z.infer<typeof TaskSchema>;
+
+/** Parses the workflow input `task`. Never throws: bad input comes back as located errors. */
+export function parseTask(text: string): Parsed<Task> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ path: "", message: `task is not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, errors: [{ path: "", message: "task must be a JSON object" }] };
+  }
+  const version = (raw as { v?: unknown }).v;
+  if (!SUPPORTED_TASK_VERSIONS.includes(version as 1)) {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: "v",
+          message: `unsupported task version ${JSON.stringify(version)}; this build supports v ${SUPPORTED_TASK_VERSIONS.join(", ")}. Update the app and the action to the same release.`,
+        },
+      ],
+    };
+  }
+  const result = TaskSchema.safeParse(raw);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, errors: toFieldErrors(result.error) };
+}
+
+/** Validates before serialising, so a bad task fails in the app, not on the runner. */
+export function serializeTask(task: Task): string {
+  return JSON.stringify(TaskSchema.parse(task));
+}
