@@ -1,0 +1,89 @@
+/** The contract between the agent loop (action/agent) and the action that wraps it with GitHub. */
+import type { TaskKind } from "../../core/task.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+
+/** What the model is asked to do, frozen at trigger time and already sanitised. */
+export interface AgentTaskText {
+  kind: TaskKind;
+  title: string;
+  /** Issue or PR body plus the thread's comments, rendered as text. */
+  body: string;
+  /** Extra instructions from the command (`/agent fix <text>`) or the automation. */
+  instructions?: string;
+}
+
+/** Runner-side model settings; never from the repository. */
+export interface ModelSettings {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  headers?: Record<string, string>;
+  requestTimeoutMs?: number;
+  contextWindow?: number;
+  toolCalling?: "native" | "text" | "auto";
+}
+
+export interface AgentLimits {
+  turns: number;
+  tokens: number;
+  minutes: number;
+}
+
+export interface AgentCommands {
+  setup: string[];
+  /** Resolved test command (config, else rule file, else manifest); undefined when none is known. */
+  test?: string;
+  lint?: string;
+}
+
+export type AgentProgress =
+  | { phase: "setup"; command: string }
+  | { phase: "turn"; turn: number; maxTurns: number }
+  | { phase: "verifying"; command: string }
+  | { phase: "done"; outcome: AgentOutcome };
+
+export type AgentOutcome = "finished" | "budget" | "stuck" | "failed";
+
+export interface Verification {
+  command: string;
+  passed: boolean;
+  exitCode: number;
+  /** Last part of the test output, capped. */
+  outputTail: string;
+}
+
+/** An inline review comment proposed by the model in a `review` task. */
+export interface ReviewComment {
+  path: string;
+  line: number;
+  body: string;
+  /** Replacement text for that line, rendered as a suggestion block. */
+  suggestion?: string;
+}
+
+export interface AgentRunOptions {
+  sandbox: Sandbox;
+  model: ModelSettings;
+  task: AgentTaskText;
+  commands: AgentCommands;
+  limits: AgentLimits;
+  /** Every secret this run knows, redacted from the audit log and anything else written. */
+  secrets: string[];
+  /** JSON-lines audit log on the runner's disk. */
+  auditPath?: string;
+  onProgress?: (event: AgentProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface AgentResult {
+  outcome: AgentOutcome;
+  /** Why the loop ended, in one sentence a person can act on. */
+  reason: string;
+  /** The model's summary from `finish`, for the PR body. */
+  summary?: string;
+  verification?: Verification;
+  reviewComments: ReviewComment[];
+  turns: number;
+  tokens: { prompt: number; completion: number; total: number; estimated: boolean };
+  durationMs: number;
+}
