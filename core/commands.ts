@@ -11,49 +11,48 @@ export interface Command {
   unknown?: string;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** An opening fence; a backtick fence's info string may not hold a backtick (that is inline code). */
+const OPENING_FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
+/** Four spaces or a tab of indentation make an indented code block, which renders as code. */
+const CODE_INDENT = /^( {4}|\t)/;
 
-/** Lines that can carry a command: outside fenced code blocks and not quoted. */
-function liveLines(body: string): { line: string; index: number }[] {
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
-  const live: { line: string; index: number }[] = [];
+function isClosingFence(line: string, opening: string): boolean {
+  const marker = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+  return marker !== undefined && marker[0] === opening[0] && marker.length >= opening.length;
+}
+
+/** Indexes of lines that can carry a command: outside fenced code, not indented code, not quoted. */
+function liveLineIndexes(lines: string[]): number[] {
+  const live: number[] = [];
   let fence: string | undefined;
   lines.forEach((line, index) => {
-    const marker = FENCE.exec(line)?.[1];
     if (fence !== undefined) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      if (isClosingFence(line, fence)) fence = undefined;
       return;
     }
-    if (marker) {
-      fence = marker;
-      return;
-    }
-    if (/^\s*>/.test(line)) return;
-    live.push({ line, index });
+    fence = OPENING_FENCE.exec(line)?.[1];
+    if (fence !== undefined || CODE_INDENT.test(line) || /^\s*>/.test(line)) return;
+    live.push(index);
   });
   return live;
 }
 
 /**
  * Finds the first command in a comment. Only a command at the start of a line counts: quoted
- * lines, fenced code and inline code (which starts with a backtick) never trigger.
+ * lines, fenced or indented code and inline code (which starts with a backtick) never trigger.
+ * The text is everything after the command word, code blocks included, because instructions
+ * often carry a snippet or a stack trace.
  */
 export function parseCommand(body: string, prefix = "/agent"): Command | undefined {
-  const live = liveLines(body);
-  for (const [position, { line }] of live.entries()) {
-    const trimmed = line.trimStart();
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  for (const index of liveLineIndexes(lines)) {
+    const trimmed = lines[index]!.trimStart();
     if (!trimmed.startsWith(prefix)) continue;
     const after = trimmed.slice(prefix.length);
     if (after !== "" && !/^\s/.test(after)) continue;
-    const [word = "", ...restOfLine] = after.trim().split(/\s+/);
-    const following = live
-      .slice(position + 1)
-      .map((l) => l.line)
-      .join("\n");
-    const text = [restOfLine.join(" "), following]
-      .filter((t) => t.trim() !== "")
-      .join("\n")
-      .trim();
+    const word = after.trim().split(/\s+/)[0] ?? "";
+    const restOfLine = after.trim().slice(word.length).trim();
+    const text = [restOfLine, ...lines.slice(index + 1)].join("\n").trim();
     const name = word.toLowerCase();
     if (name === "") return { name: "help", text: "" };
     if ((commandNames as readonly string[]).includes(name)) return { name: name as CommandName, text };

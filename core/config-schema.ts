@@ -11,7 +11,9 @@ const hostName = z
 
 /** Setup commands may need the network (installs) while the agent's turns do not: one mode each. */
 const networkProfile = z
-  .union([networkMode, z.strictObject({ setup: networkMode.optional(), agent: networkMode.optional() })])
+  .union([networkMode, z.strictObject({ setup: networkMode.optional(), agent: networkMode.optional() })], {
+    error: "expected none, allowlist or open, or { setup: <mode>, agent: <mode> } to set each phase",
+  })
   .default("none")
   .transform((v) =>
     typeof v === "string" ? { setup: v, agent: v } : { setup: v.setup ?? "none", agent: v.agent ?? "none" },

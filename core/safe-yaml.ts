@@ -35,12 +35,14 @@ export function loadYamlSafely(text: string): unknown {
     const reason = error instanceof yaml.YAMLException ? error.message : String(error);
     throw new YamlInputError(`the file is not valid YAML: ${reason}`);
   }
-  if (documents.length > 1) {
+  // A trailing '---' opens an empty document; only documents with content count as extra.
+  const filled = documents.filter((document) => document !== null && document !== undefined);
+  if (filled.length > 1) {
     throw new YamlInputError(
-      `the file holds ${documents.length} YAML documents; keep one (remove the extra '---')`,
+      `the file holds ${filled.length} YAML documents; keep one (remove the extra '---')`,
     );
   }
-  const value = documents[0] ?? undefined;
+  const value = filled[0];
   countNodes(value, { left: MAX_YAML_NODES });
   return value;
 }

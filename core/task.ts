@@ -42,7 +42,10 @@ export const TaskSchema = z
       delivery: z.string().min(1).max(200),
       actor: z.string().min(1).max(100),
       commentId: z.number().int().positive().optional(),
-      at: z.iso.datetime({ offset: true }),
+      at: z.iso.datetime({
+        offset: true,
+        error: "expected an ISO 8601 time such as 2026-01-31T12:00:00Z (the trigger event's created_at)",
+      }),
     }),
     statusCommentId: z.number().int().positive().optional(),
   })
@@ -86,7 +89,7 @@ export function parseTask(text: string): Parsed<Task> {
       errors: [
         {
           path: "v",
-          message: `unsupported task version ${JSON.stringify(version)}; this build supports v ${SUPPORTED_TASK_VERSIONS.join(", ")}. Update the app and the action to the same release.`,
+          message: `unsupported task version ${version === undefined ? "(missing)" : JSON.stringify(version)}; this build supports v ${SUPPORTED_TASK_VERSIONS.join(", ")}. Update the app and the action to the same release.`,
         },
       ],
     };
