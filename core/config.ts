@@ -48,7 +48,12 @@ function unwrap(schema: z.ZodType): z.ZodType {
     if (current instanceof z.ZodDefault || current instanceof z.ZodOptional)
       current = current.unwrap() as z.ZodType;
     else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else return current;
+    // A shorthand-or-object union (sandbox.network): unknown keys can only come from the object form.
+    else if (current instanceof z.ZodUnion) {
+      const objectForm = (current.options as z.ZodType[]).find((o) => unwrap(o) instanceof z.ZodObject);
+      if (!objectForm) return current;
+      current = objectForm;
+    } else return current;
   }
 }
 
