@@ -1,0 +1,107 @@
+/**
+ * The hardened container definition. Everything that keeps a task inside its box is here, so a
+ * reviewer reads the whole policy in one place: no capabilities, no privilege gain, read-only
+ * root, caps on memory (no swap), CPU and processes, an init to reap zombies, no network unless
+ * the profile opens it, and never the Docker socket.
+ */
+import type Docker from "dockerode";
+import type { SandboxSettings } from "./options.ts";
+import { WORKSPACE_DIR } from "./workspace-path.ts";
+
+export const AGENT_HOME = "/home/agent";
+/** Where the combined CA bundle lands when `caBundlePath` is given (home is a tmpfs). */
+export const SANDBOX_CA_BUNDLE = `${AGENT_HOME}/.inhouse/ca-bundle.pem`;
+export const CA_ENV_NAMES = [
+  "SSL_CERT_FILE",
+  "NODE_EXTRA_CA_CERTS",
+  "REQUESTS_CA_BUNDLE",
+  "PIP_CERT",
+  "GIT_SSL_CAINFO",
+];
+
+export const LABEL_SANDBOX = "inhouse.sandbox";
+export const LABEL_CREATED = "inhouse.created";
+export const LABEL_TASK = "inhouse.task";
+
+export interface ContainerNames {
+  container: string;
+  /** The workspace is a named volume (see workspaceMount) so putArchive can seed it. */
+  volume: string;
+}
+
+export function sandboxLabels(settings: SandboxSettings, createdAt: number): Record<string, string> {
+  return {
+    ...settings.labels,
+    [LABEL_SANDBOX]: "1",
+    [LABEL_CREATED]: String(createdAt),
+    [LABEL_TASK]: settings.taskId,
+  };
+}
+
+/**
+ * /workspace is a `local` volume of type tmpfs with a size cap: writable under a read-only root,
+ * gone with the task, and, unlike a container tmpfs mount, reachable by the archive API (Docker
+ * refuses putArchive on a read-only root unless the target is a volume).
+ */
+function workspaceMount(
+  settings: SandboxSettings,
+  names: ContainerNames,
+  labels: Record<string, string>,
+): Docker.MountSettings {
+  return {
+    Type: "volume",
+    Source: names.volume,
+    Target: WORKSPACE_DIR,
+    VolumeOptions: {
+      NoCopy: true,
+      Labels: labels,
+      DriverConfig: {
+        Name: "local",
+        Options: {
+          type: "tmpfs",
+          device: "tmpfs",
+          o: `size=${settings.workspaceMb}m,uid=1000,gid=1000,mode=0755`,
+        },
+      },
+    },
+  };
+}
+
+export function hardenedContainerSpec(
+  settings: SandboxSettings,
+  names: ContainerNames,
+  createdAt: number,
+): Docker.ContainerCreateOptions {
+  const labels = sandboxLabels(settings, createdAt);
+  const env = Object.entries(settings.env).map(([name, value]) => `${name}=${value}`);
+  if (settings.caBundlePath) env.push(...CA_ENV_NAMES.map((name) => `${name}=${SANDBOX_CA_BUNDLE}`));
+  const memoryBytes = settings.memoryMb * 1024 * 1024;
+  return {
+    name: names.container,
+    Image: settings.image,
+    Cmd: ["sleep", "infinity"],
+    User: "1000:1000",
+    WorkingDir: WORKSPACE_DIR,
+    Env: [`HOME=${AGENT_HOME}`, ...env],
+    Labels: labels,
+    NetworkDisabled: settings.network === "none",
+    HostConfig: {
+      NetworkMode: settings.network === "open" ? "bridge" : "none",
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        "/tmp": `rw,exec,nosuid,nodev,size=${settings.tmpMb}m`,
+        [AGENT_HOME]: `rw,exec,nosuid,nodev,size=512m,uid=1000,gid=1000,mode=0755`,
+      },
+      Mounts: [workspaceMount(settings, names, labels)],
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(settings.cpus * 1e9),
+      PidsLimit: settings.pids,
+      Init: true,
+      Privileged: false,
+      AutoRemove: false,
+    },
+  };
+}

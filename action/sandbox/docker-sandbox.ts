@@ -1,0 +1,195 @@
+/** `Sandbox` on a real Docker engine: a hardened container driven through one persistent shell. */
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type Docker from "dockerode";
+import { hardenedContainerSpec, SANDBOX_CA_BUNDLE } from "./container-spec.ts";
+import { connectDocker, ensureImagePresent, statusCodeOf } from "./docker-connection.ts";
+import { SandboxError, type SandboxErrorCode } from "./errors.ts";
+import { parseSandboxOptions, type SandboxSettings } from "./options.ts";
+import { PersistentShell } from "./persistent-shell.ts";
+import { AFTER_SEED_SCRIPT, putTreeArchive } from "./seed.ts";
+import type { ExecOptions, ExecResult, Sandbox, SandboxOptions } from "./types.ts";
+import { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";
+
+/** A patch can be large; it must come out whole, never head+tail truncated. */
+const DIFF_MAX_BYTES = 256 * 1024 * 1024;
+
+function singleQuoted(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+export class DockerSandbox implements Sandbox {
+  readonly workdir = WORKSPACE_DIR;
+  private destroyed = false;
+
+  private constructor(
+    private readonly container: Docker.Container,
+    private readonly volumeName: string,
+    private readonly docker: Docker,
+    private readonly settings: SandboxSettings,
+    private shell: PersistentShell | undefined,
+  ) {}
+
+  get containerId(): string {
+    return this.container.id;
+  }
+
+  static async create(options: SandboxOptions = {}, docker?: Docker): Promise<DockerSandbox> {
+    const settings = parseSandboxOptions(options);
+    const engine = await connectDocker(docker);
+    await ensureImagePresent(engine, settings.image);
+    const suffix = randomBytes(4).toString("hex");
+    const names = {
+      container: `inhouse-${settings.taskId}-${suffix}`,
+      volume: `inhouse-ws-${settings.taskId}-${suffix}`,
+    };
+    const container = await engine.createContainer(hardenedContainerSpec(settings, names, Date.now()));
+    const sandbox = new DockerSandbox(container, names.volume, engine, settings, undefined);
+    try {
+      await container.start();
+      sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
+      if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
+    } catch (error) {
+      await sandbox.destroy();
+      throw error;
+    }
+    return sandbox;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const oneOff: string[] = [];
+    if (options.cwd !== undefined) oneOff.push(`cd -- ${singleQuoted(options.cwd)} || exit 1`);
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new SandboxError(
+          "invalid-command",
+          `Environment name ${JSON.stringify(name)} is not a shell identifier.`,
+        );
+      }
+      oneOff.push(`export ${name}=${singleQuoted(value)}`);
+    }
+    return this.liveShell().run({
+      script: [...oneOff, command].join("\n"),
+      timeoutMs: options.timeoutMs ?? this.settings.defaultTimeoutMs,
+      graceMs: this.settings.killGraceMs,
+      // cwd/env options apply to this one command, so its end state is not carried forward.
+      persist: oneOff.length === 0,
+      maxOutputBytes: options.maxOutputBytes ?? this.settings.maxOutputBytes,
+    });
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const absolute = resolveWorkspacePath(path);
+    const { problem, content } = await this.liveShell().get(absolute);
+    if (problem) throw fileError(problem, path);
+    return content;
+  }
+
+  async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+    const absolute = resolveWorkspacePath(path);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    const problem = await this.liveShell().put(absolute, bytes);
+    if (problem) throw fileError(problem, path);
+  }
+
+  async seed(treeDir: string): Promise<void> {
+    await putTreeArchive(this.container, treeDir);
+    const result = await this.exec(AFTER_SEED_SCRIPT, { timeoutMs: 120_000 });
+    if (result.exitCode !== 0) {
+      throw new SandboxError("seed-failed", `Preparing the seeded tree failed: ${result.stderr.trim()}`);
+    }
+  }
+
+  async diff(): Promise<string> {
+    const result = await this.exec("cd /workspace && git add -A && git diff --cached --binary -M HEAD", {
+      timeoutMs: 300_000,
+      maxOutputBytes: DIFF_MAX_BYTES,
+    });
+    if (result.exitCode !== 0 || result.truncated) {
+      throw new SandboxError(
+        "diff-failed",
+        result.truncated
+          ? `The patch exceeds ${DIFF_MAX_BYTES} bytes; the change is too large to hand back.`
+          : `git diff failed in the sandbox (exit ${result.exitCode}): ${result.stderr.trim()}`,
+      );
+    }
+    return result.stdout;
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.shell?.close();
+    await this.container.remove({ force: true, v: true }).catch((error: unknown) => {
+      if (statusCodeOf(error) !== 404) throw error;
+    });
+    await this.docker
+      .getVolume(this.volumeName)
+      .remove()
+      .catch(() => undefined); // already removed with the container, or never created
+  }
+
+  private liveShell(): PersistentShell {
+    if (this.destroyed || !this.shell) {
+      throw new SandboxError("container-gone", "This sandbox was destroyed; create a new one.");
+    }
+    return this.shell;
+  }
+
+  private async installCaBundle(hostPath: string): Promise<void> {
+    const pem = await readFile(hostPath, "utf8").catch((error: unknown) => {
+      throw new SandboxError("invalid-options", `Cannot read caBundlePath ${hostPath}: ${String(error)}`);
+    });
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new SandboxError("invalid-options", `caBundlePath ${hostPath} holds no PEM certificate.`);
+    }
+    // The sandbox trusts its own bundle plus the given one: the combined file is what the env points at.
+    const script = [
+      `mkdir -p ${SANDBOX_CA_BUNDLE.replace(/\/[^/]+$/, "")}`,
+      `{ cat /etc/ssl/certs/ca-certificates.crt; cat <<'__INHOUSE_PEM__'`,
+      pem.trimEnd(),
+      "__INHOUSE_PEM__",
+      `} > ${SANDBOX_CA_BUNDLE}`,
+    ].join("\n");
+    const result = await this.exec(script, { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) {
+      throw new SandboxError("invalid-options", `Installing the CA bundle failed: ${result.stderr.trim()}`);
+    }
+  }
+
+  private async describeLoss(): Promise<SandboxError> {
+    const state = await this.container
+      .inspect()
+      .then((info) => info.State)
+      .catch(() => undefined);
+    const how = !state
+      ? "the container no longer exists (removed from outside?)"
+      : state.OOMKilled
+        ? "the container ran out of memory and was killed"
+        : state.Running
+          ? "the shell process inside it died"
+          : `the container stopped (exit ${state.ExitCode}${state.Error ? `, ${state.Error}` : ""}), killed from outside?`;
+    return new SandboxError(
+      "container-gone",
+      `Sandbox ${this.container.id.slice(0, 12)} is gone: ${how}. Start a new sandbox.`,
+    );
+  }
+}
+
+function fileError(problem: string, path: string): SandboxError {
+  const messages: Record<string, [SandboxErrorCode, string]> = {
+    "path-refused": ["path-refused", "it resolves outside /workspace (a symlink pointing out of it?)"],
+    "file-not-found": ["file-not-found", "no such file"],
+    "not-a-file": ["not-a-file", "it is a directory or a special file, not a regular file"],
+  };
+  const [code, why] = messages[problem] ?? [
+    "file-io",
+    "reading or writing it failed (permissions? disk full?)",
+  ];
+  return new SandboxError(code, `File ${JSON.stringify(path)}: ${why}.`);
+}
+
+/** Creates, starts and connects a hardened sandbox; `destroy()` it when the task ends. */
+export function createSandbox(options: SandboxOptions = {}, docker?: Docker): Promise<DockerSandbox> {
+  return DockerSandbox.create(options, docker);
+}

@@ -1,0 +1,11 @@
+/** Public surface of the sandbox layer. */
+export { createSandbox, DockerSandbox } from "./docker-sandbox.ts";
+export { isSandboxError, SandboxError, type SandboxErrorCode } from "./errors.ts";
+export {
+  type LeftoverCleanupOptions,
+  type LeftoverCleanupResult,
+  removeLeftoverSandboxes,
+} from "./leftovers.ts";
+export { DEFAULT_IMAGE } from "./options.ts";
+export type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
+export { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";

@@ -1,0 +1,50 @@
+/**
+ * Finds sandboxes a crashed run left behind (by label, never by name) and removes them with their
+ * workspace volumes. Safe to run on a schedule or before each task.
+ */
+import Docker from "dockerode";
+import { LABEL_CREATED, LABEL_SANDBOX } from "./container-spec.ts";
+
+export interface LeftoverCleanupOptions {
+  /** Only sandboxes created at least this long ago are removed (0 = all). */
+  olderThanMs: number;
+  docker?: Docker;
+}
+
+export interface LeftoverCleanupResult {
+  containers: string[];
+  volumes: string[];
+}
+
+function isOldEnough(labels: Record<string, string> | undefined, cutoff: number): boolean {
+  const created = Number(labels?.[LABEL_CREATED]);
+  return Number.isFinite(created) && created <= cutoff;
+}
+
+export async function removeLeftoverSandboxes(
+  options: LeftoverCleanupOptions,
+): Promise<LeftoverCleanupResult> {
+  const docker = options.docker ?? new Docker();
+  const cutoff = Date.now() - options.olderThanMs;
+  const filters = JSON.stringify({ label: [`${LABEL_SANDBOX}=1`] });
+  const removed: LeftoverCleanupResult = { containers: [], volumes: [] };
+
+  for (const info of await docker.listContainers({ all: true, filters })) {
+    if (!isOldEnough(info.Labels, cutoff)) continue;
+    await docker
+      .getContainer(info.Id)
+      .remove({ force: true, v: true })
+      .then(() => removed.containers.push(info.Id))
+      .catch(() => undefined); // already gone: another cleaner won the race
+  }
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const volume of Volumes ?? []) {
+    if (!isOldEnough(volume.Labels, cutoff)) continue;
+    await docker
+      .getVolume(volume.Name)
+      .remove()
+      .then(() => removed.volumes.push(volume.Name))
+      .catch(() => undefined); // still in use by a live sandbox
+  }
+  return removed;
+}

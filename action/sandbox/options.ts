@@ -1,0 +1,56 @@
+/** Parses `SandboxOptions` once, at the boundary, into settings with every default filled in. */
+import { z } from "zod";
+import { SandboxError } from "./errors.ts";
+import type { SandboxOptions } from "./types.ts";
+
+export const DEFAULT_IMAGE = "inhouse-sandbox:latest";
+
+const optionsSchema = z.object({
+  image: z.string().min(1).default(DEFAULT_IMAGE),
+  network: z.enum(["none", "allowlist", "open"]).default("none"),
+  memoryMb: z.number().int().min(64).default(2048),
+  cpus: z.number().positive().max(64).default(2),
+  pids: z.number().int().min(32).default(512),
+  labels: z.record(z.string(), z.string()).default({}),
+  taskId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "taskId may hold letters, digits, '.', '_' and '-' (at most 64)")
+    .default("adhoc"),
+  caBundlePath: z.string().min(1).optional(),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are shell identifiers"), z.string())
+    .default({}),
+  workspaceMb: z.number().int().min(16).default(4096),
+  tmpMb: z.number().int().min(16).default(1024),
+  defaultTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
+  killGraceMs: z.number().int().min(0).default(1000),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+});
+
+export type SandboxSettings = z.output<typeof optionsSchema>;
+
+export function parseSandboxOptions(options: SandboxOptions = {}): SandboxSettings {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SandboxError(
+      "invalid-options",
+      `Invalid sandbox option ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown problem"}`,
+    );
+  }
+  if (parsed.data.network === "allowlist") {
+    throw new SandboxError(
+      "network-unavailable",
+      'Sandbox network profile "allowlist" is not available yet; use "none" (default) or "open".',
+    );
+  }
+  return parsed.data;
+}

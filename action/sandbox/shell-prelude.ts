@@ -1,0 +1,112 @@
+/**
+ * Bash run once at the start of the persistent shell. It defines the verbs the host sends, one
+ * line each (payloads follow as exact byte counts, so quoting and newlines cannot break framing):
+ *
+ *   __ih_run ID LEN TIMEOUT_S GRACE_S PERSIST; eval "$__ih_restore_env"; __ih_finish ID  + LEN bytes
+ *   __ih_put ID PATHLEN DATALEN                                                      + path + data bytes
+ *   __ih_get ID PATHLEN                                                              + path bytes
+ *
+ * Each command runs as its own process group (`set -m`): an outer subshell that survives SIGTERM
+ * and reports completion through a FIFO, around an inner subshell that sources the script with
+ * stdin from /dev/null. The main shell waits with the `read -t` builtin, so a timeout, a kill and
+ * even a fork bomb that exhausts the pids limit are handled without forking. cwd and exported
+ * variables come back to the main shell from files the inner subshell writes on exit.
+ */
+import { WORKSPACE_PATH_SHELL_FUNCTION } from "./workspace-path.ts";
+
+export function shellPrelude(nonce: string): string {
+  return `
+__ih_nonce='${nonce}'
+__ih_dir=/tmp/.inhouse-shell
+mkdir -p "$__ih_dir" && chmod 700 "$__ih_dir" && rm -f "$__ih_dir/notify" && mkfifo "$__ih_dir/notify"
+exec 9<>"$__ih_dir/notify"
+set -m
+cd /workspace
+${WORKSPACE_PATH_SHELL_FUNCTION}
+__ih_read_exact() {
+  local LC_ALL=C
+  __ih_payload=''
+  [ "$1" -gt 0 ] || return 0
+  IFS= read -r -N "$1" __ih_payload
+}
+__ih_done() { printf '%s:DONE:%s:%s:%s\\n' "$__ih_nonce" "$1" "$2" "$3"; printf '%s:END:%s\\n' "$__ih_nonce" "$1" >&2; }
+declare -gA __ih_keep=()
+compgen -e -P '__ih_keep[' -S ']=1' > "$__ih_dir/init.sh"; . "$__ih_dir/init.sh"
+# Forks and file writes are the cost of a round trip, so state travels in one file, written once.
+__ih_save_state() {
+  {
+    printf '[ "$__ih_expect" = %s ] || return 0\\n' "$__ih_id"
+    compgen -e -P '__ih_keep[' -S ']=1'
+    export -p
+    printf 'cd -- %q 2>/dev/null || cd /workspace\\n' "$PWD"
+  } > "$__ih_dir/state.sh"
+}
+__ih_run() {
+  local t=$3 grace=$4 line pid n=0
+  __ih_id=$1 __ih_persist=$5 __ih_code=0 __ih_timed_out=0
+  __ih_read_exact "$2"
+  (
+    trap : TERM
+    (
+      exec 9>&-
+      trap - TERM
+      unset __ih_nonce
+      echo 500 2>/dev/null > /proc/self/oom_score_adj
+      if [ "$__ih_persist" = 1 ]; then trap __ih_save_state EXIT; fi
+      eval "$__ih_payload"
+    ) </dev/null
+    printf '%s %s\\n' "$__ih_id" "$?" > "$__ih_dir/notify"
+  ) &
+  pid=$!
+  while :; do
+    if IFS= read -r -t "$t" -u 9 line; then
+      if [ "\${line%% *}" = "$__ih_id" ]; then __ih_code=\${line#* }; break; fi
+    else
+      __ih_timed_out=1; break
+    fi
+  done
+  if [ "$__ih_timed_out" = 1 ]; then
+    kill -TERM -- "-$pid" 2>/dev/null
+    while IFS= read -r -t "$grace" -u 9 line; do [ "\${line%% *}" = "$__ih_id" ] && break; done
+    kill -KILL -- "-$pid" 2>/dev/null
+    __ih_code=124
+  fi
+  wait "$pid" 2>/dev/null
+  while kill -0 -- "-$pid" 2>/dev/null && [ "$n" -lt 100 ]; do
+    kill -KILL -- "-$pid" 2>/dev/null; n=$((n + 1)); IFS= read -r -t 0.01 -u 9 line
+  done
+}
+# Evaluated at top level by the host line: sourced "declare -x" lines inside a function would become locals.
+__ih_restore_env='if [ "$__ih_persist" = 1 ] && [ "$__ih_timed_out" != 1 ]; then
+  __ih_prev=("\${!__ih_keep[@]}"); __ih_keep=(); __ih_expect=$__ih_id
+  . "$__ih_dir/state.sh" 2>/dev/null
+  [ "\${#__ih_keep[@]}" -gt 0 ] || for __ih_n in "\${__ih_prev[@]}"; do __ih_keep[$__ih_n]=1; done
+  for __ih_n in "\${__ih_prev[@]}"; do [ -n "\${__ih_keep[$__ih_n]}" ] || unset -v "$__ih_n" 2>/dev/null; done
+fi'
+__ih_finish() { __ih_done "$1" "$__ih_code" "$__ih_timed_out"; }
+__ih_put() {
+  local id=$1 tmp="$__ih_dir/put.data" err=''
+  __ih_read_exact "$2"
+  local path=$__ih_payload
+  head -c "$3" > "$tmp"
+  if ! __ih_resolve "$path"; then err=path-refused
+  elif [ -d "$__ih_resolved" ]; then err=not-a-file
+  elif ! mkdir -p -- "\${__ih_resolved%/*}" 2>/dev/null || ! cat "$tmp" 2>/dev/null > "$__ih_resolved"; then err=file-io
+  fi
+  rm -f "$tmp"
+  __ih_done "$id" "\${err:+1}" "$err"
+}
+__ih_get() {
+  local id=$1
+  __ih_read_exact "$2"
+  if ! __ih_resolve "$__ih_payload"; then __ih_done "$id" 1 path-refused
+  elif [ ! -e "$__ih_resolved" ]; then __ih_done "$id" 1 file-not-found
+  elif [ ! -f "$__ih_resolved" ]; then __ih_done "$id" 1 not-a-file
+  else
+    printf '%s:DATA:%s\\n' "$__ih_nonce" "$id"
+    if base64 -w0 -- "$__ih_resolved" 2>/dev/null; then printf '\\n'; __ih_done "$id" 0 ""; else printf '\\n'; __ih_done "$id" 1 file-io; fi
+  fi
+}
+__ih_done ready 0 ""
+`;
+}
