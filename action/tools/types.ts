@@ -1,0 +1,34 @@
+import type { z } from "zod";
+import type { ReviewComment } from "../agent/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+
+export interface ToolContext {
+  sandbox: Sandbox;
+  /** Collected by `review_comment` in review tasks. */
+  reviewComments: ReviewComment[];
+  /** Upper bound for one `run` call, whatever the model asks for. */
+  maxCommandMs: number;
+}
+
+export interface ToolOutcome {
+  output: string;
+  /** Set by `finish`: the loop verifies before it accepts. */
+  finish?: { summary: string };
+  /** Short label for the elided-output placeholder, such as the command that ran. */
+  label?: string;
+}
+
+export interface Tool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  /** One or two sentences the model reads to decide when to use it. */
+  description: string;
+  schema: Schema;
+  /** Changes files; left out of review tasks. */
+  writes: boolean;
+  run(args: z.infer<Schema>, context: ToolContext): Promise<ToolOutcome>;
+}
+
+/** Keeps the argument type of `run` tied to the schema. */
+export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool {
+  return tool as unknown as Tool;
+}
