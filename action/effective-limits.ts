@@ -1,0 +1,40 @@
+import type { RepoConfig } from "../core/config.ts";
+import type { AgentLimits } from "./agent/types.ts";
+import type { NetworkMode } from "./sandbox/types.ts";
+import type { Settings } from "./settings.ts";
+
+export interface EffectiveLimits {
+  agent: AgentLimits;
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+  network: { setup: NetworkMode; agent: NetworkMode };
+}
+
+/**
+ * A repository may ask for less than the runner allows, never more: numbers are capped silently
+ * (the summary shows the effective value); a network mode the runner does not allow is an error,
+ * because quietly cutting the network would make setup fail in a confusing way.
+ */
+export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): EffectiveLimits {
+  const network = config.sandbox.network;
+  for (const [phase, mode] of Object.entries(network)) {
+    if (!caps.networks.includes(mode)) {
+      throw new Error(
+        `.github/agent.yml asks for sandbox network '${mode}' during ${phase}, which this runner does not allow (allowed: ${caps.networks.join(", ")}). ` +
+          "Change sandbox.network in the config, or ask the runner's administrator to add it to allowed-networks.",
+      );
+    }
+  }
+  return {
+    agent: {
+      turns: Math.min(config.limits.turns, caps.turns),
+      tokens: Math.min(config.limits.tokens, caps.tokens),
+      minutes: Math.min(config.limits.minutes, caps.minutes),
+    },
+    memoryMb: Math.min(config.sandbox.memoryMb, caps.memoryMb),
+    cpus: Math.min(config.sandbox.cpus, caps.cpus),
+    pids: config.sandbox.pids,
+    network,
+  };
+}

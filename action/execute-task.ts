@@ -1,0 +1,298 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { RepoConfig } from "../core/config.ts";
+import { formatErrors } from "../core/result.ts";
+import { parseTask, type Task } from "../core/task.ts";
+import type {
+  AgentProgress,
+  AgentResult,
+  AgentRunOptions,
+  AgentTaskText,
+  ModelSettings,
+} from "./agent/types.ts";
+import { effectiveLimits } from "./effective-limits.ts";
+import type { GitHub } from "./github/client.ts";
+import { freezeThread } from "./github/frozen-thread.ts";
+import { recheckActor } from "./github/permission.ts";
+import { fetchPullRequest, type PullRequestInfo } from "./github/pull-request-info.ts";
+import { fetchRepoConfig } from "./github/repo-config.ts";
+import { postReview } from "./github/review.ts";
+import { StatusComment } from "./github/status-comment.ts";
+import { renderAutomationText, renderTaskText } from "./github/task-text.ts";
+import { checkThreadMatches } from "./github/thread-checks.ts";
+import { verificationLine } from "./publish/pr-body.ts";
+import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
+import type { Sandbox, SandboxOptions } from "./sandbox/types.ts";
+import type { Settings } from "./settings.ts";
+import { auditLogPath } from "./summary/audit-path.ts";
+import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
+import { PhaseClock } from "./summary/phases.ts";
+import { createActionRedactor } from "./summary/redact.ts";
+import { messageOf, Refusal } from "./task-errors.ts";
+import { gitAuth } from "./workspace/auth-header.ts";
+import { planWorkspace } from "./workspace/plan.ts";
+import { prepareWorkspace } from "./workspace/prepare.ts";
+
+export interface RunDeps {
+  github(token: string, baseUrl: string): GitHub;
+  createSandbox(options: SandboxOptions): Promise<Sandbox>;
+  runAgent(options: AgentRunOptions): Promise<AgentResult>;
+  resolveModel(settings: Settings, profile: string): Promise<ModelSettings>;
+  /** Credential-free clone URL; tests point it at a local bare repository. */
+  remoteUrl(owner: string, name: string): string;
+  saveState(name: string, value: string): void;
+  summary?: SummaryWriter;
+  log: { info(message: string): void; warning(message: string): void };
+  mask(secret: string): void;
+}
+
+export interface TaskOutcome {
+  state: "succeeded" | "failed" | "refused";
+  message: string;
+  prNumber?: number;
+  prUrl?: string;
+  verification: "passed" | "failed" | "not-run";
+  tokens: number;
+}
+
+export const STATE_KEY = "inhouse";
+
+export interface SavedState {
+  statusCommentId?: number;
+  containerId?: string;
+  finished: boolean;
+}
+
+function doneText(published: PublishOutcome | undefined, result: AgentResult, review?: string): string {
+  const facts = `verification ${verificationLine(result)} · ${result.turns} turns · ${result.tokens.total.toLocaleString("en-US")} tokens · ${Math.round(result.durationMs / 1000)}s`;
+  if (review)
+    return `done: ${review} · ${result.turns} turns · ${result.tokens.total.toLocaleString("en-US")} tokens`;
+  switch (published?.kind) {
+    case "pull-request":
+      return `done: opened ${published.url}${published.draft ? " as a draft" : ""} · ${facts}`;
+    case "pushed":
+      return `done: pushed ${published.sha.slice(0, 12)} to \`${published.branch}\` · ${facts}`;
+    default:
+      return `done: the agent made no changes, so nothing was opened. ${result.summary?.trim() || result.reason}`;
+  }
+}
+
+/** Steps 4–8 of the design for one task. Never throws for task failures: they end in the status comment. */
+export async function executeTask(settings: Settings, deps: RunDeps): Promise<TaskOutcome> {
+  const parsed = parseTask(settings.taskJson);
+  if (!parsed.ok) throw new Error(`the task input is invalid:\n${formatErrors(parsed.errors)}`);
+  const task: Task = parsed.value;
+  const env = settings.env;
+  const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
+  const auth = gitAuth(settings.githubToken, env.serverUrl);
+  for (const secret of auth.secrets) deps.mask(secret);
+  const secrets = [settings.githubToken, ...auth.secrets];
+  let redact = createActionRedactor(secrets);
+  const gh = deps.github(settings.githubToken, env.apiUrl);
+  const status = new StatusComment({
+    gh,
+    task,
+    runUrl,
+    run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
+    turnThrottleMs: settings.statusIntervalMs,
+    redact: (text) => redact(text),
+    warn: deps.log.warning,
+  });
+  const state: SavedState = { statusCommentId: task.statusCommentId, finished: false };
+  const save = () =>
+    deps.saveState(STATE_KEY, JSON.stringify({ ...state, statusCommentId: status.commentId }));
+  save();
+
+  const clock = new PhaseClock();
+  const repo = { owner: task.repo.owner, name: task.repo.name };
+  const outcome: TaskOutcome = { state: "failed", message: "", verification: "not-run", tokens: 0 };
+  let sandbox: Sandbox | undefined;
+  let workRoot: string | undefined;
+  let result: AgentResult | undefined;
+  let link: string | undefined;
+  const auditPath = auditLogPath(settings.auditDir, task, env.runId);
+
+  try {
+    clock.start("provisioning");
+    await status.phase(`provisioning on ${env.runnerName}: checking permission and reading the thread`);
+    save();
+    const { data: repoData } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
+    const defaultBranch = repoData.default_branch;
+    const config: RepoConfig = await fetchRepoConfig(gh, repo, defaultBranch);
+    const check = await recheckActor(gh, repo, task.trigger.actor, config);
+    if (!check.ok) throw new Refusal(check.reason);
+    const limits = effectiveLimits(config, settings.caps);
+    const model = await deps.resolveModel(settings, config.model.profile);
+    if (model.apiKey) deps.mask(model.apiKey);
+    redact = createActionRedactor([...secrets, model.apiKey]);
+
+    let text: AgentTaskText;
+    let pr: PullRequestInfo | undefined;
+    if (task.kind === "automation") {
+      const automation = config.automations.tasks[task.automation!];
+      if (!automation) {
+        throw new Refusal(
+          `automation '${task.automation}' is not defined under automations.tasks in .github/agent.yml`,
+        );
+      }
+      text = renderAutomationText(task, automation.instructions, automation.description);
+    } else {
+      const thread = await freezeThread(gh, task, config);
+      if (task.kind !== "fix-issue") pr = await fetchPullRequest(gh, repo, task.number!);
+      checkThreadMatches(task, thread, pr);
+      text = renderTaskText(task, thread, pr);
+    }
+
+    clock.start("workspace");
+    await status.phase("provisioning: preparing the workspace");
+    const plan = planWorkspace(task, config, defaultBranch, text.title, pr);
+    workRoot = await mkdtemp(join(env.runnerTemp, "inhouse-work-"));
+    const workspace = await prepareWorkspace({
+      cacheDir: settings.cacheDir,
+      dir: join(workRoot, repo.name),
+      owner: repo.owner,
+      name: repo.name,
+      remoteUrl: deps.remoteUrl(repo.owner, repo.name),
+      auth,
+      plan,
+    });
+
+    clock.start("sandbox");
+    await status.phase("provisioning: starting the sandbox");
+    sandbox = await deps.createSandbox({
+      image: config.sandbox.image ?? settings.image,
+      network: limits.network.agent,
+      memoryMb: limits.memoryMb,
+      cpus: limits.cpus,
+      pids: limits.pids,
+      taskId: `${task.kind}-${task.number ?? task.automation}-${env.runId}`
+        .replace(/[^A-Za-z0-9_.-]/g, "-")
+        .slice(0, 64),
+      labels: { "inhouse.repo": `${repo.owner}/${repo.name}`, "inhouse.run": String(env.runId) },
+      caBundlePath: settings.caBundlePath,
+    });
+    state.containerId = sandbox.containerId;
+    save();
+    await sandbox.seed(workspace.dir);
+
+    clock.start("agent");
+    await status.phase(`working: turn 1 of ${limits.agent.turns}`);
+    await mkdir(dirname(auditPath), { recursive: true });
+    const onProgress = (event: AgentProgress) => {
+      if (event.phase === "turn") void status.turn(event.turn, event.maxTurns);
+      else if (event.phase === "setup") void status.phase(`provisioning: running setup \`${event.command}\``);
+      else if (event.phase === "verifying") {
+        clock.start("verifying");
+        void status.phase(`verifying: running \`${event.command}\``);
+      }
+    };
+    result = await deps.runAgent({
+      sandbox,
+      model,
+      task: text,
+      commands: { setup: config.commands.setup, test: config.commands.test, lint: config.commands.lint },
+      limits: limits.agent,
+      secrets: [...secrets, model.apiKey].filter(Boolean),
+      auditPath,
+      onProgress,
+    });
+    outcome.tokens = result.tokens.total;
+    outcome.verification = result.verification
+      ? result.verification.passed
+        ? "passed"
+        : "failed"
+      : "not-run";
+    if (result.outcome === "failed") throw new Error(`the agent stopped: ${result.reason}`);
+
+    clock.start("publishing");
+    await status.phase("publishing");
+    if (task.kind === "review") {
+      const review = await postReview(
+        gh,
+        repo,
+        pr!.number,
+        pr!.headSha,
+        result.summary ?? result.reason,
+        result.reviewComments,
+        redact,
+      );
+      link = review.url;
+      outcome.message = doneText(
+        undefined,
+        result,
+        `posted a review with ${review.inline} inline comments${review.outside ? ` (${review.outside} about lines outside the diff are in the review body)` : ""}: ${review.url}`,
+      );
+    } else {
+      const published = await publishChange({
+        gh,
+        task,
+        config,
+        title: text.title,
+        dir: workspace.dir,
+        plan,
+        defaultBranch,
+        result,
+        patch: await sandbox.diff(),
+        runUrl,
+        auth,
+        author: settings.author,
+        limits: settings.patch,
+        redact,
+      });
+      if (published.kind === "refused") {
+        throw new Refusal(`the agent's change was not published: ${published.reasons.join("; ")}`);
+      }
+      if (published.kind === "no-changes" && result.outcome !== "finished") {
+        throw new Error(`the agent made no changes and stopped: ${result.reason}`);
+      }
+      if (published.kind === "pull-request") {
+        outcome.prNumber = published.number;
+        outcome.prUrl = published.url;
+        link = published.url;
+      }
+      if (published.kind === "pushed") link = published.replyUrl;
+      outcome.message = doneText(published, result);
+    }
+    outcome.state = "succeeded";
+    clock.stop();
+    await status.finish("succeeded", outcome.message);
+  } catch (error) {
+    const phase = clock.currentPhase ?? "starting";
+    clock.stop();
+    if (error instanceof Refusal) {
+      outcome.state = "refused";
+      outcome.message = `refused: ${error.message}`;
+      await status.finish("refused", outcome.message);
+    } else {
+      outcome.state = "failed";
+      outcome.message = `failed while ${phase}: ${messageOf(error)}`;
+      await status.finish(
+        "failed",
+        `${outcome.message}\n\nNothing was pushed under a misleading name. Fix the cause above and run the command again; the workflow run has the full log.`,
+      );
+    }
+    outcome.message = redact(outcome.message);
+  } finally {
+    state.finished = status.isFinished;
+    if (sandbox) {
+      await sandbox
+        .destroy()
+        .catch((error) => deps.log.warning(`could not remove the sandbox: ${messageOf(error)}`));
+      state.containerId = undefined;
+    }
+    save();
+    if (workRoot) await rm(workRoot, { recursive: true, force: true });
+    await status.flush();
+    if (deps.summary) {
+      await writeJobSummary(deps.summary, {
+        title: `${task.kind}${task.number ? ` #${task.number}` : ""} in ${repo.owner}/${repo.name}`,
+        outcome: outcome.message,
+        phases: clock.list(),
+        result,
+        link,
+        auditPath,
+      }).catch((error) => deps.log.warning(`could not write the job summary: ${messageOf(error)}`));
+    }
+  }
+  return outcome;
+}

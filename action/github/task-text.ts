@@ -1,0 +1,57 @@
+import type { Task } from "../../core/task.ts";
+import type { AgentTaskText } from "../agent/types.ts";
+import type { FrozenThread } from "./frozen-thread.ts";
+import type { PullRequestInfo } from "./pull-request-info.ts";
+
+/**
+ * Hidden HTML comments and invisible characters can carry instructions a reader of the issue
+ * never sees. TODO(core/prompt-text.ts): replace with the shared sanitiser once it lands; this is
+ * the one call site.
+ */
+export function cleanPromptText(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g, "")
+    .trim();
+}
+
+function prSection(task: Task, pr: PullRequestInfo): string {
+  const lines = [
+    `This is pull request #${pr.number}: ${pr.headRepo ?? "(deleted fork)"}:${pr.headRef} into ${pr.baseRef}.`,
+    `The working tree is checked out at the PR's head (${pr.headSha.slice(0, 12)}); its base is ${pr.baseSha.slice(0, 12)}.`,
+    `See the PR's changes with \`git diff ${pr.baseSha}...HEAD\`.`,
+  ];
+  if (task.kind === "review") {
+    lines.push(
+      "Review these changes: report problems with the finish tool's review comments on lines of the new version; do not edit files.",
+    );
+  }
+  return lines.join("\n");
+}
+
+/** What the model reads: the frozen thread, cleaned, with the PR's shape when there is one. */
+export function renderTaskText(task: Task, thread: FrozenThread, pr?: PullRequestInfo): AgentTaskText {
+  const parts = [
+    `${thread.isPullRequest ? "Pull request" : "Issue"} by @${thread.author}:\n\n${cleanPromptText(thread.body) || "(no description)"}`,
+  ];
+  for (const comment of thread.comments) {
+    const body = cleanPromptText(comment.body);
+    if (body) parts.push(`Comment by @${comment.author} at ${comment.createdAt}:\n\n${body}`);
+  }
+  if (pr) parts.push(prSection(task, pr));
+  return {
+    kind: task.kind,
+    title: cleanPromptText(thread.title),
+    body: parts.join("\n\n---\n\n"),
+    ...(task.instructions ? { instructions: cleanPromptText(task.instructions) } : {}),
+  };
+}
+
+export function renderAutomationText(task: Task, instructions: string, description?: string): AgentTaskText {
+  return {
+    kind: task.kind,
+    title: description ?? `Automation ${task.automation}`,
+    body: cleanPromptText(instructions),
+    ...(task.instructions ? { instructions: cleanPromptText(task.instructions) } : {}),
+  };
+}

@@ -1,0 +1,3 @@
+import { runPost } from "./cleanup.ts";
+
+await runPost();

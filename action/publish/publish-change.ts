@@ -1,0 +1,118 @@
+import type { RepoConfig } from "../../core/config.ts";
+import type { Task } from "../../core/task.ts";
+import type { AgentResult } from "../agent/types.ts";
+import type { GitHub } from "../github/client.ts";
+import { openPullRequest, replyInThread } from "../github/pull-request.ts";
+import { retryGit } from "../github/retry-policy.ts";
+import type { GitAuth } from "../workspace/auth-header.ts";
+import type { WorkspacePlan } from "../workspace/plan.ts";
+import { type CommitIdentity, commitPatch } from "./commit.ts";
+import { checkPatch, type PatchLimits } from "./patch-policy.ts";
+import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
+import { deleteRemoteBranch, pushHead, remoteBranchExists } from "./push.ts";
+
+export interface PublishInput {
+  gh: GitHub;
+  task: Task;
+  config: RepoConfig;
+  title: string;
+  dir: string;
+  plan: WorkspacePlan;
+  defaultBranch: string;
+  result: AgentResult;
+  patch: string;
+  runUrl: string;
+  auth: GitAuth;
+  author: CommitIdentity;
+  limits: PatchLimits;
+  redact: (text: string) => string;
+  retry?: typeof retryGit;
+}
+
+export type PublishOutcome =
+  | { kind: "no-changes" }
+  | { kind: "refused"; reasons: string[] }
+  | { kind: "pull-request"; number: number; url: string; draft: boolean; branch: string; sha: string }
+  | { kind: "pushed"; branch: string; sha: string; replyUrl: string };
+
+/** An agent branch name nobody has used yet: a rerun of the same task gets `-2`, `-3`, … */
+async function freeBranch(dir: string, auth: GitAuth, wanted: string): Promise<string> {
+  for (let n = 1; n <= 20; n++) {
+    const name = n === 1 ? wanted : `${wanted}-${n}`;
+    if (!(await remoteBranchExists(dir, auth, name))) return name;
+  }
+  throw new Error(`branches ${wanted} to ${wanted}-20 all exist; delete old agent branches and rerun`);
+}
+
+/**
+ * Steps 7 of the design, outside the sandbox: policy check, commit, push, then the PR or the
+ * thread reply. If anything after the push fails, a branch this task created is deleted again so
+ * nothing is left behind under a name that suggests a finished result.
+ */
+export async function publishChange(input: PublishInput): Promise<PublishOutcome> {
+  if (input.patch.trim() === "") return { kind: "no-changes" };
+  const verdict = checkPatch(input.patch, input.config, input.limits);
+  if (!verdict.ok) return { kind: "refused", reasons: verdict.reasons };
+  const { task, result, plan } = input;
+  const repo = { owner: task.repo.owner, name: task.repo.name };
+  const verificationFailed = result.verification !== undefined && !result.verification.passed;
+  const unfinished = result.outcome !== "finished";
+
+  const subject = pullRequestTitle(task.kind, input.title, task.number);
+  const trailers: Record<string, string> = {
+    "Inhouse-Task":
+      task.kind === "automation" ? `automation ${task.automation}` : `${task.kind} #${task.number}`,
+    "Inhouse-Delivery": task.trigger.delivery,
+    "Inhouse-Requested-By": `@${task.trigger.actor}`,
+  };
+  const sha = await commitPatch({
+    dir: input.dir,
+    patch: input.patch,
+    subject,
+    body: input.redact(result.summary ?? result.reason),
+    trailers,
+    author: input.author,
+  });
+
+  const retry = input.retry ?? retryGit;
+  const branch = plan.pushIsNew
+    ? await freeBranch(input.dir, input.auth, plan.pushBranch!)
+    : plan.pushBranch!;
+  const target = {
+    dir: input.dir,
+    auth: input.auth,
+    branch,
+    defaultBranch: input.defaultBranch,
+    allowed: { prefix: input.config.pr.branchPrefix, prBranch: plan.pushIsNew ? undefined : plan.pushBranch },
+  };
+  await pushHead(target, (work, isRetryable) => retry(work, isRetryable));
+
+  try {
+    if (!plan.prBase) {
+      const text = [
+        `Pushed ${sha.slice(0, 12)} to \`${branch}\` for @${task.trigger.actor}.`,
+        "",
+        input.redact(result.summary?.trim() || result.reason),
+        "",
+        factsTable(result, input.runUrl),
+      ].join("\n");
+      const replyUrl = await replyInThread(input.gh, repo, task.number!, text);
+      return { kind: "pushed", branch, sha, replyUrl };
+    }
+    const draft = (verificationFailed && input.config.pr.draftWhenVerificationFails) || unfinished;
+    const opened = await openPullRequest(input.gh, {
+      owner: repo.owner,
+      repo: repo.name,
+      head: branch,
+      base: plan.prBase,
+      title: subject,
+      body: input.redact(pullRequestBody({ task, result, runUrl: input.runUrl, note: plan.note })),
+      draft,
+      labels: input.config.pr.labels,
+    });
+    return { kind: "pull-request", number: opened.number, url: opened.url, draft: opened.draft, branch, sha };
+  } catch (error) {
+    if (plan.pushIsNew) await deleteRemoteBranch(target).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import * as core from "@actions/core";
+import { runAgentLoop } from "./agent-entry.ts";
+import { executeTask, type RunDeps } from "./execute-task.ts";
+import { createGitHubClient } from "./github/client.ts";
+import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
+import { createSandbox } from "./sandbox/index.ts";
+import { parseSettings, type Settings } from "./settings.ts";
+import { messageOf } from "./task-errors.ts";
+
+async function resolveModel(settings: Settings, profile: string) {
+  const profiles = settings.model.profilesFile
+    ? await loadModelProfiles(settings.model.profilesFile)
+    : undefined;
+  return resolveModelProfile(profile, { profiles, overrides: settings.model.overrides });
+}
+
+export function defaultDeps(settings: Settings): RunDeps {
+  return {
+    github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
+    createSandbox: (options) => createSandbox(options),
+    runAgent: runAgentLoop,
+    resolveModel,
+    remoteUrl: (owner, name) => `${settings.env.serverUrl}/${owner}/${name}.git`,
+    saveState: core.saveState,
+    summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,
+    log: { info: core.info, warning: core.warning },
+    mask: core.setSecret,
+  };
+}
+
+/** The action's main step: one task, start to finish; any failure ends in `setFailed`. */
+export async function run(): Promise<void> {
+  try {
+    const settings = parseSettings((name) => core.getInput(name), core.setSecret);
+    const outcome = await executeTask(settings, defaultDeps(settings));
+    core.setOutput("state", outcome.state);
+    core.setOutput("pr-number", outcome.prNumber ?? "");
+    core.setOutput("pr-url", outcome.prUrl ?? "");
+    core.setOutput("verification", outcome.verification);
+    core.setOutput("tokens", outcome.tokens);
+    if (outcome.state === "failed") core.setFailed(outcome.message);
+    else core.info(outcome.message);
+  } catch (error) {
+    core.setFailed(messageOf(error));
+  }
+}

@@ -1,0 +1,158 @@
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { formatErrors } from "../core/result.ts";
+import { toFieldErrors } from "../core/zod-errors.ts";
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? fallback : Number(v)))
+    .pipe(z.number().int().positive());
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v));
+
+const networkList = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? "none" : v).split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.enum(["none", "allowlist", "open"])).min(1));
+
+/** Action inputs as `core.getInput` returns them: strings, empty when unset. */
+export const InputsSchema = z.object({
+  task: z.string().trim().min(1, "the task input is empty; the workflow must pass inputs.task through with:"),
+  "github-token": z
+    .string()
+    .trim()
+    .min(1, "github-token is empty; pass an installation token or secrets.GITHUB_TOKEN"),
+  "model-base-url": optionalText,
+  "model-api-key": optionalText,
+  "model-name": optionalText,
+  "model-profiles-file": optionalText,
+  image: optionalText,
+  "cache-dir": optionalText,
+  "audit-dir": optionalText,
+  "ca-bundle": optionalText,
+  "max-turns": positiveInt(100),
+  "max-tokens": positiveInt(5_000_000),
+  "max-minutes": positiveInt(60),
+  "max-memory-mb": positiveInt(8192),
+  "max-cpus": z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? 4 : Number(v)))
+    .pipe(z.number().positive().max(64)),
+  "allowed-networks": networkList,
+  "max-patch-bytes": positiveInt(1_000_000),
+  "max-changed-files": positiveInt(200),
+  "author-name": optionalText,
+  "author-email": optionalText,
+  "status-interval-seconds": positiveInt(15),
+});
+
+export const INPUT_NAMES = Object.keys(InputsSchema.shape) as (keyof typeof InputsSchema.shape)[];
+
+/** The run's environment, as the runner sets it. */
+export interface RunEnvironment {
+  serverUrl: string;
+  apiUrl: string;
+  /** Repository the workflow runs in (the target, or a central runner repository). */
+  repository: string;
+  runId: number;
+  runnerName: string;
+  runnerTemp: string;
+}
+
+export interface Settings {
+  taskJson: string;
+  githubToken: string;
+  model: {
+    profilesFile?: string;
+    overrides: { baseUrl?: string; apiKey?: string; model?: string };
+  };
+  image?: string;
+  cacheDir: string;
+  auditDir: string;
+  caBundlePath?: string;
+  /** What the runner's administrator allows; repository config is capped by these. */
+  caps: {
+    turns: number;
+    tokens: number;
+    minutes: number;
+    memoryMb: number;
+    cpus: number;
+    networks: ("none" | "allowlist" | "open")[];
+  };
+  patch: { maxBytes: number; maxFiles: number };
+  author: { name: string; email: string };
+  statusIntervalMs: number;
+  env: RunEnvironment;
+}
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+function runEnvironment(env: NodeJS.ProcessEnv): RunEnvironment {
+  const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  return {
+    serverUrl,
+    apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    repository: env.GITHUB_REPOSITORY ?? "",
+    runId: Number(env.GITHUB_RUN_ID ?? 0),
+    runnerName: env.RUNNER_NAME ?? "this runner",
+    runnerTemp: env.RUNNER_TEMP ?? tmpdir(),
+  };
+}
+
+/**
+ * All inputs, parsed once. `mask` is called for every credential before anything else can log it.
+ */
+export function parseSettings(
+  read: (name: string) => string,
+  mask: (secret: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name)]));
+  for (const secret of [raw["github-token"], raw["model-api-key"]]) if (secret?.trim()) mask(secret.trim());
+  const parsed = InputsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SettingsError(`invalid action inputs:\n${formatErrors(toFieldErrors(parsed.error))}`);
+  }
+  const i = parsed.data;
+  const runEnv = runEnvironment(env);
+  const cacheRoot = env.RUNNER_TOOL_CACHE
+    ? join(env.RUNNER_TOOL_CACHE, "inhouse")
+    : join(homedir(), ".cache", "inhouse");
+  return {
+    taskJson: i.task,
+    githubToken: i["github-token"],
+    model: {
+      profilesFile: i["model-profiles-file"],
+      overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] },
+    },
+    image: i.image,
+    cacheDir: i["cache-dir"] ?? cacheRoot,
+    auditDir: i["audit-dir"] ?? join(runEnv.runnerTemp, "inhouse-audit"),
+    caBundlePath: i["ca-bundle"],
+    caps: {
+      turns: i["max-turns"],
+      tokens: i["max-tokens"],
+      minutes: i["max-minutes"],
+      memoryMb: i["max-memory-mb"],
+      cpus: i["max-cpus"],
+      networks: i["allowed-networks"],
+    },
+    patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
+    author: {
+      name: i["author-name"] ?? "inhouse[bot]",
+      email: i["author-email"] ?? "inhouse[bot]@users.noreply.github.com",
+    },
+    statusIntervalMs: i["status-interval-seconds"] * 1000,
+    env: runEnv,
+  };
+}

@@ -1,0 +1,100 @@
+import type { RepoConfig } from "../../core/config.ts";
+import type { Task } from "../../core/task.ts";
+import type { PullRequestInfo } from "../github/pull-request-info.ts";
+import { agentBranchName } from "./branch-name.ts";
+
+export interface WorkspacePlan {
+  /** Branch cloned from the remote. */
+  cloneBranch: string;
+  fetch: string[];
+  startPoint: string;
+  /** Local branch the work happens on. */
+  localBranch: string;
+  /** Where the result is pushed; undefined for reviews (nothing is pushed). */
+  pushBranch?: string;
+  /** True when `pushBranch` is a new agent branch (so it may be renamed if taken, and deleted on failure). */
+  pushIsNew: boolean;
+  /** Base of the PR the agent opens, when it opens one. */
+  prBase?: string;
+  /** Why the result is shaped differently from what was asked (fork PRs). */
+  note?: string;
+}
+
+const remote = (branch: string) => `refs/remotes/origin/${branch}`;
+const pullRef = (n: number) => `refs/remotes/origin/pull/${n}`;
+const fetchPull = (n: number) => `+refs/pull/${n}/head:${pullRef(n)}`;
+const fetchBranch = (b: string) => `+refs/heads/${b}:${remote(b)}`;
+
+/**
+ * Which branch to clone, where the agent starts and where its work goes, by task kind. Forks are
+ * the awkward case: the agent cannot push to someone else's repository, so a fix for a fork PR goes
+ * to an agent branch in the base repository, as a new PR the fork's author can pull from.
+ */
+export function planWorkspace(
+  task: Task,
+  config: Pick<RepoConfig, "pr">,
+  defaultBranch: string,
+  title: string,
+  pr?: PullRequestInfo,
+  today: Date = new Date(),
+): WorkspacePlan {
+  const prefix = config.pr.branchPrefix;
+  switch (task.kind) {
+    case "fix-issue": {
+      const branch = agentBranchName(prefix, task.kind, task.number!, title);
+      return {
+        cloneBranch: defaultBranch,
+        fetch: [],
+        startPoint: remote(defaultBranch),
+        localBranch: branch,
+        pushBranch: branch,
+        pushIsNew: true,
+        prBase: defaultBranch,
+      };
+    }
+    case "automation": {
+      const stamp = today.toISOString().slice(0, 10).replace(/-/g, "");
+      const branch = agentBranchName(prefix, task.kind, `${task.automation}-${stamp}`, title);
+      return {
+        cloneBranch: defaultBranch,
+        fetch: [],
+        startPoint: remote(defaultBranch),
+        localBranch: branch,
+        pushBranch: branch,
+        pushIsNew: true,
+        prBase: defaultBranch,
+      };
+    }
+    case "review":
+      return {
+        cloneBranch: pr!.baseRef,
+        fetch: [fetchPull(pr!.number)],
+        startPoint: pullRef(pr!.number),
+        localBranch: `inhouse-review-${pr!.number}`,
+        pushIsNew: false,
+      };
+    case "fix-pr": {
+      if (!pr!.isFork) {
+        return {
+          cloneBranch: pr!.headRef,
+          fetch: pr!.baseRef === pr!.headRef ? [] : [fetchBranch(pr!.baseRef)],
+          startPoint: remote(pr!.headRef),
+          localBranch: pr!.headRef,
+          pushBranch: pr!.headRef,
+          pushIsNew: false,
+        };
+      }
+      const branch = agentBranchName(prefix, task.kind, task.number!, title);
+      return {
+        cloneBranch: pr!.baseRef,
+        fetch: [fetchPull(pr!.number)],
+        startPoint: pullRef(pr!.number),
+        localBranch: branch,
+        pushBranch: branch,
+        pushIsNew: true,
+        prBase: pr!.baseRef,
+        note: `#${pr!.number} comes from the fork ${pr!.headRepo ?? "(deleted)"}, which the agent cannot push to. This PR holds #${pr!.number}'s commits plus the fix; its author can take the fix with \`git pull <this repository> ${branch}\`, or this PR can replace #${pr!.number}.`,
+      };
+    }
+  }
+}
