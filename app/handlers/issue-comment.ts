@@ -1,0 +1,86 @@
+import { parseCommand } from "../../core/commands.ts";
+import { defaultConfig } from "../../core/config.ts";
+import { configErrorText } from "../helpers/config-error-text.ts";
+import { reply } from "../helpers/github-writes.ts";
+import { renderHelp } from "../helpers/help-text.ts";
+import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { checkActor } from "../helpers/permission-gate.ts";
+import { refuseOnce } from "../helpers/refuse-once.ts";
+import { startTask } from "../helpers/start-task.ts";
+import { stopTask } from "../helpers/stop-task.ts";
+import type { IssueComment } from "../payloads.ts";
+import type { Deps, Outcome } from "../types.ts";
+
+/** A slash at the start of some line: the cheap test before reading the config. */
+const MAYBE_COMMAND = /^\s*\/[a-z]/im;
+
+/** `issue_comment.created`: `/agent fix|review|stop|help`. Edited comments are never subscribed. */
+export async function handleIssueComment(deps: Deps, payload: IssueComment): Promise<Outcome> {
+  const { comment, issue, repository, sender } = payload;
+  if (comment.performed_via_github_app?.id === deps.appId) return "ignored";
+  const body = comment.body ?? "";
+  if (!MAYBE_COMMAND.test(body)) return "ignored";
+  const repo = { owner: repository.owner.login, name: repository.name };
+  const number = issue.number;
+  const actor = comment.user ?? sender;
+  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+
+  if (!loaded.parsed.ok) {
+    // The prefix is unknown when the config is broken: answer the default one, and only to people
+    // who could have run it anyway.
+    if (!parseCommand(body)) return "ignored";
+    const gate = await checkActor(deps.octokit, repo, actor, defaultConfig(), "write", "run the agent");
+    if (!gate.allowed) return "ignored";
+    await reply(deps.octokit, repo, number, configErrorText(loaded.parsed.errors, loaded.ref));
+    return "invalid-config";
+  }
+
+  const config = loaded.parsed.value;
+  const command = parseCommand(body, config.trigger.command);
+  if (!command) return "ignored";
+  const isPullRequest = issue.pull_request !== undefined && issue.pull_request !== null;
+  const prefix = config.trigger.command;
+
+  const minimum = command.name === "help" ? "read" : config.permissions.minimum;
+  const gate = await checkActor(
+    deps.octokit,
+    repo,
+    actor,
+    config,
+    minimum,
+    `use \`${prefix} ${command.name}\``,
+  );
+  if (!gate.allowed) return refuseOnce(deps, repo, number, { login: actor.login, ...gate });
+
+  switch (command.name) {
+    case "help":
+      await reply(deps.octokit, repo, number, renderHelp(config, loaded.found, command.unknown));
+      return "answered";
+    case "stop":
+      return stopTask(deps, repo, number, actor.login, config);
+    case "review":
+      if (!isPullRequest) {
+        await reply(
+          deps.octokit,
+          repo,
+          number,
+          `\`${prefix} review\` works on pull requests; on an issue use \`${prefix} fix\`.`,
+        );
+        return "answered";
+      }
+      break;
+    case "fix":
+      break;
+  }
+  return startTask(deps, {
+    repo,
+    defaultBranch: repository.default_branch,
+    number,
+    kind: command.name === "review" ? "review" : isPullRequest ? "fix-pr" : "fix-issue",
+    actor: actor.login,
+    config,
+    instructions: command.text,
+    commentId: comment.id,
+    quietWhenBusy: false,
+  });
+}

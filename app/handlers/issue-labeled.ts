@@ -1,0 +1,43 @@
+import { defaultConfig } from "../../core/config.ts";
+import { configErrorText } from "../helpers/config-error-text.ts";
+import { reply } from "../helpers/github-writes.ts";
+import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { checkActor } from "../helpers/permission-gate.ts";
+import { refuseOnce } from "../helpers/refuse-once.ts";
+import { startTask } from "../helpers/start-task.ts";
+import type { IssueLabeled } from "../payloads.ts";
+import type { Deps, Outcome } from "../types.ts";
+
+/** `issues.labeled` with the configured label: a fix-issue task. */
+export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Promise<Outcome> {
+  const { label, issue, repository, sender } = payload;
+  if (!label || issue.pull_request) return "ignored";
+  const repo = { owner: repository.owner.login, name: repository.name };
+  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  if (!loaded.parsed.ok) {
+    // The configured label is unknown when the config is broken; the default one still gets an answer.
+    if (label.name !== defaultConfig().trigger.label) return "ignored";
+    await reply(deps.octokit, repo, issue.number, configErrorText(loaded.parsed.errors, loaded.ref));
+    return "invalid-config";
+  }
+  const config = loaded.parsed.value;
+  if (label.name !== config.trigger.label) return "ignored";
+  const gate = await checkActor(
+    deps.octokit,
+    repo,
+    sender,
+    config,
+    config.permissions.minimum,
+    "start the agent",
+  );
+  if (!gate.allowed) return refuseOnce(deps, repo, issue.number, { login: sender.login, ...gate });
+  return startTask(deps, {
+    repo,
+    defaultBranch: repository.default_branch,
+    number: issue.number,
+    kind: "fix-issue",
+    actor: sender.login,
+    config,
+    quietWhenBusy: true,
+  });
+}

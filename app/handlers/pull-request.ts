@@ -1,0 +1,47 @@
+import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { checkActor } from "../helpers/permission-gate.ts";
+import { startTask } from "../helpers/start-task.ts";
+import type { PullRequest } from "../payloads.ts";
+import type { Deps, Outcome } from "../types.ts";
+
+/**
+ * `pull_request.opened` / `ready_for_review`: a review task when `automations.reviewPullRequests`
+ * asks for it. Authors below the minimum are skipped without a comment: opening a PR is not a request
+ * to the agent, so a refusal there would be noise.
+ */
+export async function handlePullRequest(deps: Deps, payload: PullRequest): Promise<Outcome> {
+  const { pull_request, repository, sender } = payload;
+  if (pull_request.draft) return "ignored";
+  const repo = { owner: repository.owner.login, name: repository.name };
+  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  if (!loaded.parsed.ok) {
+    deps.log.warn(
+      { repo: `${repo.owner}/${repo.name}` },
+      "invalid .github/agent.yml; pull request not reviewed",
+    );
+    return "invalid-config";
+  }
+  const config = loaded.parsed.value;
+  if (!config.automations.reviewPullRequests) return "ignored";
+  const gate = await checkActor(
+    deps.octokit,
+    repo,
+    sender,
+    config,
+    config.permissions.minimum,
+    "request a review",
+  );
+  if (!gate.allowed) {
+    deps.metrics.refusals.inc({ reason: gate.reason });
+    return "refused";
+  }
+  return startTask(deps, {
+    repo,
+    defaultBranch: repository.default_branch,
+    number: pull_request.number,
+    kind: "review",
+    actor: sender.login,
+    config,
+    quietWhenBusy: true,
+  });
+}

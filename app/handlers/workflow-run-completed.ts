@@ -1,0 +1,58 @@
+import { defaultConfig } from "../../core/config.ts";
+import {
+  isTerminalState,
+  parseRunName,
+  parseStatusMarker,
+  renderStatusComment,
+} from "../../core/status-marker.ts";
+import { editComment } from "../helpers/github-writes.ts";
+import { httpStatus } from "../helpers/http-status.ts";
+import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { retryCommand, runEndedText } from "../helpers/status-text.ts";
+import type { WorkflowRun } from "../payloads.ts";
+import type { Deps, Outcome } from "../types.ts";
+
+/**
+ * `workflow_run.completed` of an agent run: when the runner died, was cancelled or timed out before
+ * the task reported, end the status comment with what GitHub knows. Nothing stays "in progress".
+ */
+export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRun): Promise<Outcome> {
+  const { workflow_run: run, repository } = payload;
+  const tag = parseRunName(run.display_title);
+  if (!tag) return "ignored";
+  const repo = { owner: tag.owner, name: tag.name };
+  let comment: { body?: string | undefined; performed_via_github_app?: { id: number } | null | undefined };
+  try {
+    ({ data: comment } = await deps.octokit.rest.issues.getComment({
+      owner: repo.owner,
+      repo: repo.name,
+      comment_id: tag.statusCommentId,
+    }));
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error;
+    deps.log.warn(
+      { tag },
+      "status comment of a finished agent run not found (deleted, or the App is not installed there)",
+    );
+    return "ignored";
+  }
+  if (comment.performed_via_github_app?.id !== deps.appId) return "ignored";
+  const marker = parseStatusMarker(comment.body ?? "");
+  if (!marker || isTerminalState(marker.state)) return "ignored";
+  if (marker.run && marker.run.id !== run.id) return "ignored";
+  const runRef = { id: run.id, repo: `${repository.owner.login}/${repository.name}`, url: run.html_url };
+  const conclusion = run.conclusion ?? "unknown";
+  const kind = marker.task.kind;
+  const loaded = await loadRepoConfig(deps.octokit, repo);
+  const { trigger } = loaded.parsed.ok ? loaded.parsed.value : defaultConfig();
+  await editComment(
+    deps.octokit,
+    repo,
+    tag.statusCommentId,
+    renderStatusComment(
+      { ...marker, state: conclusion === "cancelled" ? "cancelled" : "failed", run: runRef },
+      runEndedText(kind, conclusion, runRef, retryCommand(kind, trigger.command, trigger.label)),
+    ),
+  );
+  return "closed";
+}

@@ -1,0 +1,34 @@
+import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
+import type { Parsed } from "../../core/result.ts";
+import type { GitHub, RepoRef } from "../types.ts";
+import { httpStatus } from "./http-status.ts";
+
+export interface LoadedConfig {
+  parsed: Parsed<RepoConfig>;
+  /** False when the repository has no config file and runs on the defaults. */
+  found: boolean;
+  /** The branch read; "default branch" when GitHub picked it. */
+  ref: string;
+}
+
+/** Reads `.github/agent.yml` from the default branch only: a branch or a fork cannot change the rules. */
+export async function loadRepoConfig(
+  octokit: GitHub,
+  repo: RepoRef,
+  defaultBranch?: string,
+): Promise<LoadedConfig> {
+  const ref = defaultBranch ?? "default branch";
+  try {
+    const response = await octokit.rest.repos.getContent({
+      owner: repo.owner,
+      repo: repo.name,
+      path: CONFIG_PATH,
+      ...(defaultBranch ? { ref: defaultBranch } : {}),
+      mediaType: { format: "raw" },
+    });
+    return { parsed: loadConfig(String(response.data)), found: true, ref };
+  } catch (error) {
+    if (httpStatus(error) === 404) return { parsed: { ok: true, value: defaultConfig() }, found: false, ref };
+    throw error;
+  }
+}

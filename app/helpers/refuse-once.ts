@@ -1,0 +1,21 @@
+import type { Deps, Outcome, RepoRef } from "../types.ts";
+import { reply } from "./github-writes.ts";
+import { withIssueLock } from "./issue-lock.ts";
+import { readAgentComments } from "./read-agent-comments.ts";
+import { renderRefusalMarker } from "./refusal-marker.ts";
+
+/** Tells a refused user why, once per issue: repeated commands by the same user get silence, not spam. */
+export async function refuseOnce(
+  deps: Deps,
+  repo: RepoRef,
+  number: number,
+  refusal: { login: string; reason: string; message: string },
+): Promise<Outcome> {
+  deps.metrics.refusals.inc({ reason: refusal.reason });
+  return withIssueLock<Outcome>(`${repo.owner}/${repo.name}#${number}`, async () => {
+    const comments = await readAgentComments(deps.octokit, repo, number, deps.appId);
+    if (comments.refused.has(refusal.login.toLowerCase())) return "refused";
+    await reply(deps.octokit, repo, number, `${renderRefusalMarker(refusal.login)}\n🚫 ${refusal.message}`);
+    return "refused";
+  });
+}

@@ -1,0 +1,130 @@
+import type { RepoConfig } from "../../core/config.ts";
+import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
+import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from "../../core/task.ts";
+import type { Deps, Outcome, RepoRef } from "../types.ts";
+import { type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
+import { dispatchWorkflow } from "./dispatch-workflow.ts";
+import { editStatusIfStill } from "./edit-status-if-still.ts";
+import { editComment, reactEyes, reply } from "./github-writes.ts";
+import { withIssueLock } from "./issue-lock.ts";
+import { activeTask, readAgentComments } from "./read-agent-comments.ts";
+import { resolveDispatchTarget } from "./resolve-dispatch-target.ts";
+import { dispatchFailedText, queuedText, retryCommand } from "./status-text.ts";
+
+export interface TaskRequest {
+  repo: RepoRef;
+  defaultBranch: string;
+  number: number;
+  kind: TaskKind;
+  actor: string;
+  config: RepoConfig;
+  instructions?: string;
+  /** The triggering comment; absent for label and pull-request triggers (👀 goes on the issue). */
+  commentId?: number;
+  /** A label re-added or a PR event while a task runs: start nothing and say nothing. */
+  quietWhenBusy: boolean;
+}
+
+/** Acknowledge, post the one status comment, dispatch, record the run: DESIGN.md step 3. */
+export async function startTask(deps: Deps, request: TaskRequest): Promise<Outcome> {
+  const { octokit, delivery } = deps;
+  const { repo, number, kind, config } = request;
+  const instructions = request.instructions?.trim() || undefined;
+  if (instructions !== undefined && instructions.length > MAX_INSTRUCTIONS_CHARS) {
+    await reply(
+      octokit,
+      repo,
+      number,
+      `The instructions are ${instructions.length} characters; the limit is ${MAX_INSTRUCTIONS_CHARS}. Put the detail in the issue body and keep the command short.`,
+    );
+    return "answered";
+  }
+  return withIssueLock<Outcome>(`${repo.owner}/${repo.name}#${number}`, async () => {
+    const comments = await readAgentComments(octokit, repo, number, deps.appId);
+    if (comments.statuses.some((s) => s.marker.delivery === delivery)) return "duplicate";
+    const active = activeTask(comments);
+    if (active) {
+      if (!request.quietWhenBusy) {
+        await reply(
+          octokit,
+          repo,
+          number,
+          `⏳ A task is already running here ([status](${active.url})). Wait for it to finish, or stop it with \`${config.trigger.command} stop\`.`,
+        );
+      }
+      return "busy";
+    }
+    await reactEyes(octokit, repo, {
+      number,
+      ...(request.commentId ? { commentId: request.commentId } : {}),
+    });
+    const marker: StatusMarker = {
+      v: 1,
+      task: { kind, number },
+      delivery,
+      actor: request.actor,
+      state: "queued",
+    };
+    const status = await reply(
+      octokit,
+      repo,
+      number,
+      renderStatusComment(marker, queuedText(kind, request.actor)),
+    );
+    const task: Task = {
+      v: 1,
+      kind,
+      repo,
+      number,
+      ...(instructions ? { instructions } : {}),
+      trigger: {
+        event: deps.event,
+        delivery,
+        actor: request.actor,
+        ...(request.commentId ? { commentId: request.commentId } : {}),
+        at: deps.now().toISOString(),
+      },
+      statusCommentId: status.id,
+    };
+    const retry = retryCommand(kind, config.trigger.command, config.trigger.label);
+    let target: DispatchTarget | undefined;
+    try {
+      target = await resolveDispatchTarget(octokit, repo, request.defaultBranch, config);
+    } catch (error) {
+      const [owner = repo.owner, name = repo.name] = config.dispatch.repo?.split("/") ?? [];
+      const { problem, advice } = dispatchAdvice(error, {
+        owner,
+        name,
+        workflow: config.dispatch.workflow,
+        ref: "(default branch)",
+      });
+      return failed(problem, advice);
+    }
+    const result = await dispatchWorkflow(octokit, target, serializeTask(task), status.id, deps.now);
+    if (!result.ok) return failed(result.problem, result.advice);
+    deps.metrics.dispatches.inc({ kind, result: "ok" });
+    if (result.run) {
+      const withRun: StatusMarker = { ...marker, run: result.run };
+      await editStatusIfStill(
+        octokit,
+        repo,
+        status.id,
+        "queued",
+        renderStatusComment(withRun, queuedText(kind, request.actor, result.run)),
+      );
+    }
+    return "dispatched";
+
+    async function failed(problem: string, advice: string): Promise<Outcome> {
+      deps.metrics.dispatches.inc({ kind, result: problem });
+      deps.log.warn({ problem, repo: `${repo.owner}/${repo.name}`, number }, "dispatch failed");
+      await editComment(
+        octokit,
+        repo,
+        status.id,
+        renderStatusComment({ ...marker, state: "failed" }, dispatchFailedText(kind, advice, retry)),
+      );
+      return "dispatch-failed";
+    }
+  });
+}

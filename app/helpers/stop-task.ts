@@ -1,0 +1,66 @@
+import type { RepoConfig } from "../../core/config.ts";
+import { renderStatusComment } from "../../core/status-marker.ts";
+import type { Deps, Outcome, RepoRef } from "../types.ts";
+import { editComment, reply } from "./github-writes.ts";
+import { githubMessage, httpStatus } from "./http-status.ts";
+import { withIssueLock } from "./issue-lock.ts";
+import { activeTask, readAgentComments } from "./read-agent-comments.ts";
+import { cancelledText } from "./status-text.ts";
+
+/** `/agent stop`: cancel the workflow run of the task running here and end its status comment. */
+export async function stopTask(
+  deps: Deps,
+  repo: RepoRef,
+  number: number,
+  actor: string,
+  config: RepoConfig,
+): Promise<Outcome> {
+  const { octokit } = deps;
+  return withIssueLock<Outcome>(`${repo.owner}/${repo.name}#${number}`, async () => {
+    const comments = await readAgentComments(octokit, repo, number, deps.appId);
+    const active = activeTask(comments);
+    if (!active) {
+      await reply(
+        octokit,
+        repo,
+        number,
+        `Nothing is running here; \`${config.trigger.command} help\` lists the commands.`,
+      );
+      return "answered";
+    }
+    const { run } = active.marker;
+    if (run) {
+      const [owner, name] = run.repo.split("/");
+      try {
+        await octokit.rest.actions.cancelWorkflowRun({ owner: owner!, repo: name!, run_id: run.id });
+      } catch (error) {
+        // 409: the run already finished; the status still has to end.
+        if (httpStatus(error) !== 409) {
+          await reply(
+            octokit,
+            repo,
+            number,
+            `Could not cancel workflow run #${run.id} in \`${run.repo}\` (${httpStatus(error) ?? "error"}: ${githubMessage(error)}). The App needs \`actions: write\` there; cancel the run from the Actions tab meanwhile.`,
+          );
+          return "answered";
+        }
+      }
+    }
+    const kind = active.marker.task.kind;
+    await editComment(
+      octokit,
+      repo,
+      active.id,
+      renderStatusComment({ ...active.marker, state: "cancelled" }, cancelledText(kind, actor, run)),
+    );
+    await reply(
+      octokit,
+      repo,
+      number,
+      run
+        ? `⏹️ Stopped: cancelled workflow run #${run.id} of [this task](${active.url}).`
+        : `⏹️ Stopped [this task](${active.url}); no workflow run had been recorded for it yet.`,
+    );
+    return "cancelled";
+  });
+}

@@ -1,0 +1,91 @@
+import type { ApplicationFunction, Logger, Probot } from "probot";
+import type { z } from "zod";
+import { handleInstallation } from "./handlers/installation.ts";
+import { handleIssueComment } from "./handlers/issue-comment.ts";
+import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
+import { handlePullRequest } from "./handlers/pull-request.ts";
+import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
+import { Metrics } from "./metrics.ts";
+import {
+  InstallationSchema,
+  IssueCommentSchema,
+  IssueLabeledSchema,
+  PullRequestSchema,
+  WorkflowRunSchema,
+} from "./payloads.ts";
+import type { Deps, GitHub, Outcome } from "./types.ts";
+
+export interface AppOptions {
+  /** This App's id (APP_ID): its own comments are recognised by it. */
+  appId: number;
+  metrics?: Metrics;
+  now?: () => Date;
+}
+
+/** The fields of Probot's Context a handler uses, whatever the event. */
+interface Delivery {
+  id: string;
+  name: string;
+  payload: unknown;
+  octokit: GitHub;
+  log: Logger;
+}
+
+/** The App: wires events to handlers and counts what became of each delivery. Nothing else. */
+export function inhouse(options: AppOptions): ApplicationFunction {
+  const metrics = options.metrics ?? new Metrics();
+  const now = options.now ?? (() => new Date());
+
+  function track<S extends z.ZodType>(
+    event: string,
+    schema: S,
+    handler: (deps: Deps, payload: z.infer<S>) => Promise<Outcome>,
+  ) {
+    return async (context: Delivery): Promise<void> => {
+      const started = performance.now();
+      let outcome: Outcome | "error" | "malformed" = "error";
+      try {
+        const parsed = schema.safeParse(context.payload);
+        if (!parsed.success) {
+          context.log.warn(
+            { event, issues: parsed.error.issues.slice(0, 3) },
+            "webhook payload lacks fields the app needs",
+          );
+          outcome = "malformed";
+          return;
+        }
+        const deps: Deps = {
+          octokit: context.octokit,
+          log: context.log,
+          appId: options.appId,
+          metrics,
+          event: context.name,
+          delivery: context.id,
+          now,
+        };
+        outcome = await handler(deps, parsed.data);
+        context.log.info({ event, outcome }, "delivery handled");
+      } finally {
+        metrics.deliveries.inc({ event, outcome });
+        metrics.latency.observe({ event }, (performance.now() - started) / 1000);
+      }
+    };
+  }
+
+  return (app: Probot) => {
+    app.on("issues.labeled", track("issues.labeled", IssueLabeledSchema, handleIssueLabeled));
+    app.on("issue_comment.created", track("issue_comment.created", IssueCommentSchema, handleIssueComment));
+    app.on(
+      ["pull_request.opened", "pull_request.ready_for_review"],
+      track("pull_request", PullRequestSchema, handlePullRequest),
+    );
+    app.on(
+      "workflow_run.completed",
+      track("workflow_run.completed", WorkflowRunSchema, handleWorkflowRunCompleted),
+    );
+    app.on(
+      ["installation", "installation_repositories"],
+      track("installation", InstallationSchema, handleInstallation),
+    );
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** The webhook fields the app reads, validated once at the boundary. Everything else is ignored. */
+
+const actor = z.object({ login: z.string().min(1), type: z.string().default("User") });
+
+const repository = z.object({
+  name: z.string().min(1),
+  owner: z.object({ login: z.string().min(1) }),
+  default_branch: z.string().min(1),
+});
+
+const issue = z.object({
+  number: z.number().int().positive(),
+  /** Present when the "issue" is a pull request. */
+  pull_request: z.unknown().optional(),
+});
+
+export const IssueLabeledSchema = z.object({
+  label: z.object({ name: z.string() }).optional(),
+  issue,
+  repository,
+  sender: actor,
+});
+export type IssueLabeled = z.infer<typeof IssueLabeledSchema>;
+
+export const IssueCommentSchema = z.object({
+  comment: z.object({
+    id: z.number().int().positive(),
+    body: z.string().nullable().default(""),
+    user: actor.nullable(),
+    performed_via_github_app: z.object({ id: z.number() }).nullable().optional(),
+  }),
+  issue,
+  repository,
+  sender: actor,
+});
+export type IssueComment = z.infer<typeof IssueCommentSchema>;
+
+export const PullRequestSchema = z.object({
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    draft: z.boolean().default(false),
+  }),
+  repository,
+  sender: actor,
+});
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
+export const WorkflowRunSchema = z.object({
+  workflow_run: z.object({
+    id: z.number().int().positive(),
+    display_title: z.string().default(""),
+    conclusion: z.string().nullable(),
+    html_url: z.string(),
+    event: z.string(),
+  }),
+  repository,
+});
+export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;
+
+export type Repository = z.infer<typeof repository>;
+export type Actor = z.infer<typeof actor>;
+
+export const InstallationSchema = z.object({
+  action: z.string(),
+  installation: z.object({ id: z.number(), account: z.object({ login: z.string() }).nullable().optional() }),
+  repositories: z.array(z.object({ full_name: z.string() })).optional(),
+  repositories_added: z.array(z.object({ full_name: z.string() })).optional(),
+  repositories_removed: z.array(z.object({ full_name: z.string() })).optional(),
+});
+export type Installation = z.infer<typeof InstallationSchema>;

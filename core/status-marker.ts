@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { taskKinds } from "./task.ts";
+
+/**
+ * The status comment carries its machine state in a hidden HTML comment, so the app and the action
+ * share state through GitHub itself instead of a database:
+ *
+ *   <!-- inhouse:status {"v":1,"task":{"kind":"fix-issue","number":12},"delivery":"…","actor":"octocat","state":"queued","run":{"id":42,"repo":"o/r"}} -->
+ *
+ * Only markers in comments written by the App are trusted; anyone can type this text in a comment.
+ */
+export const STATUS_MARKER_NAME = "inhouse:status";
+
+export const statusStates = ["queued", "running", "succeeded", "failed", "cancelled", "refused"] as const;
+export type StatusState = (typeof statusStates)[number];
+export const terminalStates = [
+  "succeeded",
+  "failed",
+  "cancelled",
+  "refused",
+] as const satisfies readonly StatusState[];
+
+export function isTerminalState(state: StatusState): boolean {
+  return (terminalStates as readonly string[]).includes(state);
+}
+
+export const StatusMarkerSchema = z.object({
+  v: z.literal(1),
+  task: z.object({
+    kind: z.enum(taskKinds),
+    number: z.number().int().positive().optional(),
+    automation: z.string().optional(),
+  }),
+  /** The webhook delivery that started the task: a redelivery finds it and starts nothing. */
+  delivery: z.string().min(1),
+  actor: z.string().min(1),
+  state: z.enum(statusStates),
+  /** The workflow run, once known; `repo` is where it runs (the target or the central runner repo). */
+  run: z
+    .object({
+      id: z.number().int().positive(),
+      repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+      url: z.string().optional(),
+    })
+    .optional(),
+});
+export type StatusMarker = z.infer<typeof StatusMarkerSchema>;
+
+const MARKER = /<!-- inhouse:status (\{.*?\}) -->/s;
+
+/** `<` and `>` are escaped so no value can close the HTML comment early. */
+export function renderStatusMarker(marker: StatusMarker): string {
+  const json = JSON.stringify(StatusMarkerSchema.parse(marker))
+    .replaceAll("<", "\\u003c")
+    .replaceAll(">", "\\u003e");
+  return `<!-- ${STATUS_MARKER_NAME} ${json} -->`;
+}
+
+/** The marker in a comment body, or undefined when there is none or it does not validate. */
+export function parseStatusMarker(body: string): StatusMarker | undefined {
+  const json = MARKER.exec(body)?.[1];
+  if (json === undefined) return undefined;
+  try {
+    const result = StatusMarkerSchema.safeParse(JSON.parse(json));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A full status comment: the marker, then the human-readable text. */
+export function renderStatusComment(marker: StatusMarker, text: string): string {
+  return `${renderStatusMarker(marker)}\n${text}`;
+}
+
+/** The human-readable part of a status comment (everything but the marker). */
+export function statusText(body: string): string {
+  return body.replace(MARKER, "").trim();
+}
+
+/**
+ * The agent workflow names its runs with a tag the app can read back from `workflow_run` events
+ * (whose payload does not carry the inputs). The workflow sets:
+ *
+ *   run-name: ${{ format('agent inhouse:{0}/{1}#{2}:{3}', fromJSON(inputs.task).repo.owner,
+ *     fromJSON(inputs.task).repo.name, fromJSON(inputs.task).number, fromJSON(inputs.task).statusCommentId) }}
+ */
+export const RUN_NAME_EXPRESSION =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
+  "${{ format('agent inhouse:{0}/{1}#{2}:{3}', fromJSON(inputs.task).repo.owner, fromJSON(inputs.task).repo.name, fromJSON(inputs.task).number, fromJSON(inputs.task).statusCommentId) }}";
+
+export interface RunNameTag {
+  owner: string;
+  name: string;
+  number?: number;
+  statusCommentId: number;
+}
+
+export function renderRunName(tag: RunNameTag): string {
+  return `agent inhouse:${tag.owner}/${tag.name}#${tag.number ?? ""}:${tag.statusCommentId}`;
+}
+
+export function parseRunName(title: string): RunNameTag | undefined {
+  const match = /inhouse:([\w.-]+)\/([\w.-]+)#(\d*):(\d+)/.exec(title);
+  if (!match) return undefined;
+  const [, owner, name, number, statusCommentId] = match;
+  return {
+    owner: owner!,
+    name: name!,
+    ...(number ? { number: Number(number) } : {}),
+    statusCommentId: Number(statusCommentId),
+  };
+}
