@@ -1,0 +1,30 @@
+import { execFileSync } from "node:child_process";
+import Docker from "dockerode";
+import nock from "nock";
+
+export const SANDBOX_IMAGE = "inhouse-sandbox:latest";
+
+/** Docker suites need the built image; say how to get it instead of failing obscurely. */
+export async function requireSandboxImage(): Promise<void> {
+  try {
+    await new Docker().getImage(SANDBOX_IMAGE).inspect();
+  } catch {
+    throw new Error(`The sandbox image ${SANDBOX_IMAGE} is missing: run \`npm run image\` first.`);
+  }
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
+}
+
+/**
+ * nock (test/setup.ts) intercepts http.request and breaks the connection upgrade behind Docker's
+ * hijacked exec stream. Sandbox suites talk to the local engine only, so they switch it off.
+ */
+export function allowDockerHijack(): () => void {
+  nock.restore();
+  return () => nock.activate();
+}
