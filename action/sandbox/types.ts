@@ -17,6 +17,16 @@ export interface SandboxOptions {
   caBundlePath?: string;
   /** Environment for the long-lived shell. Never a credential. */
   env?: Record<string, string>;
+  /** Size cap of the /workspace tmpfs volume. Default 4096. */
+  workspaceMb?: number;
+  /** Size cap of the /tmp tmpfs. Default 1024. */
+  tmpMb?: number;
+  /** Deadline for `exec` calls that give no `timeoutMs`. Default 10 minutes. */
+  defaultTimeoutMs?: number;
+  /** Time between SIGTERM and SIGKILL when a command passes its deadline. Default 1000. */
+  killGraceMs?: number;
+  /** Default `ExecOptions.maxOutputBytes`. Default 64 KiB. */
+  maxOutputBytes?: number;
 }
 
 export interface ExecOptions {

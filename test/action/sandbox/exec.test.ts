@@ -52,11 +52,13 @@ describeDocker("sandbox exec through the persistent shell", () => {
   it("keeps cwd and exported variables between commands; cwd/env options apply to one command", async () => {
     await sandbox.exec("mkdir -p /workspace/sub && cd /workspace/sub && export KEEP_ME='a b' DROP_ME=1");
     await sandbox.exec("unset DROP_ME");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     expect((await sandbox.exec('pwd; echo "$KEEP_ME|${DROP_ME-unset}"')).stdout).toBe(
       "/workspace/sub\na b|unset\n",
     );
     const oneOff = await sandbox.exec("pwd; echo $ONE_OFF; cd /", { cwd: "/tmp", env: { ONE_OFF: "x'y" } });
     expect(oneOff.stdout).toBe("/tmp\nx'y\n");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     expect((await sandbox.exec("pwd; echo ${ONE_OFF-none}")).stdout).toBe("/workspace/sub\nnone\n");
   });
 
