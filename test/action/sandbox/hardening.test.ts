@@ -1,0 +1,152 @@
+import { readFile } from "node:fs/promises";
+import Docker from "dockerode";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createSandbox, type DockerSandbox, isSandboxError } from "../../../action/sandbox/index.ts";
+import { describeDocker } from "../../helpers/docker.ts";
+import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
+
+const HOST_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+async function firstCertificate(): Promise<string> {
+  const bundle = await readFile(HOST_BUNDLE, "utf8");
+  const end = "-----END CERTIFICATE-----";
+  return bundle.slice(bundle.indexOf("-----BEGIN CERTIFICATE-----"), bundle.indexOf(end) + end.length);
+}
+
+describeDocker("sandbox hardening", () => {
+  let sandbox: DockerSandbox;
+  let restoreNock: () => void;
+  beforeAll(async () => {
+    restoreNock = allowDockerHijack();
+    await requireSandboxImage();
+    sandbox = await createSandbox({
+      taskId: "test-hardening",
+      memoryMb: 256,
+      pids: 128,
+      caBundlePath: HOST_BUNDLE,
+    });
+  });
+  afterAll(async () => {
+    await sandbox?.destroy();
+    restoreNock();
+  });
+
+  it("runs as uid 1000 with no capabilities and a read-only root", async () => {
+    const result = await sandbox.exec(
+      "id -u; id -g; grep -E '^Cap(Eff|Prm|Bnd):' /proc/self/status; touch /usr/evil 2>&1; touch /workspace/ok && echo writable",
+    );
+    expect(result.stdout).toMatch(/^1000\n1000\n/);
+    for (const name of ["CapEff", "CapPrm", "CapBnd"]) {
+      expect(result.stdout).toMatch(new RegExp(`${name}:\\s+0000000000000000`));
+    }
+    expect(result.stdout).toMatch(/Read-only file system/);
+    expect(result.stdout).toContain("writable");
+    const info = await new Docker().getContainer(sandbox.containerId).inspect();
+    expect(info.HostConfig.SecurityOpt).toContain("no-new-privileges");
+    expect(info.HostConfig.Memory).toBe(info.HostConfig.MemorySwap);
+    expect(info.Config.Labels).toMatchObject({ "inhouse.sandbox": "1", "inhouse.task": "test-hardening" });
+    expect(JSON.stringify(info.Mounts)).not.toContain("docker.sock");
+  });
+
+  it("has no network under the none profile", async () => {
+    const result = await sandbox.exec(
+      "getent hosts deb.debian.org || echo dns-failed; curl -sS --max-time 5 https://1.1.1.1 >/dev/null 2>&1 || echo curl-failed",
+      { timeoutMs: 20_000 },
+    );
+    expect(result.stdout).toContain("dns-failed");
+    expect(result.stdout).toContain("curl-failed");
+  });
+
+  it("contains a fork bomb and the shell stays usable", async () => {
+    const bomb = await sandbox.exec("bomb() { bomb | bomb; }; bomb", { timeoutMs: 3000 });
+    expect(bomb.timedOut).toBe(true);
+    const after = await sandbox.exec("echo alive; pgrep -c bash");
+    expect(after.stdout).toMatch(/^alive\n[1-9]\d?\n$/);
+  });
+
+  it("contains a memory hog: the hog dies, the shell does not", async () => {
+    const hog = await sandbox.exec(`python3 -c "x = b'a' * (1024 ** 3)"`, { timeoutMs: 60_000 });
+    expect(hog.exitCode).not.toBe(0);
+    expect((await sandbox.exec("echo alive")).stdout).toBe("alive\n");
+  });
+
+  it("trusts a given CA bundle through the usual variables", async () => {
+    const result = await sandbox.exec(
+      'for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS REQUESTS_CA_BUNDLE PIP_CERT GIT_SSL_CAINFO; do echo "${!v}"; done',
+    );
+    expect(new Set(result.stdout.trim().split("\n"))).toEqual(
+      new Set(["/home/agent/.inhouse/ca-bundle.pem"]),
+    );
+    const bundle = (await sandbox.exec("cat /home/agent/.inhouse/ca-bundle.pem")).stdout;
+    expect(bundle).toContain((await firstCertificate()).split("\n")[1]);
+  });
+});
+
+describeDocker("sandbox faults and cleanup", () => {
+  let restoreNock: () => void;
+  beforeAll(async () => {
+    restoreNock = allowDockerHijack();
+    await requireSandboxImage();
+  });
+  afterAll(() => restoreNock());
+
+  it("says how to build a missing image", async () => {
+    const attempt = createSandbox({ image: "inhouse-sandbox:no-such-tag" });
+    await expect(attempt).rejects.toThrow(/npm run image/);
+    await expect(attempt).rejects.toSatisfy((e) => isSandboxError(e, "image-missing"));
+  });
+
+  it("says how to start Docker when no engine answers", async () => {
+    const attempt = createSandbox({}, new Docker({ socketPath: "/nonexistent/docker.sock" }));
+    await expect(attempt).rejects.toThrow(/scripts\/docker-engine\.sh/);
+  });
+
+  it("refuses the allowlist network profile until it exists", async () => {
+    await expect(createSandbox({ network: "allowlist" })).rejects.toSatisfy((e) =>
+      isSandboxError(e, "network-unavailable"),
+    );
+  });
+
+  it("fails a running command clearly when the container is killed from outside", async () => {
+    const victim = await createSandbox({ taskId: "test-killed" });
+    try {
+      const outcome = victim.exec("sleep 60").then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await new Docker().getContainer(victim.containerId).kill();
+      const error = await outcome;
+      expect(isSandboxError(error, "container-gone")).toBe(true);
+      expect(String(error)).toMatch(/is gone: .*Start a new sandbox/);
+      await expect(victim.exec("true")).rejects.toSatisfy((e) => isSandboxError(e, "container-gone"));
+    } finally {
+      await victim.destroy();
+    }
+  });
+
+  it("removes leftover sandboxes by label and leaves fresh ones", async () => {
+    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/index.ts");
+    const docker = new Docker();
+    const make = (created: number) =>
+      docker.createContainer({
+        Image: "inhouse-sandbox:latest",
+        Cmd: ["true"],
+        Labels: {
+          "inhouse.sandbox": "1",
+          "inhouse.created": String(created),
+          "inhouse.task": "test-leftover",
+        },
+      });
+    const stale = await make(1);
+    const fresh = await make(Date.now());
+    try {
+      const removed = await removeLeftoverSandboxes({ olderThanMs: 24 * 3600_000 });
+      expect(removed.containers).toContain(stale.id);
+      expect(removed.containers).not.toContain(fresh.id);
+      await expect(stale.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      await fresh.remove({ force: true });
+      await stale.remove({ force: true }).catch(() => undefined);
+    }
+  });
+});
