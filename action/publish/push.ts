@@ -37,7 +37,8 @@ function isTransient(error: unknown): boolean {
 }
 
 function isRejected(error: unknown): boolean {
-  const text = error instanceof GitError ? error.stderr : "";
+  // With --porcelain the per-ref verdict ("!\tHEAD:refs/heads/x\t[rejected] (fetch first)") is on stdout.
+  const text = error instanceof GitError ? `${error.stdout}\n${error.stderr}` : "";
   return /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\]|stale info/i.test(text);
 }
 

@@ -22,6 +22,7 @@ export class GitError extends Error {
     readonly args: string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    readonly stdout = "",
   ) {
     super(message);
     this.name = "GitError";
@@ -73,7 +74,7 @@ export function git(args: string[], options: GitOptions = {}): Promise<GitOutput
       const stderr = Buffer.concat(err).toString("utf8");
       if (code === 0) return resolve({ stdout, stderr });
       const shown = scrub(`git ${args.join(" ")} exited with ${code}: ${stderr.trim()}`, secrets);
-      reject(new GitError(shown, args, code, scrub(stderr, secrets)));
+      reject(new GitError(shown, args, code, scrub(stderr, secrets), scrub(stdout, secrets)));
     });
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");

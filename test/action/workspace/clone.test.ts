@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gitAuth } from "../../../action/workspace/auth-header.ts";
+import { agentBranchName } from "../../../action/workspace/branch-name.ts";
+import { cloneWorkspace } from "../../../action/workspace/clone.ts";
+import { assertSeedable, filesContaining } from "../../../action/workspace/credential-check.ts";
+import { mirrorPath, updateMirror } from "../../../action/workspace/mirror.ts";
+import { createOrigin, sh } from "./origin.ts";
+
+const CANARY = "ghs_CANARYtoken0123456789abcdefABCDEF";
+
+describe("workspace clone", () => {
+  it("clones through a warm mirror and leaves no credential or alternates in the tree", async () => {
+    const origin = await createOrigin({ "README.md": "hello\n", "src/a.ts": "export const a = 1;\n" });
+    const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
+    // A non-file scope would never send the header to file://; scope it to file:// to prove it is not persisted.
+    const auth = gitAuth(CANARY, "file://");
+    const mirror = await updateMirror({
+      cacheDir: cache,
+      owner: "acme",
+      name: "repo",
+      remoteUrl: origin.url,
+      auth,
+    });
+    expect(mirror).toBe(mirrorPath(cache, "acme", "repo"));
+    expect(mirror).toBe(join(cache, "mirrors", "acme", "repo.git"));
+
+    const newer = await origin.commit({ "src/b.ts": "export const b = 2;\n" }, "after the mirror");
+    const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
+    await cloneWorkspace({
+      mirror,
+      remoteUrl: origin.url,
+      dir,
+      auth,
+      branch: "main",
+      localBranch: "agent/x",
+    });
+
+    expect(sh(dir, "rev-parse", "HEAD").trim()).toBe(newer);
+    expect(sh(dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("agent/x");
+    expect(await readFile(join(dir, "src/b.ts"), "utf8")).toContain("b = 2");
+    await expect(stat(join(dir, ".git/objects/info/alternates"))).rejects.toThrow();
+    const config = await readFile(join(dir, ".git/config"), "utf8");
+    expect(config).not.toMatch(/extraheader/i);
+    // The canary in any form (raw or inside the base64 header) is nowhere in the tree or its .git.
+    for (const secret of auth.secrets) {
+      expect(await filesContaining(dir, secret)).toEqual([]);
+      expect(await filesContaining(mirror, secret)).toEqual([]);
+    }
+    await expect(assertSeedable(dir, auth.secrets)).resolves.toBeUndefined();
+    // History came along: the sandbox can run git log and git diff.
+    expect(sh(dir, "log", "--oneline").trim().split("\n")).toHaveLength(2);
+  });
+
+  it("refuses to seed a tree with alternates or an auth header", async () => {
+    const origin = await createOrigin({ "a.txt": "a\n" });
+    const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
+    sh(tmpdir(), "clone", "-q", "--reference", origin.bare, origin.url, dir);
+    await expect(assertSeedable(dir, [])).rejects.toThrow(/alternates/);
+    const other = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
+    sh(tmpdir(), "clone", "-q", "--no-local", origin.url, other);
+    sh(other, "config", "http.extraheader", `AUTHORIZATION: basic ${CANARY}`);
+    await expect(assertSeedable(other, [CANARY])).rejects.toThrow(/auth header.*secret|holds/);
+  });
+
+  it("treats a title full of shell metacharacters as plain text", async () => {
+    const title = "Crash on `$(rm -rf ~)`; echo pwned && touch /tmp/x | cat > ~/.bashrc \"quoted\" 'single'";
+    const branch = agentBranchName("agent/", "fix-issue", 12, title);
+    expect(branch).toBe("agent/fix-issue-12-crash-on-rm-rf-echo-pwned-touch-tmp-x");
+    expect(() => execFileSync("git", ["check-ref-format", `refs/heads/${branch}`])).not.toThrow();
+    const origin = await createOrigin({ "a.txt": "a\n" });
+    const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
+    const mirror = await updateMirror({
+      cacheDir: cache,
+      owner: "o",
+      name: "r",
+      remoteUrl: origin.url,
+      auth: gitAuth("t"),
+    });
+    const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "r");
+    // Even a hostile local branch name is one argv element; git itself rejects what refs cannot hold.
+    await expect(
+      cloneWorkspace({
+        mirror,
+        remoteUrl: origin.url,
+        dir,
+        auth: gitAuth("t"),
+        branch: "main",
+        localBranch: "a;$(touch x)",
+      }),
+    ).rejects.toThrow(/not a valid branch name/);
+    await expect(stat(join(tmpdir(), "x"))).rejects.toThrow();
+  });
+
+  it("lets two tasks update the same mirror at once", async () => {
+    const origin = await createOrigin({ "a.txt": "a\n" });
+    const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
+    const options = { cacheDir: cache, owner: "o", name: "r", remoteUrl: origin.url, auth: gitAuth("t") };
+    const [one, two] = await Promise.all([updateMirror(options), updateMirror(options)]);
+    expect(one).toBe(two);
+    expect(sh(one, "rev-parse", "refs/heads/main").trim()).toBe(sh(origin.bare, "rev-parse", "main").trim());
+  });
+});
