@@ -38,7 +38,8 @@ export interface AgentCommands {
 
 export type AgentProgress =
   | { phase: "setup"; command: string }
-  | { phase: "turn"; turn: number; maxTurns: number }
+  /** Sent when a turn starts, and again with `step` (the tool being run) for each call in it. */
+  | { phase: "turn"; turn: number; maxTurns: number; step?: string }
   | { phase: "verifying"; command: string }
   | { phase: "done"; outcome: AgentOutcome };
 
@@ -73,6 +74,19 @@ export interface AgentRunOptions {
   auditPath?: string;
   onProgress?: (event: AgentProgress) => void;
   signal?: AbortSignal;
+  /** Loop internals for tests and benchmarks; the defaults suit production. */
+  tuning?: AgentLoopTuning;
+}
+
+export interface AgentLoopTuning {
+  /** Turns between observation-mask events; 0 turns masking off. */
+  maskEvery?: number;
+  keepRecentTurns?: number;
+  minCharsToMask?: number;
+  observationMaxChars?: number;
+  /** Identical call+result repeats in a row that end the run as `stuck`. */
+  stuckAfterRepeats?: number;
+  retryBaseDelayMs?: number;
 }
 
 export interface AgentResult {

@@ -1,0 +1,64 @@
+/**
+ * The audit log: one JSON object per line for every model request and every tool call, on the
+ * runner's disk. Every line passes the redactor before it is written.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { createAuditRedactor } from "./redaction.ts";
+
+/** Tool results are kept in the log up to this size; the model saw at most the observation cap. */
+export const AUDIT_RESULT_MAX_CHARS = 4_000;
+
+export type AuditEvent =
+  | { type: "start"; task: string; kind: string; model: string; baseUrl: string; testCommand?: string }
+  | { type: "setup"; command: string; exitCode: number; durationMs: number; output: string }
+  | {
+      type: "model_request";
+      turn: number;
+      mode: string;
+      messages: number;
+      requestChars: number;
+      promptTokens: number;
+      completionTokens: number;
+      estimated: boolean;
+      latencyMs: number;
+      attempts: number;
+      finishReason: string | null;
+    }
+  | { type: "model_retry"; attempt: number; delayMs: number; error: string }
+  | { type: "mode_change"; mode: string; reason: string }
+  | {
+      type: "tool_call";
+      turn: number;
+      id: string;
+      name: string;
+      arguments: string;
+      ok: boolean;
+      kind?: string;
+      result: string;
+      durationMs: number;
+    }
+  | { type: "verification"; command: string; passed: boolean; exitCode: number; outputTail: string }
+  | { type: "end"; outcome: string; reason: string; turns: number; totalTokens: number; durationMs: number };
+
+export interface AuditLog {
+  write(event: AuditEvent): void;
+}
+
+export function openAuditLog(path: string | undefined, secrets: string[]): AuditLog {
+  if (!path) return { write: () => {} };
+  const redact = createAuditRedactor(secrets);
+  mkdirSync(dirname(path), { recursive: true });
+  return {
+    write(event) {
+      // Synchronous on purpose: a crash keeps every line written before it, in order.
+      appendFileSync(path, `${redact(JSON.stringify({ at: new Date().toISOString(), ...event }))}\n`);
+    },
+  };
+}
+
+export function capForAudit(text: string): string {
+  return text.length <= AUDIT_RESULT_MAX_CHARS
+    ? text
+    : `${text.slice(0, AUDIT_RESULT_MAX_CHARS)}[... ${text.length - AUDIT_RESULT_MAX_CHARS} chars]`;
+}

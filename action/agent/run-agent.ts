@@ -1,0 +1,240 @@
+/**
+ * The agent loop: plan → act → verify. Model calls go to the configured endpoint, every tool runs
+ * in the sandbox, and the loop (not the model) decides when the work is done: `finish` is accepted
+ * only when the repository's test command passes. Budgets are enforced here, outside the model.
+ */
+import { createModelClient } from "../model/client.ts";
+import type { TokenUsage } from "../model/types.ts";
+import { addUsage, ZERO_USAGE } from "../model/usage.ts";
+import { executeToolCall, toolSpecs, toolsForTask } from "../tools/registry.ts";
+import { type AuditLog, capForAudit, openAuditLog } from "./audit-log.ts";
+import { type Budget, createBudget } from "./budget.ts";
+import { Conversation, DEFAULT_MASKING } from "./conversation.ts";
+import { capObservation } from "./observation.ts";
+import { createNestedRules, listNestedAgentsFiles, loadRootRuleFiles } from "./rule-files.ts";
+import { runSetupCommands } from "./setup-commands.ts";
+import { createStuckDetector } from "./stuck-detector.ts";
+import { buildSystemPrompt, buildTaskMessage } from "./system-prompt.ts";
+import { resolveTestCommand } from "./test-command.ts";
+import type { AgentOutcome, AgentResult, AgentRunOptions, ReviewComment, Verification } from "./types.ts";
+import { runVerification, verificationFeedback } from "./verify.ts";
+
+const NO_TOOL_NUDGE =
+  "You did not call a tool. Continue with a tool call, or call finish with a summary when the task is done.";
+const PATH_TOOLS = new Set(["read_file", "edit_file", "write_file"]);
+
+interface RunState {
+  turns: number;
+  usage: TokenUsage;
+  reviewComments: ReviewComment[];
+  summary?: string;
+  verification?: Verification;
+}
+
+function touchedPath(name: string, rawArguments: string): string | undefined {
+  if (!PATH_TOOLS.has(name)) return undefined;
+  try {
+    const path = (JSON.parse(rawArguments) as { path?: unknown }).path;
+    return typeof path === "string" ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
+  const startedAt = Date.now();
+  const { sandbox, task } = options;
+  const tuning = options.tuning ?? {};
+  const progress = options.onProgress ?? (() => {});
+  const audit: AuditLog = openAuditLog(options.auditPath, options.secrets);
+  const budget: Budget = createBudget(options.limits, startedAt, options.signal);
+  const state: RunState = { turns: 0, usage: ZERO_USAGE, reviewComments: [] };
+  const client = createModelClient(options.model, {
+    retryBaseDelayMs: tuning.retryBaseDelayMs,
+    onRetry: ({ attempt, delayMs, error }) =>
+      audit.write({
+        type: "model_retry",
+        attempt,
+        delayMs,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    onModeChange: (mode, reason) => audit.write({ type: "mode_change", mode, reason }),
+  });
+  const tools = toolsForTask(task.kind);
+  const specs = toolSpecs(tools);
+  let testCommand: string | undefined;
+
+  const end = (outcome: AgentOutcome, reason: string): AgentResult => {
+    budget.dispose();
+    const durationMs = Date.now() - startedAt;
+    audit.write({
+      type: "end",
+      outcome,
+      reason,
+      turns: state.turns,
+      totalTokens: state.usage.total,
+      durationMs,
+    });
+    progress({ phase: "done", outcome });
+    return {
+      outcome,
+      reason,
+      summary: state.summary,
+      verification: state.verification,
+      reviewComments: state.reviewComments,
+      turns: state.turns,
+      tokens: { ...state.usage },
+      durationMs,
+    };
+  };
+
+  const verify = async (command: string): Promise<Verification> => {
+    progress({ phase: "verifying", command });
+    const verification = await runVerification(sandbox, command, budget.remainingMs());
+    audit.write({ type: "verification", ...verification });
+    state.verification = verification;
+    return verification;
+  };
+
+  /** Work so far is kept; when time allows, the tests run once more so the result says where it stands. */
+  const endOnBudget = async (reason: string): Promise<AgentResult> => {
+    const canVerify =
+      testCommand && task.kind !== "review" && !budget.signal.aborted && budget.remainingMs() > 5_000;
+    if (canVerify) await verify(testCommand!);
+    return end("budget", `Stopped: ${reason}; the changes made so far are kept.`);
+  };
+
+  try {
+    const setupFailures = await runSetupCommands(
+      sandbox,
+      options.commands.setup,
+      audit,
+      progress,
+      budget.remainingMs,
+    );
+    const ruleFiles = await loadRootRuleFiles(sandbox);
+    const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
+    testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });
+    audit.write({
+      type: "start",
+      task: task.title,
+      kind: task.kind,
+      model: options.model.model,
+      baseUrl: options.model.baseUrl,
+      testCommand,
+    });
+    const parts = { task, ruleFiles, testCommand, tools, setupFailures };
+    const conversation = new Conversation(buildSystemPrompt(parts), buildTaskMessage(parts), {
+      maskEvery: tuning.maskEvery ?? DEFAULT_MASKING.maskEvery,
+      keepRecentTurns: tuning.keepRecentTurns ?? DEFAULT_MASKING.keepRecentTurns,
+      minCharsToMask: tuning.minCharsToMask ?? DEFAULT_MASKING.minCharsToMask,
+    });
+    const stuck = createStuckDetector(tuning.stuckAfterRepeats);
+
+    for (;;) {
+      const over = budget.exceeded(state.turns, state.usage.total);
+      if (over) return await endOnBudget(over);
+      const turn = ++state.turns;
+      progress({ phase: "turn", turn, maxTurns: options.limits.turns });
+
+      const messages = conversation.render(turn);
+      let reply: Awaited<ReturnType<typeof client.complete>>;
+      try {
+        reply = await client.complete(messages, specs, budget.signal);
+      } catch (error) {
+        if (budget.signal.aborted)
+          return await endOnBudget(budget.exceeded(state.turns, 0) ?? "the run was cancelled");
+        return end("failed", `The model call failed: ${(error as Error).message}`);
+      }
+      state.usage = addUsage(state.usage, reply.usage);
+      audit.write({
+        type: "model_request",
+        turn,
+        mode: reply.mode,
+        messages: messages.length,
+        requestChars: reply.requestChars,
+        promptTokens: reply.usage.prompt,
+        completionTokens: reply.usage.completion,
+        estimated: reply.usage.estimated,
+        latencyMs: Math.round(reply.latencyMs),
+        attempts: reply.attempts,
+        finishReason: reply.finishReason,
+      });
+      conversation.append({ role: "assistant", content: reply.content, toolCalls: reply.toolCalls }, turn);
+
+      let finishSummary: string | undefined;
+      const notes: string[] = [...reply.protocolErrors];
+      for (const call of reply.toolCalls) {
+        if (finishSummary !== undefined) {
+          conversation.append(
+            {
+              role: "tool",
+              toolCallId: call.id,
+              name: call.name,
+              content: "Not run: finish was called earlier in this reply.",
+            },
+            turn,
+          );
+          continue;
+        }
+        progress({ phase: "turn", turn, maxTurns: options.limits.turns, step: call.name });
+        const callStarted = performance.now();
+        const result = await executeToolCall(call, tools, {
+          sandbox,
+          reviewComments: state.reviewComments,
+          maxCommandMs: Math.max(1_000, budget.remainingMs()),
+        });
+        const repeatNote = stuck.recordCall(call, result.ok, result.output);
+        const observation = capObservation(
+          repeatNote ? `${result.output}\n${repeatNote}` : result.output,
+          tuning.observationMaxChars,
+        );
+        conversation.append(
+          { role: "tool", toolCallId: call.id, name: call.name, content: observation },
+          turn,
+          result.label,
+        );
+        audit.write({
+          type: "tool_call",
+          turn,
+          id: call.id,
+          name: call.name,
+          arguments: capForAudit(call.arguments),
+          ok: result.ok,
+          ...(result.ok ? {} : { kind: result.kind }),
+          result: capForAudit(observation),
+          durationMs: Math.round(performance.now() - callStarted),
+        });
+        if (!result.ok && result.kind === "fatal") {
+          return end("failed", `The ${call.name} tool hit an error that ends the task: ${result.output}`);
+        }
+        const path = result.ok ? touchedPath(call.name, call.arguments) : undefined;
+        const rules = path ? await nestedRules(path) : undefined;
+        if (rules)
+          notes.push(`Rules from ${rules.path} apply to files under that directory:\n\n${rules.content}`);
+        if (result.ok && result.finish) finishSummary = result.finish.summary;
+      }
+      if (reply.toolCalls.length === 0 && reply.protocolErrors.length === 0) {
+        stuck.recordReplyWithoutCalls();
+        notes.push(NO_TOOL_NUDGE);
+      }
+      const stuckReason = stuck.stuckReason();
+      if (stuckReason) return end("stuck", `Stopped: ${stuckReason}; the changes made so far are kept.`);
+
+      if (finishSummary !== undefined) {
+        state.summary = finishSummary;
+        if (task.kind === "review") {
+          return end("finished", `The review finished with ${state.reviewComments.length} inline comments.`);
+        }
+        if (!testCommand)
+          return end("finished", "The model finished; no test command is known, so nothing was verified.");
+        const verification = await verify(testCommand);
+        if (verification.passed) return end("finished", `The model finished and \`${testCommand}\` passed.`);
+        notes.push(verificationFeedback(verification));
+      }
+      if (notes.length > 0) conversation.append({ role: "user", content: notes.join("\n\n") }, turn);
+    }
+  } catch (error) {
+    return end("failed", `The run stopped on an unexpected error: ${(error as Error).message}`);
+  }
+}
