@@ -1,0 +1,174 @@
+// Sandbox layer, side by side with the naive way: the persistent shell vs one `docker exec` per
+// command, hardened vs plain containers, shell writes vs putArchive, streamed vs buffered output.
+import Docker from "dockerode";
+import { createSandbox, type DockerSandbox } from "../action/sandbox/index.ts";
+import { percentile, round, timeMs } from "./stats.ts";
+import type { BenchArea, BenchRow } from "./types.ts";
+
+const IMAGE = "inhouse-sandbox:latest";
+
+async function dockerExec(container: Docker.Container, cmd: string[]): Promise<void> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("error", reject);
+    stream.resume();
+  });
+}
+
+/** A one-file ustar archive, what the naive way sends to putArchive for every edit. */
+function pack(name: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(512);
+  const field = (offset: number, length: number, value: string) =>
+    header.write(value, offset, length, "ascii");
+  field(0, 100, name);
+  field(100, 8, "0000644\0");
+  field(108, 8, "0001750\0");
+  field(116, 8, "0001750\0");
+  field(124, 12, `${data.length.toString(8).padStart(11, "0")}\0`);
+  field(
+    136,
+    12,
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, "0")}\0`,
+  );
+  field(148, 8, "        ");
+  field(156, 1, "0");
+  field(257, 8, "ustar\u000000");
+  const checksum = header.reduce((sum, byte) => sum + byte, 0);
+  field(148, 8, `${checksum.toString(8).padStart(6, "0")}\0 `);
+  const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
+  return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
+}
+
+async function sample(count: number, work: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) samples.push(await timeMs(work));
+  return samples;
+}
+
+const ms = (value: number) => `${round(value, 2)} ms`;
+const p50p99 = (samples: number[]) =>
+  `p50 ${ms(percentile(samples, 50))} / p99 ${ms(percentile(samples, 99))}`;
+
+async function plainCreateToFirstCommand(docker: Docker): Promise<number> {
+  return timeMs(async () => {
+    const container = await docker.createContainer({ Image: IMAGE, Cmd: ["sleep", "infinity"] });
+    await container.start();
+    await dockerExec(container, ["true"]);
+    await container.remove({ force: true });
+  });
+}
+
+async function hardenedCreateToFirstCommand(): Promise<number> {
+  return timeMs(async () => {
+    const sandbox = await createSandbox({ taskId: "bench-create" });
+    await sandbox.exec("true");
+    await sandbox.destroy();
+  });
+}
+
+/** Peak RSS growth of this process while `work` runs, sampled every 5 ms. */
+async function peakRssGrowthMb(work: () => Promise<unknown>): Promise<number> {
+  global.gc?.();
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 5);
+  await work();
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return (peak - base) / 1024 / 1024;
+}
+
+async function run(): Promise<{ rows: BenchRow[]; metrics: Record<string, number> }> {
+  const docker = new Docker();
+  const sandbox: DockerSandbox = await createSandbox({ taskId: "bench" });
+  const rows: BenchRow[] = [];
+  try {
+    const container = docker.getContainer(sandbox.containerId);
+    for (let i = 0; i < 5; i++) await sandbox.exec("true");
+    const shell = await sample(60, () => sandbox.exec("true"));
+    const naiveExec = await sample(15, () => dockerExec(container, ["true"]));
+    const shellP50 = percentile(shell, 50);
+    const execP50 = percentile(naiveExec, 50);
+    rows.push({
+      measure: "round trip of `true`",
+      ours: p50p99(shell),
+      naive: `docker exec: ${p50p99(naiveExec)}`,
+      ratio: `${round(execP50 / shellP50, 1)}x faster`,
+      goal: "p50 <= 2 ms, >= 50x",
+    });
+
+    const plain: number[] = [];
+    const hardened: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      plain.push(await plainCreateToFirstCommand(docker));
+      hardened.push(await hardenedCreateToFirstCommand());
+    }
+    const hardeningRatio = percentile(hardened, 50) / percentile(plain, 50);
+    rows.push({
+      measure: "create to first command",
+      ours: `hardened: ${p50p99(hardened)}`,
+      naive: `plain + docker exec: ${p50p99(plain)}`,
+      ratio: `${round(hardeningRatio, 3)}x`,
+      goal: "hardening costs <= 5%",
+    });
+
+    const megabyte = Buffer.alloc(1024 * 1024, 7);
+    const shellWrite = await sample(10, () => sandbox.writeFile("bench-1mb.bin", megabyte));
+    const archiveWrite = await sample(10, () =>
+      container.putArchive(pack("bench-1mb.bin", megabyte), { path: "/workspace" }),
+    );
+    const writeSpeedup = percentile(archiveWrite, 50) / percentile(shellWrite, 50);
+    rows.push({
+      measure: "write 1 MB file",
+      ours: `shell: ${p50p99(shellWrite)}`,
+      naive: `putArchive: ${p50p99(archiveWrite)}`,
+      ratio: `${round(writeSpeedup, 2)}x`,
+      goal: "faster than putArchive",
+    });
+
+    const hundredMb = "head -c 104857600 /dev/zero | tr '\\0' 'x'";
+    let outputMs = 0;
+    const rssGrowth = await peakRssGrowthMb(async () => {
+      outputMs = await timeMs(() => sandbox.exec(hundredMb, { timeoutMs: 120_000 }));
+    });
+    const nullMs = await timeMs(() => sandbox.exec(`${hundredMb} > /dev/null`, { timeoutMs: 120_000 }));
+    rows.push({
+      measure: "100 MB of output",
+      ours: `${ms(outputMs)}, peak RSS +${round(rssGrowth, 1)} MB`,
+      naive: `to /dev/null: ${ms(nullMs)}`,
+      ratio: `${round(outputMs / nullMs, 2)}x time`,
+      goal: "RSS a few MB",
+    });
+
+    const timeoutEnd = await timeMs(() => sandbox.exec("sleep 100", { timeoutMs: 1000 }));
+    rows.push({
+      measure: "1 s timeout of sleep 100",
+      ours: `ended at ${ms(timeoutEnd)}`,
+      goal: "<= 1250 ms",
+    });
+
+    return {
+      rows,
+      metrics: {
+        "sandbox.shell_roundtrip_p50_ms": round(shellP50, 3),
+        "sandbox.docker_exec_roundtrip_p50_ms": round(execP50, 3),
+        "sandbox.shell_speedup_vs_exec": round(execP50 / shellP50, 2),
+        "sandbox.hardening_overhead_ratio": round(hardeningRatio, 3),
+        "sandbox.write_1mb_speedup_vs_archive": round(writeSpeedup, 2),
+        "sandbox.output_100mb_peak_rss_mb": round(rssGrowth, 1),
+        "sandbox.timeout_1s_end_ms": round(timeoutEnd, 1),
+      },
+    };
+  } finally {
+    await sandbox.destroy();
+  }
+}
+
+const area: BenchArea = { name: "sandbox", run };
+export default area;
