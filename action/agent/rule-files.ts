@@ -48,7 +48,7 @@ export async function listNestedAgentsFiles(sandbox: Sandbox): Promise<string[]>
       },
     )
     .catch(() => undefined);
-  if (!result || result.exitCode !== 0) return [];
+  if (result?.exitCode !== 0) return [];
   return result.stdout
     .split("\n")
     .map((line) => line.trim().replace(/^\.\//, ""))
