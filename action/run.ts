@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { runAgentLoop } from "./agent-entry.ts";
+import { runAgent } from "./agent/run-agent.ts";
 import { executeTask, type RunDeps } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
@@ -18,7 +18,7 @@ export function defaultDeps(settings: Settings): RunDeps {
   return {
     github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
     createSandbox: (options) => createSandbox(options),
-    runAgent: runAgentLoop,
+    runAgent,
     resolveModel,
     remoteUrl: (owner, name) => `${settings.env.serverUrl}/${owner}/${name}.git`,
     saveState: core.saveState,
