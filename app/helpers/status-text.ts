@@ -18,7 +18,7 @@ export function queuedText(kind: TaskKind, actor: string, run?: RunRef): string 
 }
 
 export function dispatchFailedText(kind: TaskKind, advice: string, retry: string): string {
-  return `❌ Could not start the agent to ${what[kind]}: **failed**.\n\n${advice}\n\nAfter fixing this, retry with \`${retry}\`.`;
+  return `❌ Could not start the agent to ${what[kind]}: **failed**.\n\n${advice}\n\nAfter fixing this, retry with ${retry}.`;
 }
 
 export function cancelledText(kind: TaskKind, by: string, run?: RunRef): string {
@@ -29,18 +29,19 @@ export function cancelledText(kind: TaskKind, by: string, run?: RunRef): string 
 export function runEndedText(kind: TaskKind, conclusion: string, run: RunRef, retry: string): string {
   const why =
     conclusion === "cancelled"
-      ? "it was cancelled"
+      ? "was cancelled"
       : conclusion === "timed_out"
-        ? "it timed out"
+        ? "timed out"
         : conclusion === "success"
-          ? "it finished without reporting a result (the agent step may have been skipped)"
-          : `it ended with \`${conclusion}\` before the agent reported (the runner may have died or failed to start)`;
+          ? "finished without the agent reporting a result (the agent step may have been skipped)"
+          : `ended with \`${conclusion}\` before the agent reported (the runner may have died or failed to start)`;
   const state = conclusion === "cancelled" ? "cancelled" : "failed";
-  return `⚠️ The agent did not ${what[kind]}: ${runLink(run)} ended and ${why}. Status: **${state}**.\n\nRetry with \`${retry}\`; check the run's log if it happens again.`;
+  return `⚠️ The agent did not ${what[kind]}: ${runLink(run)} ${why}. Status: **${state}**.\n\nRetry with ${retry}; check the run's log if it happens again.`;
 }
 
+/** How to ask again, as Markdown. */
 export function retryCommand(kind: TaskKind, prefix: string, label: string): string {
-  if (kind === "review") return `${prefix} review`;
-  if (kind === "fix-issue") return `${prefix} fix\` (or re-add the \`${label}\` label`;
-  return `${prefix} fix`;
+  if (kind === "review") return `\`${prefix} review\``;
+  if (kind === "fix-issue") return `\`${prefix} fix\` (or re-add the \`${label}\` label)`;
+  return `\`${prefix} fix\``;
 }

@@ -13,11 +13,16 @@ export const NOW = new Date("2026-01-02T03:04:05.000Z");
 export const API = "https://api.github.com";
 export const R = `/repos/${OWNER}/${REPO}`;
 
-/** Octokit as in production minus retry and throttling, so a failed request fails the test at once. */
-export const TestOctokit = ProbotOctokit.defaults({
+/**
+ * Octokit as in production minus retry and throttling, so a failed request fails the test at once.
+ * A function, not an object: Probot merges its own `throttle` options over object defaults
+ * shallowly, which would switch throttling (one write per second) back on.
+ */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
   retry: { enabled: false },
-  throttle: { enabled: false },
-});
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
 
 export async function createApp(): Promise<{ probot: Probot; metrics: Metrics }> {
   const metrics = new Metrics();

@@ -1,0 +1,238 @@
+import { describe, expect, it } from "vitest";
+import { parseStatusMarker, renderRunName } from "../../core/status-marker.ts";
+import { parseTask } from "../../core/task.ts";
+import {
+  appComment,
+  commentPayload,
+  createApp,
+  deliver,
+  example,
+  github,
+  ISSUE,
+  mockComments,
+  mockConfig,
+  mockPermission,
+  R,
+  statusBody,
+} from "./harness.ts";
+
+const STATUS_ID = 9300;
+
+function runPayload(conclusion: string, runId = 555, statusCommentId = STATUS_ID) {
+  const payload = example("workflow_run", "completed", 0);
+  payload.workflow_run.id = runId;
+  payload.workflow_run.conclusion = conclusion;
+  payload.workflow_run.event = "workflow_dispatch";
+  payload.workflow_run.html_url = `https://github.com/Codertocat/Hello-World/actions/runs/${runId}`;
+  payload.workflow_run.display_title = renderRunName({
+    owner: "Codertocat",
+    name: "Hello-World",
+    number: ISSUE,
+    statusCommentId,
+  });
+  payload.repository.owner.login = "Codertocat";
+  payload.repository.name = "Hello-World";
+  return payload;
+}
+
+describe("workflow_run.completed", () => {
+  it("ends a status the runner never finished with what GitHub knows and a retry hint", async () => {
+    const { probot, metrics } = await createApp();
+    let edited = "";
+    const scope = github();
+    scope
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(
+        200,
+        appComment(
+          STATUS_ID,
+          statusBody({ state: "running", run: { id: 555, repo: "Codertocat/Hello-World" } }),
+        ),
+      );
+    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    scope
+      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
+        edited = body.body;
+        return true;
+      })
+      .reply(200, {});
+    await deliver(probot, "workflow_run", runPayload("failure"));
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(edited)).toMatchObject({
+      state: "failed",
+      run: { id: 555, url: "https://github.com/Codertocat/Hello-World/actions/runs/555" },
+    });
+    expect(edited).toContain("ended with `failure` before the agent reported (the runner may have died");
+    expect(edited).toContain("Retry with `/agent fix` (or re-add the `agent` label)");
+    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "closed" })).toBe(1);
+  });
+
+  it("marks a cancelled run cancelled", async () => {
+    const { probot } = await createApp();
+    let edited = "";
+    const scope = github();
+    scope
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
+    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    scope
+      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
+        edited = body.body;
+        return true;
+      })
+      .reply(200, {});
+    await deliver(probot, "workflow_run", runPayload("cancelled"));
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(edited)?.state).toBe("cancelled");
+  });
+
+  it.each([
+    ["already terminal", appComment(STATUS_ID, statusBody({ state: "succeeded" }))],
+    [
+      "another run's status",
+      appComment(STATUS_ID, statusBody({ state: "running", run: { id: 1, repo: "Codertocat/Hello-World" } })),
+    ],
+    [
+      "not written by the App",
+      { ...appComment(STATUS_ID, statusBody({ state: "running" })), performed_via_github_app: null },
+    ],
+  ])("leaves a status alone when it is %s", async (_case, comment) => {
+    const { probot, metrics } = await createApp();
+    const scope = github().get(`${R}/issues/comments/${STATUS_ID}`).reply(200, comment);
+    await deliver(probot, "workflow_run", runPayload("failure"));
+    expect(scope.isDone()).toBe(true);
+    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  });
+
+  it("ignores runs that are not agent runs", async () => {
+    const { probot, metrics } = await createApp();
+    await deliver(probot, "workflow_run", example("workflow_run", "completed", 1));
+    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  });
+});
+
+describe("/agent stop", () => {
+  it("cancels the running task's workflow run, ends its status and says so", async () => {
+    const { probot, metrics } = await createApp();
+    const running = appComment(
+      STATUS_ID,
+      statusBody({ state: "running", run: { id: 777, repo: "acme/runners" } }),
+    );
+    let edited = "";
+    const scope = mockConfig(github(), null);
+    mockPermission(scope, "Codertocat", "write");
+    mockComments(scope, [running]);
+    scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
+    scope
+      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
+        edited = body.body;
+        return true;
+      })
+      .reply(200, {});
+    scope
+      .post(`${R}/issues/${ISSUE}/comments`, (body) =>
+        body.body.includes("Stopped: cancelled workflow run #777"),
+      )
+      .reply(201, { id: 1 });
+    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(edited)).toMatchObject({ state: "cancelled", run: { id: 777 } });
+    expect(edited).toContain("Cancelled by @Codertocat");
+    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "cancelled" })).toBe(1);
+  });
+
+  it("still ends the status when the run had already finished (409)", async () => {
+    const { probot } = await createApp();
+    const scope = mockConfig(github(), null);
+    mockPermission(scope, "Codertocat", "write");
+    mockComments(scope, [
+      appComment(STATUS_ID, statusBody({ state: "running", run: { id: 5, repo: "Codertocat/Hello-World" } })),
+    ]);
+    scope
+      .post(`${R}/actions/runs/5/cancel`)
+      .reply(409, { message: "Cannot cancel a workflow run that is completed." });
+    scope
+      .patch(
+        `${R}/issues/comments/${STATUS_ID}`,
+        (body) => parseStatusMarker(body.body)?.state === "cancelled",
+      )
+      .reply(200, {});
+    scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: 1 });
+    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("says so when nothing is running", async () => {
+    const { probot } = await createApp();
+    const scope = mockConfig(github(), null);
+    mockPermission(scope, "Codertocat", "write");
+    mockComments(scope, [appComment(STATUS_ID, statusBody({ state: "succeeded" }))]);
+    scope
+      .post(`${R}/issues/${ISSUE}/comments`, (body) => body.body.startsWith("Nothing is running here"))
+      .reply(201, { id: 1 });
+    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("pull_request.opened / ready_for_review", () => {
+  function prPayload(action: "opened" | "ready_for_review", draft = false) {
+    const payload = example("pull_request", action);
+    payload.pull_request.draft = draft;
+    payload.pull_request.number = ISSUE;
+    payload.sender.login = "Codertocat";
+    payload.sender.type = "User";
+    return payload;
+  }
+
+  it("starts a review when automations.reviewPullRequests is on", async () => {
+    const { probot } = await createApp();
+    let task = "";
+    const scope = mockConfig(github(), "automations:\n  reviewPullRequests: true\n");
+    mockPermission(scope, "Codertocat", "write");
+    mockComments(scope, []);
+    scope.post(`${R}/issues/${ISSUE}/reactions`, { content: "eyes" }).reply(201, {});
+    scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: STATUS_ID });
+    scope
+      .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
+        task = body.inputs.task;
+        return true;
+      })
+      .reply(204);
+    scope
+      .get(`${R}/actions/workflows/agent.yml/runs`)
+      .query(true)
+      .reply(200, { total_count: 0, workflow_runs: [] });
+    await deliver(probot, "pull_request", prPayload("opened"));
+    expect(scope.isDone()).toBe(true);
+    const parsed = parseTask(task);
+    expect(parsed.ok && parsed.value).toMatchObject({
+      kind: "review",
+      number: ISSUE,
+      trigger: { event: "pull_request" },
+    });
+  });
+
+  it("does nothing without reviewPullRequests", async () => {
+    const { probot, metrics } = await createApp();
+    const scope = mockConfig(github(), null);
+    await deliver(probot, "pull_request", prPayload("opened"));
+    expect(scope.isDone()).toBe(true);
+    expect(metrics.deliveries.get({ event: "pull_request", outcome: "ignored" })).toBe(1);
+  });
+
+  it("skips drafts until they are ready for review", async () => {
+    const { probot, metrics } = await createApp();
+    await deliver(probot, "pull_request", prPayload("opened", true));
+    expect(metrics.deliveries.get({ event: "pull_request", outcome: "ignored" })).toBe(1);
+  });
+
+  it("skips authors below the minimum without a comment", async () => {
+    const { probot, metrics } = await createApp();
+    const scope = mockConfig(github(), "automations:\n  reviewPullRequests: true\n");
+    mockPermission(scope, "Codertocat", "read");
+    await deliver(probot, "pull_request", prPayload("ready_for_review"));
+    expect(scope.isDone()).toBe(true);
+    expect(metrics.refusals.get({ reason: "permission" })).toBe(1);
+  });
+});
