@@ -1,0 +1,41 @@
+/** The `inhouse` command line. The entry only wires process streams to `runCli`. */
+import { pathToFileURL } from "node:url";
+import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { type CliIo, runLocal } from "./run-local.ts";
+
+/** Runs one command line and returns the exit code: 0 finished, 1 anything else, 2 bad usage. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseCliArgs(argv, io.env);
+    if (parsed.command === "help") {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const outcome = await runLocal(parsed.options, io);
+    return outcome.result.outcome === "finished" ? 0 : 1;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`inhouse: ${message}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write("Run `inhouse --help` for the options.\n");
+      return 2;
+    }
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) {
+  const controller = new AbortController();
+  process.once("SIGINT", () => {
+    process.stderr.write("\ninhouse: stopping (Ctrl-C again to force)\n");
+    controller.abort(new Error("interrupted"));
+    process.once("SIGINT", () => process.exit(130));
+  });
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  });
+}
