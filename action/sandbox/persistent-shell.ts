@@ -95,9 +95,9 @@ export class PersistentShell {
     }
     const id = String(this.nextId++);
     const payload = Buffer.from(`${request.script}\n`, "utf8");
-    const seconds = (ms: number) => Math.max(ms / 1000, 0.001).toFixed(3);
+    const wholeMs = (ms: number) => Math.max(1, Math.round(ms));
     const line =
-      `__ih_run ${id} ${payload.length} ${seconds(request.timeoutMs)} ${seconds(request.graceMs)} ${request.persist ? 1 : 0}; ` +
+      `__ih_run ${id} ${payload.length} ${wholeMs(request.timeoutMs)} ${wholeMs(request.graceMs)} ${request.persist ? 1 : 0}; ` +
       `eval "$__ih_restore_env"; __ih_finish ${id}\n`;
     const started = performance.now();
     const capture = {

@@ -2,15 +2,16 @@
  * Bash run once at the start of the persistent shell. It defines the verbs the host sends, one
  * line each (payloads follow as exact byte counts, so quoting and newlines cannot break framing):
  *
- *   __ih_run ID LEN TIMEOUT_S GRACE_S PERSIST; eval "$__ih_restore_env"; __ih_finish ID  + LEN bytes
+ *   __ih_run ID LEN TIMEOUT_MS GRACE_MS PERSIST; eval "$__ih_restore_env"; __ih_finish ID  + LEN bytes
  *   __ih_put ID PATHLEN DATALEN                                                      + path + data bytes
  *   __ih_get ID PATHLEN                                                              + path bytes
  *
- * Each command runs as its own process group (`set -m`): an outer subshell that survives SIGTERM
- * and reports completion through a FIFO, around an inner subshell that sources the script with
- * stdin from /dev/null. The main shell waits with the `read -t` builtin, so a timeout, a kill and
- * even a fork bomb that exhausts the pids limit are handled without forking. cwd and exported
- * variables come back to the main shell from files the inner subshell writes on exit.
+ * Each command runs in one forked subshell that is its own process group (`set -m`), stdin from
+ * /dev/null; its EXIT trap saves cwd and exported variables to a file and reports the exit code
+ * through a FIFO. Forks are the cost of a round trip, so there is exactly one per command. The main
+ * shell waits with the `read -t` builtin, so a timeout, a kill and even a fork bomb that exhausts
+ * the pids limit are handled without forking; it also notices a subshell that ended without
+ * reporting (exec, killed by a signal) within a 250 ms slice.
  */
 import { WORKSPACE_PATH_SHELL_FUNCTION } from "./workspace-path.ts";
 
@@ -22,6 +23,9 @@ mkdir -p "$__ih_dir" && chmod 700 "$__ih_dir" && rm -f "$__ih_dir/notify" && mkf
 exec 9<>"$__ih_dir/notify"
 set -m
 cd /workspace
+# Inherited by every command: under memory pressure the kernel kills the biggest of them, which is
+# the memory hog, rather than an init or the shell. Set once: a write costs a round trip's worth.
+echo 500 2>/dev/null > /proc/self/oom_score_adj
 ${WORKSPACE_PATH_SHELL_FUNCTION}
 __ih_read_exact() {
   local LC_ALL=C
@@ -41,33 +45,43 @@ __ih_save_state() {
     printf 'cd -- %q 2>/dev/null || cd /workspace\\n' "$PWD"
   } > "$__ih_dir/state.sh"
 }
+__ih_exit_trap() {
+  local code=$?
+  if [ "$__ih_persist" = 1 ]; then __ih_save_state; fi
+  printf '%s %s\\n' "$__ih_id" "$code" > "$__ih_dir/notify"
+}
+__ih_now_us() { __ih_now=\${EPOCHREALTIME/./}; }
 __ih_run() {
-  local t=$3 grace=$4 line pid n=0
+  local line pid n=0 left slice end
   __ih_id=$1 __ih_persist=$5 __ih_code=0 __ih_timed_out=0
   __ih_read_exact "$2"
   (
-    trap : TERM
-    (
-      exec 9>&-
-      trap - TERM
-      unset __ih_nonce
-      echo 500 2>/dev/null > /proc/self/oom_score_adj
-      if [ "$__ih_persist" = 1 ]; then trap __ih_save_state EXIT; fi
-      eval "$__ih_payload"
-    ) </dev/null
-    printf '%s %s\\n' "$__ih_id" "$?" > "$__ih_dir/notify"
+    exec 9>&- </dev/null
+    unset __ih_nonce
+    trap __ih_exit_trap EXIT
+    eval "$__ih_payload"
   ) &
   pid=$!
+  __ih_now_us; end=$((__ih_now + $3 * 1000))
   while :; do
-    if IFS= read -r -t "$t" -u 9 line; then
+    __ih_now_us; left=$((end - __ih_now))
+    if [ "$left" -le 0 ]; then __ih_timed_out=1; break; fi
+    # Slices, because a command that replaces the subshell (exec) or dies of a signal never reports.
+    slice=$((left < 250000 ? left : 250000))
+    printf -v slice '%d.%06d' $((slice / 1000000)) $((slice % 1000000))
+    if IFS= read -r -t "$slice" -u 9 line; then
       if [ "\${line%% *}" = "$__ih_id" ]; then __ih_code=\${line#* }; break; fi
-    else
-      __ih_timed_out=1; break
+    elif ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null; __ih_code=$?; break
     fi
   done
   if [ "$__ih_timed_out" = 1 ]; then
     kill -TERM -- "-$pid" 2>/dev/null
-    while IFS= read -r -t "$grace" -u 9 line; do [ "\${line%% *}" = "$__ih_id" ] && break; done
+    __ih_now_us; end=$((__ih_now + $4 * 1000))
+    while kill -0 -- "-$pid" 2>/dev/null; do
+      __ih_now_us; [ "$__ih_now" -lt "$end" ] || break
+      IFS= read -r -t 0.05 -u 9 line
+    done
     kill -KILL -- "-$pid" 2>/dev/null
     __ih_code=124
   fi

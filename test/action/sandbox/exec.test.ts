@@ -28,6 +28,14 @@ describeDocker("sandbox exec through the persistent shell", () => {
     expect(result.timedOut).toBe(false);
   });
 
+  it("notices a command that replaced or killed its own shell", async () => {
+    const replaced = await sandbox.exec("exec sh -c 'exit 3'", { timeoutMs: 10_000 });
+    expect(replaced).toMatchObject({ exitCode: 3, timedOut: false });
+    const killed = await sandbox.exec("kill -KILL $BASHPID", { timeoutMs: 10_000 });
+    expect(killed).toMatchObject({ exitCode: 137, timedOut: false });
+    expect((await sandbox.exec("echo alive")).stdout).toBe("alive\n");
+  });
+
   it("keeps stdout and stderr apart", async () => {
     const result = await sandbox.exec("echo out; echo err >&2; printf tail");
     expect(result.stdout).toBe("out\ntail");

@@ -72,6 +72,7 @@ describeDocker("sandbox hardening", () => {
 
   it("trusts a given CA bundle through the usual variables", async () => {
     const result = await sandbox.exec(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: bash indirect expansion, not a template
       'for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS REQUESTS_CA_BUNDLE PIP_CERT GIT_SSL_CAINFO; do echo "${!v}"; done',
     );
     expect(new Set(result.stdout.trim().split("\n"))).toEqual(
