@@ -143,7 +143,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       text = renderTaskText(task, thread, pr);
     }
 
-    clock.start("workspace");
+    clock.start("preparing the workspace");
     await status.phase("provisioning: preparing the workspace");
     const plan = planWorkspace(task, config, defaultBranch, text.title, pr);
     workRoot = await mkdtemp(join(env.runnerTemp, "inhouse-work-"));
@@ -157,7 +157,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       plan,
     });
 
-    clock.start("sandbox");
+    clock.start("starting the sandbox");
     await status.phase("provisioning: starting the sandbox");
     sandbox = await deps.createSandbox({
       image: config.sandbox.image ?? settings.image,
@@ -175,7 +175,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     save();
     await sandbox.seed(workspace.dir);
 
-    clock.start("agent");
+    clock.start("working");
     await status.phase(`working: turn 1 of ${limits.agent.turns}`);
     await mkdir(dirname(auditPath), { recursive: true });
     const onProgress = (event: AgentProgress) => {
