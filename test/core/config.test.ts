@@ -254,6 +254,12 @@ describe("loadConfig: settings that belong to the runner", () => {
     },
   );
 
+  it("finds a credential key inside a list", () => {
+    expect(errorsOf("pr:\n  labels:\n    - name: x\n      token: y\n")).toEqual([
+      { path: "pr.labels[0].token", message: RUNNER_ONLY_MESSAGE },
+    ]);
+  });
+
   it("reports credentials before any other problem", () => {
     expect(errorsOf("limits:\n  turns: many\nmodel:\n  token: x\n")).toEqual([
       { path: "model.token", message: RUNNER_ONLY_MESSAGE },

@@ -107,6 +107,11 @@ describe("cleanPromptText: hidden elements", () => {
     expect(clean(`before ${html} after`)).toBe("before  after");
   });
 
+  it("keeps a hidden-looking tag inside a code block as code, hiding nothing after it", () => {
+    expect(clean("```\n<div hidden>\n```\nshown")).toBe("```\n<div hidden>\n```\nshown");
+    expect(clean("`<div hidden>` shown")).toBe("`<div hidden>` shown");
+  });
+
   it("counts nested elements of the same name", () => {
     expect(clean("<div hidden><div>secret</div>still secret</div>shown")).toBe("shown");
   });
@@ -230,8 +235,9 @@ describe("cleanPromptText: length cap", () => {
   });
 });
 
-// Linear work takes well under a second per megabyte even on a loaded 2-core machine; the
-// quadratic backtracking these inputs are built to provoke would take minutes.
+// Each input is built to provoke quadratic work (a scan to the end of the text from every
+// position). At 250 KB that would take minutes; linear work takes well under a second, even on a
+// loaded 2-core machine, so the bound separates the two without being flaky.
 describe("cleanPromptText: cost", () => {
   it.each([
     ["unclosed tags", "<a b c d e f g h "],
@@ -240,10 +246,10 @@ describe("cleanPromptText: cost", () => {
     ["unclosed link titles", "]( x \"a ]( y 'b ]( z (c "],
     ["comment openers", "<!- <? <![ "],
     ["definition lookalikes", '\n[a]: b "c'],
-  ])("cleans 1 MB of %s quickly", (_, unit) => {
-    const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+  ])("cleans 250 KB of %s in linear time", (_, unit) => {
+    const text = unit.repeat(Math.ceil(250_000 / unit.length));
     const started = performance.now();
-    clean(text, 2_000_000);
+    clean(text, 500_000);
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
