@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { RepoConfig } from "../core/config.ts";
+import { createRedactor } from "../core/redact.ts";
 import { formatErrors } from "../core/result.ts";
 import { parseTask, type Task } from "../core/task.ts";
 import type {
@@ -27,7 +28,6 @@ import type { Settings } from "./settings.ts";
 import { auditLogPath } from "./summary/audit-path.ts";
 import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
 import { PhaseClock } from "./summary/phases.ts";
-import { createActionRedactor } from "./summary/redact.ts";
 import { messageOf, Refusal } from "./task-errors.ts";
 import { gitAuth } from "./workspace/auth-header.ts";
 import { planWorkspace } from "./workspace/plan.ts";
@@ -87,7 +87,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   const auth = gitAuth(settings.githubToken, env.serverUrl);
   for (const secret of auth.secrets) deps.mask(secret);
   const secrets = [settings.githubToken, ...auth.secrets];
-  let redact = createActionRedactor(secrets);
+  let redact = createRedactor(secrets);
   const gh = deps.github(settings.githubToken, env.apiUrl);
   const status = new StatusComment({
     gh,
@@ -124,7 +124,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     const limits = effectiveLimits(config, settings.caps);
     const model = await deps.resolveModel(settings, config.model.profile);
     if (model.apiKey) deps.mask(model.apiKey);
-    redact = createActionRedactor([...secrets, model.apiKey]);
+    redact = createRedactor([...secrets, model.apiKey]);
 
     let text: AgentTaskText;
     let pr: PullRequestInfo | undefined;

@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../../core/config.ts";
-import { meetsMinimum, type Permission } from "../../core/permissions.ts";
+import type { Permission } from "../../core/permissions.ts";
 import type { Task } from "../../core/task.ts";
+import { selectTrustedComments } from "../../core/trusted-comments.ts";
 import type { GitHub } from "./client.ts";
 import { permissionOf } from "./permission.ts";
 
@@ -44,37 +45,39 @@ export async function freezeThread(
   const { data: issue } = await gh.rest.issues.get({ owner, repo, issue_number });
   const raw = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
 
-  const levels = new Map<string, Permission | "bot">([[task.trigger.actor, "write"]]);
-  const levelOf = async (login: string, isBot: boolean): Promise<Permission | "bot"> => {
-    if (isBot) return "bot";
-    if (!levels.has(login)) levels.set(login, await permissionOf(gh, owner, repo, login));
-    return levels.get(login)!;
-  };
-
-  const comments: ThreadComment[] = [];
-  const dropped: FrozenThread["dropped"] = [];
-  for (const comment of raw) {
-    const login = comment.user?.login ?? "ghost";
-    if (after(comment.created_at, trigger))
-      dropped.push({ id: comment.id, why: "created after the trigger" });
-    else if (after(comment.updated_at, trigger))
-      dropped.push({ id: comment.id, why: "edited after the trigger" });
-    else {
-      const level = await levelOf(login, comment.user?.type === "Bot");
-      if (level === "bot" && !config.permissions.allowedBots.includes(login)) {
-        dropped.push({ id: comment.id, why: "written by a bot not in permissions.allowedBots" });
-      } else if (level !== "bot" && !meetsMinimum(level, config.permissions.minimum)) {
-        dropped.push({ id: comment.id, why: `author has ${level} permission` });
-      } else {
-        comments.push({
-          id: comment.id,
-          author: login,
-          createdAt: comment.created_at,
-          body: comment.body ?? "",
-        });
-      }
-    }
+  const candidates = raw.map((c) => ({
+    id: c.id,
+    author: c.user?.login ?? "ghost",
+    isBot: c.user?.type === "Bot",
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    body: c.body ?? "",
+  }));
+  // Look up only authors whose comments survive the time rule; the trigger's actor was just re-checked.
+  const levels = new Map<string, Permission>([[task.trigger.actor, config.permissions.minimum]]);
+  for (const c of candidates) {
+    if (levels.has(c.author) || after(c.createdAt, trigger) || after(c.updatedAt, trigger)) continue;
+    levels.set(
+      c.author,
+      c.isBot
+        ? config.permissions.allowedBots.includes(c.author)
+          ? config.permissions.minimum
+          : "none"
+        : await permissionOf(gh, owner, repo, c.author),
+    );
   }
+  const vetted = selectTrustedComments(candidates, {
+    frozenAt: task.trigger.at,
+    minimum: config.permissions.minimum,
+    permissionOf: (author) => levels.get(author) ?? "none",
+  });
+  const comments: ThreadComment[] = vetted.trusted.map((c) => ({
+    id: c.id,
+    author: c.author,
+    createdAt: c.createdAt,
+    body: c.body,
+  }));
+  const dropped = vetted.dropped;
   return {
     title: issue.title,
     body: issue.body ?? "",

@@ -1,19 +1,13 @@
+import { cleanPromptText } from "../../core/prompt-text.ts";
 import type { Task } from "../../core/task.ts";
 import type { AgentTaskText } from "../agent/types.ts";
 import type { FrozenThread } from "./frozen-thread.ts";
 import type { PullRequestInfo } from "./pull-request-info.ts";
 
-/**
- * Hidden HTML comments and invisible characters can carry instructions a reader of the issue
- * never sees. TODO(core/prompt-text.ts): replace with the shared sanitiser once it lands; this is
- * the one call site.
- */
-export function cleanPromptText(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g, "")
-    .trim();
-}
+const MAX_TITLE = 300;
+const MAX_ITEM = 20_000;
+
+const clean = (text: string, maxChars = MAX_ITEM) => cleanPromptText(text, { maxChars });
 
 function prSection(task: Task, pr: PullRequestInfo): string {
   const lines = [
@@ -32,18 +26,18 @@ function prSection(task: Task, pr: PullRequestInfo): string {
 /** What the model reads: the frozen thread, cleaned, with the PR's shape when there is one. */
 export function renderTaskText(task: Task, thread: FrozenThread, pr?: PullRequestInfo): AgentTaskText {
   const parts = [
-    `${thread.isPullRequest ? "Pull request" : "Issue"} by @${thread.author}:\n\n${cleanPromptText(thread.body) || "(no description)"}`,
+    `${thread.isPullRequest ? "Pull request" : "Issue"} by @${thread.author}:\n\n${clean(thread.body) || "(no description)"}`,
   ];
   for (const comment of thread.comments) {
-    const body = cleanPromptText(comment.body);
+    const body = clean(comment.body);
     if (body) parts.push(`Comment by @${comment.author} at ${comment.createdAt}:\n\n${body}`);
   }
   if (pr) parts.push(prSection(task, pr));
   return {
     kind: task.kind,
-    title: cleanPromptText(thread.title),
+    title: clean(thread.title, MAX_TITLE),
     body: parts.join("\n\n---\n\n"),
-    ...(task.instructions ? { instructions: cleanPromptText(task.instructions) } : {}),
+    ...(task.instructions ? { instructions: clean(task.instructions) } : {}),
   };
 }
 
@@ -51,7 +45,7 @@ export function renderAutomationText(task: Task, instructions: string, descripti
   return {
     kind: task.kind,
     title: description ?? `Automation ${task.automation}`,
-    body: cleanPromptText(instructions),
-    ...(task.instructions ? { instructions: cleanPromptText(task.instructions) } : {}),
+    body: clean(instructions),
+    ...(task.instructions ? { instructions: clean(task.instructions) } : {}),
   };
 }

@@ -72,7 +72,7 @@ describe("frozen thread", () => {
     expect(scope.isDone()).toBe(true);
     expect(thread.comments.map((c) => c.id)).toEqual([1, 4]);
     expect(thread.dropped).toEqual([
-      { id: 2, why: "author has triage permission" },
+      { id: 2, why: "author has triage permission; write is required" },
       { id: 3, why: "edited after the trigger" },
       { id: 5, why: "created after the trigger" },
     ]);
