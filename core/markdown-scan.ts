@@ -16,9 +16,12 @@ export type MarkdownToken =
 
 const FENCE_OPEN = /( {0,3})(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})/y;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
-/** `[label]: url "title"` defines a link and renders as nothing at all; `[//]: # (note)` hides text this way. */
+/**
+ * `[label]: url "title"` defines a link and renders as nothing at all; `[//]: # (note)` hides text
+ * this way. A footnote (`[^1]: text`) is shown at the bottom of the page, so it stays.
+ */
 const LINK_DEFINITION =
-  /( {0,3})\[(?:[^\\[\]]|\\.){1,999}\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s<>]\S*)(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*(?=\n|$)/y;
+  /( {0,3})\[(?!\^)(?:[^\\[\]]|\\.){1,999}\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s<>]\S*)(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*(?=\n|$)/y;
 const LINK_TAIL =
   /\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\)/y;
 /** Characters where something other than plain text can start: \\ ` < ! [ ] and newline. */

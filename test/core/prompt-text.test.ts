@@ -206,6 +206,10 @@ describe("cleanPromptText: images and links", () => {
     expect(clean(`shown\n\n${definition}\n\nalso shown`)).toBe("shown\n\n\n\nalso shown");
   });
 
+  it("keeps footnotes, which GitHub shows at the bottom", () => {
+    expect(clean("text[^1]\n\n[^1]: https://x.test")).toBe("text[^1]\n\n[^1]: https://x.test");
+  });
+
   it("keeps brackets that are not links", () => {
     expect(clean("array[0] and [x] and ![not an image")).toBe("array[0] and [x] and ![not an image");
   });
