@@ -1,0 +1,85 @@
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { createServer } from "node:net";
+import type { Server } from "probot";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError, start } from "../../app/start.ts";
+import { example, TestOctokit } from "./harness.ts";
+
+const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe("npm start", () => {
+  it("unconfigured: serves Probot's registration page with the manifest from app.yml", async () => {
+    const port = await freePort();
+    server = await start({
+      env: { PORT: String(port), HOST: "127.0.0.1", NO_SMEE_SETUP: "true", LOG_LEVEL: "fatal" },
+    });
+    const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
+    expect(root.headers.get("location")).toBe("/probot");
+    const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
+    const manifest = JSON.parse((/value='([^']+)'/.exec(page)?.[1] ?? "{}").replaceAll("&quot;", '"'));
+    expect(manifest.default_events).toEqual(["issues", "issue_comment", "pull_request", "workflow_run"]);
+    expect(manifest.default_permissions).toEqual({
+      issues: "write",
+      pull_requests: "write",
+      contents: "read",
+      actions: "write",
+      metadata: "read",
+    });
+    expect(manifest.public).toBe(false);
+    expect(manifest.redirect_url).toBe(`http://127.0.0.1:${port}/probot/setup`);
+  });
+
+  it("configured: serves webhooks at the webhook path and at the root, /healthz and /metrics", async () => {
+    const port = await freePort();
+    server = await start({
+      env: {
+        APP_ID: "1",
+        PRIVATE_KEY: pem,
+        WEBHOOK_SECRET: "sec",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "fatal",
+      },
+      Octokit: TestOctokit,
+    });
+    const body = JSON.stringify(example("installation", "deleted"));
+    const signature = `sha256=${createHmac("sha256", "sec").update(body).digest("hex")}`;
+    for (const path of ["/api/github/webhooks", "/"]) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "installation",
+          "x-github-delivery": `d-${path}`,
+          "x-hub-signature-256": signature,
+        },
+        body,
+      });
+      expect(response.status).toBe(200);
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('inhouse_webhook_deliveries_total{event="installation",outcome="logged"} 2');
+  });
+
+  it("refuses to start with advice instead of a stack trace", async () => {
+    await expect(start({ env: { APP_ID: "1", PRIVATE_KEY: pem } })).rejects.toThrow(ConfigurationError);
+    await expect(start({ env: { APP_ID: "1", PRIVATE_KEY: pem } })).rejects.toThrow(/check WEBHOOK_SECRET/);
+  });
+});
