@@ -54,7 +54,7 @@ describe("readSettings", () => {
     [{ GHE_HOST: "https://github.example.com/" }, "without https://"],
     [{ PORT: "http" }, "PORT must be a port number"],
   ])("advises on %o", (env, advice) => {
-    const read = readSettings(env);
+    const read = readSettings(env as NodeJS.ProcessEnv);
     expect(read.ok).toBe(false);
     expect(!read.ok && read.problems.join("\n")).toContain(advice);
   });
