@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs, UsageError } from "../../../action/cli/args.ts";
+import { slugify, taskFromText } from "../../../action/cli/task-text.ts";
+
+describe("inhouse run arguments", () => {
+  it("parses the options into one settings object", () => {
+    const parsed = parseCliArgs(
+      [
+        "run",
+        "--repo",
+        "/r",
+        "--task",
+        "Fix it",
+        "--base-url",
+        "http://x/v1",
+        "--turns",
+        "12",
+        "--tool-calling",
+        "text",
+      ],
+      { INHOUSE_MODEL_PROFILES: "/etc/inhouse/profiles.yml" },
+    );
+    expect(parsed).toEqual({
+      command: "run",
+      options: expect.objectContaining({
+        repo: "/r",
+        task: "Fix it",
+        baseUrl: "http://x/v1",
+        turns: 12,
+        toolCalling: "text",
+        profilesFile: "/etc/inhouse/profiles.yml",
+      }),
+    });
+  });
+
+  it("rejects what it cannot use, saying what is expected", () => {
+    expect(() => parseCliArgs(["run", "--repo", "."], {})).toThrow(/--task "<text>" or --issue-file/);
+    expect(() => parseCliArgs(["run", "--task", "x", "--turns", "0"], {})).toThrow(
+      /--turns expects a positive whole number/,
+    );
+    expect(() => parseCliArgs(["run", "--task", "x", "--nope"], {})).toThrow(UsageError);
+    expect(() => parseCliArgs(["deploy"], {})).toThrow(/the command is `inhouse run`/);
+    expect(parseCliArgs([], {})).toEqual({ command: "help" });
+  });
+
+  it("takes the title from the first line and makes a branch-safe slug", () => {
+    expect(taskFromText("# Fix sum() for negatives\n\nsum(-1, 1) is wrong")).toEqual({
+      kind: "fix-issue",
+      title: "Fix sum() for negatives",
+      body: "sum(-1, 1) is wrong",
+    });
+    expect(slugify("Fix sum() for negatives")).toBe("fix-sum-for-negatives");
+    expect(slugify("!!!")).toBe("task");
+  });
+});

@@ -1,0 +1,111 @@
+/** `inhouse run` end to end: a fixture repository, the scripted model server, a real sandbox. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../action/cli/main.ts";
+import { describeDocker } from "../../helpers/docker.ts";
+import { createJsFixtureRepo, git } from "../../helpers/fixture-repo.ts";
+import { startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
+import { fixingTrajectory } from "../../helpers/trajectories.ts";
+import { allowDockerHijack, requireSandboxImage } from "../sandbox/sandbox-helpers.ts";
+
+function capture() {
+  let text = "";
+  return { stream: { write: (chunk: string) => (text += chunk), isTTY: false }, text: () => text };
+}
+
+describe("inhouse run without a model endpoint", () => {
+  it("fails fast, before creating anything, with an error naming --base-url", async () => {
+    const repo = await createJsFixtureRepo();
+    const started = Date.now();
+    const { stdout, stderr } = await promisify(execFile)(
+      "npx",
+      [
+        "tsx",
+        "action/cli/main.ts",
+        "run",
+        "--repo",
+        repo.dir,
+        "--task",
+        "Fix sum",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "m",
+      ],
+      { cwd: process.cwd(), env: { ...process.env, INHOUSE_MODEL_BASE_URL: "" } },
+    ).catch((error: { code: number; stdout: string; stderr: string }) => {
+      expect(error.code).toBe(1);
+      return error;
+    });
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/no model endpoint answers at http:\/\/127\.0\.0\.1:9\/v1.*--base-url/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
+  });
+
+  it("names --base-url when no endpoint is configured at all", async () => {
+    const err = capture();
+    const out = capture();
+    const code = await runCli(["run", "--repo", ".", "--task", "x"], {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: {},
+    });
+    expect(code).toBe(1);
+    expect(err.text()).toMatch(/no base URL.*--base-url/);
+  });
+});
+
+describeDocker("inhouse run on a real sandbox", () => {
+  let restoreNock: () => void;
+  beforeAll(async () => {
+    await requireSandboxImage();
+    restoreNock = allowDockerHijack();
+  });
+  afterAll(() => restoreNock());
+
+  it("leaves the fix as a new branch in the source repository and its working tree and HEAD untouched", async () => {
+    const repo = await createJsFixtureRepo();
+    git(repo.dir, "checkout", "-q", "-b", "my-work");
+    const head = git(repo.dir, "rev-parse", "HEAD");
+    const status = git(repo.dir, "status", "--porcelain");
+    const server = await startScriptedModelServer(fixingTrajectory(repo));
+    const out = capture();
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "sum() subtracts instead of adding",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          server.model,
+        ],
+        { stdout: out.stream, stderr: err.stream, env: {} },
+      );
+      expect(code, err.text()).toBe(0);
+    } finally {
+      await server.close();
+    }
+    expect(git(repo.dir, "rev-parse", "HEAD")).toBe(head);
+    expect(git(repo.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("my-work");
+    expect(git(repo.dir, "status", "--porcelain")).toBe(status);
+    expect(git(repo.dir, "show", "agent/local-sum-subtracts-instead-of-adding:src/sum.js")).toContain(
+      "return a + b;",
+    );
+    expect(
+      git(repo.dir, "log", "-1", "--format=%an%n%B", "agent/local-sum-subtracts-instead-of-adding"),
+    ).toMatch(/^inhouse agent\nsum\(\) subtracts instead of adding[\s\S]*Agent-Outcome: finished/);
+    expect(out.text()).toMatch(/outcome: +finished/);
+    expect(out.text()).toMatch(/verification: passed \(`npm test`, exit 0\)/);
+    expect(out.text()).toMatch(/src\/sum\.js \| 2 \+-/);
+    expect(out.text()).toMatch(/turns: +5/);
+    expect(err.text()).toContain("turn 3/40 · edit_file");
+    expect(err.text()).toContain("verifying: npm test");
+  });
+});
