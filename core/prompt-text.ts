@@ -1,27 +1,11 @@
 import { removeInvisibleCharacters } from "./invisible-characters.ts";
 import { type MarkdownToken, scanMarkdown } from "./markdown-scan.ts";
 
-/**
- * What a model reads of an issue, pull request or comment: the text a person sees on GitHub, and
- * nothing a person cannot see. Hidden text is the usual carrier of prompt injection, because the
- * humans who approve a task never read it.
- *
- * Removed:
- * - invisible characters (zero-width, bidi controls, Unicode tags, variation selectors), everywhere;
- * - HTML comments (an unterminated one hides the rest of the text, as it does on GitHub), processing
- *   instructions, CDATA and declarations;
- * - elements hidden by `hidden`, a hiding `style`, or by being script/style/template/noscript, with
- *   everything inside them (an unclosed one hides the rest of the text);
- * - every HTML tag itself, since its attributes (`title`, `alt`, `data-*`) are not shown; the text
- *   between tags stays, so `<details>` content, which a reader can expand, stays;
- * - image alt text (`![alt](url)` becomes `![](url)`), link titles (`[text](url "title")` becomes
- *   `[text](url)`) and link reference definitions (`[//]: # (note)`), which render as nothing.
- *
- * Kept as typed: fenced code blocks and code spans, which GitHub shows literally, so an
- * `<!-- comment -->` inside them is visible and stays (invisible characters still go).
- */
 export interface PromptTextOptions {
-  /** Longest result, note included; longer text is cut with a note saying how much was cut. */
+  /**
+   * Longest result, note included; longer text is cut with a note saying how much was cut. A limit
+   * shorter than the note (about 80 characters) gives the note alone.
+   */
   maxChars: number;
 }
 
@@ -88,12 +72,31 @@ function visibleText(tokens: MarkdownToken[]): string {
 function capLength(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const note = (cut: number) =>
-    `\n\n[${cut} of ${text.length} characters cut here: the text was longer than the limit]`;
-  let keep = Math.max(0, maxChars - note(text.length).length);
+    `[${cut} of ${text.length} characters cut here: the text was longer than the limit]`;
+  let keep = Math.max(0, maxChars - note(text.length).length - 2);
   if (/[\uD800-\uDBFF]/.test(text[keep - 1] ?? "")) keep -= 1;
-  return `${text.slice(0, keep)}${note(text.length - keep)}`;
+  return keep > 0 ? `${text.slice(0, keep)}\n\n${note(text.length - keep)}` : note(text.length);
 }
 
+/**
+ * What a model reads of an issue, pull request or comment: the text a person sees on GitHub, and
+ * nothing a person cannot see. Hidden text is the usual carrier of prompt injection, because the
+ * humans who approve a task never read it.
+ *
+ * Removed:
+ * - invisible characters (zero-width, bidi controls, Unicode tags, variation selectors), everywhere;
+ * - HTML comments (an unterminated one hides the rest of the text, as it does on GitHub), processing
+ *   instructions, CDATA and declarations;
+ * - elements hidden by `hidden`, a hiding `style`, or by being script/style/template/noscript, with
+ *   everything inside them (an unclosed one hides the rest of the text);
+ * - every HTML tag itself, since its attributes (`title`, `alt`, `data-*`) are not shown; the text
+ *   between tags stays, so `<details>` content, which a reader can expand, stays;
+ * - image alt text (`![alt](url)` becomes `![](url)`), link titles (`[text](url "title")` becomes
+ *   `[text](url)`) and link reference definitions (`[//]: # (note)`), which render as nothing.
+ *
+ * Kept as typed: fenced code blocks and code spans, which GitHub shows literally, so an
+ * `<!-- comment -->` inside them is visible and stays (invisible characters still go).
+ */
 export function cleanPromptText(markdown: string, options: PromptTextOptions): string {
   const normalised = removeInvisibleCharacters(markdown.replace(/\r\n?/g, "\n"));
   return capLength(visibleText(scanMarkdown(normalised)).trim(), options.maxChars);

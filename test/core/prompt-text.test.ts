@@ -228,6 +228,12 @@ describe("cleanPromptText: length cap", () => {
     expect(cleaned).toBe(`${"a".repeat(130)}\n\n${note}`);
   });
 
+  it("gives the note alone when the limit is shorter than the note", () => {
+    expect(clean("a".repeat(500), 10)).toBe(
+      "[500 of 500 characters cut here: the text was longer than the limit]",
+    );
+  });
+
   it("does not split a surrogate pair", () => {
     const cleaned = clean("😀".repeat(100), 100);
     expect(cleaned).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
