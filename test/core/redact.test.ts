@@ -180,6 +180,10 @@ describe("createRedactor: cost", () => {
   const secrets = Array.from({ length: 10 }, (_, i) => `run-secret-${i}-${"x".repeat(20)}${i}`);
   const redact = createRedactor(secrets);
 
+  // Linear passes take tens of milliseconds; a backtracking pattern on 1 MB takes minutes. The bound
+  // separates the two with room for a loaded CI machine: this checks behaviour, not speed.
+  const LINEAR_BOUND_MS = 2_000;
+
   function bestOfThree(text: string): number {
     redact(text);
     let best = Number.POSITIVE_INFINITY;
@@ -191,11 +195,11 @@ describe("createRedactor: cost", () => {
     return best;
   }
 
-  it("redacts 1 MB of log text with ten known secrets in well under 100 ms", () => {
+  it("redacts 1 MB of log text with ten known secrets without backtracking blow-up", () => {
     const line = `2026-11-29T02:00:00Z step 12 ok ${secrets[3]} sha 3f786850e387550fdab836ed7e6dc881de23001b\n`;
     const text = line.repeat(Math.ceil(1_000_000 / line.length));
     expect(redact(text)).not.toContain(secrets[3]);
-    expect(bestOfThree(text)).toBeLessThan(100);
+    expect(bestOfThree(text)).toBeLessThan(LINEAR_BOUND_MS);
   });
 
   it.each([
@@ -209,6 +213,6 @@ describe("createRedactor: cost", () => {
     ["AWS key names without values", "aws_secret_access_key= "],
   ])("stays linear on 1 MB of %s", (_, unit) => {
     const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
-    expect(bestOfThree(text)).toBeLessThan(100);
+    expect(bestOfThree(text)).toBeLessThan(LINEAR_BOUND_MS);
   });
 });
