@@ -21,8 +21,9 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /**
- * nock (test/setup.ts) intercepts http.request and breaks the connection upgrade behind Docker's
- * hijacked exec stream. Sandbox suites talk to the local engine only, so they switch it off.
+ * nock (test/setup.ts) patches http.request, which breaks dockerode calls that stream a body
+ * (putArchive, used by `seed`). The shell itself no longer needs this (it speaks to the engine
+ * over a raw socket); suites that seed switch nock off and back on with this.
  */
 export function allowDockerHijack(): () => void {
   nock.restore();
