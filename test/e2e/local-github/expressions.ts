@@ -1,0 +1,71 @@
+/**
+ * Just enough of the Actions expression language to render a workflow's `run-name` the way
+ * GitHub does: `${{ ... }}` holding `format('...{0}...', args)`, `inputs.x`, `fromJSON(inputs.x).a.b`
+ * and string or number literals. Anything else is an error that names the expression, so a test
+ * never silently gets a title GitHub would not produce.
+ */
+export type ExpressionContext = { inputs: Record<string, string> };
+
+function splitArgs(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = "";
+  for (const char of text) {
+    if (char === "'") quoted = !quoted;
+    if (!quoted && char === "(") depth++;
+    if (!quoted && char === ")") depth--;
+    if (!quoted && depth === 0 && char === ",") {
+      args.push(current.trim());
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  if (current.trim()) args.push(current.trim());
+  return args;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string"
+    ? value
+    : typeof value === "object"
+      ? JSON.stringify(value)
+      : String(value);
+}
+
+function evaluate(expression: string, context: ExpressionContext): unknown {
+  const text = expression.trim();
+  const literal = /^'((?:[^']|'')*)'$/.exec(text);
+  if (literal) return literal[1]!.replaceAll("''", "'");
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const call = /^(\w+)\(([\s\S]*)\)((?:\.\w+)*)$/.exec(text);
+  if (call) {
+    const [, name, argText, properties] = call as unknown as [string, string, string, string];
+    const args = splitArgs(argText).map((arg) => evaluate(arg, context));
+    let value: unknown;
+    if (name.toLowerCase() === "format") {
+      const [template, ...rest] = args;
+      value = stringify(template).replace(/\{(\d+)\}/g, (_, index: string) => stringify(rest[Number(index)]));
+    } else if (name.toLowerCase() === "fromjson") {
+      value = JSON.parse(stringify(args[0]));
+    } else {
+      throw new Error(`run-name uses ${name}(), which the local GitHub does not evaluate`);
+    }
+    return properties
+      .split(".")
+      .filter(Boolean)
+      .reduce<unknown>((object, key) => (object as Record<string, unknown> | undefined)?.[key], value);
+  }
+  const input = /^inputs\.([\w-]+)$/.exec(text);
+  if (input) return context.inputs[input[1]!] ?? "";
+  throw new Error(`run-name expression ${text} is not one the local GitHub evaluates`);
+}
+
+/** Renders `${{ ... }}` parts of a string. */
+export function renderTemplate(template: string, context: ExpressionContext): string {
+  return template.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+    stringify(evaluate(expression, context)),
+  );
+}

@@ -1,0 +1,390 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { GitHubEvent, RouteContext } from "./context.ts";
+import { Credentials, type TestApp } from "./credentials.ts";
+import { GIT_PATH, serveGit } from "./git-http.ts";
+import { commitFiles, createBareRepo, listRefs, type RepoFiles } from "./git-repos.ts";
+import { close, listen } from "./http-server.ts";
+import { type RecordedRequest, Router, type Violation } from "./router.ts";
+import { registerActionRoutes } from "./routes/actions.ts";
+import { registerAppRoutes } from "./routes/apps.ts";
+import { registerIssueRoutes } from "./routes/issues.ts";
+import { registerPullRoutes } from "./routes/pulls.ts";
+import { registerReactionRoutes } from "./routes/reactions.ts";
+import { registerRepoRoutes } from "./routes/repos.ts";
+import { registerReviewRoutes } from "./routes/reviews.ts";
+import type { InstallationRecord } from "./shapes/installation.ts";
+import type { PullIssue } from "./shapes/pull.ts";
+import {
+  GitHubState,
+  type IssueRecord,
+  now,
+  type PushRecord,
+  type RepoRecord,
+  type Role,
+  type RunRecord,
+} from "./state.ts";
+import { WebhookPayloads } from "./webhook-payloads.ts";
+import { type Delivery, WebhookSender } from "./webhook-sender.ts";
+
+export interface LocalGitHubOptions {
+  /** The account the App is installed on; repositories are created under it. */
+  owner?: string;
+  app?: { id?: number; slug?: string };
+}
+
+export type RunListener = (run: RunRecord) => void;
+
+/**
+ * A GitHub for tests: the REST routes the App and the action use (checked against GitHub's route
+ * list), real git over smart HTTP, webhooks signed with the App's secret, and workflow runs that an
+ * attached test runner executes. State lives in memory; repositories in a temp directory.
+ */
+export class LocalGitHub {
+  readonly state = new GitHubState();
+  readonly credentials: Credentials;
+  readonly installation: InstallationRecord;
+  readonly webhooks: WebhookSender;
+  private readonly router: Router;
+  private readonly payloads: WebhookPayloads;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly dispatchListeners: RunListener[] = [];
+  private readonly cancelListeners: RunListener[] = [];
+  private server!: Server;
+  url = "";
+
+  private constructor(
+    private readonly root: string,
+    options: LocalGitHubOptions,
+  ) {
+    this.credentials = new Credentials(options.app);
+    const account = this.state.user(options.owner ?? "acme", "Organization");
+    this.installation = {
+      id: this.state.id(),
+      appId: this.credentials.app.id,
+      appSlug: this.credentials.app.slug,
+      account,
+      createdAt: now(),
+    };
+    this.webhooks = new WebhookSender(this.credentials.app.webhookSecret, this.credentials.app.id);
+    this.router = new Router(this.credentials);
+    const ctx: RouteContext = {
+      state: this.state,
+      urls: { api: "", html: "" },
+      credentials: this.credentials,
+      installation: this.installation,
+      emit: (event) => this.onEvent(event),
+    };
+    this.context = ctx;
+    for (const register of [
+      registerAppRoutes,
+      registerRepoRoutes,
+      registerIssueRoutes,
+      registerReactionRoutes,
+      registerPullRoutes,
+      registerReviewRoutes,
+      registerActionRoutes,
+    ]) {
+      register(this.router, ctx);
+    }
+    this.payloads = new WebhookPayloads(ctx);
+  }
+
+  private readonly context: RouteContext;
+
+  static async start(options: LocalGitHubOptions = {}): Promise<LocalGitHub> {
+    const root = await mkdtemp(join(tmpdir(), "local-github-"));
+    const github = new LocalGitHub(root, options);
+    const { server, url } = await listen((request, response, body) => github.handle(request, response, body));
+    github.server = server;
+    github.url = url;
+    github.context.urls.api = url;
+    github.context.urls.html = url;
+    return github;
+  }
+
+  get app(): TestApp {
+    return this.credentials.app;
+  }
+
+  get owner(): string {
+    return this.installation.account.login;
+  }
+
+  /** Where webhooks go (the App's webhook URL); undefined stops delivering. */
+  connectApp(webhookUrl: string | undefined): void {
+    this.webhooks.setTarget(webhookUrl);
+  }
+
+  // ---- seeding ---------------------------------------------------------------------------
+
+  async createRepo(
+    name: string,
+    files: RepoFiles,
+    options: { defaultBranch?: string } = {},
+  ): Promise<RepoRecord> {
+    const defaultBranch = options.defaultBranch ?? "main";
+    const repo: RepoRecord = {
+      id: this.state.id(),
+      owner: this.installation.account,
+      name,
+      defaultBranch,
+      gitDir: join(this.root, this.owner, `${name}.git`),
+      collaborators: new Map(),
+      labels: new Map(),
+      nextNumber: 1,
+      createdAt: now(),
+    };
+    await createBareRepo(repo.gitDir, defaultBranch);
+    await commitFiles(repo.gitDir, defaultBranch, files, "Initial commit");
+    this.state.addRepo(repo);
+    return repo;
+  }
+
+  /** A commit on a branch (a new branch starts at the default branch), as if someone pushed it; no push is recorded. */
+  commit(repo: RepoRecord, branch: string, files: RepoFiles, message: string): Promise<string> {
+    return commitFiles(repo.gitDir, branch, files, message, repo.defaultBranch);
+  }
+
+  addCollaborator(repo: RepoRecord, login: string, role: Role): void {
+    this.state.user(login);
+    repo.collaborators.set(login, role);
+  }
+
+  openIssue(repo: RepoRecord, fields: { title: string; body?: string; user: string }): IssueRecord {
+    return this.state.createIssue(repo, {
+      title: fields.title,
+      body: fields.body ?? null,
+      user: this.state.user(fields.user),
+    });
+  }
+
+  /** A person adds a label: state changes and `issues.labeled` is delivered (awaited). */
+  async labelIssue(issue: IssueRecord, label: string, by: string): Promise<Delivery> {
+    const record = this.state.addLabel(issue, label);
+    return this.webhooks.deliver("issues", this.payloads.issuesLabeled(issue, record, this.state.user(by)));
+  }
+
+  /** A person comments: state changes and `issue_comment.created` is delivered (awaited). */
+  async userComment(issue: IssueRecord, by: string, body: string): Promise<Delivery> {
+    const comment = this.state.createComment(issue, body, this.state.user(by));
+    return this.webhooks.deliver("issue_comment", this.payloads.issueCommentCreated(comment));
+  }
+
+  /** Delivers an event again with the same delivery id, as GitHub's "Redeliver" button does. */
+  redeliver(delivery: Delivery): Promise<Delivery> {
+    return this.webhooks.deliver(delivery.event, delivery.payload, delivery.id);
+  }
+
+  installationToken(): string {
+    return this.credentials.issueInstallationToken(this.installation.id);
+  }
+
+  userToken(login: string): string {
+    this.state.user(login);
+    return this.credentials.issueUserToken(login);
+  }
+
+  // ---- what a test asserts -----------------------------------------------------------------
+
+  violations(): Violation[] {
+    return [...this.router.violations];
+  }
+
+  requests(): RecordedRequest[] {
+    return [...this.router.requests];
+  }
+
+  deliveries(): Delivery[] {
+    return [...this.webhooks.deliveries];
+  }
+
+  pushes(): PushRecord[] {
+    return [...this.state.pushes];
+  }
+
+  commentsOn(issue: IssueRecord) {
+    return this.state.comments.filter((comment) => comment.issue === issue);
+  }
+
+  pulls(repo: RepoRecord): PullIssue[] {
+    return this.state.issues.filter(
+      (issue): issue is PullIssue => issue.repo === repo && issue.pull !== undefined,
+    );
+  }
+
+  reviewsOn(pull: IssueRecord) {
+    return {
+      reviews: this.state.reviews.filter((review) => review.pull === pull),
+      comments: this.state.reviewComments.filter((comment) => comment.pull === pull),
+    };
+  }
+
+  /** Branch name → sha, read from the bare repository. */
+  async branches(repo: RepoRecord): Promise<Map<string, string>> {
+    const branches = new Map<string, string>();
+    for (const [ref, sha] of await listRefs(repo.gitDir)) {
+      if (ref.startsWith("refs/heads/")) branches.set(ref.slice("refs/heads/".length), sha);
+    }
+    return branches;
+  }
+
+  /** Resolves once every webhook delivery and workflow run already started has finished, including ones they start. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Keeps `idle()` waiting until `work` settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const done = () => this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  // ---- workflow runs (driven by a test runner) ------------------------------------------------
+
+  onDispatch(listener: RunListener): void {
+    this.dispatchListeners.push(listener);
+  }
+
+  onCancel(listener: RunListener): void {
+    this.cancelListeners.push(listener);
+  }
+
+  startRun(run: RunRecord, runnerName: string): void {
+    run.status = "in_progress";
+    run.runnerName = runnerName;
+    run.runStartedAt = now();
+    run.updatedAt = run.runStartedAt;
+  }
+
+  /** Completes the run and tells the App with `workflow_run.completed` (awaited). */
+  async completeRun(run: RunRecord, conclusion: NonNullable<RunRecord["conclusion"]>): Promise<Delivery> {
+    run.status = "completed";
+    run.conclusion = conclusion;
+    run.updatedAt = now();
+    return this.webhooks.deliver("workflow_run", this.payloads.workflowRunCompleted(run));
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await close(this.server);
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private onEvent(event: GitHubEvent): void {
+    switch (event.name) {
+      case "workflow_dispatch":
+        for (const listener of this.dispatchListeners) listener(event.run);
+        return;
+      case "workflow_run.cancel":
+        if (this.cancelListeners.length === 0) {
+          this.track(this.completeRun(event.run, "cancelled"));
+        }
+        for (const listener of this.cancelListeners) listener(event.run);
+        return;
+      default:
+        if (this.webhooks.connected) this.track(this.deliverEvent(event));
+    }
+  }
+
+  private async deliverEvent(event: GitHubEvent): Promise<void> {
+    switch (event.name) {
+      case "issue_comment.created":
+        await this.webhooks.deliver("issue_comment", this.payloads.issueCommentCreated(event.comment));
+        return;
+      case "issue_comment.edited":
+        await this.webhooks.deliver(
+          "issue_comment",
+          this.payloads.issueCommentEdited(event.comment, event.previousBody, event.comment.user),
+        );
+        return;
+      case "issues.labeled":
+        await this.webhooks.deliver(
+          "issues",
+          this.payloads.issuesLabeled(event.issue, event.label, event.sender),
+        );
+        return;
+      case "pull_request.opened":
+        await this.webhooks.deliver(
+          "pull_request",
+          await this.payloads.pullRequestOpened(event.pull as PullIssue),
+        );
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
+    const url = new URL(request.url ?? "/", this.url);
+    const git = GIT_PATH.exec(url.pathname);
+    if (git) {
+      await this.handleGit(request, response, body, url, git[1]!, git[2]!, git[3]!);
+      return;
+    }
+    const answer = await this.router.answer(request, url, body);
+    const headers: Record<string, string> = {
+      "x-github-media-type": "github.v3; format=json",
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      ...answer.headers,
+    };
+    if (answer.body === undefined) {
+      response.writeHead(answer.status, headers).end();
+    } else {
+      headers["content-type"] = "application/json; charset=utf-8";
+      response.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
+    }
+  }
+
+  private async handleGit(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    url: URL,
+    owner: string,
+    name: string,
+    rest: string,
+  ): Promise<void> {
+    const repo = this.state.repo(owner, name);
+    if (!repo) {
+      response.writeHead(404).end("Repository not found.\n");
+      return;
+    }
+    const auth = this.credentials.authenticateGit(request.headers.authorization);
+    if (!auth.ok) {
+      response.writeHead(401, { "www-authenticate": 'Basic realm="GitHub"' }).end(`${auth.message}\n`);
+      return;
+    }
+    const isPush =
+      url.searchParams.get("service") === "git-receive-pack" || rest.endsWith("/git-receive-pack");
+    if (auth.caller.kind === "user") {
+      const role = repo.collaborators.get(auth.caller.login);
+      const mayWrite = role === "admin" || role === "maintain" || role === "write";
+      if (!role || (isPush && !mayWrite)) {
+        response.writeHead(403).end(`Permission to ${owner}/${name}.git denied to ${auth.caller.login}.\n`);
+        return;
+      }
+    }
+    await serveGit(
+      {
+        request,
+        response,
+        url,
+        body,
+        projectRoot: this.root,
+        pathInfo: `/${repo.owner.login}/${repo.name}.git${rest}`,
+        gitDir: repo.gitDir,
+        user: auth.caller.kind === "user" ? auth.caller.login : this.credentials.botLogin,
+        repoFullName: `${repo.owner.login}/${repo.name}`,
+      },
+      (pushes) => this.state.pushes.push(...pushes),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { findIssue, type RouteContext } from "./context.ts";
+import { notFound } from "./errors.ts";
+import { resolveRef } from "./git-repos.ts";
+import type { PullIssue, PullShas } from "./shapes/pull.ts";
+import type { RepoRecord } from "./state.ts";
+
+export function findPull(ctx: RouteContext, repo: RepoRecord, number: string): PullIssue {
+  const issue = findIssue(ctx, repo, number);
+  if (!issue.pull) throw notFound();
+  return issue as PullIssue;
+}
+
+/** Head and base as the bare repository has them now; pushes move them. */
+export async function pullShas(pull: PullIssue): Promise<PullShas> {
+  return {
+    head: (await resolveRef(pull.repo.gitDir, `refs/heads/${pull.pull.headRef}`)) ?? "",
+    base: (await resolveRef(pull.repo.gitDir, `refs/heads/${pull.pull.baseRef}`)) ?? "",
+  };
+}

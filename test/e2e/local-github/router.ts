@@ -1,0 +1,141 @@
+import type { IncomingMessage } from "node:http";
+import type { Credentials } from "./credentials.ts";
+import { GitHubError } from "./errors.ts";
+import { matchGitHubRoute } from "./github-routes.ts";
+import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
+
+/** Something a client did that GitHub would not accept or that this fake cannot answer truthfully. */
+export interface Violation {
+  kind: "not-a-github-route" | "not-implemented" | "malformed-body";
+  method: string;
+  path: string;
+  message: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The GitHub route it matched, e.g. `POST /repos/{owner}/{repo}/issues`. */
+  route: string | undefined;
+  path: string;
+  status: number;
+  caller: Caller | undefined;
+  body: unknown;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Routes a request may call with the App's JWT instead of an installation token, as on GitHub. */
+const APP_JWT_ROUTES = new Set([
+  "GET /app",
+  "GET /app/installations",
+  "GET /app/installations/{installation_id}",
+  "POST /app/installations/{installation_id}/access_tokens",
+  "GET /repos/{owner}/{repo}/installation",
+  "GET /orgs/{org}/installation",
+  "GET /users/{username}/installation",
+]);
+const PUBLIC_ROUTES = new Set(["GET /", "GET /meta", "GET /rate_limit"]);
+
+type AnyHandler = (request: {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  caller: Caller;
+}) => Answer | Promise<Answer>;
+
+export class Router {
+  private readonly handlers = new Map<string, AnyHandler>();
+  readonly violations: Violation[] = [];
+  readonly requests: RecordedRequest[] = [];
+
+  constructor(private readonly credentials: Credentials) {}
+
+  on<K extends RouteKey>(key: K, handler: NoInfer<RouteHandler<K>>): void {
+    this.handlers.set(key, handler as unknown as AnyHandler);
+  }
+
+  async answer(request: IncomingMessage, url: URL, rawBody: Buffer): Promise<Answer> {
+    const method = request.method ?? "GET";
+    const path = url.pathname;
+    const match = matchGitHubRoute(method, path);
+    if (!match) {
+      return this.refuse({
+        kind: "not-a-github-route",
+        method,
+        path,
+        message: `${method} ${path} is not one of GitHub's REST routes`,
+      });
+    }
+    const key = match.route.key;
+    const record = (answer: Answer, caller: Caller | undefined, body: unknown): Answer => {
+      this.requests.push({ method, route: key, path, status: answer.status, caller, body });
+      return answer;
+    };
+
+    let body: unknown;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody.toString("utf8"));
+      } catch {
+        this.violations.push({ kind: "malformed-body", method, path, message: "request body is not JSON" });
+        return record({ status: 400, body: { message: "Problems parsing JSON" } }, undefined, undefined);
+      }
+    }
+
+    let caller: Caller = { kind: "user", login: "anonymous" };
+    if (!PUBLIC_ROUTES.has(key)) {
+      const auth = this.credentials.authenticateApi(request.headers.authorization);
+      if (!auth.ok) return record({ status: 401, body: { message: auth.message } }, undefined, body);
+      caller = auth.caller;
+      const needsJwt = APP_JWT_ROUTES.has(key);
+      if (needsJwt !== (caller.kind === "app")) {
+        const message = needsJwt
+          ? `${key} needs the App's JWT, not an installation or user token`
+          : `${key} needs an installation or user token; an App JWT only reaches /app routes`;
+        return record({ status: 401, body: { message } }, caller, body);
+      }
+    }
+
+    const handler = this.handlers.get(key);
+    if (!handler) {
+      return this.refuse({
+        kind: "not-implemented",
+        method,
+        path,
+        message: `${key} is a GitHub route the local GitHub does not implement yet (add it in test/e2e/local-github/routes/)`,
+      });
+    }
+    try {
+      const answer = await handler({ params: match.params, query: url.searchParams, body, caller });
+      return record(answer, caller, body);
+    } catch (error) {
+      if (error instanceof GitHubError) {
+        const errorBody = {
+          message: error.message,
+          ...(error.errors ? { errors: error.errors } : {}),
+          documentation_url: "https://docs.github.com/rest",
+          status: String(error.status),
+        };
+        return record({ status: error.status, body: errorBody }, caller, body);
+      }
+      throw error;
+    }
+  }
+
+  private refuse(violation: Violation): Answer {
+    this.violations.push(violation);
+    this.requests.push({
+      method: violation.method,
+      route: undefined,
+      path: violation.path,
+      status: 404,
+      caller: undefined,
+      body: undefined,
+    });
+    return { status: 404, body: { message: violation.message } };
+  }
+}

@@ -1,0 +1,110 @@
+import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
+import { validationFailed } from "../errors.ts";
+import { countCommits, resolveRef } from "../git-repos.ts";
+import { findPull as findPullIn, pullShas } from "../pull-lookup.ts";
+import type { Router } from "../router.ts";
+import {
+  type PullIssue,
+  pullRequestShape,
+  pullRequestSimpleShape,
+  reviewCommentShape,
+  reviewShape,
+} from "../shapes/pull.ts";
+import type { IssueRecord, RepoRecord } from "../state.ts";
+
+/** Pull requests and reviews. Head and base shas are read from the bare repository on every request. */
+export function registerPullRoutes(router: Router, ctx: RouteContext): void {
+  const findPull = (repo: RepoRecord, number: string) => findPullIn(ctx, repo, number);
+  const shas = pullShas;
+  const fullShape = async (pull: PullIssue) => {
+    const current = await shas(pull);
+    return pullRequestShape(pull, ctx.urls, current, {
+      comments: ctx.state.comments.filter((c) => c.issue === pull).length,
+      reviewComments: ctx.state.reviewComments.filter((c) => c.pull === pull).length,
+      commits:
+        current.head && current.base ? await countCommits(pull.repo.gitDir, current.base, current.head) : 0,
+    });
+  };
+  /** `owner:branch` or `branch`; only same-repository heads exist here. */
+  const headBranch = (repo: RepoRecord, head: string): string => {
+    const colon = head.indexOf(":");
+    if (colon === -1) return head;
+    if (head.slice(0, colon).toLowerCase() !== repo.owner.login.toLowerCase()) {
+      throw validationFailed(`head ${head}: forks do not exist on the local GitHub`);
+    }
+    return head.slice(colon + 1);
+  };
+
+  router.on("POST /repos/{owner}/{repo}/pulls", async ({ params, body, caller }) => {
+    const repo = findRepo(ctx, params);
+    if (!body.title) throw validationFailed("title is missing");
+    const head = headBranch(repo, body.head);
+    const headSha = await resolveRef(repo.gitDir, `refs/heads/${head}`);
+    const baseSha = await resolveRef(repo.gitDir, `refs/heads/${body.base}`);
+    if (!headSha) throw validationFailed(`head: the branch ${head} does not exist`);
+    if (!baseSha) throw validationFailed(`base: the branch ${body.base} does not exist`);
+    const open = ctx.state.issues.find(
+      (i) =>
+        i.repo === repo && i.state === "open" && i.pull?.headRef === head && i.pull.baseRef === body.base,
+    );
+    if (open) throw validationFailed(`A pull request already exists for ${repo.owner.login}:${head}.`);
+    if ((await countCommits(repo.gitDir, baseSha, headSha)) === 0) {
+      throw validationFailed(`No commits between ${body.base} and ${head}`);
+    }
+    const pull = ctx.state.createIssue(repo, {
+      title: body.title,
+      body: body.body ?? null,
+      user: callerUser(ctx, caller),
+      pull: { headRef: head, baseRef: body.base, draft: body.draft ?? false, merged: false },
+    }) as PullIssue;
+    ctx.emit({ name: "pull_request.opened", pull });
+    return { status: 201, body: await fullShape(pull) };
+  });
+
+  router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}", async ({ params }) => ({
+    status: 200,
+    body: await fullShape(findPull(findRepo(ctx, params), params.pull_number)),
+  }));
+
+  router.on("GET /repos/{owner}/{repo}/pulls", async ({ params, query }) => {
+    const repo = findRepo(ctx, params);
+    const state = query.get("state") ?? "open";
+    const head = query.get("head");
+    const base = query.get("base");
+    const pulls = ctx.state.issues.filter(
+      (issue): issue is IssueRecord & PullIssue =>
+        issue.repo === repo &&
+        issue.pull !== undefined &&
+        (state === "all" || issue.state === state) &&
+        (head === null || issue.pull.headRef === headBranch(repo, head)) &&
+        (base === null || issue.pull.baseRef === base),
+    );
+    const page = paginate(pulls, query);
+    return {
+      status: 200,
+      body: await Promise.all(
+        page.map(async (pull) => pullRequestSimpleShape(pull, ctx.urls, await shas(pull))),
+      ),
+    };
+  });
+
+  router.on("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", async ({ params, body }) => {
+    const pull = findPull(findRepo(ctx, params), params.pull_number);
+    if (typeof body.title === "string") pull.title = body.title;
+    if (typeof body.body === "string") pull.body = body.body;
+    if (body.state === "open" || body.state === "closed") pull.state = body.state;
+    return { status: 200, body: await fullShape(pull) };
+  });
+
+  router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", ({ params, query }) => {
+    const pull = findPull(findRepo(ctx, params), params.pull_number);
+    const reviews = ctx.state.reviews.filter((review) => review.pull === pull);
+    return { status: 200, body: paginate(reviews, query).map((review) => reviewShape(review, ctx.urls)) };
+  });
+
+  router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", ({ params, query }) => {
+    const pull = findPull(findRepo(ctx, params), params.pull_number);
+    const comments = ctx.state.reviewComments.filter((comment) => comment.pull === pull);
+    return { status: 200, body: paginate(comments, query).map((c) => reviewCommentShape(c, ctx.urls)) };
+  });
+}

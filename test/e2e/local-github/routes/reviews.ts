@@ -1,0 +1,116 @@
+import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
+import { GitHubError, validationFailed } from "../errors.ts";
+import { type DiffFile, pullDiff } from "../pull-diff.ts";
+import { findPull, pullShas } from "../pull-lookup.ts";
+import type { Router } from "../router.ts";
+import { reviewShape } from "../shapes/pull.ts";
+import { now, type ReviewCommentRecord, type ReviewRecord } from "../state.ts";
+
+const REVIEW_STATES = {
+  APPROVE: "APPROVED",
+  REQUEST_CHANGES: "CHANGES_REQUESTED",
+  COMMENT: "COMMENTED",
+} as const;
+
+interface DraftComment {
+  path: string;
+  line?: number;
+  side?: string;
+  start_line?: number;
+  position?: number;
+  body: string;
+}
+
+/** GitHub refuses a review comment on a line outside the diff; so does this fake, so a wrong line fails the test. */
+function checkPlacement(comment: DraftComment, files: DiffFile[]): string | undefined {
+  const file = files.find((f) => f.filename === comment.path);
+  if (!file) return `Path ${comment.path} is not part of the pull request's diff`;
+  if (comment.line === undefined) {
+    return comment.position === undefined
+      ? "a review comment needs `line` (or the legacy `position`)"
+      : undefined;
+  }
+  const lines = comment.side === "LEFT" ? file.leftLines : file.rightLines;
+  for (const line of [comment.start_line, comment.line]) {
+    if (line !== undefined && !lines.has(line)) {
+      return `Pull request review thread line ${line} of ${comment.path} must be part of the diff`;
+    }
+  }
+  return undefined;
+}
+
+export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
+  router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", async ({ params, query }) => {
+    const pull = findPull(ctx, findRepo(ctx, params), params.pull_number);
+    const { head, base } = await pullShas(pull);
+    const files = await pullDiff(pull.repo.gitDir, base, head);
+    const fullName = `${pull.repo.owner.login}/${pull.repo.name}`;
+    return {
+      status: 200,
+      body: paginate(files, query).map((file) => ({
+        sha: file.blobSha,
+        filename: file.filename,
+        status: file.status,
+        additions: file.additions,
+        deletions: file.deletions,
+        changes: file.additions + file.deletions,
+        blob_url: `${ctx.urls.html}/${fullName}/blob/${head}/${file.filename}`,
+        raw_url: `${ctx.urls.html}/${fullName}/raw/${head}/${file.filename}`,
+        contents_url: `${ctx.urls.api}/repos/${fullName}/contents/${file.filename}?ref=${head}`,
+        patch: file.patch,
+        ...(file.previousFilename ? { previous_filename: file.previousFilename } : {}),
+      })),
+    };
+  });
+
+  router.on("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", async ({ params, body, caller }) => {
+    const pull = findPull(ctx, findRepo(ctx, params), params.pull_number);
+    const user = callerUser(ctx, caller);
+    const event = body.event;
+    if ((event === "APPROVE" || event === "REQUEST_CHANGES") && pull.user === user) {
+      const verb = event === "APPROVE" ? "approve" : "request changes on";
+      throw validationFailed(`Can not ${verb} your own pull request`);
+    }
+    if (event === "REQUEST_CHANGES" && !body.body)
+      throw validationFailed("Review body is required for REQUEST_CHANGES");
+    const { head, base } = await pullShas(pull);
+    const commitId = body.commit_id ?? head;
+    const files = await pullDiff(pull.repo.gitDir, base, commitId);
+    const drafts = (body.comments ?? []) as DraftComment[];
+    const problems = drafts.map((draft) => checkPlacement(draft, files)).filter((p) => p !== undefined);
+    if (problems.length > 0) {
+      throw new GitHubError(
+        422,
+        "Unprocessable Entity",
+        problems.map((message) => ({ message })),
+      );
+    }
+    const review: ReviewRecord = {
+      id: ctx.state.id(),
+      pull,
+      user,
+      body: body.body ?? "",
+      state: event ? REVIEW_STATES[event] : "PENDING",
+      commitId,
+      submittedAt: now(),
+    };
+    ctx.state.reviews.push(review);
+    for (const draft of drafts) {
+      const comment: ReviewCommentRecord = {
+        id: ctx.state.id(),
+        reviewId: review.id,
+        pull,
+        path: draft.path,
+        line: draft.line ?? draft.position ?? null,
+        startLine: draft.start_line ?? null,
+        side: draft.side === "LEFT" ? "LEFT" : "RIGHT",
+        body: draft.body,
+        user,
+        commitId,
+        createdAt: review.submittedAt,
+      };
+      ctx.state.reviewComments.push(comment);
+    }
+    return { status: 200, body: reviewShape(review, ctx.urls) };
+  });
+}

@@ -1,0 +1,54 @@
+import type { components } from "@octokit/openapi-types";
+import type { UserRecord } from "../state.ts";
+import type { Urls } from "./urls.ts";
+import { userShape } from "./user.ts";
+
+export type Installation = components["schemas"]["installation"];
+
+export interface InstallationRecord {
+  id: number;
+  appId: number;
+  appSlug: string;
+  account: UserRecord;
+  createdAt: string;
+}
+
+export const installationPermissions = {
+  actions: "write",
+  contents: "write",
+  issues: "write",
+  pull_requests: "write",
+  metadata: "read",
+} as const;
+
+/** Unannotated so the account keeps its narrow user type, which some routes require. */
+export function installationShape(installation: InstallationRecord, urls: Urls) {
+  return {
+    id: installation.id,
+    // Some routes type the account as a user and an enterprise at once, so it carries both sets of fields.
+    account: {
+      ...userShape(installation.account, urls),
+      name: installation.account.login,
+      slug: installation.account.login,
+      description: null,
+      website_url: null,
+      created_at: installation.createdAt,
+      updated_at: installation.createdAt,
+    },
+    repository_selection: "all",
+    access_tokens_url: `${urls.api}/app/installations/${installation.id}/access_tokens`,
+    repositories_url: `${urls.api}/installation/repositories`,
+    html_url: `${urls.html}/settings/installations/${installation.id}`,
+    app_id: installation.appId,
+    target_id: installation.account.id,
+    target_type: installation.account.type === "Organization" ? "Organization" : "User",
+    permissions: installationPermissions,
+    events: ["issues", "issue_comment", "pull_request", "workflow_run"],
+    created_at: installation.createdAt,
+    updated_at: installation.createdAt,
+    single_file_name: null,
+    app_slug: installation.appSlug,
+    suspended_by: null,
+    suspended_at: null,
+  } satisfies Installation;
+}

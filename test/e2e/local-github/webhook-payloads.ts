@@ -1,0 +1,93 @@
+import type { RouteContext } from "./context.ts";
+import { pullShas } from "./pull-lookup.ts";
+import { issueCommentShape, issueShape, labelShape } from "./shapes/issue.ts";
+import { type PullIssue, pullRequestShape } from "./shapes/pull.ts";
+import { repositoryShape } from "./shapes/repository.ts";
+import { userShape } from "./shapes/user.ts";
+import { workflowRunShape } from "./shapes/workflow-run.ts";
+import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, RunRecord, UserRecord } from "./state.ts";
+
+/**
+ * Webhook payloads built from the in-memory state, shaped like GitHub's (compare
+ * `@octokit/webhooks-examples`): the REST shape of the subject, plus repository, sender and installation.
+ */
+export type WebhookPayload = Record<string, unknown> & { action: string };
+
+export class WebhookPayloads {
+  constructor(private readonly ctx: RouteContext) {}
+
+  private envelope(repo: RepoRecord, sender: UserRecord) {
+    return {
+      repository: repositoryShape(repo, this.ctx.urls),
+      sender: userShape(sender, this.ctx.urls),
+      installation: { id: this.ctx.installation.id, node_id: `IN_${this.ctx.installation.id}` },
+    };
+  }
+
+  private issue(issue: IssueRecord) {
+    const count = this.ctx.state.comments.filter((comment) => comment.issue === issue).length;
+    return issueShape(issue, this.ctx.urls, count);
+  }
+
+  issuesLabeled(issue: IssueRecord, label: LabelRecord, sender: UserRecord): WebhookPayload {
+    const fullName = `${issue.repo.owner.login}/${issue.repo.name}`;
+    return {
+      action: "labeled",
+      issue: this.issue(issue),
+      label: labelShape(label, fullName, this.ctx.urls),
+      ...this.envelope(issue.repo, sender),
+    };
+  }
+
+  issueCommentCreated(comment: CommentRecord): WebhookPayload {
+    return {
+      action: "created",
+      issue: this.issue(comment.issue),
+      comment: {
+        ...issueCommentShape(comment, this.ctx.urls),
+        performed_via_github_app: comment.user.type === "Bot" ? { id: this.ctx.credentials.app.id } : null,
+      },
+      ...this.envelope(comment.issue.repo, comment.user),
+    };
+  }
+
+  issueCommentEdited(comment: CommentRecord, previousBody: string, editor: UserRecord): WebhookPayload {
+    return {
+      ...this.issueCommentCreated(comment),
+      action: "edited",
+      changes: { body: { from: previousBody } },
+      sender: userShape(editor, this.ctx.urls),
+    };
+  }
+
+  async pullRequestOpened(pull: PullIssue): Promise<WebhookPayload> {
+    const shape = pullRequestShape(pull, this.ctx.urls, await pullShas(pull), {
+      comments: 0,
+      reviewComments: 0,
+      commits: 1,
+    });
+    return {
+      action: "opened",
+      number: pull.number,
+      pull_request: shape,
+      ...this.envelope(pull.repo, pull.user),
+    };
+  }
+
+  workflowRunCompleted(run: RunRecord): WebhookPayload {
+    const runShape = workflowRunShape(run, this.ctx.urls);
+    return {
+      action: "completed",
+      workflow_run: runShape,
+      workflow: {
+        id: run.workflowId,
+        node_id: `W_${run.workflowId}`,
+        name: run.workflowName,
+        path: runShape.path,
+        state: "active",
+        url: runShape.workflow_url,
+      },
+      ...this.envelope(run.repo, run.actor),
+    };
+  }
+}

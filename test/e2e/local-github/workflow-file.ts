@@ -1,0 +1,48 @@
+import * as yaml from "js-yaml";
+import { readPath } from "./git-repos.ts";
+
+/** What a dispatch needs from a workflow file: its name, run-name and workflow_dispatch inputs. */
+export interface WorkflowFile {
+  name: string;
+  runName?: string;
+  dispatchInputs: Record<string, { required: boolean; default?: string }>;
+  hasDispatch: boolean;
+}
+
+export async function readWorkflowFile(
+  gitDir: string,
+  commit: string,
+  file: string,
+): Promise<WorkflowFile | undefined> {
+  const found = await readPath(gitDir, commit, `.github/workflows/${file}`);
+  if (found?.kind !== "file") return undefined;
+  const doc = yaml.load(found.content.toString("utf8")) as Record<string, unknown>;
+  // YAML 1.1 reads a bare `on` key as `true`; js-yaml 5 keeps it as "on", and both spellings are accepted.
+  const on = (doc.on ?? doc.true) as unknown;
+  const dispatch =
+    typeof on === "string"
+      ? on === "workflow_dispatch"
+        ? {}
+        : undefined
+      : Array.isArray(on)
+        ? on.includes("workflow_dispatch")
+          ? {}
+          : undefined
+        : (on as Record<string, unknown> | undefined)?.workflow_dispatch;
+  const rawInputs = (
+    (dispatch ?? {}) as { inputs?: Record<string, { required?: boolean; default?: unknown }> }
+  ).inputs;
+  const dispatchInputs: WorkflowFile["dispatchInputs"] = {};
+  for (const [name, spec] of Object.entries(rawInputs ?? {})) {
+    dispatchInputs[name] = {
+      required: spec?.required === true,
+      ...(spec?.default !== undefined ? { default: String(spec.default) } : {}),
+    };
+  }
+  return {
+    name: typeof doc.name === "string" ? doc.name : `.github/workflows/${file}`,
+    ...(typeof doc["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
+    dispatchInputs,
+    hasDispatch: dispatch !== undefined,
+  };
+}
