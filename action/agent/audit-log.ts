@@ -28,6 +28,13 @@ export type AuditEvent =
   | { type: "model_retry"; attempt: number; delayMs: number; error: string }
   | { type: "mode_change"; mode: string; reason: string }
   | {
+      type: "context_mask";
+      turn: number;
+      estimatedTokensBefore: number;
+      estimatedTokensAfter: number;
+      contextWindow: number;
+    }
+  | {
       type: "tool_call";
       turn: number;
       id: string;

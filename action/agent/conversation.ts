@@ -17,7 +17,7 @@ export interface MaskingPolicy {
   minCharsToMask: number;
 }
 
-export const DEFAULT_MASKING: MaskingPolicy = { maskEvery: 8, keepRecentTurns: 4, minCharsToMask: 400 };
+export const DEFAULT_MASKING: MaskingPolicy = { maskEvery: 16, keepRecentTurns: 4, minCharsToMask: 400 };
 
 interface Entry {
   message: ChatMessage;
@@ -28,6 +28,7 @@ interface Entry {
 
 export class Conversation {
   private readonly entries: Entry[] = [];
+  private floor = 0;
 
   constructor(
     system: string,
@@ -49,9 +50,23 @@ export class Conversation {
   /** Results from this turn and earlier are masked when the request for `turn` is built. */
   maskBoundary(turn: number): number {
     const { maskEvery, keepRecentTurns } = this.masking;
-    if (maskEvery <= 0) return 0;
+    if (maskEvery <= 0) return this.floor;
     const eligible = turn - keepRecentTurns;
-    return eligible <= 0 ? 0 : Math.floor(eligible / maskEvery) * maskEvery;
+    return Math.max(this.floor, eligible <= 0 ? 0 : Math.floor(eligible / maskEvery) * maskEvery);
+  }
+
+  /**
+   * An extra mask event, for when the next request would not fit the model's context: results up
+   * to and including `turn` are masked from now on. The boundary only moves forward, so the new
+   * prefix then stays stable like any other.
+   */
+  maskThrough(turn: number): void {
+    this.floor = Math.max(this.floor, turn);
+  }
+
+  /** Characters of message text in the request for `turn`: a cheap size estimate before sending. */
+  renderedChars(turn: number): number {
+    return this.render(turn).reduce((sum, message) => sum + message.content.length, 0);
   }
 
   /** The messages for the request of `turn`. */

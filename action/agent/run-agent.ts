@@ -5,7 +5,7 @@
  */
 import { createModelClient } from "../model/client.ts";
 import type { TokenUsage } from "../model/types.ts";
-import { addUsage, ZERO_USAGE } from "../model/usage.ts";
+import { addUsage, estimateTokens, ZERO_USAGE } from "../model/usage.ts";
 import { executeToolCall, toolSpecs, toolsForTask } from "../tools/registry.ts";
 import { type AuditLog, capForAudit, openAuditLog } from "./audit-log.ts";
 import { type Budget, createBudget } from "./budget.ts";
@@ -41,6 +41,34 @@ function touchedPath(name: string, rawArguments: string): string | undefined {
   }
 }
 
+/** Share of the model's context window the prompt may fill, leaving room for the reply. */
+const CONTEXT_FILL_LIMIT = 0.7;
+
+/** The request for `turn`, with an extra mask event first when it would overflow the context window. */
+function fitToContext(
+  conversation: Conversation,
+  turn: number,
+  contextWindow: number | undefined,
+  specsChars: number,
+  audit: AuditLog,
+) {
+  if (!contextWindow) return conversation.render(turn);
+  const limit = contextWindow * CONTEXT_FILL_LIMIT;
+  const before = estimateTokens(conversation.renderedChars(turn) + specsChars);
+  if (before <= limit) return conversation.render(turn);
+  // Keep the last turn's results: they are what the model is about to act on.
+  conversation.maskThrough(turn - 2);
+  const after = estimateTokens(conversation.renderedChars(turn) + specsChars);
+  audit.write({
+    type: "context_mask",
+    turn,
+    estimatedTokensBefore: before,
+    estimatedTokensAfter: after,
+    contextWindow,
+  });
+  return conversation.render(turn);
+}
+
 export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   const startedAt = Date.now();
   const { sandbox, task } = options;
@@ -62,6 +90,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   });
   const tools = toolsForTask(task.kind);
   const specs = toolSpecs(tools);
+  const specsChars = JSON.stringify(specs).length;
   let testCommand: string | undefined;
 
   const end = (outcome: AgentOutcome, reason: string): AgentResult => {
@@ -137,7 +166,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       const turn = ++state.turns;
       progress({ phase: "turn", turn, maxTurns: options.limits.turns });
 
-      const messages = conversation.render(turn);
+      const messages = fitToContext(conversation, turn, options.model.contextWindow, specsChars, audit);
       let reply: Awaited<ReturnType<typeof client.complete>>;
       try {
         reply = await client.complete(messages, specs, budget.signal);

@@ -53,10 +53,12 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
     requestMode: ToolCallingMode,
     signal?: AbortSignal,
   ): Promise<ModelReply> {
+    // Tools before messages: the body then grows only at its end, turn after turn, like the prompt
+    // the server renders from it (chat templates put tools first).
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: settings.model,
-      messages: renderMessages(messages, tools, requestMode),
       ...(requestMode === "native" && tools.length > 0 ? { tools: renderTools(tools) } : {}),
+      messages: renderMessages(messages, tools, requestMode),
     };
     const requestChars = JSON.stringify(body).length;
     const started = performance.now();
@@ -111,25 +113,41 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
     },
     async complete(messages, tools, signal) {
       requestCount++;
-      let reply: ModelReply;
+      // One short-lived signal per call: the `openai` client leaves its abort listener on the signal
+      // it is given, and the run's budget signal lives for hundreds of calls.
+      const call = new AbortController();
+      const forwardAbort = () => call.abort(signal?.reason);
+      if (signal?.aborted) call.abort(signal.reason);
+      signal?.addEventListener("abort", forwardAbort, { once: true });
       try {
-        reply = await request(messages, tools, mode, signal);
-      } catch (error) {
-        if (!(auto && mode === "native" && tools.length > 0 && isToolsRejected(error))) {
-          throw isToolsRejected(error)
-            ? explainModelError(error, settings.baseUrl, settings.model, 1)
-            : error;
-        }
-        switchToText(`the server rejected native tools: ${(error as Error).message}`);
-        return request(messages, tools, mode, signal);
+        return await completeWith(messages, tools, call.signal);
+      } finally {
+        signal?.removeEventListener("abort", forwardAbort);
       }
-      // Local models often write calls as text even when offered native tools; read them and stay in text.
-      if (auto && mode === "native" && reply.toolCalls.length === 0 && looksLikeTextToolCall(reply.content)) {
-        switchToText("the model wrote its tool calls as text");
-        const parsed = parseTextToolCalls(reply.content, `call_${requestCount}`);
-        return { ...reply, toolCalls: parsed.calls, protocolErrors: parsed.errors, mode: "text" };
-      }
-      return reply;
     },
   };
+
+  async function completeWith(
+    messages: ChatMessage[],
+    tools: ToolSpec[],
+    signal: AbortSignal,
+  ): Promise<ModelReply> {
+    let reply: ModelReply;
+    try {
+      reply = await request(messages, tools, mode, signal);
+    } catch (error) {
+      if (!(auto && mode === "native" && tools.length > 0 && isToolsRejected(error))) {
+        throw isToolsRejected(error) ? explainModelError(error, settings.baseUrl, settings.model, 1) : error;
+      }
+      switchToText(`the server rejected native tools: ${(error as Error).message}`);
+      return request(messages, tools, mode, signal);
+    }
+    // Local models often write calls as text even when offered native tools; read them and stay in text.
+    if (auto && mode === "native" && reply.toolCalls.length === 0 && looksLikeTextToolCall(reply.content)) {
+      switchToText("the model wrote its tool calls as text");
+      const parsed = parseTextToolCalls(reply.content, `call_${requestCount}`);
+      return { ...reply, toolCalls: parsed.calls, protocolErrors: parsed.errors, mode: "text" };
+    }
+    return reply;
+  }
 }

@@ -44,6 +44,9 @@ export interface RecordedRequest {
   /** The raw body text, byte for byte (for prefix-cache assertions). */
   raw: string;
   headers: IncomingMessage["headers"];
+  /** performance.now() when the body had arrived and when the answer was sent (benchmarks). */
+  receivedAt: number;
+  respondedAt?: number;
 }
 
 export interface ChatRequestBody {
@@ -207,7 +210,11 @@ export async function startScriptedModelServer(
       body: JSON.parse(raw),
       raw,
       headers: req.headers,
+      receivedAt: performance.now(),
     };
+    res.once("finish", () => {
+      recorded.respondedAt = performance.now();
+    });
     requests.push(recorded);
     if (options.rejectNativeTools && recorded.body.tools?.length) {
       return send(res, 400, {

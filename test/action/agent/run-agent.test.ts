@@ -237,6 +237,24 @@ describe("runAgent", () => {
     expect(result.reason).toMatch(/cancelled/);
   });
 
+  it("masks old results early when the next request would overflow the context window", async () => {
+    const print = (char: string) => step.tool("run", { command: `printf '${char}%.0s' $(seq 1 9000)` });
+    const { result, server, audit } = await run(
+      [print("a"), print("b"), step.tool("finish", { summary: "x" })],
+      {
+        model: { contextWindow: 6_000 },
+        commands: { setup: [], test: "true" },
+      },
+    );
+    expect(result.outcome).toBe("finished");
+    expect(server.requests[1]!.raw).not.toContain("elided");
+    expect(transcript(server.requests[2]!)).toMatch(
+      /\[output of `printf 'a%\.0s' \$\(seq 1 9000\)` elided, \d+ chars/,
+    );
+    expect(transcript(server.requests[2]!)).toContain("b".repeat(100));
+    expect(audit.find((e) => e.type === "context_mask")).toMatchObject({ turn: 3, contextWindow: 6_000 });
+  });
+
   it("runs setup commands first and tells the model about the ones that failed", async () => {
     const { server, events } = await run(fixingTrajectory(repo), {
       commands: {

@@ -1,0 +1,179 @@
+/**
+ * The agent loop on a scripted 40-turn trajectory against the scripted model server (answers at
+ * once) and an in-memory sandbox (commands answer at once), so what is measured is the loop:
+ *  - prefix reuse: bytes of each request equal to the previous request's prefix (vLLM prefix cache),
+ *    block masking vs masking a sliding window every turn (the naive way);
+ *  - prompt tokens over the run with block masking vs no masking;
+ *  - loop overhead per turn excluding the model: from the server sending answer n to receiving
+ *    request n+1 (client parsing, tools on the memory sandbox, history, audit log, HTTP).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runAgent } from "../action/agent/run-agent.ts";
+import type { AgentLoopTuning } from "../action/agent/types.ts";
+import {
+  type RecordedRequest,
+  type ScriptedStep,
+  startScriptedModelServer,
+  step,
+} from "../test/helpers/scripted-model-server.ts";
+import { createMemorySandbox } from "./memory-sandbox.ts";
+import { percentile, round } from "./stats.ts";
+import type { BenchArea } from "./types.ts";
+
+const TURNS = 40;
+
+/** Deterministic filler text of a given size that looks like code or logs. */
+function text(seed: number, chars: number): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < chars; i++) {
+    const line = `  ${["const", "let", "return", "if", "log"][(seed + i) % 5]} item_${seed}_${i} = compute(${(seed * 31 + i * 7) % 997});`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+const files: Record<string, string> = Object.fromEntries(
+  Array.from({ length: 12 }, (_, i) => [`src/module_${i}.ts`, `${text(i, 4_000)}\n`]),
+);
+
+function trajectory(): ScriptedStep[] {
+  const steps: ScriptedStep[] = [step.tool("list_files", {})];
+  for (let turn = 2; turn < TURNS; turn++) {
+    const k = turn % 12;
+    const kind = turn % 3;
+    if (kind === 0)
+      steps.push(step.tool("read_file", { path: `src/module_${k}.ts` }, `Reading module ${k}.`));
+    else if (kind === 1)
+      steps.push(step.tool("run", { command: `npm test -- --shard ${turn}` }, "Running a shard."));
+    else steps.push(step.tool("search", { pattern: `item_${k}_${turn}` }));
+  }
+  steps.push(step.tool("finish", { summary: "Benchmark trajectory finished." }));
+  return steps;
+}
+
+function answer(command: string) {
+  const shard = /--shard (\d+)/.exec(command);
+  if (shard) return { stdout: text(Number(shard[1]), 6_000), exitCode: 0 };
+  if (command.includes("ls-files")) return { stdout: Object.keys(files).join("\n") };
+  if (command.includes("rg ")) return { stdout: `src/module_1.ts:3:${text(3, 120)}\n`.repeat(8) };
+  return { stdout: "ok" };
+}
+
+interface Trial {
+  requests: RecordedRequest[];
+  promptTokens: number;
+}
+
+async function trial(tuning: AgentLoopTuning): Promise<Trial> {
+  const server = await startScriptedModelServer(trajectory());
+  const dir = await mkdtemp(join(tmpdir(), "inhouse-bench-agent-"));
+  try {
+    const result = await runAgent({
+      sandbox: createMemorySandbox(files, answer),
+      model: { baseUrl: server.baseUrl, apiKey: "bench", model: server.model, toolCalling: "native" },
+      task: { kind: "fix-issue", title: "Benchmark", body: "A scripted 40-turn run." },
+      commands: { setup: [], test: "npm test" },
+      limits: { turns: TURNS + 5, tokens: 50_000_000, minutes: 10 },
+      secrets: ["bench-secret-value"],
+      auditPath: join(dir, "audit.jsonl"),
+      tuning,
+    });
+    if (result.outcome !== "finished" || result.turns !== TURNS) {
+      throw new Error(
+        `benchmark trajectory did not run as scripted: ${result.outcome} after ${result.turns} turns (${result.reason})`,
+      );
+    }
+    return { requests: server.requests, promptTokens: result.tokens.prompt };
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * Share of prompt bytes that repeat the previous request's start, over requests 2..n: `byBytes`
+ * weighs each request by its size (the share of all prompt bytes a prefix cache can skip),
+ * `perRequest` is the plain mean of each request's ratio.
+ */
+function prefixReuse(requests: RecordedRequest[]): { byBytes: number; perRequest: number } {
+  const later = requests.slice(1);
+  const shared = later.map((request, i) => commonPrefix(requests[i]!.raw, request.raw));
+  const total = later.reduce((sum, request) => sum + request.raw.length, 0);
+  return {
+    byBytes: shared.reduce((sum, n) => sum + n, 0) / total,
+    perRequest: shared.reduce((sum, n, i) => sum + n / later[i]!.raw.length, 0) / later.length,
+  };
+}
+
+function overheadsMs(requests: RecordedRequest[]): number[] {
+  return requests.slice(1).map((request, i) => request.receivedAt - requests[i]!.respondedAt!);
+}
+
+const area: BenchArea = {
+  name: "agent",
+  async run() {
+    await trial({}); // warm-up: module loading and JIT
+    const blocks = await trial({});
+    const sliding = await trial({ maskEvery: 1 });
+    const unmasked = await trial({ maskEvery: 0 });
+    const overheadSamples = [...overheadsMs(blocks.requests), ...overheadsMs((await trial({})).requests)];
+
+    const reuse = prefixReuse(blocks.requests);
+    const slidingReuse = prefixReuse(sliding.requests);
+    const saving = 1 - blocks.promptTokens / unmasked.promptTokens;
+    const p50 = percentile(overheadSamples, 50);
+    const p95 = percentile(overheadSamples, 95);
+    return {
+      rows: [
+        {
+          measure: "prompt bytes reusable from the previous request (share of all bytes)",
+          ours: `${round(reuse.byBytes * 100, 1)}% (block masking)`,
+          naive: `${round(slidingReuse.byBytes * 100, 1)}% (mask every turn)`,
+          ratio: `${round(reuse.byBytes / slidingReuse.byBytes, 2)}x`,
+          goal: ">= 90%",
+        },
+        {
+          measure: "same, without masking (the ceiling: only new turns miss)",
+          ours: `${round(prefixReuse(unmasked.requests).byBytes * 100, 1)}%`,
+        },
+        {
+          measure: "same, mean of per-request ratios",
+          ours: `${round(reuse.perRequest * 100, 1)}%`,
+          naive: `${round(slidingReuse.perRequest * 100, 1)}%`,
+          ratio: `${round(reuse.perRequest / slidingReuse.perRequest, 2)}x`,
+        },
+        {
+          measure: `prompt tokens over ${TURNS} turns`,
+          ours: `${blocks.promptTokens} (masked)`,
+          naive: `${unmasked.promptTokens} (no masking)`,
+          ratio: `${round(saving * 100, 1)}% fewer`,
+          goal: ">= 40% fewer",
+        },
+        {
+          measure: "loop overhead per turn, excluding the model (memory sandbox)",
+          ours: `p50 ${round(p50, 2)} ms, p95 ${round(p95, 2)} ms`,
+          goal: "p50 <= 5 ms",
+        },
+      ],
+      metrics: {
+        "agent.prefix_reuse_ratio": round(reuse.byBytes, 4),
+        "agent.prefix_reuse_per_request_ratio": round(reuse.perRequest, 4),
+        "agent.masking_token_saving_ratio": round(saving, 4),
+        "agent.loop_overhead_p50_ms": round(p50, 3),
+      },
+    };
+  },
+};
+
+export default area;
