@@ -31,7 +31,15 @@ export interface ModelClientHooks {
 }
 
 export function createModelClient(settings: ModelSettings, hooks: ModelClientHooks = {}): ModelClient {
+  // The size of what was really sent, read off the wire: serialising 100 KB bodies a second time
+  // just to measure them would cost more than the rest of a turn.
+  let sentBodyChars = 0;
+  const measuringFetch: typeof fetch = (input, init) => {
+    sentBodyChars = typeof init?.body === "string" ? init.body.length : 0;
+    return fetch(input, init);
+  };
   const openai = new OpenAI({
+    fetch: measuringFetch,
     baseURL: settings.baseUrl,
     apiKey: settings.apiKey || "no-key",
     defaultHeaders: settings.headers,
@@ -60,7 +68,6 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
       ...(requestMode === "native" && tools.length > 0 ? { tools: renderTools(tools) } : {}),
       messages: renderMessages(messages, tools, requestMode),
     };
-    const requestChars = JSON.stringify(body).length;
     const started = performance.now();
     let attempts = 0;
     const completion: ChatCompletion = await withRetry(
@@ -81,6 +88,7 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
       if (isToolsRejected(error)) throw error;
       throw explainModelError(error, settings.baseUrl, settings.model, attempts);
     });
+    const requestChars = sentBodyChars;
     const message = completion.choices[0]?.message;
     const content = message?.content ?? "";
     const native: ToolCall[] = (message?.tool_calls ?? []).flatMap((call) =>
