@@ -14,12 +14,15 @@ import {
   WorkflowRunSchema,
 } from "./payloads.ts";
 import type { Deps, GitHub, Outcome } from "./types.ts";
+import { WorkQueue } from "./work-queue.ts";
 
 export interface AppOptions {
   /** This App's id (APP_ID): its own comments are recognised by it. */
   appId: number;
   metrics?: Metrics;
   now?: () => Date;
+  /** Where handling happens after the acknowledgement; tests await its `idle()`. */
+  queue?: WorkQueue;
 }
 
 /** The fields of Probot's Context a handler uses, whatever the event. */
@@ -35,13 +38,22 @@ interface Delivery {
 export function inhouse(options: AppOptions): ApplicationFunction {
   const metrics = options.metrics ?? new Metrics();
   const now = options.now ?? (() => new Date());
+  // Failures are logged with their delivery where they happen (below); nothing more to do here.
+  const queue = options.queue ?? new WorkQueue(() => {});
+  metrics.gauge(
+    "inhouse_webhook_work_in_flight",
+    "Deliveries acknowledged and not yet handled.",
+    () => queue.inFlight,
+  );
 
   function track<S extends z.ZodType>(
     event: string,
     schema: S,
     handler: (deps: Deps, payload: z.infer<S>) => Promise<Outcome>,
   ) {
-    return async (context: Delivery): Promise<void> => {
+    return (context: Delivery): Promise<void> => queue.submit(() => handle(context));
+
+    async function handle(context: Delivery): Promise<void> {
       const started = performance.now();
       let outcome: Outcome | "error" | "malformed" = "error";
       try {
@@ -65,11 +77,14 @@ export function inhouse(options: AppOptions): ApplicationFunction {
         };
         outcome = await handler(deps, parsed.data);
         context.log.info({ event, outcome }, "delivery handled");
+      } catch (error) {
+        context.log.error({ err: error, event }, "delivery failed; GitHub can redeliver it safely");
+        throw error;
       } finally {
         metrics.deliveries.inc({ event, outcome });
         metrics.latency.observe({ event }, (performance.now() - started) / 1000);
       }
-    };
+    }
   }
 
   return (app: Probot) => {

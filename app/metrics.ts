@@ -83,7 +83,17 @@ export class Metrics {
     "Time from verified delivery to handler completion, by event.",
   );
 
+  private readonly gauges: { name: string; help: string; read: () => number }[] = [];
+
+  /** A value read when scraped, such as the work waiting in the queue. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.gauges.push({ name, help, read });
+  }
+
   render(): string {
-    return `${[this.deliveries, this.dispatches, this.refusals, this.latency].flatMap((m) => m.render()).join("\n")}\n`;
+    const lines = [this.deliveries, this.dispatches, this.refusals, this.latency].flatMap((m) => m.render());
+    for (const g of this.gauges)
+      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`, `${g.name} ${g.read()}`);
+    return `${lines.join("\n")}\n`;
   }
 }

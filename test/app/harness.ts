@@ -3,6 +3,7 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { inhouse } from "../../app/index.ts";
 import { Metrics } from "../../app/metrics.ts";
+import { WorkQueue } from "../../app/work-queue.ts";
 import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 
 export const APP_ID = 1;
@@ -24,14 +25,22 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
+/** Errors thrown by handlers after the acknowledgement; `deliver` rethrows them. */
+const handlerErrors = new WeakMap<Probot, unknown[]>();
+const queues = new WeakMap<Probot, WorkQueue>();
+
 export async function createApp(): Promise<{ probot: Probot; metrics: Metrics }> {
   const metrics = new Metrics();
+  const errors: unknown[] = [];
+  const queue = new WorkQueue((error) => errors.push(error));
   const probot = new Probot({
     githubToken: "test-token",
     Octokit: TestOctokit,
     logLevel: "fatal",
   });
-  await probot.load(inhouse({ appId: APP_ID, metrics, now: () => NOW }));
+  await probot.load(inhouse({ appId: APP_ID, metrics, now: () => NOW, queue }));
+  handlerErrors.set(probot, errors);
+  queues.set(probot, queue);
   return { probot, metrics };
 }
 
@@ -81,6 +90,7 @@ export function commentPayload(
 export const ISSUE = 1;
 export const COMMENT_ID = 492700400;
 
+/** Delivers a webhook and waits for the work behind the acknowledgement; handler errors fail the test. */
 export async function deliver(
   probot: Probot,
   name: string,
@@ -88,6 +98,9 @@ export async function deliver(
   id = "delivery-1",
 ): Promise<void> {
   await probot.receive({ id, name, payload } as never);
+  await queues.get(probot)?.idle();
+  const errors = handlerErrors.get(probot)?.splice(0) ?? [];
+  if (errors.length > 0) throw errors[0];
 }
 
 /** A comment the App wrote earlier, as the comments API lists it. */

@@ -6,16 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRoutes } from "../../app/http-routes.ts";
 import { inhouse } from "../../app/index.ts";
 import { Metrics } from "../../app/metrics.ts";
+import { WorkQueue } from "../../app/work-queue.ts";
 import { example, TestOctokit } from "./harness.ts";
 
 const SECRET = "s3cret-for-tests";
 const metrics = new Metrics();
+const queue = new WorkQueue((error) => {
+  throw error;
+});
 let server: Server;
 let base = "";
 
 beforeAll(async () => {
   const probot = new Probot({ githubToken: "t", secret: SECRET, Octokit: TestOctokit, logLevel: "fatal" });
-  const middleware = await createNodeMiddleware(inhouse({ appId: 1, metrics }), { probot });
+  const middleware = await createNodeMiddleware(inhouse({ appId: 1, metrics, queue }), { probot });
   const routes = httpRoutes(metrics);
   server = createServer((request, response) => {
     if (routes(request, response)) return;
@@ -55,6 +59,7 @@ describe("webhook signatures, through the real HTTP server", () => {
   it("accepts a valid sha256 signature", async () => {
     const before = metrics.deliveries.get({ event: "installation", outcome: "logged" });
     expect(await post({ "x-hub-signature-256": sign(body) })).toBe(200);
+    await queue.idle();
     expect(metrics.deliveries.get({ event: "installation", outcome: "logged" })).toBe(before + 1);
   });
 

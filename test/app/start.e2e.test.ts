@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:net";
 import type { Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigurationError, start } from "../../app/start.ts";
+import { ConfigurationError, type Started, start } from "../../app/start.ts";
 import { example, TestOctokit } from "./harness.ts";
 
 const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -26,9 +26,9 @@ afterEach(async () => {
 describe("npm start", () => {
   it("unconfigured: serves Probot's registration page with the manifest from app.yml", async () => {
     const port = await freePort();
-    server = await start({
+    ({ server } = await start({
       env: { PORT: String(port), HOST: "127.0.0.1", NO_SMEE_SETUP: "true", LOG_LEVEL: "fatal" },
-    });
+    }));
     const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
     expect(root.headers.get("location")).toBe("/probot");
     const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
@@ -47,7 +47,8 @@ describe("npm start", () => {
 
   it("configured: serves webhooks at the webhook path and at the root, /healthz and /metrics", async () => {
     const port = await freePort();
-    server = await start({
+    let queue: Started["queue"];
+    ({ server, queue } = await start({
       env: {
         APP_ID: "1",
         PRIVATE_KEY: pem,
@@ -57,7 +58,7 @@ describe("npm start", () => {
         LOG_LEVEL: "fatal",
       },
       Octokit: TestOctokit,
-    });
+    }));
     const body = JSON.stringify(example("installation", "deleted"));
     const signature = `sha256=${createHmac("sha256", "sec").update(body).digest("hex")}`;
     for (const path of ["/api/github/webhooks", "/"]) {
@@ -73,6 +74,7 @@ describe("npm start", () => {
       });
       expect(response.status).toBe(200);
     }
+    await queue.idle();
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('inhouse_webhook_deliveries_total{event="installation",outcome="logged"} 2');
