@@ -1,6 +1,7 @@
 import { parseRunName } from "../../core/status-marker.ts";
 import type { GitHub } from "../types.ts";
 import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
+import { githubMessage, httpStatus } from "./http-status.ts";
 
 export interface RunRef {
   id: number;
@@ -33,19 +34,17 @@ export async function dispatchWorkflow(
   const since = new Date(now().getTime() - 60_000);
   let response: { status: number; data: unknown };
   try {
-    response = await octokit.request(
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-      {
-        owner: target.owner,
-        repo: target.name,
-        workflow_id: target.workflow,
-        ref: target.ref,
-        inputs: { task },
-        return_run_details: true,
-      },
-    );
+    response = await dispatch(octokit, target, task, true);
   } catch (error) {
-    return { ok: false, ...dispatchAdvice(error, target) };
+    // A server that predates run details may reject the unknown parameter instead of ignoring it.
+    if (httpStatus(error) !== 422 || !/return_run_details/.test(githubMessage(error))) {
+      return { ok: false, ...dispatchAdvice(error, target) };
+    }
+    try {
+      response = await dispatch(octokit, target, task, false);
+    } catch (retryError) {
+      return { ok: false, ...dispatchAdvice(retryError, target) };
+    }
   }
   const details = (response.data ?? {}) as RunDetails;
   const repo = `${target.owner}/${target.name}`;
@@ -57,6 +56,17 @@ export async function dispatchWorkflow(
   }
   const run = await findDispatchedRun(octokit, target, statusCommentId, since);
   return { ok: true, ...(run ? { run } : {}) };
+}
+
+function dispatch(octokit: GitHub, target: DispatchTarget, task: string, runDetails: boolean) {
+  return octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+    owner: target.owner,
+    repo: target.name,
+    workflow_id: target.workflow,
+    ref: target.ref,
+    inputs: { task },
+    ...(runDetails ? { return_run_details: true } : {}),
+  });
 }
 
 /**

@@ -155,6 +155,27 @@ describe("servers that answer 204 to a dispatch", () => {
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatched" })).toBe(1);
   });
 
+  it("retries without return_run_details when an older server rejects the parameter", async () => {
+    const { probot } = await createApp();
+    const { scope, bodies } = upToDispatch();
+    scope
+      .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => body.return_run_details === true)
+      .reply(422, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.' });
+    scope
+      .post(
+        `${R}/actions/workflows/agent.yml/dispatches`,
+        (body) => !("return_run_details" in body) && "task" in body.inputs,
+      )
+      .reply(204);
+    scope
+      .get(`${R}/actions/workflows/agent.yml/runs`)
+      .query(true)
+      .reply(200, { total_count: 0, workflow_runs: [] });
+    await deliver(probot, "issues", labeledPayload());
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(bodies.at(-1) ?? "")?.state).toBe("queued");
+  });
+
   it("does not overwrite a status the runner already moved on", async () => {
     const { probot } = await createApp();
     const { scope, bodies } = upToDispatch();
