@@ -158,6 +158,13 @@ describe("local GitHub", () => {
     const file = data as { type: string; encoding: string; content: string };
     expect(file).toMatchObject({ type: "file", encoding: "base64" });
     expect(Buffer.from(file.content, "base64").toString("utf8")).toBe("label: agent\n");
+    const raw = await bot.rest.repos.getContent({
+      owner: "acme",
+      repo: "widget",
+      path: ".github/agent.yml",
+      mediaType: { format: "raw" },
+    });
+    expect(raw.data as unknown).toBe("label: agent\n");
     await expect(
       bot.rest.repos.getContent({ owner: "acme", repo: "widget", path: "nope.yml" }),
     ).rejects.toMatchObject({ status: 404 });

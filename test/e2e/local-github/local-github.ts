@@ -236,6 +236,11 @@ export class LocalGitHub {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
+  /** Webhook deliveries or workflow runs still in flight. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Keeps `idle()` waiting until `work` settles. */
   track<T>(work: Promise<T>): Promise<T> {
     this.pending.add(work);
@@ -335,7 +340,10 @@ export class LocalGitHub {
       "x-ratelimit-remaining": "4999",
       ...answer.headers,
     };
-    if (answer.body === undefined) {
+    if (answer.raw) {
+      headers["content-type"] = answer.raw.contentType;
+      response.writeHead(answer.status, headers).end(answer.raw.data);
+    } else if (answer.body === undefined) {
       response.writeHead(answer.status, headers).end();
     } else {
       headers["content-type"] = "application/json; charset=utf-8";

@@ -48,6 +48,8 @@ export type RouteResponse<K extends RouteKey> = {
     status: S;
     body: BodyOf<Responses<K>[S]>;
     headers?: Record<string, string>;
+    /** Sent instead of the JSON body when the client asked for a raw media type (`application/vnd.github.raw`). */
+    raw?: { contentType: string; data: Buffer };
   };
 }[keyof Responses<K> & number];
 
@@ -55,6 +57,8 @@ export interface RouteRequest<K extends RouteKey> {
   params: PathParams<K>;
   query: URLSearchParams;
   body: RequestBody<K>;
+  /** The `Accept` header: media types such as `application/vnd.github.raw+json` change some answers. */
+  accept: string;
   /** Who the request's token acts as; the router has already refused requests without one. */
   caller: Caller;
 }

@@ -26,6 +26,7 @@ export interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  raw?: { contentType: string; data: Buffer };
 }
 
 /** Routes a request may call with the App's JWT instead of an installation token, as on GitHub. */
@@ -44,6 +45,7 @@ type AnyHandler = (request: {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  accept: string;
   caller: Caller;
 }) => Answer | Promise<Answer>;
 
@@ -110,7 +112,8 @@ export class Router {
       });
     }
     try {
-      const answer = await handler({ params: match.params, query: url.searchParams, body, caller });
+      const accept = request.headers.accept ?? "application/vnd.github+json";
+      const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
       return record(answer, caller, body);
     } catch (error) {
       if (error instanceof GitHubError) {

@@ -74,7 +74,7 @@ export function registerRepoRoutes(router: Router, ctx: RouteContext): void {
     };
   });
 
-  router.on("GET /repos/{owner}/{repo}/contents/{path}", async ({ params, query }) => {
+  router.on("GET /repos/{owner}/{repo}/contents/{path}", async ({ params, query, accept }) => {
     const repo = findRepo(ctx, params);
     const ref = query.get("ref") ?? repo.defaultBranch;
     const commit = await resolveBranchOrSha(repo.gitDir, ref);
@@ -94,6 +94,10 @@ export function registerRepoRoutes(router: Router, ctx: RouteContext): void {
         encoding: "base64",
         content: wrapBase64(found.content),
       },
+      // `mediaType: { format: "raw" }`: the bytes, as text/plain with a charset like github.com (Octokit then reads a string).
+      ...(/\.raw\b/.test(accept)
+        ? { raw: { contentType: "text/plain; charset=utf-8", data: found.content } }
+        : {}),
     };
   });
 }

@@ -1,0 +1,67 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { inhouse } from "../../../app/index.ts";
+import { Metrics } from "../../../app/metrics.ts";
+import { WorkQueue } from "../../../app/work-queue.ts";
+import { close } from "../local-github/http-server.ts";
+import type { LocalGitHub } from "../local-github/local-github.ts";
+
+export interface AppUnderTest {
+  metrics: Metrics;
+  /** Errors the App's handlers threw; a scenario expects none. */
+  errors: unknown[];
+  /** Resolves when the App has finished every delivery it acknowledged. */
+  idle(): Promise<void>;
+  readonly busy: boolean;
+  close(): Promise<void>;
+}
+
+/** Octokit as in production minus retry and throttling, so a wrong request fails at once (see test/app/harness.ts). */
+const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+/**
+ * The real App, served by Probot over HTTP, authenticating as the local GitHub's test App (JWT →
+ * installation token) and receiving its signed webhooks.
+ */
+export async function startApp(github: LocalGitHub): Promise<AppUnderTest> {
+  const metrics = new Metrics();
+  const errors: unknown[] = [];
+  const queue = new WorkQueue((error) => errors.push(error));
+  const probot = new Probot({
+    appId: github.app.id,
+    privateKey: github.app.privateKey,
+    secret: github.app.webhookSecret,
+    baseUrl: github.url,
+    Octokit: TestOctokit,
+    logLevel: "fatal",
+  });
+  const middleware = await createNodeMiddleware(inhouse({ appId: github.app.id, metrics, queue }), {
+    probot,
+    webhooksPath: "/api/github/webhooks",
+  });
+  // Probot reads the request body itself, so this server hands it the untouched stream.
+  const server = createServer((request, response) => {
+    void middleware(request, response, () => response.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  github.connectApp(`${url}/api/github/webhooks`);
+  return {
+    metrics,
+    errors,
+    idle: () => queue.idle(),
+    get busy() {
+      return queue.inFlight > 0;
+    },
+    close: async () => {
+      github.connectApp(undefined);
+      await queue.idle();
+      await close(server);
+    },
+  };
+}

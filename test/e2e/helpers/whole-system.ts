@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
+import {
+  type ScriptedModelServer,
+  type ScriptedStep,
+  startScriptedModelServer,
+} from "../../helpers/scripted-model-server.ts";
+import { LocalGitHub } from "../local-github/local-github.ts";
+import { TestRunner } from "../test-runner.ts";
+import { type AppUnderTest, startApp } from "./app-under-test.ts";
+
+/** The action bundle a real runner would execute (`action.yml` → `dist/main.js`, `post: dist/post.js`). */
+export const ACTION_DIST = join(import.meta.dirname, "../../../action/dist");
+/** The workflow a target repository installs, shipped in this repository. */
+export const AGENT_WORKFLOW_PATH = join(import.meta.dirname, "../../../.github/workflows/agent.yml");
+export const SANDBOX_IMAGE = process.env.INHOUSE_SANDBOX_IMAGE ?? "inhouse-sandbox:latest";
+
+export interface WholeSystem {
+  github: LocalGitHub;
+  app: AppUnderTest;
+  runner: TestRunner;
+  model: ScriptedModelServer;
+  /** The account everything lives under; unique per system so container labels never collide with other tests. */
+  owner: string;
+  /** Waits until no webhook, workflow run or App delivery is in flight. */
+  settle(): Promise<void>;
+  /** Sandbox containers (running or not) created for a repository of this system. */
+  containers(repo: string): Promise<Docker.ContainerInfo[]>;
+  close(): Promise<void>;
+}
+
+/** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
+export async function startWholeSystem(script: ScriptedStep[] = []): Promise<WholeSystem> {
+  const owner = `e2e-${randomBytes(3).toString("hex")}`;
+  const github = await LocalGitHub.start({ owner });
+  const model = await startScriptedModelServer(script);
+  const app = await startApp(github);
+  const scratch = await mkdtemp(join(tmpdir(), "whole-system-"));
+  const runner = TestRunner.attach(github, {
+    actionDir: ACTION_DIST,
+    runnerName: "e2e-runner",
+    inputs: (run, token) => ({
+      task: run.inputs.task ?? "",
+      "github-token": token,
+      "model-base-url": model.baseUrl,
+      "model-api-key": "e2e-model-key",
+      "model-name": model.model,
+      image: SANDBOX_IMAGE,
+      "cache-dir": join(scratch, "cache"),
+      "audit-dir": join(scratch, "audit"),
+      "status-interval-seconds": "1",
+      "max-minutes": "5",
+    }),
+    timeoutMs: 240_000,
+    cancelGraceMs: 5_000,
+  });
+  const docker = new Docker();
+  return {
+    github,
+    app,
+    runner,
+    model,
+    owner,
+    settle: async () => {
+      do {
+        await github.idle();
+        await app.idle();
+      } while (github.busy || app.busy);
+    },
+    containers: (repo) =>
+      docker.listContainers({ all: true, filters: { label: [`inhouse.repo=${owner}/${repo}`] } }),
+    close: async () => {
+      await app.close();
+      await github.close();
+      await model.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function agentWorkflow(): Promise<string> {
+  return readFile(AGENT_WORKFLOW_PATH, "utf8");
+}
