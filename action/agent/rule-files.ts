@@ -3,6 +3,7 @@
  * to the files the agent touches), tembo.md, CLAUDE.md, .github/copilot-instructions.md.
  */
 import { posix } from "node:path";
+import { cleanPromptText } from "../../core/prompt-text.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 
 export const RULE_FILE_MAX_CHARS = 8_000;
@@ -18,15 +19,19 @@ export interface RuleFile {
   content: string;
 }
 
-function capRuleFile(path: string, text: string): string {
-  if (text.length <= RULE_FILE_MAX_CHARS) return text.trimEnd();
-  return `${text.slice(0, RULE_FILE_MAX_CHARS).trimEnd()}\n[${path} is cut here: ${text.length - RULE_FILE_MAX_CHARS} more characters not shown]`;
+/**
+ * Rule files are repository content read into the prompt: they get the same cleaning as issue
+ * text (hidden HTML, invisible characters) and a size cap.
+ */
+function cleanRuleFile(text: string): string {
+  return cleanPromptText(text, { maxChars: RULE_FILE_MAX_CHARS });
 }
 
 async function readIfPresent(sandbox: Sandbox, path: string): Promise<RuleFile | undefined> {
   try {
     const text = (await sandbox.readFile(path)).toString("utf8");
-    return text.trim() ? { path, content: capRuleFile(path, text) } : undefined;
+    const content = cleanRuleFile(text);
+    return content ? { path, content } : undefined;
   } catch {
     return undefined;
   }

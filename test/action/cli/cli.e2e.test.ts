@@ -59,11 +59,13 @@ describe("inhouse run without a model endpoint", () => {
 
 describeDocker("inhouse run on a real sandbox", () => {
   let restoreNock: () => void;
+  afterAll(() => restoreNock?.());
   beforeAll(async () => {
     await requireSandboxImage();
+    // With nock active the sandbox's seeding socket sometimes dies with an uncaught EPIPE
+    // (reproduced outside vitest too); until that is fixed these suites switch nock off.
     restoreNock = allowDockerHijack();
   });
-  afterAll(() => restoreNock());
 
   it("leaves the fix as a new branch in the source repository and its working tree and HEAD untouched", async () => {
     const repo = await createJsFixtureRepo();
