@@ -1,6 +1,9 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs, UsageError } from "../../../action/cli/args.ts";
-import { slugify, taskFromText } from "../../../action/cli/task-text.ts";
+import { loadTaskText, slugify, taskFromText } from "../../../action/cli/task-text.ts";
 
 describe("inhouse run arguments", () => {
   it("parses the options into one settings object", () => {
@@ -51,5 +54,18 @@ describe("inhouse run arguments", () => {
     });
     expect(slugify("Fix sum() for negatives")).toBe("fix-sum-for-negatives");
     expect(slugify("!!!")).toBe("task");
+  });
+
+  it("reads an issue file, and names the file when it cannot", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "issue-"));
+    const path = join(dir, "issue.md");
+    await writeFile(path, "# Crash on empty input\n\nSteps: call parse('').\n");
+    expect(await loadTaskText(undefined, path)).toMatchObject({
+      title: "Crash on empty input",
+      body: "Steps: call parse('').",
+    });
+    await expect(loadTaskText(undefined, join(dir, "missing.md"))).rejects.toThrow(
+      /cannot read --issue-file .*missing\.md: ENOENT/,
+    );
   });
 });
