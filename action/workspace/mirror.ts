@@ -11,10 +11,19 @@ export interface MirrorOptions {
   /** Credential-free remote URL (`https://github.com/o/r.git`, or `file://` in tests). */
   remoteUrl: string;
   auth: GitAuth;
+  /** Refs outside branches and tags this task needs, e.g. `refs/pull/7/head`. */
+  extraRefs?: string[];
 }
 
 export function mirrorPath(cacheDir: string, owner: string, name: string): string {
   return join(cacheDir, "mirrors", owner, `${name}.git`);
+}
+
+/** Where the mirror keeps a ref that is not a branch or tag: `refs/pull/7/head` → `refs/inhouse/pull/7/head`. */
+export function mirrorRefFor(remoteRef: string): string {
+  return /^refs\/(heads|tags)\//.test(remoteRef)
+    ? remoteRef
+    : `refs/inhouse/${remoteRef.replace(/^refs\//, "")}`;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -25,28 +34,40 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * A bare mirror per repository in the runner's cache, fetched before every task so the task's
- * clone borrows almost every object from it. Only branches and tags are mirrored: GitHub's
- * `refs/pull/*` would make the mirror grow with every PR ever opened.
+ * A bare mirror per repository in the runner's cache. The task's one network fetch goes here;
+ * the task's clone is then made from the mirror on the local disk. Only branches and tags are kept
+ * (GitHub's `refs/pull/*` would grow with every PR ever opened), plus the PR heads tasks asked for.
+ * `work` runs under the mirror's lock, so no other task prunes a ref between fetch and clone.
  */
-export async function updateMirror(options: MirrorOptions): Promise<string> {
+export async function withMirror<T>(
+  options: MirrorOptions,
+  work: (mirror: string) => Promise<T>,
+): Promise<T> {
   const path = mirrorPath(options.cacheDir, options.owner, options.name);
   await mkdir(dirname(path), { recursive: true });
   return withDirectoryLock(`${path}.lock`, async () => {
     if (!(await exists(join(path, "HEAD")))) {
       await rm(path, { recursive: true, force: true });
       await git(["init", "--bare", "--quiet", path]);
-      await git(["-C", path, "config", "remote.origin.url", options.remoteUrl]);
-      await git(["-C", path, "config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"]);
-      await git(["-C", path, "config", "--add", "remote.origin.fetch", "+refs/tags/*:refs/tags/*"]);
       await git(["-C", path, "config", "gc.auto", "0"]);
-    } else {
-      await git(["-C", path, "config", "remote.origin.url", options.remoteUrl]);
     }
-    await git(["-C", path, "fetch", "--prune", "--quiet", "--no-write-fetch-head", "origin"], {
-      config: options.auth.config,
-      secrets: options.auth.secrets,
-    });
-    return path;
+    const refspecs = [
+      "+refs/heads/*:refs/heads/*",
+      "+refs/tags/*:refs/tags/*",
+      ...(options.extraRefs ?? []).map((ref) => `+${ref}:${mirrorRefFor(ref)}`),
+    ];
+    // The URL is given on the command line, never stored: the mirror's config holds no remote at all.
+    await git(
+      ["-C", path, "fetch", "--prune", "--quiet", "--no-write-fetch-head", options.remoteUrl, ...refspecs],
+      {
+        config: options.auth.config,
+        secrets: options.auth.secrets,
+      },
+    );
+    return work(path);
   });
+}
+
+export function updateMirror(options: MirrorOptions): Promise<string> {
+  return withMirror(options, async (path) => path);
 }

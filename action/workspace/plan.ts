@@ -2,11 +2,13 @@ import type { RepoConfig } from "../../core/config.ts";
 import type { Task } from "../../core/task.ts";
 import type { PullRequestInfo } from "../github/pull-request-info.ts";
 import { agentBranchName } from "./branch-name.ts";
+import type { ExtraRef } from "./clone.ts";
 
 export interface WorkspacePlan {
   /** Branch cloned from the remote. */
   cloneBranch: string;
-  fetch: string[];
+  /** Refs besides the cloned branch: fetched into the mirror, then into the clone. */
+  extraRefs: ExtraRef[];
   startPoint: string;
   /** Local branch the work happens on. */
   localBranch: string;
@@ -22,8 +24,8 @@ export interface WorkspacePlan {
 
 const remote = (branch: string) => `refs/remotes/origin/${branch}`;
 const pullRef = (n: number) => `refs/remotes/origin/pull/${n}`;
-const fetchPull = (n: number) => `+refs/pull/${n}/head:${pullRef(n)}`;
-const fetchBranch = (b: string) => `+refs/heads/${b}:${remote(b)}`;
+const fetchPull = (n: number): ExtraRef => ({ remote: `refs/pull/${n}/head`, local: pullRef(n) });
+const fetchBranch = (b: string): ExtraRef => ({ remote: `refs/heads/${b}`, local: remote(b) });
 
 /**
  * Which branch to clone, where the agent starts and where its work goes, by task kind. Forks are
@@ -44,7 +46,7 @@ export function planWorkspace(
       const branch = agentBranchName(prefix, task.kind, task.number!, title);
       return {
         cloneBranch: defaultBranch,
-        fetch: [],
+        extraRefs: [],
         startPoint: remote(defaultBranch),
         localBranch: branch,
         pushBranch: branch,
@@ -57,7 +59,7 @@ export function planWorkspace(
       const branch = agentBranchName(prefix, task.kind, `${task.automation}-${stamp}`, title);
       return {
         cloneBranch: defaultBranch,
-        fetch: [],
+        extraRefs: [],
         startPoint: remote(defaultBranch),
         localBranch: branch,
         pushBranch: branch,
@@ -68,7 +70,7 @@ export function planWorkspace(
     case "review":
       return {
         cloneBranch: pr!.baseRef,
-        fetch: [fetchPull(pr!.number)],
+        extraRefs: [fetchPull(pr!.number)],
         startPoint: pullRef(pr!.number),
         localBranch: `inhouse-review-${pr!.number}`,
         pushIsNew: false,
@@ -77,7 +79,7 @@ export function planWorkspace(
       if (!pr!.isFork) {
         return {
           cloneBranch: pr!.headRef,
-          fetch: pr!.baseRef === pr!.headRef ? [] : [fetchBranch(pr!.baseRef)],
+          extraRefs: pr!.baseRef === pr!.headRef ? [] : [fetchBranch(pr!.baseRef)],
           startPoint: remote(pr!.headRef),
           localBranch: pr!.headRef,
           pushBranch: pr!.headRef,
@@ -87,7 +89,7 @@ export function planWorkspace(
       const branch = agentBranchName(prefix, task.kind, task.number!, title);
       return {
         cloneBranch: pr!.baseRef,
-        fetch: [fetchPull(pr!.number)],
+        extraRefs: [fetchPull(pr!.number)],
         startPoint: pullRef(pr!.number),
         localBranch: branch,
         pushBranch: branch,

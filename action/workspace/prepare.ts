@@ -1,7 +1,7 @@
 import type { GitAuth } from "./auth-header.ts";
-import { cloneWorkspace, headSha } from "./clone.ts";
+import { checkoutWorkspace, fetchWorkspace, headSha } from "./clone.ts";
 import { assertSeedable } from "./credential-check.ts";
-import { updateMirror } from "./mirror.ts";
+import { withMirror } from "./mirror.ts";
 import type { WorkspacePlan } from "./plan.ts";
 
 export interface PrepareOptions {
@@ -20,25 +20,32 @@ export interface PreparedWorkspace {
   baseSha: string;
 }
 
-/** Mirror fetch, warm clone, checks that the tree is safe to hand to the sandbox. */
+/** One network fetch into the mirror, a local clone from it, then the checks that make it seedable. */
 export async function prepareWorkspace(options: PrepareOptions): Promise<PreparedWorkspace> {
-  const mirror = await updateMirror({
+  const { plan, dir } = options;
+  const mirrorOptions = {
     cacheDir: options.cacheDir,
     owner: options.owner,
     name: options.name,
     remoteUrl: options.remoteUrl,
     auth: options.auth,
-  });
-  const dir = options.dir;
-  await cloneWorkspace({
-    mirror,
-    remoteUrl: options.remoteUrl,
+    extraRefs: plan.extraRefs.map((ref) => ref.remote).filter((ref) => !ref.startsWith("refs/heads/")),
+  };
+  await withMirror(mirrorOptions, (mirror) =>
+    fetchWorkspace({
+      mirror,
+      remoteUrl: options.remoteUrl,
+      dir,
+      branch: plan.cloneBranch,
+      extraRefs: plan.extraRefs,
+      localBranch: plan.localBranch,
+    }),
+  );
+  await checkoutWorkspace({
     dir,
-    auth: options.auth,
-    branch: options.plan.cloneBranch,
-    fetch: options.plan.fetch,
-    startPoint: options.plan.startPoint,
-    localBranch: options.plan.localBranch,
+    branch: plan.cloneBranch,
+    startPoint: plan.startPoint,
+    localBranch: plan.localBranch,
   });
   await assertSeedable(dir, options.auth.secrets);
   return { dir, baseSha: await headSha(dir) };

@@ -25,7 +25,7 @@ async function workspace(remoteUrl: string, branch: string, localBranch: string)
   const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
   const mirror = await updateMirror({ cacheDir: cache, owner: "o", name: "repo", remoteUrl, auth });
   const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
-  await cloneWorkspace({ mirror, remoteUrl, dir, auth, branch, localBranch });
+  await cloneWorkspace({ mirror, remoteUrl, dir, branch, localBranch });
   return { dir, auth };
 }
 

@@ -28,13 +28,14 @@ describe("workspace clone", () => {
     expect(mirror).toBe(mirrorPath(cache, "acme", "repo"));
     expect(mirror).toBe(join(cache, "mirrors", "acme", "repo.git"));
 
+    // The next task: the remote moved on; the warm mirror fetches only the new commit.
     const newer = await origin.commit({ "src/b.ts": "export const b = 2;\n" }, "after the mirror");
+    await updateMirror({ cacheDir: cache, owner: "acme", name: "repo", remoteUrl: origin.url, auth });
     const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
     await cloneWorkspace({
       mirror,
       remoteUrl: origin.url,
       dir,
-      auth,
       branch: "main",
       localBranch: "agent/x",
     });
@@ -51,6 +52,9 @@ describe("workspace clone", () => {
       expect(await filesContaining(mirror, secret)).toEqual([]);
     }
     await expect(assertSeedable(dir, auth.secrets)).resolves.toBeUndefined();
+    // origin is the real remote (for the push), and the mirror stores no URL at all.
+    expect(sh(dir, "remote", "get-url", "origin").trim()).toBe(origin.url);
+    expect(await readFile(join(mirror, "config"), "utf8")).not.toContain("url =");
     // History came along: the sandbox can run git log and git diff.
     expect(sh(dir, "log", "--oneline").trim().split("\n")).toHaveLength(2);
   });
@@ -87,7 +91,6 @@ describe("workspace clone", () => {
         mirror,
         remoteUrl: origin.url,
         dir,
-        auth: gitAuth("t"),
         branch: "main",
         localBranch: "a;$(touch x)",
       }),

@@ -14,6 +14,8 @@ export interface GitHttpServer {
   fail(count: number, status: number, match: RegExp): void;
   /** Requests answered with an injected failure. */
   failures: number;
+  /** Caps the response rate (bytes per second) to model a real link; 0 means loopback speed. */
+  bytesPerSecond: number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -49,12 +51,22 @@ function cgi(root: string, req: IncomingMessage, res: ServerResponse, server: Gi
   req.pipe(child.stdin);
   let head = Buffer.alloc(0);
   let headersDone = false;
-  child.stdout.on("data", (chunk: Buffer) => {
-    if (headersDone) {
-      server.bytesSent += chunk.length;
+  const started = performance.now();
+  let paced = 0;
+  // Writes go through one promise chain, so pacing can never reorder the stream.
+  let queue: Promise<void> = Promise.resolve();
+  const send = (chunk: Buffer) => {
+    server.bytesSent += chunk.length;
+    paced += chunk.length;
+    const due = started + (paced / Math.max(1, server.bytesPerSecond)) * 1000;
+    queue = queue.then(async () => {
+      const wait = server.bytesPerSecond > 0 ? due - performance.now() : 0;
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       res.write(chunk);
-      return;
-    }
+    });
+  };
+  child.stdout.on("data", (chunk: Buffer) => {
+    if (headersDone) return send(chunk);
     head = Buffer.concat([head, chunk]);
     const end = head.indexOf("\r\n\r\n");
     if (end < 0) return;
@@ -67,11 +79,11 @@ function cgi(root: string, req: IncomingMessage, res: ServerResponse, server: Gi
       else if (name) res.setHeader(name, value);
     }
     res.statusCode = status;
-    const body = head.subarray(end + 4);
-    server.bytesSent += body.length;
-    res.write(body);
+    send(head.subarray(end + 4));
   });
-  child.on("close", () => res.end());
+  child.stdout.on("end", () => {
+    queue = queue.then(() => void res.end());
+  });
 }
 
 /** Serves every repository under `root` over smart HTTP on loopback, with `git http-backend`. */
@@ -81,6 +93,7 @@ export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
     bytesSent: 0,
     authorizations: [],
     failures: 0,
+    bytesPerSecond: 0,
     fail(count, status, match) {
       faults.push({ count, status, match });
     },

@@ -26,7 +26,7 @@ describe("token as an HTTP header", () => {
     const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
     const mirror = await updateMirror({ cacheDir: cache, owner: "o", name: "repo", remoteUrl, auth });
     const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
-    await cloneWorkspace({ mirror, remoteUrl, dir, auth, branch: "main", localBranch: "agent/t" });
+    await cloneWorkspace({ mirror, remoteUrl, dir, branch: "main", localBranch: "agent/t" });
 
     const expected = `basic ${Buffer.from(`x-access-token:${CANARY}`).toString("base64")}`;
     expect(server.authorizations.length).toBeGreaterThan(0);
