@@ -40,16 +40,21 @@ const files: Record<string, string> = Object.fromEntries(
   Array.from({ length: 12 }, (_, i) => [`src/module_${i}.ts`, `${text(i, 4_000)}\n`]),
 );
 
+/** Explore, edit, test, repeated: read a module, search, edit one line, run a test shard. */
 function trajectory(): ScriptedStep[] {
   const steps: ScriptedStep[] = [step.tool("list_files", {})];
   for (let turn = 2; turn < TURNS; turn++) {
     const k = turn % 12;
-    const kind = turn % 3;
-    if (kind === 0)
-      steps.push(step.tool("read_file", { path: `src/module_${k}.ts` }, `Reading module ${k}.`));
-    else if (kind === 1)
-      steps.push(step.tool("run", { command: `npm test -- --shard ${turn}` }, "Running a shard."));
-    else steps.push(step.tool("search", { pattern: `item_${k}_${turn}` }));
+    const path = `src/module_${k}.ts`;
+    const phase = turn % 4;
+    if (phase === 0) steps.push(step.tool("read_file", { path }, `Reading module ${k}.`));
+    else if (phase === 1) steps.push(step.tool("search", { pattern: `item_${k}_${turn}` }));
+    else if (phase === 2) {
+      const oldText = `item_${k}_${turn} = compute(`;
+      steps.push(
+        step.tool("edit_file", { path, oldText, newText: oldText.replace("compute", "computeFast") }),
+      );
+    } else steps.push(step.tool("run", { command: `npm test -- --shard ${turn}` }, "Running a shard."));
   }
   steps.push(step.tool("finish", { summary: "Benchmark trajectory finished." }));
   return steps;
@@ -89,10 +94,18 @@ async function trial(tuning: AgentLoopTuning): Promise<Trial> {
         `benchmark trajectory did not run as scripted: ${result.outcome} after ${result.turns} turns (${result.reason})`,
       );
     }
-    const clientLatencyMs = (await readFile(join(dir, "audit.jsonl"), "utf8"))
+    const audit = (await readFile(join(dir, "audit.jsonl"), "utf8"))
       .split("\n")
-      .filter((line) => line.includes('"model_request"'))
-      .map((line) => (JSON.parse(line) as { latencyMs: number }).latencyMs);
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; ok?: boolean; latencyMs?: number; result?: string });
+    const failedCall = audit.find((event) => event.type === "tool_call" && !event.ok);
+    if (failedCall)
+      throw new Error(
+        `a scripted tool call failed, so the trajectory is not what it claims: ${failedCall.result}`,
+      );
+    const clientLatencyMs = audit.flatMap((event) =>
+      event.type === "model_request" ? [event.latencyMs!] : [],
+    );
     return { requests: server.requests, promptTokens: result.tokens.prompt, clientLatencyMs };
   } finally {
     await server.close();
