@@ -1,0 +1,110 @@
+import nock from "nock";
+import { describe, expect, it } from "vitest";
+import { cleanUp, INTERRUPTED_TEXT } from "../../../action/cleanup.ts";
+import { effectiveLimits } from "../../../action/effective-limits.ts";
+import { parseSettings } from "../../../action/settings.ts";
+import { defaultConfig, loadConfig } from "../../../core/config.ts";
+import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
+import { API, makeTask, testClient } from "../github/fixtures.ts";
+
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+
+describe("settings", () => {
+  it("masks credentials before validating anything and fills defaults", () => {
+    const masked: string[] = [];
+    const settings = parseSettings(
+      inputs({
+        task: "{}",
+        "github-token": " ghs_tok ",
+        "model-api-key": "sk-key",
+        "allowed-networks": "none, open",
+      }),
+      (s) => masked.push(s),
+      { RUNNER_TEMP: "/rt", RUNNER_TOOL_CACHE: "/tc", GITHUB_RUN_ID: "5", GITHUB_REPOSITORY: "o/r" },
+    );
+    expect(masked).toEqual(["ghs_tok", "sk-key"]);
+    expect(settings).toMatchObject({
+      githubToken: "ghs_tok",
+      cacheDir: "/tc/inhouse",
+      auditDir: "/rt/inhouse-audit",
+      caps: { turns: 100, networks: ["none", "open"] },
+      author: { name: "inhouse[bot]" },
+      env: { runId: 5, repository: "o/r", serverUrl: "https://github.com" },
+    });
+  });
+
+  it("names every bad input in one error, still masking the token first", () => {
+    const masked: string[] = [];
+    expect(() =>
+      parseSettings(
+        inputs({ "github-token": "ghs_x", "max-turns": "lots", "allowed-networks": "wide" }),
+        (s) => masked.push(s),
+      ),
+    ).toThrow(/task: the task input is empty[\s\S]*max-turns[\s\S]*allowed-networks/);
+    expect(masked).toEqual(["ghs_x"]);
+  });
+
+  it("caps repository limits by the runner's and refuses a network mode the runner does not allow", () => {
+    const caps = {
+      turns: 10,
+      tokens: 5_000,
+      minutes: 60,
+      memoryMb: 1024,
+      cpus: 1,
+      networks: ["none" as const],
+    };
+    expect(effectiveLimits(defaultConfig(), caps)).toMatchObject({
+      agent: { turns: 10, tokens: 5_000, minutes: 30 },
+      memoryMb: 1024,
+      cpus: 1,
+    });
+    const open = loadConfig("sandbox:\n  network:\n    setup: open\n");
+    if (!open.ok) throw new Error("fixture config is invalid");
+    expect(() => effectiveLimits(open.value, caps)).toThrow(
+      /network 'open' during setup, which this runner does not allow/,
+    );
+  });
+});
+
+describe("post step", () => {
+  const read = inputs({ task: JSON.stringify(makeTask()), "github-token": "ghs_post" });
+
+  it("removes the container and ends a status comment main left running", async () => {
+    const removed: string[] = [];
+    let body = "";
+    const scope = nock(API)
+      .patch("/repos/acme/widgets/issues/comments/900", (b) => {
+        body = b.body;
+        return true;
+      })
+      .reply(200, {});
+    await cleanUp(JSON.stringify({ statusCommentId: 900, containerId: "c0ffee", finished: false }), read, {
+      github: () => testClient(),
+      removeContainer: async (id) => {
+        removed.push(id);
+      },
+      log: { info: () => {}, warning: () => {} },
+    });
+    expect(removed).toEqual(["c0ffee"]);
+    expect(parseStatusMarker(body)?.state).toBe("failed");
+    expect(statusText(body)).toContain(INTERRUPTED_TEXT);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("leaves a finished status alone and does nothing when main never started", async () => {
+    const calls: string[] = [];
+    const deps = {
+      github: () => {
+        calls.push("github");
+        return testClient();
+      },
+      removeContainer: async (id: string) => {
+        calls.push(id);
+      },
+      log: { info: () => {}, warning: () => {} },
+    };
+    await cleanUp(JSON.stringify({ statusCommentId: 900, finished: true }), read, deps);
+    await cleanUp("", read, deps);
+    expect(calls).toEqual([]);
+  });
+});
