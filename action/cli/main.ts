@@ -1,4 +1,5 @@
 /** The `inhouse` command line. The entry only wires process streams to `runCli`. */
+import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { type CliIo, runLocal } from "./run-local.ts";
@@ -24,8 +25,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntry) {
+/** True when this file is the program (tsx, node, or the `inhouse` bin, which is a symlink). */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   const controller = new AbortController();
   process.once("SIGINT", () => {
     process.stderr.write("\ninhouse: stopping (Ctrl-C again to force)\n");

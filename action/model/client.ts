@@ -115,26 +115,6 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
     };
   }
 
-  return {
-    get mode() {
-      return mode;
-    },
-    async complete(messages, tools, signal) {
-      requestCount++;
-      // One short-lived signal per call: the `openai` client leaves its abort listener on the signal
-      // it is given, and the run's budget signal lives for hundreds of calls.
-      const call = new AbortController();
-      const forwardAbort = () => call.abort(signal?.reason);
-      if (signal?.aborted) call.abort(signal.reason);
-      signal?.addEventListener("abort", forwardAbort, { once: true });
-      try {
-        return await completeWith(messages, tools, call.signal);
-      } finally {
-        signal?.removeEventListener("abort", forwardAbort);
-      }
-    },
-  };
-
   async function completeWith(
     messages: ChatMessage[],
     tools: ToolSpec[],
@@ -158,4 +138,24 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
     }
     return reply;
   }
+
+  return {
+    get mode() {
+      return mode;
+    },
+    async complete(messages, tools, signal) {
+      requestCount++;
+      // One short-lived signal per call: the `openai` client leaves its abort listener on the signal
+      // it is given, and the run's budget signal lives for hundreds of calls.
+      const call = new AbortController();
+      const forwardAbort = () => call.abort(signal?.reason);
+      if (signal?.aborted) call.abort(signal.reason);
+      signal?.addEventListener("abort", forwardAbort, { once: true });
+      try {
+        return await completeWith(messages, tools, call.signal);
+      } finally {
+        signal?.removeEventListener("abort", forwardAbort);
+      }
+    },
+  };
 }
