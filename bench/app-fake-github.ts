@@ -49,6 +49,9 @@ export async function startFakeGitHub(appId: number): Promise<FakeGitHub> {
     const url = new URL(request.url ?? "/", "http://x");
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const method = request.method ?? "GET";
+    // Control routes for the benchmark when the fake runs in its own process.
+    if (path === "/__bench/seed" && method === "POST") return json(response, 201, { id: fake.seed(body) });
+    if (path === "/__bench/calls") return json(response, 200, { calls: fake.calls });
     const route = `${method} ${path.replace(/\d+/g, ":n").replace(/\/collaborators\/[^/]+\//, "/collaborators/:u/")}`;
     routes.set(route, (routes.get(route) ?? 0) + 1);
     fake.calls += 1;
@@ -92,4 +95,11 @@ export async function startFakeGitHub(appId: number): Promise<FakeGitHub> {
   fake.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () => new Promise((resolve) => server.close(() => resolve()));
   return fake;
+}
+
+/** Run as a child process: `tsx bench/app-fake-github.ts <appId>` prints its host on stdout. */
+if (process.argv[1]?.endsWith("app-fake-github.ts") && process.send) {
+  const fake = await startFakeGitHub(Number(process.argv[2] ?? 1));
+  process.send({ host: fake.host });
+  process.on("disconnect", () => void fake.close().then(() => process.exit(0)));
 }

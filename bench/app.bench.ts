@@ -2,15 +2,18 @@
 // the App started as `npm start` starts it, with GitHub answered by a local fake. Side by side: the
 // same deliveries one at a time (the naive client), and a server that only verifies signatures
 // (the floor any Probot app pays).
+
+import { fork } from "node:child_process";
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer as createNetServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { type Started, start } from "../app/start.ts";
 import { renderRunName, renderStatusComment } from "../core/status-marker.ts";
-import { type FakeGitHub, startFakeGitHub } from "./app-fake-github.ts";
 import { percentile, round } from "./stats.ts";
 import type { BenchArea, BenchRow } from "./types.ts";
 
@@ -37,8 +40,33 @@ function example(name: string, action: string): Json {
   return structuredClone(found) as Json;
 }
 
+/** The fake GitHub runs in its own process, as GitHub is not inside the App's event loop either. */
+interface RemoteFake {
+  host: string;
+  seed(body: string): Promise<number>;
+  calls(): Promise<number>;
+  close(): void;
+}
+
+async function startRemoteFake(): Promise<RemoteFake> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "app-fake-github.ts");
+  const child = fork(script, [String(APP_ID)], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const host = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { host: string }).host));
+    child.once("exit", (code) => reject(new Error(`fake GitHub exited with ${code}`)));
+  });
+  const base = `http://${host}/__bench`;
+  return {
+    host,
+    seed: async (body) =>
+      ((await (await fetch(`${base}/seed`, { method: "POST", body })).json()) as { id: number }).id,
+    calls: async () => ((await (await fetch(`${base}/calls`)).json()) as { calls: number }).calls,
+    close: () => child.disconnect(),
+  };
+}
+
 /** Each trigger targets its own issue number so none waits on another's lock or sees "already running". */
-function buildDeliveries(count: number, fake: FakeGitHub, offset: number): Delivery[] {
+async function buildDeliveries(count: number, fake: RemoteFake, offset: number): Promise<Delivery[]> {
   const out: Delivery[] = [];
   for (let i = 0; i < count; i++) {
     const n = offset + i + 1;
@@ -64,7 +92,7 @@ function buildDeliveries(count: number, fake: FakeGitHub, offset: number): Deliv
     } else {
       event = "workflow_run";
       payload = example("workflow_run", "completed");
-      const statusId = fake.seed(
+      const statusId = await fake.seed(
         renderStatusComment(
           {
             v: 1,
@@ -196,7 +224,7 @@ const ms = (value: number) => `${round(value, 2)} ms`;
 const area: BenchArea = {
   name: "app",
   async run() {
-    const fake = await startFakeGitHub(APP_ID);
+    const fake = await startRemoteFake();
     const port = await freePort();
     const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
       .privateKey.export({ type: "pkcs1", format: "pem" })
@@ -219,22 +247,31 @@ const area: BenchArea = {
         Octokit: BenchOctokit,
       });
       const { queue } = app;
-      await fire(port, buildDeliveries(WARMUP, fake, 0), IN_FLIGHT);
+      // Built (and their status comments seeded) before any clock starts.
+      const sets = {
+        warmup: await buildDeliveries(WARMUP, fake, 0),
+        concurrent: await buildDeliveries(DELIVERIES, fake, 10_000),
+        sequential: await buildDeliveries(DELIVERIES, fake, 20_000),
+        floorWarmup: await buildDeliveries(WARMUP, fake, 30_000),
+        floor: await buildDeliveries(DELIVERIES, fake, 40_000),
+        open: await buildDeliveries(OPEN_COUNT, fake, 50_000),
+      };
+      await fire(port, sets.warmup, IN_FLIGHT);
       await queue.idle();
-      const callsBefore = fake.calls;
+      const callsBefore = await fake.calls();
       const handledStart = performance.now();
-      const concurrent = await fire(port, buildDeliveries(DELIVERIES, fake, 10_000), IN_FLIGHT);
+      const concurrent = await fire(port, sets.concurrent, IN_FLIGHT);
       await queue.idle();
       const handledSeconds = (performance.now() - handledStart) / 1000;
-      const callsPerDelivery = (fake.calls - callsBefore) / DELIVERIES;
+      const callsPerDelivery = ((await fake.calls()) - callsBefore) / DELIVERIES;
       const sequentialStart = performance.now();
-      const sequential = await fire(port, buildDeliveries(DELIVERIES, fake, 20_000), 1);
+      const sequential = await fire(port, sets.sequential, 1);
       await queue.idle();
       const sequentialSeconds = (performance.now() - sequentialStart) / 1000;
-      const open = await fireAtRate(port, buildDeliveries(OPEN_COUNT, fake, 50_000), OPEN_RATE_PER_S);
+      const open = await fireAtRate(port, sets.open, OPEN_RATE_PER_S);
       await queue.idle();
-      await fire(floor.port, buildDeliveries(WARMUP, fake, 30_000), IN_FLIGHT);
-      const verifyOnly = await fire(floor.port, buildDeliveries(DELIVERIES, fake, 40_000), IN_FLIGHT);
+      await fire(floor.port, sets.floorWarmup, IN_FLIGHT);
+      const verifyOnly = await fire(floor.port, sets.floor, IN_FLIGHT);
 
       const p50 = percentile(concurrent.samples, 50);
       const p99 = percentile(concurrent.samples, 99);
@@ -289,7 +326,7 @@ const area: BenchArea = {
       agent.destroy();
       await app?.server.stop();
       await floor.close();
-      await fake.close();
+      fake.close();
     }
   },
 };
