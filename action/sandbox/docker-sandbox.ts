@@ -47,7 +47,7 @@ export class DockerSandbox implements Sandbox {
     const sandbox = new DockerSandbox(container, names.volume, engine, settings, undefined);
     try {
       await container.start();
-      sandbox.shell = await PersistentShell.start(engine, container, () => sandbox.describeLoss());
+      sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
       if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
     } catch (error) {
       await sandbox.destroy();

@@ -10,7 +10,6 @@ import type Docker from "dockerode";
 import { SandboxError } from "./errors.ts";
 import { MarkerScanner } from "./marker-scanner.ts";
 import { HeadTailCapture } from "./output-capture.ts";
-import { startHijackedExec } from "./raw-hijack.ts";
 import { shellPrelude } from "./shell-prelude.ts";
 import { FrameDemuxer } from "./stream-frames.ts";
 import type { ExecResult } from "./types.ts";
@@ -67,11 +66,9 @@ export class PersistentShell {
     stream.on("end", lost);
     stream.on("close", lost);
     stream.on("error", lost);
-    stream.resume(); // the hijack helper pauses the socket after the HTTP head
   }
 
   static async start(
-    docker: Docker,
     container: Docker.Container,
     describeLoss: () => Promise<SandboxError>,
   ): Promise<PersistentShell> {
@@ -84,7 +81,7 @@ export class PersistentShell {
       User: "1000:1000",
       WorkingDir: "/workspace",
     });
-    const stream = await startHijackedExec(docker, exec);
+    const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     // Small request/answer frames: without this, Nagle + delayed ACK add ~40 ms per command.
     (stream as Partial<Socket>).setNoDelay?.(true);
     const shell = new PersistentShell(stream, describeLoss);

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSandbox, type DockerSandbox } from "../../../action/sandbox/index.ts";
 import { describeDocker } from "../../helpers/docker.ts";
-import { requireSandboxImage } from "./sandbox-helpers.ts";
+import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
 describeDocker("sandbox exec through the persistent shell", () => {
   let sandbox: DockerSandbox;
+  let restoreNock: () => void = () => undefined;
   beforeAll(async () => {
+    restoreNock = allowDockerHijack();
     await requireSandboxImage();
     sandbox = await createSandbox({ taskId: "test-exec", killGraceMs: 500 });
   });
   afterAll(async () => {
     await sandbox?.destroy();
+    restoreNock();
   });
 
   it.each([

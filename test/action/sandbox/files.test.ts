@@ -10,8 +10,8 @@ import { allowDockerHijack, git, requireSandboxImage } from "./sandbox-helpers.t
 
 describeDocker("sandbox files, seeding and diff", () => {
   let sandbox: DockerSandbox;
-  let restoreNock: () => void;
   let hostRepo: string;
+  let restoreNock: () => void = () => undefined;
   beforeAll(async () => {
     restoreNock = allowDockerHijack();
     await requireSandboxImage();
@@ -66,6 +66,22 @@ describeDocker("sandbox files, seeding and diff", () => {
     );
     await expect(sandbox.readFile("nope.txt")).rejects.toSatisfy((e) => isSandboxError(e, "file-not-found"));
     await sandbox.exec("rm -f /workspace/etc-link /workspace/host-link");
+  });
+
+  it("seeds a tree without .git with a baseline commit, so diff shows only later changes", async () => {
+    const plain = await mkdtemp(join(tmpdir(), "inhouse-plain-"));
+    const fresh = await createSandbox({ taskId: "test-plain-seed" });
+    try {
+      await writeFile(join(plain, "a.txt"), "a\n");
+      await fresh.seed(plain);
+      expect(await fresh.diff()).toBe("");
+      await fresh.writeFile("b.txt", "b\n");
+      expect(await fresh.diff()).toContain("+++ b/b.txt");
+      await expect(fresh.seed(join(plain, "missing"))).rejects.toThrow(/not a directory/);
+    } finally {
+      await fresh.destroy();
+      await rm(plain, { recursive: true, force: true });
+    }
   });
 
   it("seeds a tree without its credentials and round-trips binary, rename, delete and mode change", async () => {

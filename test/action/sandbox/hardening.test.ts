@@ -3,7 +3,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSandbox, type DockerSandbox, isSandboxError } from "../../../action/sandbox/index.ts";
 import { describeDocker } from "../../helpers/docker.ts";
-import { requireSandboxImage } from "./sandbox-helpers.ts";
+import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
 const HOST_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -15,7 +15,9 @@ async function firstCertificate(): Promise<string> {
 
 describeDocker("sandbox hardening", () => {
   let sandbox: DockerSandbox;
+  let restoreNock: () => void = () => undefined;
   beforeAll(async () => {
+    restoreNock = allowDockerHijack();
     await requireSandboxImage();
     sandbox = await createSandbox({
       taskId: "test-hardening",
@@ -26,6 +28,7 @@ describeDocker("sandbox hardening", () => {
   });
   afterAll(async () => {
     await sandbox?.destroy();
+    restoreNock();
   });
 
   it("runs as uid 1000 with no capabilities and a read-only root", async () => {
@@ -81,9 +84,12 @@ describeDocker("sandbox hardening", () => {
 });
 
 describeDocker("sandbox faults and cleanup", () => {
+  let restoreNock: () => void = () => undefined;
   beforeAll(async () => {
+    restoreNock = allowDockerHijack();
     await requireSandboxImage();
   });
+  afterAll(() => restoreNock());
 
   it("says how to build a missing image", async () => {
     const attempt = createSandbox({ image: "inhouse-sandbox:no-such-tag" });

@@ -21,9 +21,9 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /**
- * nock (test/setup.ts) patches http.request, which breaks dockerode calls that stream a body
- * (putArchive, used by `seed`). The shell itself no longer needs this (it speaks to the engine
- * over a raw socket); suites that seed switch nock off and back on with this.
+ * nock (test/setup.ts) patches http.request, which breaks the connection upgrade behind Docker's
+ * hijacked exec stream and streamed uploads (putArchive). Suites that start sandboxes switch it
+ * off in beforeAll and back on in afterAll with the returned function.
  */
 export function allowDockerHijack(): () => void {
   nock.restore();
