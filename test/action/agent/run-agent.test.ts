@@ -255,6 +255,22 @@ describe("runAgent", () => {
     expect(audit.find((e) => e.type === "context_mask")).toMatchObject({ turn: 3, contextWindow: 6_000 });
   });
 
+  it("hands the model a nested AGENTS.md when it first touches a file under it", async () => {
+    await sandbox.writeFile("src/AGENTS.md", "# src rules\n\nExport named functions only.\n");
+    await sandbox.exec("git add -A && git -c user.name=t -c user.email=t@t commit -qm rules");
+    const { server } = await run([
+      step.tool("read_file", { path: "README.md" }),
+      step.tool("read_file", { path: repo.bug.path }),
+      ...fixingTrajectory(repo).slice(2),
+    ]);
+    expect(transcript(server.requests[1]!)).not.toContain("Export named functions only.");
+    expect(server.requests[2]!.body.messages.at(-1)).toMatchObject({ role: "user" });
+    expect(server.requests[2]!.body.messages.at(-1)!.content).toMatch(
+      /^Rules from src\/AGENTS\.md apply to files under that directory:[\s\S]*Export named functions only\./,
+    );
+    expect(transcript(server.requests[3]!).match(/Export named functions only/g)).toHaveLength(1);
+  });
+
   it("runs setup commands first and tells the model about the ones that failed", async () => {
     const { server, events } = await run(fixingTrajectory(repo), {
       commands: {
