@@ -92,6 +92,8 @@ describeDocker("executeTask with the real loop and sandbox", () => {
       { GITHUB_REPOSITORY: "acme/widgets", GITHUB_RUN_ID: "4242", RUNNER_TEMP: root, RUNNER_NAME: "e2e" },
     );
     const containers: string[] = [];
+    const canaryHits: string[] = [];
+    const seeded: string[] = [];
     const deps: RunDeps = {
       github: (token) => createGitHubClient({ token, baseUrl: github!.url }),
       createSandbox: async (options) => {
@@ -99,7 +101,23 @@ describeDocker("executeTask with the real loop and sandbox", () => {
         containers.push(sandbox.containerId);
         return sandbox;
       },
-      runAgent: (options) => runAgent({ ...options, tuning: { retryBaseDelayMs: 1 } }),
+      runAgent: async (options) => {
+        // The seeded copy inside the container: files, .git/config, everything under the workspace.
+        const basic = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
+        for (const needle of [TOKEN, basic, MODEL_KEY]) {
+          const found = await options.sandbox.exec(`grep -rl --binary-files=text -- '${needle}' . || true`);
+          canaryHits.push(...found.stdout.split("\n").filter(Boolean));
+        }
+        // Positive control: the same search finds what is there.
+        const control = await options.sandbox.exec(
+          `grep -rl --binary-files=text -- '${fixture.bug.broken}' . || true`,
+        );
+        seeded.push(
+          control.stdout,
+          (await options.sandbox.exec("git log --oneline | wc -l; cat .git/config")).stdout,
+        );
+        return runAgent({ ...options, tuning: { retryBaseDelayMs: 1 } });
+      },
       resolveModel: async () => ({
         baseUrl: model!.baseUrl,
         apiKey: MODEL_KEY,
@@ -116,6 +134,10 @@ describeDocker("executeTask with the real loop and sandbox", () => {
 
     expect(outcome).toMatchObject({ state: "succeeded", prNumber: 13, verification: "passed" });
     expect(github.unmatched).toEqual([]);
+    expect(canaryHits).toEqual([]);
+    expect(seeded[0]).toContain(fixture.bug.path);
+    expect(seeded[1]).toMatch(/^1\n/); // the history came along and works without the runner's cache
+    expect(seeded[1]).not.toMatch(/extraheader|alternates/i);
     // The fix is on the agent branch in the remote, committed by the bot with the task's trailers.
     const branch = "agent/fix-issue-12-sum-subtracts";
     expect(
