@@ -13,7 +13,7 @@ export class WorkQueue {
 
   constructor(
     private readonly onError: (error: unknown) => void,
-    private readonly concurrency = 32,
+    private readonly concurrency = 8,
     private readonly maxQueued = 1_000,
   ) {}
 
@@ -41,7 +41,9 @@ export class WorkQueue {
       const work = this.waiting.shift()!;
       this.roomWaiters.shift()?.();
       this.active += 1;
-      work()
+      // Started in the check phase, after pending I/O: a burst's acknowledgements go first.
+      new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
         .catch(this.onError)
         .finally(() => {
           this.active -= 1;

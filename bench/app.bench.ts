@@ -8,6 +8,7 @@ import { createHmac, generateKeyPairSync } from "node:crypto";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer as createNetServer } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
@@ -310,6 +311,11 @@ const area: BenchArea = {
         { measure: "acknowledged/s, 16 in flight", ours: `${round(DELIVERIES / concurrent.seconds, 0)}` },
         { measure: "GitHub API calls per delivery (mixed events)", ours: `${round(callsPerDelivery, 2)}` },
         { measure: "non-200 answers", ours: `${concurrent.failures + sequential.failures}` },
+        {
+          // Everything here shares the machine's cores; the floor row shows how loaded it was.
+          measure: "host load average (1 min) / cores",
+          ours: `${round(loadavg()[0] ?? 0, 1)} / ${availableParallelism()}`,
+        },
       ];
       return {
         rows,
