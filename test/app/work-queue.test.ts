@@ -14,16 +14,19 @@ describe("WorkQueue", () => {
   it("runs at most `concurrency` jobs and reports idle once all are done", async () => {
     const queue = new WorkQueue(() => {}, 2, 10);
     const g = gate();
+    const twoRunning = gate();
     let running = 0;
     let peak = 0;
     const job = async () => {
       running += 1;
       peak = Math.max(peak, running);
+      if (running === 2) twoRunning.open();
       await g.opened;
       running -= 1;
     };
     for (let i = 0; i < 5; i++) await queue.submit(job);
     expect(queue.inFlight).toBe(5);
+    await twoRunning.opened;
     g.open();
     await queue.idle();
     expect(peak).toBe(2);
