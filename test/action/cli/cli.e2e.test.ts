@@ -57,6 +57,40 @@ describe("inhouse run without a model endpoint", () => {
   });
 });
 
+describe("inhouse run without Docker", () => {
+  it("fails fast naming how to start an engine, after the model endpoint answered", async () => {
+    const repo = await createJsFixtureRepo();
+    const server = await startScriptedModelServer([]);
+    const previous = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "Fix sum",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          server.model,
+        ],
+        { stdout: capture().stream, stderr: err.stream, env: {} },
+      );
+      expect(code).toBe(1);
+    } finally {
+      if (previous === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = previous;
+      await server.close();
+    }
+    expect(err.text()).toMatch(/No Docker engine answers.*scripts\/docker-engine\.sh/);
+    expect(server.requests).toHaveLength(0);
+    expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
+  });
+});
+
 describeDocker("inhouse run on a real sandbox", () => {
   let restoreNock: () => void;
   afterAll(() => restoreNock?.());
@@ -65,6 +99,34 @@ describeDocker("inhouse run on a real sandbox", () => {
     // With nock active the sandbox's seeding socket sometimes dies with an uncaught EPIPE
     // (reproduced outside vitest too); until that is fixed these suites switch nock off.
     restoreNock = allowDockerHijack();
+  });
+
+  it("names the build command when the sandbox image is missing", async () => {
+    const repo = await createJsFixtureRepo();
+    const server = await startScriptedModelServer([]);
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "x",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          "m",
+          "--image",
+          "inhouse-missing:none",
+        ],
+        { stdout: capture().stream, stderr: err.stream, env: {} },
+      );
+      expect(code).toBe(1);
+    } finally {
+      await server.close();
+    }
+    expect(err.text()).toMatch(/inhouse-missing:none is not built.*runner-image\/build\.sh/);
   });
 
   it("leaves the fix as a new branch in the source repository and its working tree and HEAD untouched", async () => {
