@@ -99,6 +99,7 @@ describe("local GitHub", () => {
       body: "on it",
     });
     expect(comment.user?.login).toBe("inhouse-test[bot]");
+    expect(comment.performed_via_github_app?.id).toBe(github.app.id);
     expect(comment.html_url).toBe(`${github.url}/acme/widget/issues/1#issuecomment-${comment.id}`);
     const first = await bot.rest.reactions.createForIssue({
       owner: "acme",
@@ -236,6 +237,8 @@ describe("local GitHub", () => {
       base: { ref: "main" },
       draft: false,
     });
+    const pullHead = (await runGit(["-C", repo.gitDir, "rev-parse", "refs/pull/2/head"])).toString().trim();
+    expect(pullHead).toBe(pull.head.sha);
     const listed = await bot.rest.pulls.list({ owner: "acme", repo: "widget", head: "acme:agent/fix-1" });
     expect(listed.data.map((p) => p.number)).toEqual([2]);
     const { data: files } = await bot.rest.pulls.listFiles({ owner: "acme", repo: "widget", pull_number: 2 });

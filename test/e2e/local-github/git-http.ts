@@ -108,12 +108,15 @@ function refusedUpdates(body: Buffer, repo: string): PushRecord[] {
  * Serves one smart-HTTP request. Pushes are recorded (through `record`) before git's answer is sent,
  * so a test that awaits `git push` sees them.
  */
-export async function serveGit(req: GitHttpRequest, record: (pushes: PushRecord[]) => void): Promise<void> {
+export async function serveGit(
+  req: GitHttpRequest,
+  record: (pushes: PushRecord[]) => Promise<void>,
+): Promise<void> {
   const isPush = req.pathInfo.endsWith("/git-receive-pack") && req.request.method === "POST";
   const before = isPush ? await listRefs(req.gitDir) : undefined;
   const result = await runHttpBackend(req);
   if (before) {
-    record([
+    await record([
       ...(await refUpdates(req.gitDir, before, req.repoFullName)),
       ...refusedUpdates(result.body, req.repoFullName),
     ]);

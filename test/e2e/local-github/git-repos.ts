@@ -48,6 +48,12 @@ export async function createBareRepo(gitDir: string, defaultBranch: string): Pro
   // Push over smart HTTP is off by default; non-fast-forward updates are refused as a protected GitHub branch would.
   await runGit(["-C", gitDir, "config", "http.receivepack", "true"]);
   await runGit(["-C", gitDir, "config", "receive.denyNonFastForwards", "true"]);
+  // GitHub owns refs/pull/*: clients fetch them but a push to them is refused.
+  await runGit(["-C", gitDir, "config", "receive.hideRefs", "refs/pull"]);
+}
+
+export async function updateRef(gitDir: string, ref: string, sha: string): Promise<void> {
+  await runGit(["-C", gitDir, "update-ref", ref, sha]);
 }
 
 /** Seed content: a directory to copy, or file paths mapped to their text. */

@@ -5,8 +5,16 @@ import { join } from "node:path";
 import type { GitHubEvent, RouteContext } from "./context.ts";
 import { Credentials, type TestApp } from "./credentials.ts";
 import { GIT_PATH, serveGit } from "./git-http.ts";
-import { commitFiles, createBareRepo, listRefs, type RepoFiles } from "./git-repos.ts";
+import {
+  commitFiles,
+  createBareRepo,
+  listRefs,
+  type RepoFiles,
+  readPath,
+  resolveBranchOrSha,
+} from "./git-repos.ts";
 import { close, listen } from "./http-server.ts";
+import { syncPullRefs } from "./pull-lookup.ts";
 import { type RecordedRequest, Router, type Violation } from "./router.ts";
 import { registerActionRoutes } from "./routes/actions.ts";
 import { registerAppRoutes } from "./routes/apps.ts";
@@ -144,8 +152,10 @@ export class LocalGitHub {
   }
 
   /** A commit on a branch (a new branch starts at the default branch), as if someone pushed it; no push is recorded. */
-  commit(repo: RepoRecord, branch: string, files: RepoFiles, message: string): Promise<string> {
-    return commitFiles(repo.gitDir, branch, files, message, repo.defaultBranch);
+  async commit(repo: RepoRecord, branch: string, files: RepoFiles, message: string): Promise<string> {
+    const sha = await commitFiles(repo.gitDir, branch, files, message, repo.defaultBranch);
+    await syncPullRefs(this.context, repo);
+    return sha;
   }
 
   addCollaborator(repo: RepoRecord, login: string, role: Role): void {
@@ -229,6 +239,13 @@ export class LocalGitHub {
       if (ref.startsWith("refs/heads/")) branches.set(ref.slice("refs/heads/".length), sha);
     }
     return branches;
+  }
+
+  /** A file's text on a branch (or at a sha), or undefined when it is not there. */
+  async readFile(repo: RepoRecord, ref: string, path: string): Promise<string | undefined> {
+    const commit = await resolveBranchOrSha(repo.gitDir, ref);
+    const found = commit ? await readPath(repo.gitDir, commit, path) : undefined;
+    return found?.kind === "file" ? found.content.toString("utf8") : undefined;
   }
 
   /** Resolves once every webhook delivery and workflow run already started has finished, including ones they start. */
@@ -392,7 +409,10 @@ export class LocalGitHub {
         user: auth.caller.kind === "user" ? auth.caller.login : this.credentials.botLogin,
         repoFullName: `${repo.owner.login}/${repo.name}`,
       },
-      (pushes) => this.state.pushes.push(...pushes),
+      async (pushes) => {
+        this.state.pushes.push(...pushes);
+        await syncPullRefs(this.context, repo);
+      },
     );
   }
 }

@@ -59,6 +59,8 @@ export interface CommentRecord {
   issue: IssueRecord;
   body: string;
   user: UserRecord;
+  /** Created with an installation token: GitHub then names the App in `performed_via_github_app`. */
+  viaApp: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -232,9 +234,9 @@ export class GitHubState {
     return label;
   }
 
-  createComment(issue: IssueRecord, body: string, user: UserRecord): CommentRecord {
+  createComment(issue: IssueRecord, body: string, user: UserRecord, viaApp = false): CommentRecord {
     const at = now();
-    const comment: CommentRecord = { id: this.id(), issue, body, user, createdAt: at, updatedAt: at };
+    const comment: CommentRecord = { id: this.id(), issue, body, user, viaApp, createdAt: at, updatedAt: at };
     this.comments.push(comment);
     return comment;
   }

@@ -43,10 +43,7 @@ export class WebhookPayloads {
     return {
       action: "created",
       issue: this.issue(comment.issue),
-      comment: {
-        ...issueCommentShape(comment, this.ctx.urls),
-        performed_via_github_app: comment.user.type === "Bot" ? { id: this.ctx.credentials.app.id } : null,
-      },
+      comment: issueCommentShape(comment, this.ctx.urls, this.ctx.installation),
       ...this.envelope(comment.issue.repo, comment.user),
     };
   }

@@ -52,18 +52,26 @@ export function registerIssueRoutes(router: Router, ctx: RouteContext): void {
     const comments = ctx.state.comments
       .filter((comment) => comment.issue === issue)
       .filter((comment) => since === null || comment.updatedAt >= since);
-    return { status: 200, body: paginate(comments, query).map((c) => issueCommentShape(c, ctx.urls)) };
+    return {
+      status: 200,
+      body: paginate(comments, query).map((c) => issueCommentShape(c, ctx.urls, ctx.installation)),
+    };
   });
 
   router.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, body, caller }) => {
     const issue = findIssue(ctx, findRepo(ctx, params), params.issue_number);
     if (typeof body.body !== "string" || body.body === "") throw validationFailed("body is missing");
     if (body.body.length > 65536) throw validationFailed("body is too long (maximum is 65536 characters)");
-    const comment = ctx.state.createComment(issue, body.body, callerUser(ctx, caller));
+    const comment = ctx.state.createComment(
+      issue,
+      body.body,
+      callerUser(ctx, caller),
+      caller.kind === "installation",
+    );
     ctx.emit({ name: "issue_comment.created", comment });
     return {
       status: 201,
-      body: issueCommentShape(comment, ctx.urls),
+      body: issueCommentShape(comment, ctx.urls, ctx.installation),
       headers: {
         Location: `${ctx.urls.api}/repos/${params.owner}/${params.repo}/issues/comments/${comment.id}`,
       },
@@ -72,7 +80,7 @@ export function registerIssueRoutes(router: Router, ctx: RouteContext): void {
 
   router.on("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params }) => ({
     status: 200,
-    body: issueCommentShape(findComment(params), ctx.urls),
+    body: issueCommentShape(findComment(params), ctx.urls, ctx.installation),
   }));
 
   router.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body, caller }) => {
@@ -85,7 +93,7 @@ export function registerIssueRoutes(router: Router, ctx: RouteContext): void {
     comment.body = body.body;
     comment.updatedAt = now();
     ctx.emit({ name: "issue_comment.edited", comment, previousBody });
-    return { status: 200, body: issueCommentShape(comment, ctx.urls) };
+    return { status: 200, body: issueCommentShape(comment, ctx.urls, ctx.installation) };
   });
 
   router.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ params, body, caller }) => {

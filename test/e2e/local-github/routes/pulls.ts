@@ -1,7 +1,7 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
 import { validationFailed } from "../errors.ts";
 import { countCommits, resolveRef } from "../git-repos.ts";
-import { findPull as findPullIn, pullShas } from "../pull-lookup.ts";
+import { findPull as findPullIn, pullShas, syncPullRefs } from "../pull-lookup.ts";
 import type { Router } from "../router.ts";
 import {
   type PullIssue,
@@ -57,6 +57,7 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
       user: callerUser(ctx, caller),
       pull: { headRef: head, baseRef: body.base, draft: body.draft ?? false, merged: false },
     }) as PullIssue;
+    await syncPullRefs(ctx, repo);
     ctx.emit({ name: "pull_request.opened", pull });
     return { status: 201, body: await fullShape(pull) };
   });

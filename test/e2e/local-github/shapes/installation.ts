@@ -52,3 +52,24 @@ export function installationShape(installation: InstallationRecord, urls: Urls) 
     suspended_at: null,
   } satisfies Installation;
 }
+
+export type Integration = NonNullable<components["schemas"]["nullable-integration"]>;
+
+/** The App as GitHub shows it in `performed_via_github_app` of what its installation tokens create. */
+export function integrationShape(installation: InstallationRecord, urls: Urls): Integration {
+  return {
+    id: installation.appId,
+    slug: installation.appSlug,
+    node_id: `A_${installation.appId}`,
+    client_id: `Iv1.${installation.appId}`,
+    owner: userShape(installation.account, urls),
+    name: installation.appSlug,
+    description: null,
+    external_url: urls.html,
+    html_url: `${urls.html}/apps/${installation.appSlug}`,
+    created_at: installation.createdAt,
+    updated_at: installation.createdAt,
+    permissions: installationPermissions,
+    events: ["issues", "issue_comment", "pull_request", "workflow_run"],
+  };
+}

@@ -1,5 +1,6 @@
 import type { components } from "@octokit/openapi-types";
 import type { CommentRecord, IssueRecord, LabelRecord, ReactionRecord } from "../state.ts";
+import { type InstallationRecord, integrationShape } from "./installation.ts";
 import { repositoryShape } from "./repository.ts";
 import type { Urls } from "./urls.ts";
 import { userShape } from "./user.ts";
@@ -85,7 +86,11 @@ export function issueShape(issue: IssueRecord, urls: Urls, commentCount: number)
   };
 }
 
-export function issueCommentShape(comment: CommentRecord, urls: Urls): IssueComment {
+export function issueCommentShape(
+  comment: CommentRecord,
+  urls: Urls,
+  installation: InstallationRecord,
+): IssueComment {
   const fullName = `${comment.issue.repo.owner.login}/${comment.issue.repo.name}`;
   const url = `${urls.api}/repos/${fullName}/issues/comments/${comment.id}`;
   const kind = comment.issue.pull ? "pull" : "issues";
@@ -101,6 +106,7 @@ export function issueCommentShape(comment: CommentRecord, urls: Urls): IssueComm
     updated_at: comment.updatedAt,
     author_association: comment.user.type === "Bot" ? "NONE" : "MEMBER",
     reactions: emptyReactions(`${url}/reactions`),
+    performed_via_github_app: comment.viaApp ? integrationShape(installation, urls) : null,
   };
 }
 

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeDocker } from "../helpers/docker.ts";
+import { fault, step, transcript } from "../helpers/scripted-model-server.ts";
+import { expectCleanSystem, plainBotComments, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { agentWorkflow, startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
+import type { PullIssue } from "./local-github/shapes/pull.ts";
+import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
+
+/**
+ * The whole system of issue 7: the real App (Probot) and the committed action bundle on a test
+ * runner, against the local GitHub, a scripted model server and the real Docker sandbox.
+ */
+const BUG = { path: "src/sum.js", broken: "return a - b;", fixed: "return a + b;" };
+const TEST_COMMAND = "node --test test/";
+
+async function widgetFiles(): Promise<Record<string, string>> {
+  return {
+    "package.json": `${JSON.stringify({ name: "widget", type: "module", scripts: { test: TEST_COMMAND } }, null, 2)}\n`,
+    "src/sum.js": `export function sum(a, b) {\n  ${BUG.broken}\n}\n`,
+    "test/sum.test.js":
+      'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { sum } from "../src/sum.js";\n\ntest("adds two numbers", () => {\n  assert.equal(sum(2, 3), 5);\n});\n',
+    "README.md": "# widget\n",
+    ".github/agent.yml": `commands:\n  test: ${TEST_COMMAND}\n`,
+    ".github/workflows/agent.yml": await agentWorkflow(),
+  };
+}
+
+async function systemWithWidget(): Promise<{ system: WholeSystem; repo: RepoRecord }> {
+  const system = await startWholeSystem();
+  const repo = await system.github.createRepo("widget", await widgetFiles());
+  system.github.addCollaborator(repo, "alice", "write");
+  system.github.addCollaborator(repo, "rita", "read");
+  return { system, repo };
+}
+
+describeDocker("whole system: issue → PR → /agent fix → /agent review", () => {
+  let system: WholeSystem;
+  let repo: RepoRecord;
+  let issue: IssueRecord;
+  let pull: PullIssue;
+
+  beforeAll(async () => {
+    ({ system, repo } = await systemWithWidget());
+    issue = system.github.openIssue(repo, { title: "sum subtracts", body: "sum(2, 3) is -1", user: "alice" });
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it("1. labelling an issue `agent` opens a PR with the fix, tests green in the sandbox, and a terminal status", async () => {
+    system.model.push(
+      step.tool("read_file", { path: BUG.path }),
+      step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
+      step.tool("run", { command: TEST_COMMAND }),
+      step.tool("finish", { summary: `Fixed the operator in ${BUG.path}.` }),
+    );
+    expect((await system.github.labelIssue(issue, "agent", "alice")).status).toBe(200);
+    await system.settle();
+
+    const pulls = system.github.pulls(repo);
+    expect(pulls, runLogs(system)).toHaveLength(1);
+    pull = pulls[0]!;
+    expect(pull.pull.headRef).toMatch(/^agent\//);
+    expect(pull.pull.baseRef).toBe("main");
+    expect(pull.body).toContain(`Closes #${issue.number}`);
+    expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
+
+    const statuses = statusComments(system, issue);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]!.marker.state).toBe("succeeded");
+    expect(statuses[0]!.text).toContain(`/${repo.owner.login}/widget/pull/${pull.number}`);
+    expect(statuses[0]!.text).toMatch(/verification passed/);
+    expect(system.github.state.reactions.some((r) => r.content === "eyes")).toBe(true);
+    expect(system.github.state.runs.map((run) => run.conclusion)).toEqual(["success"]);
+    expect(system.model.remaining).toBe(0);
+    const pushes = system.github.pushes().filter((push) => !push.refused);
+    expect(pushes.map((push) => push.ref)).toEqual([`refs/heads/${pull.pull.headRef}`]);
+    await expectCleanSystem(system, repo);
+  });
+
+  it("2. `/agent fix` with an extra instruction on that PR adds a commit to the PR branch", async () => {
+    expect(pull, "scenario 1 must open the PR first").toBeDefined();
+    const before = (await system.github.branches(repo)).get(pull.pull.headRef)!;
+    const instruction = "also document sum in the README";
+    system.model.push(
+      step.tool("read_file", { path: "README.md" }),
+      step.tool("edit_file", {
+        path: "README.md",
+        oldText: "# widget\n",
+        newText: "# widget\n\n`sum(a, b)` adds two numbers.\n",
+      }),
+      step.tool("run", { command: TEST_COMMAND }),
+      step.tool("finish", { summary: "Documented sum in the README." }),
+    );
+    await system.github.userComment(pull, "alice", `/agent fix ${instruction}`);
+    await system.settle();
+
+    const after = (await system.github.branches(repo)).get(pull.pull.headRef)!;
+    expect(after, runLogs(system)).not.toBe(before);
+    expect(system.github.pulls(repo)).toHaveLength(1);
+    expect(await system.github.readFile(repo, pull.pull.headRef, "README.md")).toContain("adds two numbers");
+    expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
+    const runRequests = system.model.requests.slice(-4);
+    expect(transcript(runRequests[0]!)).toContain(instruction);
+    const statuses = statusComments(system, pull);
+    expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
+    await expectCleanSystem(system, repo);
+  });
+
+  it("3. `/agent review` posts a review with inline comments on the changed lines", async () => {
+    expect(pull, "scenario 1 must open the PR first").toBeDefined();
+    system.model.push(
+      step.tool("read_file", { path: BUG.path }),
+      step.tool("review_comment", { path: BUG.path, line: 2, body: "Good: addition, as the test expects." }),
+      step.tool("review_comment", { path: "README.md", line: 3, body: "Maybe show an example." }),
+      step.tool("finish", { summary: "The fix is right; two notes." }),
+    );
+    await system.github.userComment(pull, "alice", "/agent review");
+    await system.settle();
+
+    const { reviews, comments } = system.github.reviewsOn(pull);
+    expect(reviews, runLogs(system)).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({
+      state: "COMMENTED",
+      user: { login: system.github.credentials.botLogin },
+    });
+    expect(comments.map((c) => [c.path, c.line, c.side])).toEqual([
+      [BUG.path, 2, "RIGHT"],
+      ["README.md", 3, "RIGHT"],
+    ]);
+    expect(statusComments(system, pull).at(-1)?.marker.state).toBe("succeeded");
+    await expectCleanSystem(system, repo);
+  });
+});
+
+describeDocker("whole system: refusals and failures", () => {
+  let system: WholeSystem;
+  let repo: RepoRecord;
+
+  beforeAll(async () => {
+    ({ system, repo } = await systemWithWidget());
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const dispatches = () =>
+    system.github
+      .requests()
+      .filter((r) => r.route === "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches");
+
+  it("4. an unauthorised user gets one refusal and no dispatch, even when GitHub redelivers", async () => {
+    const issue = system.github.openIssue(repo, { title: "please fix", user: "rita" });
+    const delivery = await system.github.userComment(issue, "rita", "/agent fix");
+    await system.settle();
+    await system.github.redeliver(delivery);
+    await system.settle();
+
+    expect(dispatches()).toEqual([]);
+    expect(system.github.state.runs).toEqual([]);
+    const refusals = plainBotComments(system, issue);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.body).toMatch(/write/);
+    expect(statusComments(system, issue).filter((s) => s.marker.state !== "refused")).toEqual([]);
+    await expectCleanSystem(system, repo);
+  });
+
+  it("5. the model failing mid-task ends in a failed status, no PR, and no container", async () => {
+    const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+    system.model.push(
+      step.tool("read_file", { path: BUG.path }),
+      fault.status(400, "scripted: the model server rejected the request"),
+    );
+    await system.github.labelIssue(issue, "agent", "alice");
+    await system.settle();
+
+    expect(system.github.pulls(repo)).toEqual([]);
+    const statuses = statusComments(system, issue);
+    expect(
+      statuses.map((s) => s.marker.state),
+      runLogs(system),
+    ).toEqual(["failed"]);
+    expect(statuses[0]!.text).toMatch(/fail/i);
+    expect(system.github.state.runs.at(-1)?.conclusion).toBe("failure");
+    const branches = [...(await system.github.branches(repo)).keys()];
+    expect(branches).toEqual(["main"]);
+    await expectCleanSystem(system, repo);
+  });
+
+  it("6. a runner killed mid-task still ends with a terminal status, through workflow_run.completed", async () => {
+    const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+    const requestsBefore = system.model.requests.length;
+    system.model.push(step.tool("read_file", { path: BUG.path }), fault.hang());
+    await system.github.labelIssue(issue, "agent", "alice");
+    const run = await system.runner.started(
+      (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
+    );
+    await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
+    system.runner.kill(run.id);
+    await system.settle();
+
+    const result = system.runner.results.find((r) => r.run.id === run.id)!;
+    expect(result.how).toBe("killed");
+    expect(result.post).toBeUndefined();
+    const completed = system.github
+      .deliveries()
+      .filter((d) => d.event === "workflow_run" && (d.payload.workflow_run as { id: number }).id === run.id);
+    expect(completed.map((d) => d.status)).toEqual([200]);
+    const statuses = statusComments(system, issue);
+    expect(statuses).toHaveLength(1);
+    expect(["failed", "cancelled"]).toContain(statuses[0]!.marker.state);
+    expect(system.github.pulls(repo)).toEqual([]);
+    expect(system.github.violations()).toEqual([]);
+    expect(system.app.errors).toEqual([]);
+  });
+});
