@@ -83,6 +83,12 @@ describe("executeTask: issue to pull request", () => {
     );
     expect(parseStatusMarker(harness.statusBodies.at(-1)!)?.state).toBe("succeeded");
     expect(JSON.parse(harness.state[STATE_KEY]!)).toEqual({ statusCommentId: 900, finished: true });
+    const summary = harness.summary.join("\n");
+    expect(summary).toContain("# inhouse: fix-issue #12 in acme/widgets");
+    expect(summary).toMatch(/^provisioning \| \d+\.\d s$/m);
+    expect(summary).toMatch(/^publishing \| \d+\.\d s$/m);
+    expect(summary).toContain("tokens (prompt / completion / total) | 9000 / 1000 / 10000");
+    expect(summary).toContain("acme-widgets-fix-issue-12-77.jsonl");
     expect(harness.sandboxes[0]!.root).toBeDefined();
     await expect(readFile(join(harness.sandboxes[0]!.root, "src/parse.ts"))).rejects.toThrow(); // destroyed
     for (const scope of [status, context, pr]) expect(scope.isDone()).toBe(true);

@@ -8,6 +8,7 @@ import { executeTask } from "../../../action/execute-task.ts";
 import { createGitHubClient } from "../../../action/github/client.ts";
 import type { Sandbox } from "../../../action/sandbox/types.ts";
 import { parseSettings } from "../../../action/settings.ts";
+import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import type { Task } from "../../../core/task.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
 import { API } from "../github/fixtures.ts";
@@ -38,6 +39,8 @@ export interface Harness {
   agentCalls: AgentRunOptions[];
   state: Record<string, string>;
   masked: string[];
+  /** What the job summary would hold: headings, raw text and table rows, in order. */
+  summary: string[];
   run(task: Task, agent: (options: AgentRunOptions) => Promise<AgentResult>): Promise<TaskOutcome>;
 }
 
@@ -55,6 +58,7 @@ export async function createHarness(
     agentCalls: [],
     state: {},
     masked: [],
+    summary: [],
     async run(task, agent) {
       const inputs: Record<string, string> = {
         task: JSON.stringify(task),
@@ -99,11 +103,32 @@ export async function createHarness(
         },
         log: { info: () => {}, warning: () => {} },
         mask: (secret) => harness.masked.push(secret),
+        summary: summaryRecorder(harness.summary),
       };
       return executeTask(settings, deps);
     },
   };
   return harness;
+}
+
+function summaryRecorder(out: string[]): SummaryWriter {
+  const writer: SummaryWriter = {
+    addHeading: (text) => {
+      out.push(`# ${text}`);
+      return writer;
+    },
+    addRaw: (text) => {
+      out.push(text);
+      return writer;
+    },
+    addTable: (rows) => {
+      for (const row of rows)
+        out.push(row.map((cell) => (typeof cell === "string" ? cell : cell.data)).join(" | "));
+      return writer;
+    },
+    write: async () => writer,
+  };
+  return writer;
 }
 
 /** Status comment edits: recorded, in order, and asserted by the test. */
