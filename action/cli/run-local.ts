@@ -3,7 +3,7 @@
  * Docker first, clones the repository to a temp dir, runs the loop in a sandbox, and pushes the
  * result back as a new branch.
  */
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
@@ -18,6 +18,7 @@ import {
   cloneToTemp,
   commitAndPushBack,
   freeBranchName,
+  git,
   hasUncommittedChanges,
   repositoryRoot,
 } from "./local-git.ts";
@@ -38,10 +39,11 @@ export interface LocalRunOutcome {
   diffStat?: string;
 }
 
-async function repoConfig(clone: string): Promise<RepoConfig> {
+/** The repository's config as committed at HEAD (what the clone gets), read without touching its tree. */
+async function repoConfig(repo: string): Promise<RepoConfig> {
   let text: string;
   try {
-    text = await readFile(join(clone, CONFIG_PATH), "utf8");
+    text = await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
   } catch {
     return defaultConfig();
   }
@@ -92,9 +94,9 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   const progress = createProgressPrinter(io.stderr);
   const repo = await repositoryRoot(options.repo);
   const task = await loadTaskText(options.task, options.issueFile);
-  // Preflight on what we can know without cloning: the profile the flags name, else the default.
-  const preliminary = await modelSettings(options, io.env);
-  await checkModelEndpoint(preliminary);
+  const config = await repoConfig(repo);
+  const model = await modelSettings(options, io.env, config.model.profile);
+  await checkModelEndpoint(model);
   const image = options.image ?? DEFAULT_IMAGE;
   await checkDocker(image);
 
@@ -106,11 +108,6 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   const auditPath = options.audit ?? join(tmpdir(), `inhouse-${slug}-${Date.now()}.audit.jsonl`);
   let sandbox: Awaited<ReturnType<typeof createSandbox>> | undefined;
   try {
-    const config = await repoConfig(clone);
-    const model =
-      options.profile || !options.profilesFile
-        ? preliminary
-        : await modelSettings(options, io.env, config.model.profile);
     progress.line(`starting a sandbox (${image})`);
     sandbox = await createSandbox({
       image,
