@@ -214,5 +214,11 @@ describeDocker("whole system: refusals and failures", () => {
     expect(system.github.pulls(repo)).toEqual([]);
     expect(system.github.violations()).toEqual([]);
     expect(system.app.errors).toEqual([]);
+    // The killed runner never ran the post step, so its sandbox is still there: nothing sweeps
+    // leftovers per task yet (action/sandbox/leftovers.ts exists but no step calls it). See 6b.
+    expect(await system.containers(repo.name)).toHaveLength(1);
+    await system.removeContainers();
   });
+
+  it.todo("6b. the sandbox a killed runner left behind is removed by the next task on that runner");
 });

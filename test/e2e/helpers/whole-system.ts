@@ -29,6 +29,8 @@ export interface WholeSystem {
   settle(): Promise<void>;
   /** Sandbox containers (running or not) created for a repository of this system. */
   containers(repo: string): Promise<Docker.ContainerInfo[]>;
+  /** Force-removes this system's sandboxes (a killed runner leaves its own behind). */
+  removeContainers(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,12 @@ export async function startWholeSystem(script: ScriptedStep[] = []): Promise<Who
     cancelGraceMs: 5_000,
   });
   const docker = new Docker();
+  const removeContainers = async (): Promise<string[]> => {
+    const all = await docker.listContainers({ all: true, filters: { label: ["inhouse.repo"] } });
+    const ours = all.filter((info) => info.Labels["inhouse.repo"]?.startsWith(`${owner}/`));
+    for (const info of ours) await docker.getContainer(info.Id).remove({ force: true, v: true });
+    return ours.map((info) => info.Id);
+  };
   return {
     github,
     app,
@@ -72,7 +80,9 @@ export async function startWholeSystem(script: ScriptedStep[] = []): Promise<Who
     },
     containers: (repo) =>
       docker.listContainers({ all: true, filters: { label: [`inhouse.repo=${owner}/${repo}`] } }),
+    removeContainers,
     close: async () => {
+      await removeContainers();
       await app.close();
       await github.close();
       await model.close();
