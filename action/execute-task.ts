@@ -13,6 +13,7 @@ import type {
 } from "./agent/types.ts";
 import { effectiveLimits } from "./effective-limits.ts";
 import type { GitHub } from "./github/client.ts";
+import { openFindingsIssue } from "./github/findings-issue.ts";
 import { freezeThread } from "./github/frozen-thread.ts";
 import { recheckActor } from "./github/permission.ts";
 import { fetchPullRequest, type PullRequestInfo } from "./github/pull-request-info.ts";
@@ -222,6 +223,10 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         result,
         `posted a review with ${review.inline} inline comments${review.outside ? ` (${review.outside} about lines outside the diff are in the review body)` : ""}: ${review.url}`,
       );
+    } else if (task.kind === "automation" && config.automations.tasks[task.automation!]?.output === "issue") {
+      const findings = await openFindingsIssue(gh, repo, task, text.title, result, runUrl, redact);
+      link = findings.url;
+      outcome.message = doneText(undefined, result, `opened ${findings.url} with the findings`);
     } else {
       const published = await publishChange({
         gh,

@@ -182,3 +182,46 @@ describe("executeTask: issue to pull request", () => {
     for (const scope of [status, context, pr]) expect(scope.isDone()).toBe(true);
   });
 });
+
+describe("executeTask: automations", () => {
+  const config = [
+    "automations:",
+    "  tasks:",
+    "    weekly-audit:",
+    "      description: Weekly dependency audit",
+    "      instructions: List outdated dependencies.",
+    "      output: issue",
+  ].join("\n");
+
+  it("an automation with output: issue opens an issue with the findings and pushes nothing", async () => {
+    const harness = await createHarness();
+    const context = nock(API)
+      .get(REPO)
+      .reply(200, { default_branch: "main" })
+      .get(`${REPO}/contents/.github%2Fagent.yml`)
+      .query({ ref: "main" })
+      .reply(200, { type: "file", content: Buffer.from(config).toString("base64"), encoding: "base64" })
+      .get(`${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: "admin", role_name: "admin" })
+      .post(
+        `${REPO}/issues`,
+        (b) => b.title === "Weekly dependency audit" && b.body.includes("lodash is 2 majors behind"),
+      )
+      .reply(201, { number: 50, html_url: "https://github.com/acme/widgets/issues/50" });
+    const task = makeTask({
+      kind: "automation",
+      number: undefined,
+      automation: "weekly-audit",
+      statusCommentId: undefined,
+      trigger: { event: "schedule", delivery: "sched-1", actor: "alice", at: TRIGGER_AT },
+    });
+    const outcome = await harness.run(task, async (options) => {
+      expect(options.task.body).toBe("List outdated dependencies.");
+      return agentResult({ summary: "lodash is 2 majors behind.", verification: undefined });
+    });
+    expect(outcome).toMatchObject({ state: "succeeded", verification: "not-run" });
+    expect(outcome.message).toContain("opened https://github.com/acme/widgets/issues/50 with the findings");
+    expect(sh(harness.origin.bare, "branch", "--list", "agent/*").trim()).toBe("");
+    expect(context.isDone()).toBe(true);
+  });
+});
