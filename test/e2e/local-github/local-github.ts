@@ -56,7 +56,8 @@ export class LocalGitHub {
   readonly installation: InstallationRecord;
   readonly webhooks: WebhookSender;
   private readonly router: Router;
-  private readonly payloads: WebhookPayloads;
+  /** Builds webhook payloads from the current state (also what `deliver` sends for API-made changes). */
+  readonly payloads: WebhookPayloads;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly dispatchListeners: RunListener[] = [];
   private readonly cancelListeners: RunListener[] = [];

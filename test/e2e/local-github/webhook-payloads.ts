@@ -4,7 +4,7 @@ import { issueCommentShape, issueShape, labelShape } from "./shapes/issue.ts";
 import { type PullIssue, pullRequestShape } from "./shapes/pull.ts";
 import { repositoryShape } from "./shapes/repository.ts";
 import { userShape } from "./shapes/user.ts";
-import { workflowRunShape } from "./shapes/workflow-run.ts";
+import { workflowRunShape, workflowShape } from "./shapes/workflow-run.ts";
 import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, RunRecord, UserRecord } from "./state.ts";
 
 /**
@@ -76,14 +76,7 @@ export class WebhookPayloads {
     return {
       action: "completed",
       workflow_run: runShape,
-      workflow: {
-        id: run.workflowId,
-        node_id: `W_${run.workflowId}`,
-        name: run.workflowName,
-        path: runShape.path,
-        state: "active",
-        url: runShape.workflow_url,
-      },
+      workflow: workflowShape(run, this.ctx.urls),
       ...this.envelope(run.repo, run.actor),
     };
   }

@@ -107,6 +107,7 @@ function repositoryFields(repo: RepoRecord, urls: Urls) {
     license: null,
     allow_forking: false,
     web_commit_signoff_required: false,
+    custom_properties: {},
     created_at: repo.createdAt,
     updated_at: repo.createdAt,
     pushed_at: repo.createdAt,

@@ -6,6 +6,24 @@ import { userShape } from "./user.ts";
 
 export type WorkflowRun = components["schemas"]["workflow-run"];
 export type Job = components["schemas"]["job"];
+export type Workflow = components["schemas"]["workflow"];
+
+export function workflowShape(run: RunRecord, urls: Urls): Workflow {
+  const fullName = `${run.repo.owner.login}/${run.repo.name}`;
+  const path = `.github/workflows/${run.workflowFile}`;
+  return {
+    id: run.workflowId,
+    node_id: `W_${run.workflowId}`,
+    name: run.workflowName,
+    path,
+    state: "active",
+    created_at: run.repo.createdAt,
+    updated_at: run.repo.createdAt,
+    url: `${urls.api}/repos/${fullName}/actions/workflows/${run.workflowId}`,
+    html_url: `${urls.html}/${fullName}/blob/${run.repo.defaultBranch}/${path}`,
+    badge_url: `${urls.html}/${fullName}/workflows/${encodeURIComponent(run.workflowName)}/badge.svg`,
+  };
+}
 
 export function workflowRunShape(run: RunRecord, urls: Urls): WorkflowRun {
   const fullName = `${run.repo.owner.login}/${run.repo.name}`;
@@ -40,6 +58,7 @@ export function workflowRunShape(run: RunRecord, urls: Urls): WorkflowRun {
     artifacts_url: `${url}/artifacts`,
     cancel_url: `${url}/cancel`,
     rerun_url: `${url}/rerun`,
+    previous_attempt_url: null,
     workflow_url: `${repoApi}/actions/workflows/${run.workflowId}`,
     head_commit: null,
     repository: minimalRepositoryShape(run.repo, urls),

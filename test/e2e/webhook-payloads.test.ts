@@ -1,0 +1,91 @@
+import examples from "@octokit/webhooks-examples";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalGitHub } from "./local-github/local-github.ts";
+import type { PullIssue } from "./local-github/shapes/pull.ts";
+import type { RepoRecord, RunRecord } from "./local-github/state.ts";
+
+type Example = Record<string, unknown> & { action?: string };
+const all = examples as unknown as { name: string; examples: Example[] }[];
+
+function example(event: string, action: string): Example {
+  const found = all.find((e) => e.name === event)?.examples.find((e) => e.action === action);
+  if (!found) throw new Error(`no example ${event}.${action}`);
+  return found;
+}
+
+/**
+ * Keys GitHub's example has that ours lacks, three levels deep. A null on our side where the
+ * example has an object is fine (the field is nullable: no assignee, no milestone).
+ */
+function missingKeys(theirs: unknown, ours: unknown, path = "", depth = 3): string[] {
+  if (depth === 0 || typeof theirs !== "object" || theirs === null || Array.isArray(theirs)) return [];
+  if (ours === null) return [];
+  if (typeof ours !== "object") return [path];
+  return Object.entries(theirs).flatMap(([key, value]) =>
+    key in ours
+      ? missingKeys(value, (ours as Record<string, unknown>)[key], `${path}${key}.`, depth - 1)
+      : [`${path}${key}`],
+  );
+}
+
+/** Fields the examples carry that a repository of an App installed on one account does not. */
+const NOT_SENT = new Set(["organization", "enterprise"]);
+
+describe("webhook payloads of the local GitHub", () => {
+  let github: LocalGitHub;
+  let repo: RepoRecord;
+
+  beforeAll(async () => {
+    github = await LocalGitHub.start({ owner: "acme" });
+    repo = await github.createRepo("widget", { "a.txt": "a\n" });
+  });
+
+  afterAll(async () => {
+    await github?.close();
+  });
+
+  const check = (event: string, action: string, payload: unknown) =>
+    expect(missingKeys(example(event, action), payload).filter((key) => !NOT_SENT.has(key))).toEqual([]);
+
+  it("issues.labeled and issue_comment.created carry every field of GitHub's examples", () => {
+    const issue = github.openIssue(repo, { title: "t", user: "alice" });
+    const label = github.state.addLabel(issue, "agent");
+    check("issues", "labeled", github.payloads.issuesLabeled(issue, label, issue.user));
+    const comment = github.state.createComment(issue, "/agent fix", github.state.user("alice"));
+    check("issue_comment", "created", github.payloads.issueCommentCreated(comment));
+  });
+
+  it("pull_request.opened carries every field of GitHub's example", async () => {
+    await github.commit(repo, "agent/x", { "a.txt": "b\n" }, "change");
+    const pull = github.state.createIssue(repo, {
+      title: "p",
+      user: github.state.user("alice"),
+      pull: { headRef: "agent/x", baseRef: "main", draft: false, merged: false },
+    }) as PullIssue;
+    check("pull_request", "opened", await github.payloads.pullRequestOpened(pull));
+  });
+
+  it("workflow_run.completed carries every field of GitHub's example", () => {
+    const run: RunRecord = {
+      id: github.state.id(),
+      repo,
+      workflowFile: "agent.yml",
+      workflowId: github.state.workflowId(repo, "agent.yml"),
+      workflowName: "agent",
+      runNumber: 1,
+      displayTitle: "agent inhouse:acme/widget#1:2",
+      event: "workflow_dispatch",
+      headBranch: "main",
+      headSha: "0".repeat(40),
+      status: "completed",
+      conclusion: "failure",
+      actor: github.state.user("alice"),
+      inputs: {},
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      runStartedAt: "2026-01-01T00:00:00Z",
+      runnerName: "r",
+    };
+    check("workflow_run", "completed", github.payloads.workflowRunCompleted(run));
+  });
+});
