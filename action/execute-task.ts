@@ -1,29 +1,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { RepoConfig } from "../core/config.ts";
 import { createRedactor } from "../core/redact.ts";
 import { formatErrors } from "../core/result.ts";
 import { parseTask, type Task } from "../core/task.ts";
-import type {
-  AgentProgress,
-  AgentResult,
-  AgentRunOptions,
-  AgentTaskText,
-  ModelSettings,
-} from "./agent/types.ts";
-import { effectiveLimits } from "./effective-limits.ts";
+import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
-import { openFindingsIssue } from "./github/findings-issue.ts";
-import { freezeThread } from "./github/frozen-thread.ts";
-import { recheckActor } from "./github/permission.ts";
-import { fetchPullRequest, type PullRequestInfo } from "./github/pull-request-info.ts";
-import { fetchRepoConfig } from "./github/repo-config.ts";
-import { postReview } from "./github/review.ts";
 import { StatusComment } from "./github/status-comment.ts";
-import { renderAutomationText, renderTaskText } from "./github/task-text.ts";
-import { checkThreadMatches } from "./github/thread-checks.ts";
-import { verificationLine } from "./publish/pr-body.ts";
-import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
+import { publishResult } from "./publish-result.ts";
+import { readRequest } from "./read-request.ts";
 import type { Sandbox, SandboxOptions } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 import { auditLogPath } from "./summary/audit-path.ts";
@@ -62,20 +46,6 @@ export interface SavedState {
   statusCommentId?: number;
   containerId?: string;
   finished: boolean;
-}
-
-function doneText(published: PublishOutcome | undefined, result: AgentResult, review?: string): string {
-  const facts = `verification ${verificationLine(result)} · ${result.turns} turns · ${result.tokens.total.toLocaleString("en-US")} tokens · ${Math.round(result.durationMs / 1000)}s`;
-  if (review)
-    return `done: ${review} · ${result.turns} turns · ${result.tokens.total.toLocaleString("en-US")} tokens`;
-  switch (published?.kind) {
-    case "pull-request":
-      return `done: opened ${published.url}${published.draft ? " as a draft" : ""} · ${facts}`;
-    case "pushed":
-      return `done: pushed ${published.sha.slice(0, 12)} to \`${published.branch}\` · ${facts}`;
-    default:
-      return `done: the agent made no changes, so nothing was opened. ${result.summary?.trim() || result.reason}`;
-  }
 }
 
 /** Steps 4–8 of the design for one task. Never throws for task failures: they end in the status comment. */
@@ -117,32 +87,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     clock.start("provisioning");
     await status.phase(`provisioning on ${env.runnerName}: checking permission and reading the thread`);
     save();
-    const { data: repoData } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
-    const defaultBranch = repoData.default_branch;
-    const config: RepoConfig = await fetchRepoConfig(gh, repo, defaultBranch);
-    const check = await recheckActor(gh, repo, task.trigger.actor, config);
-    if (!check.ok) throw new Refusal(check.reason);
-    const limits = effectiveLimits(config, settings.caps);
-    const model = await deps.resolveModel(settings, config.model.profile);
-    if (model.apiKey) deps.mask(model.apiKey);
+    const { defaultBranch, config, limits, model, text, pr } = await readRequest(gh, task, settings, deps);
     redact = createRedactor([...secrets, model.apiKey]);
-
-    let text: AgentTaskText;
-    let pr: PullRequestInfo | undefined;
-    if (task.kind === "automation") {
-      const automation = config.automations.tasks[task.automation!];
-      if (!automation) {
-        throw new Refusal(
-          `automation '${task.automation}' is not defined under automations.tasks in .github/agent.yml`,
-        );
-      }
-      text = renderAutomationText(task, automation.instructions, automation.description);
-    } else {
-      const thread = await freezeThread(gh, task, config);
-      if (task.kind !== "fix-issue") pr = await fetchPullRequest(gh, repo, task.number!);
-      checkThreadMatches(task, thread, pr);
-      text = renderTaskText(task, thread, pr);
-    }
 
     clock.start("preparing the workspace");
     await status.phase("provisioning: preparing the workspace");
@@ -207,57 +153,21 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
 
     clock.start("publishing");
     await status.phase("publishing");
-    if (task.kind === "review") {
-      const review = await postReview(
-        gh,
-        repo,
-        pr!.number,
-        pr!.headSha,
-        result.summary ?? result.reason,
-        result.reviewComments,
-        redact,
-      );
-      link = review.url;
-      outcome.message = doneText(
-        undefined,
-        result,
-        `posted a review with ${review.inline} inline comments${review.outside ? ` (${review.outside} about lines outside the diff are in the review body)` : ""}: ${review.url}`,
-      );
-    } else if (task.kind === "automation" && config.automations.tasks[task.automation!]?.output === "issue") {
-      const findings = await openFindingsIssue(gh, repo, task, text.title, result, runUrl, redact);
-      link = findings.url;
-      outcome.message = doneText(undefined, result, `opened ${findings.url} with the findings`);
-    } else {
-      const published = await publishChange({
-        gh,
-        task,
-        config,
-        title: text.title,
-        dir: workspace.dir,
-        plan,
-        defaultBranch,
-        result,
-        patch: await sandbox.diff(),
-        runUrl,
-        auth,
-        author: settings.author,
-        limits: settings.patch,
-        redact,
-      });
-      if (published.kind === "refused") {
-        throw new Refusal(`the agent's change was not published: ${published.reasons.join("; ")}`);
-      }
-      if (published.kind === "no-changes" && result.outcome !== "finished") {
-        throw new Error(`the agent made no changes and stopped: ${result.reason}`);
-      }
-      if (published.kind === "pull-request") {
-        outcome.prNumber = published.number;
-        outcome.prUrl = published.url;
-        link = published.url;
-      }
-      if (published.kind === "pushed") link = published.replyUrl;
-      outcome.message = doneText(published, result);
-    }
+    const published = await publishResult({
+      gh,
+      task,
+      config,
+      text,
+      pr,
+      result,
+      runUrl,
+      redact,
+      change: { dir: workspace.dir, plan, defaultBranch, auth, settings, diff: () => sandbox!.diff() },
+    });
+    link = published.link;
+    outcome.message = published.message;
+    outcome.prNumber = published.prNumber;
+    outcome.prUrl = published.prUrl;
     outcome.state = "succeeded";
     clock.stop();
     await status.finish("succeeded", outcome.message);

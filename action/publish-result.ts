@@ -1,0 +1,114 @@
+import type { RepoConfig } from "../core/config.ts";
+import type { Task } from "../core/task.ts";
+import type { AgentResult, AgentTaskText } from "./agent/types.ts";
+import type { GitHub } from "./github/client.ts";
+import { openFindingsIssue } from "./github/findings-issue.ts";
+import type { PullRequestInfo } from "./github/pull-request-info.ts";
+import { postReview } from "./github/review.ts";
+import { verificationLine } from "./publish/pr-body.ts";
+import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
+import type { Settings } from "./settings.ts";
+import { Refusal } from "./task-errors.ts";
+import type { GitAuth } from "./workspace/auth-header.ts";
+import type { WorkspacePlan } from "./workspace/plan.ts";
+
+export interface PublishContext {
+  gh: GitHub;
+  task: Task;
+  config: RepoConfig;
+  text: AgentTaskText;
+  pr?: PullRequestInfo;
+  result: AgentResult;
+  runUrl: string;
+  redact: (text: string) => string;
+  change: {
+    dir: string;
+    plan: WorkspacePlan;
+    defaultBranch: string;
+    auth: GitAuth;
+    settings: Pick<Settings, "author" | "patch">;
+    diff: () => Promise<string>;
+  };
+}
+
+export interface Published {
+  /** The terminal status line. */
+  message: string;
+  link?: string;
+  prNumber?: number;
+  prUrl?: string;
+}
+
+function facts(result: AgentResult): string {
+  const tokens = result.tokens.total.toLocaleString("en-US");
+  return `verification ${verificationLine(result)} · ${result.turns} turns · ${tokens} tokens · ${Math.round(result.durationMs / 1000)}s`;
+}
+
+function changeMessage(published: PublishOutcome, result: AgentResult): string {
+  switch (published.kind) {
+    case "pull-request":
+      return `done: opened ${published.url}${published.draft ? " as a draft" : ""} · ${facts(result)}`;
+    case "pushed":
+      return `done: pushed ${published.sha.slice(0, 12)} to \`${published.branch}\` · ${facts(result)}`;
+    default:
+      return `done: the agent made no changes, so nothing was opened. ${result.summary?.trim() || result.reason}`;
+  }
+}
+
+/** Step 7 by kind: a review, a findings issue, or a change (branch, PR or push to the PR). */
+export async function publishResult(ctx: PublishContext): Promise<Published> {
+  const { gh, task, result, redact } = ctx;
+  const repo = { owner: task.repo.owner, name: task.repo.name };
+  const usage = `${result.turns} turns · ${result.tokens.total.toLocaleString("en-US")} tokens`;
+  if (task.kind === "review") {
+    const summary = result.summary ?? result.reason;
+    const review = await postReview(
+      gh,
+      repo,
+      ctx.pr!.number,
+      ctx.pr!.headSha,
+      summary,
+      result.reviewComments,
+      redact,
+    );
+    const outside = review.outside
+      ? ` (${review.outside} about lines outside the diff are in the review body)`
+      : "";
+    return {
+      message: `done: posted a review with ${review.inline} inline comments${outside}: ${review.url} · ${usage}`,
+      link: review.url,
+    };
+  }
+  if (task.kind === "automation" && ctx.config.automations.tasks[task.automation!]?.output === "issue") {
+    const issue = await openFindingsIssue(gh, repo, task, ctx.text.title, result, ctx.runUrl, redact);
+    return { message: `done: opened ${issue.url} with the findings · ${usage}`, link: issue.url };
+  }
+  const { change } = ctx;
+  const published = await publishChange({
+    gh,
+    task,
+    config: ctx.config,
+    title: ctx.text.title,
+    dir: change.dir,
+    plan: change.plan,
+    defaultBranch: change.defaultBranch,
+    result,
+    patch: await change.diff(),
+    runUrl: ctx.runUrl,
+    auth: change.auth,
+    author: change.settings.author,
+    limits: change.settings.patch,
+    redact,
+  });
+  if (published.kind === "refused") {
+    throw new Refusal(`the agent's change was not published: ${published.reasons.join("; ")}`);
+  }
+  if (published.kind === "no-changes" && result.outcome !== "finished") {
+    throw new Error(`the agent made no changes and stopped: ${result.reason}`);
+  }
+  const message = changeMessage(published, result);
+  if (published.kind === "pull-request") {
+    return { message, link: published.url, prNumber: published.number, prUrl: published.url };
+  }
+  return { message, link: published.kind === "pushed" ? published.replyUrl : undefined };
+}

@@ -1,0 +1,59 @@
+import type { RepoConfig } from "../core/config.ts";
+import type { Task } from "../core/task.ts";
+import type { AgentTaskText, ModelSettings } from "./agent/types.ts";
+import { type EffectiveLimits, effectiveLimits } from "./effective-limits.ts";
+import type { RunDeps } from "./execute-task.ts";
+import type { GitHub } from "./github/client.ts";
+import { freezeThread } from "./github/frozen-thread.ts";
+import { recheckActor } from "./github/permission.ts";
+import { fetchPullRequest, type PullRequestInfo } from "./github/pull-request-info.ts";
+import { fetchRepoConfig } from "./github/repo-config.ts";
+import { renderAutomationText, renderTaskText } from "./github/task-text.ts";
+import { checkThreadMatches } from "./github/thread-checks.ts";
+import type { Settings } from "./settings.ts";
+import { Refusal } from "./task-errors.ts";
+
+export interface Request {
+  defaultBranch: string;
+  config: RepoConfig;
+  limits: EffectiveLimits;
+  model: ModelSettings;
+  text: AgentTaskText;
+  pr?: PullRequestInfo;
+}
+
+/**
+ * Step 4 of the design: everything decided before a byte of code is fetched. The config comes from
+ * the default branch, the actor is checked again, and the thread is frozen at the trigger time.
+ */
+export async function readRequest(
+  gh: GitHub,
+  task: Task,
+  settings: Settings,
+  deps: Pick<RunDeps, "resolveModel" | "mask">,
+): Promise<Request> {
+  const repo = { owner: task.repo.owner, name: task.repo.name };
+  const { data } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
+  const defaultBranch = data.default_branch;
+  const config = await fetchRepoConfig(gh, repo, defaultBranch);
+  const check = await recheckActor(gh, repo, task.trigger.actor, config);
+  if (!check.ok) throw new Refusal(check.reason);
+  const limits = effectiveLimits(config, settings.caps);
+  const model = await deps.resolveModel(settings, config.model.profile);
+  if (model.apiKey) deps.mask(model.apiKey);
+
+  if (task.kind === "automation") {
+    const automation = config.automations.tasks[task.automation!];
+    if (!automation) {
+      throw new Refusal(
+        `automation '${task.automation}' is not defined under automations.tasks in .github/agent.yml`,
+      );
+    }
+    const text = renderAutomationText(task, automation.instructions, automation.description);
+    return { defaultBranch, config, limits, model, text };
+  }
+  const thread = await freezeThread(gh, task, config);
+  const pr = task.kind === "fix-issue" ? undefined : await fetchPullRequest(gh, repo, task.number!);
+  checkThreadMatches(task, thread, pr);
+  return { defaultBranch, config, limits, model, text: renderTaskText(task, thread, pr), pr };
+}
