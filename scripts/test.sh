@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `npm test`: every suite. Docker-backed suites need an engine and the sandbox image, so this
 # starts the engine (installing it from Debian's packages when root and missing) and builds the
-# image first. Without Docker those suites skip with a message, unless INHOUSE_REQUIRE_DOCKER=1
+# sandbox image and the allowlist proxy image first. Without Docker those suites skip with a message, unless INHOUSE_REQUIRE_DOCKER=1
 # (CI), which turns the missing engine into a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${INHOUSE_SKIP_DOCKER_SETUP:-}" != "1" ]; then
-  if bash scripts/docker-engine.sh && bash runner-image/build.sh; then
+  if bash scripts/docker-engine.sh && bash runner-image/build.sh && bash runner-image/egress-proxy/build.sh; then
     :
   elif [ "${INHOUSE_REQUIRE_DOCKER:-}" = "1" ]; then
     echo "test: Docker setup failed and INHOUSE_REQUIRE_DOCKER=1; see the messages above" >&2

@@ -71,6 +71,8 @@ export function hardenedContainerSpec(
   settings: SandboxSettings,
   names: ContainerNames,
   createdAt: number,
+  /** `none`, `bridge`, or the task's internal network (allowlist profile). */
+  networkMode: string = settings.network === "open" ? "bridge" : "none",
 ): Docker.ContainerCreateOptions {
   const labels = sandboxLabels(settings, createdAt);
   const env = Object.entries(settings.env).map(([name, value]) => `${name}=${value}`);
@@ -84,9 +86,9 @@ export function hardenedContainerSpec(
     WorkingDir: WORKSPACE_DIR,
     Env: [`HOME=${AGENT_HOME}`, ...env],
     Labels: labels,
-    NetworkDisabled: settings.network === "none",
     HostConfig: {
-      NetworkMode: settings.network === "open" ? "bridge" : "none",
+      // The profile can change while the task runs (setup vs turns): see egress/sandbox-network.ts.
+      NetworkMode: networkMode,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       ReadonlyRootfs: true,

@@ -2,13 +2,14 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type Docker from "dockerode";
-import { hardenedContainerSpec, SANDBOX_CA_BUNDLE } from "./container-spec.ts";
+import { hardenedContainerSpec, SANDBOX_CA_BUNDLE, sandboxLabels } from "./container-spec.ts";
 import { connectDocker, ensureImagePresent, statusCodeOf } from "./docker-connection.ts";
+import { type EgressReport, PROXY_ENV_NAMES, SandboxNetwork } from "./egress/index.ts";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import { parseSandboxOptions, type SandboxSettings } from "./options.ts";
 import { PersistentShell } from "./persistent-shell.ts";
 import { AFTER_SEED_SCRIPT, putTreeArchive } from "./seed.ts";
-import type { ExecOptions, ExecResult, Sandbox, SandboxOptions } from "./types.ts";
+import type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
 import { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";
 
 /** A patch can be large; it must come out whole, never head+tail truncated. */
@@ -27,6 +28,7 @@ export class DockerSandbox implements Sandbox {
     private readonly volumeName: string,
     private readonly docker: Docker,
     private readonly settings: SandboxSettings,
+    private readonly network: SandboxNetwork,
     private shell: PersistentShell | undefined,
   ) {}
 
@@ -43,17 +45,49 @@ export class DockerSandbox implements Sandbox {
       container: `inhouse-${settings.taskId}-${suffix}`,
       volume: `inhouse-ws-${settings.taskId}-${suffix}`,
     };
-    const container = await engine.createContainer(hardenedContainerSpec(settings, names, Date.now()));
-    const sandbox = new DockerSandbox(container, names.volume, engine, settings, undefined);
+    const createdAt = Date.now();
+    const network = new SandboxNetwork(
+      engine,
+      {
+        image: settings.proxyImage,
+        allowlist: settings.allowlist,
+        taskId: settings.taskId,
+        labels: sandboxLabels(settings, createdAt),
+      },
+      settings.network,
+    );
+    await network.prepare();
+    const container = await engine
+      .createContainer(hardenedContainerSpec(settings, names, createdAt, network.dockerNetworkMode()))
+      .catch(async (error: unknown) => {
+        await network.remove().catch(() => undefined);
+        throw error;
+      });
+    const sandbox = new DockerSandbox(container, names.volume, engine, settings, network, undefined);
     try {
       await container.start();
       sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
       if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
+      await sandbox.exportProxyEnvironment();
     } catch (error) {
       await sandbox.destroy();
       throw error;
     }
     return sandbox;
+  }
+
+  get networkMode(): NetworkMode {
+    return this.network.mode;
+  }
+
+  async setNetwork(mode: NetworkMode): Promise<void> {
+    this.liveShell();
+    await this.network.switchTo(this.container, mode);
+    await this.exportProxyEnvironment();
+  }
+
+  async egressReport(): Promise<EgressReport> {
+    return this.network.report();
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -127,6 +161,7 @@ export class DockerSandbox implements Sandbox {
       .getVolume(this.volumeName)
       .remove()
       .catch(() => undefined); // already removed with the container, or never created
+    await this.network.remove();
   }
 
   private liveShell(): PersistentShell {
@@ -134,6 +169,23 @@ export class DockerSandbox implements Sandbox {
       throw new SandboxError("container-gone", "This sandbox was destroyed; create a new one.");
     }
     return this.shell;
+  }
+
+  /** The shell's proxy variables follow the profile: set under allowlist, unset otherwise. */
+  private async exportProxyEnvironment(): Promise<void> {
+    const env = this.network.environment();
+    const script = Object.keys(env).length
+      ? Object.entries(env)
+          .map(([name, value]) => `export ${name}=${singleQuoted(value)}`)
+          .join("\n")
+      : `unset ${PROXY_ENV_NAMES.join(" ")}`;
+    const result = await this.exec(script, { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) {
+      throw new SandboxError(
+        "network-unavailable",
+        `Setting the proxy variables failed: ${result.stderr.trim()}`,
+      );
+    }
   }
 
   private async installCaBundle(hostPath: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** Parses `SandboxOptions` once, at the boundary, into settings with every default filled in. */
 import { z } from "zod";
+import { DEFAULT_PROXY_IMAGE, parseAllowEntry } from "./egress/index.ts";
 import { SandboxError } from "./errors.ts";
 import type { SandboxOptions } from "./types.ts";
 
@@ -8,6 +9,22 @@ export const DEFAULT_IMAGE = "inhouse-sandbox:latest";
 const optionsSchema = z.object({
   image: z.string().min(1).default(DEFAULT_IMAGE),
   network: z.enum(["none", "allowlist", "open"]).default("none"),
+  allowlist: z
+    .array(
+      z.string().refine(
+        (entry) => {
+          try {
+            parseAllowEntry(entry);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: "allowlist entries are host names: registry.npmjs.org, *.example.com or host:port" },
+      ),
+    )
+    .default([]),
+  proxyImage: z.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: z.number().int().min(64).default(2048),
   cpus: z.number().positive().max(64).default(2),
   pids: z.number().int().min(32).default(512),
@@ -44,12 +61,6 @@ export function parseSandboxOptions(options: SandboxOptions = {}): SandboxSettin
     throw new SandboxError(
       "invalid-options",
       `Invalid sandbox option ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unknown problem"}`,
-    );
-  }
-  if (parsed.data.network === "allowlist") {
-    throw new SandboxError(
-      "network-unavailable",
-      'Sandbox network profile "allowlist" is not available yet; use "none" (default) or "open".',
     );
   }
   return parsed.data;

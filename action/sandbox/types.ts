@@ -1,11 +1,18 @@
 /** Where the agent's commands and tests run: one hardened container per task. */
 
+import type { EgressReport } from "./egress/egress-log.ts";
+
 export type NetworkMode = "none" | "allowlist" | "open";
 
 export interface SandboxOptions {
   /** Image to run; built by `runner-image/build.sh`. Default `inhouse-sandbox:latest`. */
   image?: string;
+  /** Network at start; `setNetwork` switches a running sandbox. Default `none`. */
   network?: NetworkMode;
+  /** Hosts the `allowlist` profile's proxy lets through (`host`, `*.host`, `host:port`). */
+  allowlist?: string[];
+  /** Image of the allowlist proxy; built by `runner-image/egress-proxy/build.sh`. */
+  proxyImage?: string;
   memoryMb?: number;
   cpus?: number;
   pids?: number;
@@ -60,5 +67,9 @@ export interface Sandbox {
   seed(treeDir: string): Promise<void>;
   /** The changes since seeding as a binary-safe git patch (`git diff --binary` of HEAD vs the tree). */
   diff(): Promise<string>;
+  /** Moves the running sandbox to another network profile (setup under one, turns under another). */
+  setNetwork?(mode: NetworkMode): Promise<void>;
+  /** Requests the allowlist proxy refused, by host; still readable after `destroy()`. */
+  egressReport?(): Promise<EgressReport>;
   destroy(): Promise<void>;
 }

@@ -102,10 +102,10 @@ describeDocker("sandbox faults and cleanup", () => {
     await expect(attempt).rejects.toThrow(/scripts\/docker-engine\.sh/);
   });
 
-  it("refuses the allowlist network profile until it exists", async () => {
-    await expect(createSandbox({ network: "allowlist" })).rejects.toSatisfy((e) =>
-      isSandboxError(e, "network-unavailable"),
-    );
+  it("refuses an allowlist entry that is not a host name", async () => {
+    await expect(
+      createSandbox({ network: "allowlist", allowlist: ["registry.npmjs.org", "http://evil.test/x"] }),
+    ).rejects.toSatisfy((e) => isSandboxError(e, "invalid-options") && /allowlist/.test(String(e)));
   });
 
   it("fails a running command clearly when the container is killed from outside", async () => {
