@@ -8,12 +8,13 @@ import type { GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { publishResult } from "./publish-result.ts";
 import { readRequest } from "./read-request.ts";
+import { withBlockedHosts } from "./sandbox/egress/egress-log.ts";
 import type { Sandbox, SandboxOptions } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 import { auditLogPath } from "./summary/audit-path.ts";
 import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
 import { PhaseClock } from "./summary/phases.ts";
-import { messageOf, Refusal } from "./task-errors.ts";
+import { Cancelled, messageOf, Refusal } from "./task-errors.ts";
 import { gitAuth } from "./workspace/auth-header.ts";
 import { planWorkspace } from "./workspace/plan.ts";
 import { prepareWorkspace } from "./workspace/prepare.ts";
@@ -29,10 +30,12 @@ export interface RunDeps {
   summary?: SummaryWriter;
   log: { info(message: string): void; warning(message: string): void };
   mask(secret: string): void;
+  /** Aborted when the job is cancelled: the loop stops and nothing is published. */
+  signal?: AbortSignal;
 }
 
 export interface TaskOutcome {
-  state: "succeeded" | "failed" | "refused";
+  state: "succeeded" | "failed" | "refused" | "cancelled";
   message: string;
   prNumber?: number;
   prUrl?: string;
@@ -108,7 +111,9 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     await status.phase("provisioning: starting the sandbox");
     sandbox = await deps.createSandbox({
       image: config.sandbox.image ?? settings.image,
-      network: limits.network.agent,
+      // Created under the setup profile; the loop moves it to the agent profile after setup.
+      network: limits.network.setup,
+      allowlist: config.sandbox.allowlist,
       memoryMb: limits.memoryMb,
       cpus: limits.cpus,
       pids: limits.pids,
@@ -142,6 +147,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       secrets: [...secrets, model.apiKey].filter(Boolean),
       auditPath,
       onProgress,
+      network: limits.network,
+      signal: deps.signal,
     });
     outcome.tokens = result.tokens.total;
     outcome.verification = result.verification
@@ -149,6 +156,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         ? "passed"
         : "failed"
       : "not-run";
+    if (deps.signal?.aborted) throw new Cancelled();
     if (result.outcome === "failed") throw new Error(`the agent stopped: ${result.reason}`);
 
     clock.start("publishing");
@@ -168,19 +176,24 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     outcome.message = published.message;
     outcome.prNumber = published.prNumber;
     outcome.prUrl = published.prUrl;
+    outcome.message = await withBlockedHosts(outcome.message, sandbox);
     outcome.state = "succeeded";
     clock.stop();
     await status.finish("succeeded", outcome.message);
   } catch (error) {
     const phase = clock.currentPhase ?? "starting";
     clock.stop();
-    if (error instanceof Refusal) {
+    if (error instanceof Cancelled || deps.signal?.aborted) {
+      outcome.state = "cancelled";
+      outcome.message = "cancelled: the workflow run was cancelled, so nothing was published";
+      await status.finish("cancelled", outcome.message);
+    } else if (error instanceof Refusal) {
       outcome.state = "refused";
       outcome.message = `refused: ${error.message}`;
       await status.finish("refused", outcome.message);
     } else {
       outcome.state = "failed";
-      outcome.message = `failed while ${phase}: ${messageOf(error)}`;
+      outcome.message = await withBlockedHosts(`failed while ${phase}: ${messageOf(error)}`, sandbox);
       await status.finish(
         "failed",
         `${outcome.message}\n\nNothing was pushed under a misleading name. Fix the cause above and run the command again; the workflow run has the full log.`,

@@ -14,8 +14,9 @@ async function resolveModel(settings: Settings, profile: string) {
   return resolveModelProfile(profile, { profiles, overrides: settings.model.overrides });
 }
 
-export function defaultDeps(settings: Settings): RunDeps {
+export function defaultDeps(settings: Settings, signal?: AbortSignal): RunDeps {
   return {
+    signal,
     github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
     createSandbox: (options) => createSandbox(options),
     runAgent,
@@ -32,13 +33,16 @@ export function defaultDeps(settings: Settings): RunDeps {
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings((name) => core.getInput(name), core.setSecret);
-    const outcome = await executeTask(settings, defaultDeps(settings));
+    // The runner signals a cancelled job before it kills the step; stop the loop and report it.
+    const cancel = new AbortController();
+    for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, () => cancel.abort());
+    const outcome = await executeTask(settings, defaultDeps(settings, cancel.signal));
     core.setOutput("state", outcome.state);
     core.setOutput("pr-number", outcome.prNumber ?? "");
     core.setOutput("pr-url", outcome.prUrl ?? "");
     core.setOutput("verification", outcome.verification);
     core.setOutput("tokens", outcome.tokens);
-    if (outcome.state === "failed") core.setFailed(outcome.message);
+    if (outcome.state === "failed" || outcome.state === "cancelled") core.setFailed(outcome.message);
     else core.info(outcome.message);
   } catch (error) {
     core.setFailed(messageOf(error));

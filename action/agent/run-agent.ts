@@ -12,6 +12,7 @@ import { type Budget, createBudget } from "./budget.ts";
 import { Conversation, DEFAULT_MASKING } from "./conversation.ts";
 import { capObservation } from "./observation.ts";
 import { createNestedRules, listNestedAgentsFiles, loadRootRuleFiles } from "./rule-files.ts";
+import { enterNetworkPhase } from "./network-phase.ts";
 import { runSetupCommands } from "./setup-commands.ts";
 import { createStuckDetector } from "./stuck-detector.ts";
 import { buildSystemPrompt, buildTaskMessage } from "./system-prompt.ts";
@@ -134,6 +135,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   };
 
   try {
+    await enterNetworkPhase(sandbox, options.network, "setup");
     const setupFailures = await runSetupCommands(
       sandbox,
       options.commands.setup,
@@ -141,6 +143,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       progress,
       budget.remainingMs,
     );
+    await enterNetworkPhase(sandbox, options.network, "agent");
     const ruleFiles = await loadRootRuleFiles(sandbox);
     const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
     testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });

@@ -1,6 +1,6 @@
 /** The contract between the agent loop (action/agent) and the action that wraps it with GitHub. */
 import type { TaskKind } from "../../core/task.ts";
-import type { Sandbox } from "../sandbox/types.ts";
+import type { NetworkMode, Sandbox } from "../sandbox/types.ts";
 
 /** What the model is asked to do, frozen at trigger time and already sanitised. */
 export interface AgentTaskText {
@@ -74,6 +74,8 @@ export interface AgentRunOptions {
   auditPath?: string;
   onProgress?: (event: AgentProgress) => void;
   signal?: AbortSignal;
+  /** Network profile per phase: setup commands under `setup`, the turns under `agent`. */
+  network?: { setup: NetworkMode; agent: NetworkMode };
   /** Loop internals for tests and benchmarks; the defaults suit production. */
   tuning?: AgentLoopTuning;
 }

@@ -183,6 +183,30 @@ describe("executeTask: issue to pull request", () => {
   });
 });
 
+describe("executeTask: cancellation", () => {
+  it("a cancelled job stops the loop, publishes nothing and says cancelled", async () => {
+    const harness = await createHarness();
+    const status = statusScope(harness);
+    const context = contextScope();
+    const cancel = new AbortController();
+    const outcome = await harness.run(
+      makeTask(),
+      async (options) => {
+        await options.sandbox.writeFile("src/parse.ts", "export const parse = 9;\n");
+        cancel.abort();
+        expect(options.signal?.aborted).toBe(true);
+        return agentResult({ outcome: "budget", reason: "aborted" });
+      },
+      cancel.signal,
+    );
+    expect(outcome.state).toBe("cancelled");
+    expect(parseStatusMarker(harness.statusBodies.at(-1)!)?.state).toBe("cancelled");
+    expect(sh(harness.origin.bare, "branch", "--list", "agent/*").trim()).toBe("");
+    expect(harness.sandboxes[0]).toBeDefined();
+    for (const scope of [status, context]) expect(scope.isDone()).toBe(true);
+  });
+});
+
 describe("executeTask: automations", () => {
   const config = [
     "automations:",

@@ -41,7 +41,11 @@ export interface Harness {
   masked: string[];
   /** What the job summary would hold: headings, raw text and table rows, in order. */
   summary: string[];
-  run(task: Task, agent: (options: AgentRunOptions) => Promise<AgentResult>): Promise<TaskOutcome>;
+  run(
+    task: Task,
+    agent: (options: AgentRunOptions) => Promise<AgentResult>,
+    signal?: AbortSignal,
+  ): Promise<TaskOutcome>;
 }
 
 /** Everything but the agent loop is real: git, the workspace, publishing, Octokit (against nock). */
@@ -59,7 +63,7 @@ export async function createHarness(
     state: {},
     masked: [],
     summary: [],
-    async run(task, agent) {
+    async run(task, agent, signal) {
       const inputs: Record<string, string> = {
         task: JSON.stringify(task),
         "github-token": TOKEN,
@@ -104,6 +108,7 @@ export async function createHarness(
         log: { info: () => {}, warning: () => {} },
         mask: (secret) => harness.masked.push(secret),
         summary: summaryRecorder(harness.summary),
+        signal,
       };
       return executeTask(settings, deps);
     },
