@@ -7892,7 +7892,7 @@ var require_agent = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve2 } = __require("path");
-    var { readFile: readFile5 } = __require("fs");
+    var { readFile: readFile4 } = __require("fs");
     var { execFile: execFile2, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -8110,7 +8110,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile5(socketPath, function readCygsocket(err, data) {
+          readFile4(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -8119,7 +8119,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile5(socketPath, readCygsocket);
+                readFile4(socketPath, readCygsocket);
               });
               return;
             }
@@ -19803,7 +19803,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes3
+      randomBytes: randomBytes4
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -20067,7 +20067,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes3(SALT_LEN);
+            const salt = randomBytes4(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -20106,7 +20106,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes3(4);
+          const checkInt = randomBytes4(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -55246,7 +55246,7 @@ function parseCliArgs(argv, env) {
 }
 
 // action/cli/run-local.ts
-import { readFile as readFile4, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname2, join as join2 } from "node:path";
 
@@ -90019,6 +90019,17 @@ function testCommandFromRuleFiles(files) {
   return void 0;
 }
 
+// action/agent/network-phase.ts
+async function enterNetworkPhase(sandbox, network, phase) {
+  if (!network) return;
+  if (sandbox.setNetwork) return sandbox.setNetwork(network[phase]);
+  if (network.setup !== network.agent) {
+    throw new Error(
+      `This sandbox cannot switch networks, so it cannot run setup under '${network.setup}' and the turns under '${network.agent}'; set one sandbox.network mode for both in .github/agent.yml.`
+    );
+  }
+}
+
 // action/agent/setup-commands.ts
 var SETUP_MAX_MS = 15 * 6e4;
 async function runSetupCommands(sandbox, commands, audit, onProgress, remainingMs) {
@@ -90315,6 +90326,7 @@ async function runAgent(options) {
     return end("budget", `Stopped: ${reason}; the changes made so far are kept.`);
   };
   try {
+    await enterNetworkPhase(sandbox, options.network, "setup");
     const setupFailures = await runSetupCommands(
       sandbox,
       options.commands.setup,
@@ -90322,6 +90334,7 @@ async function runAgent(options) {
       progress,
       budget.remainingMs
     );
+    await enterNetworkPhase(sandbox, options.network, "agent");
     const ruleFiles = await loadRootRuleFiles(sandbox);
     const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
     testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });
@@ -90559,7 +90572,7 @@ function resolveModelProfile(name, sources = {}) {
 }
 
 // action/sandbox/docker-sandbox.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
 
 // action/sandbox/workspace-path.ts
@@ -90652,7 +90665,7 @@ function workspaceMount(settings, names, labels) {
     }
   };
 }
-function hardenedContainerSpec(settings, names, createdAt) {
+function hardenedContainerSpec(settings, names, createdAt, networkMode2 = settings.network === "open" ? "bridge" : "none") {
   const labels = sandboxLabels(settings, createdAt);
   const env = Object.entries(settings.env).map(([name, value]) => `${name}=${value}`);
   if (settings.caBundlePath) env.push(...CA_ENV_NAMES.map((name) => `${name}=${SANDBOX_CA_BUNDLE}`));
@@ -90665,9 +90678,9 @@ function hardenedContainerSpec(settings, names, createdAt) {
     WorkingDir: WORKSPACE_DIR,
     Env: [`HOME=${AGENT_HOME}`, ...env],
     Labels: labels,
-    NetworkDisabled: settings.network === "none",
     HostConfig: {
-      NetworkMode: settings.network === "open" ? "bridge" : "none",
+      // The profile can change while the task runs (setup vs turns): see egress/sandbox-network.ts.
+      NetworkMode: networkMode2,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       ReadonlyRootfs: true,
@@ -90726,11 +90739,326 @@ async function ensureImagePresent(docker, image) {
   }
 }
 
+// action/sandbox/egress/egress-log.ts
+function countBlocked(accessLog) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const line of accessLog.split("\n")) {
+    const [status, , , host] = line.trim().split(/\s+/);
+    if (!status?.startsWith("TCP_DENIED") || !host) continue;
+    counts.set(host, (counts.get(host) ?? 0) + 1);
+  }
+  const blocked = [...counts].map(([host, count]) => ({ host, count }));
+  blocked.sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
+  return { blocked };
+}
+
+// action/sandbox/egress/egress-proxy.ts
+import { randomBytes } from "node:crypto";
+
+// action/sandbox/stream-frames.ts
+var FrameDemuxer = class {
+  constructor(onPayload) {
+    this.onPayload = onPayload;
+  }
+  onPayload;
+  header = Buffer.alloc(8);
+  headerFilled = 0;
+  remaining = 0;
+  kind = "stdout";
+  push(chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining === 0) {
+        const take2 = Math.min(8 - this.headerFilled, chunk.length - offset);
+        chunk.copy(this.header, this.headerFilled, offset, offset + take2);
+        this.headerFilled += take2;
+        offset += take2;
+        if (this.headerFilled < 8) return;
+        this.headerFilled = 0;
+        this.kind = this.header[0] === 2 ? "stderr" : "stdout";
+        this.remaining = this.header.readUInt32BE(4);
+        continue;
+      }
+      const take = Math.min(this.remaining, chunk.length - offset);
+      this.remaining -= take;
+      this.onPayload(this.kind, chunk.subarray(offset, offset + take));
+      offset += take;
+    }
+  }
+};
+
+// action/sandbox/egress/squid-config.ts
+var PROXY_PORT = 3128;
+var ENTRY = /^(\*\.)?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?$/;
+function parseAllowEntry(entry) {
+  const match = ENTRY.exec(entry.trim());
+  const port = match?.[3] === void 0 ? void 0 : Number(match[3]);
+  if (!match || port !== void 0 && (port < 1 || port > 65535)) {
+    throw new Error(
+      `Allowlist entry ${JSON.stringify(entry)} is not a host name: use registry.npmjs.org, *.example.com or host:port.`
+    );
+  }
+  const host = match[2].toLowerCase();
+  return { domain: match[1] ? `.${host}` : host, port };
+}
+function squidConfig(allowlist) {
+  const rules = allowlist.map(parseAllowEntry);
+  const lines = [
+    `http_port ${PROXY_PORT}`,
+    "pid_filename none",
+    "cache_log stdio:/dev/stderr",
+    "logformat inhouse %Ss %>Hs %rm %>rd",
+    "access_log stdio:/dev/stdout inhouse",
+    "logfile_rotate 0",
+    "cache deny all",
+    "cache_mem 0 MB",
+    "coredump_dir /tmp",
+    "shutdown_lifetime 0 seconds",
+    "via off",
+    "forwarded_for delete",
+    "httpd_suppress_version_string on",
+    "pinger_enable off",
+    "acl web_ports port 80 443",
+    "acl CONNECT method CONNECT",
+    "acl fetch method GET HEAD"
+  ];
+  rules.forEach((rule, index) => {
+    const name = `allowed_${index}`;
+    lines.push(`acl ${name} dstdomain -n ${rule.domain}`);
+    const ports = rule.port === void 0 ? "web_ports" : `${name}_port`;
+    if (rule.port !== void 0) lines.push(`acl ${name}_port port ${rule.port}`);
+    lines.push(`http_access allow CONNECT ${name} ${ports}`);
+    lines.push(`http_access allow fetch ${name} ${ports}`);
+  });
+  lines.push("http_access deny all");
+  return `${lines.join("\n")}
+`;
+}
+
+// action/sandbox/egress/egress-proxy.ts
+var DEFAULT_PROXY_IMAGE = "inhouse-egress-proxy:latest";
+var LABEL_ROLE = "inhouse.role";
+var READY_LINE = "Accepting HTTP Socket connections";
+var READY_TIMEOUT_MS = 3e4;
+var EgressProxy = class _EgressProxy {
+  constructor(network, networkName, container, address) {
+    this.network = network;
+    this.networkName = networkName;
+    this.container = container;
+    this.address = address;
+  }
+  network;
+  networkName;
+  container;
+  address;
+  removed = false;
+  static async start(docker, options) {
+    await ensureImagePresent(docker, options.image).catch((error62) => {
+      throw new SandboxError(
+        "image-missing",
+        `The allowlist proxy image ${options.image} is not built on this machine: run \`bash runner-image/egress-proxy/build.sh\`.`,
+        { cause: error62 }
+      );
+    });
+    const suffix = randomBytes(4).toString("hex");
+    const networkName = `inhouse-net-${options.taskId}-${suffix}`;
+    const labels = { ...options.labels, [LABEL_ROLE]: "egress" };
+    const network = await docker.createNetwork({
+      Name: networkName,
+      Driver: "bridge",
+      Internal: true,
+      CheckDuplicate: true,
+      Labels: labels
+    });
+    let container;
+    try {
+      container = await docker.createContainer(proxySpec(options, networkName, suffix, labels));
+      await container.start();
+      await docker.getNetwork("bridge").connect({ Container: container.id });
+      const info = await container.inspect();
+      const address = info.NetworkSettings.Networks[networkName]?.IPAddress;
+      if (!address) throw new SandboxError("network-unavailable", "The allowlist proxy got no address.");
+      const proxy = new _EgressProxy(network, networkName, container, address);
+      await proxy.waitUntilReady();
+      return proxy;
+    } catch (error62) {
+      await container?.remove({ force: true }).catch(() => void 0);
+      await network.remove().catch(() => void 0);
+      throw error62;
+    }
+  }
+  get url() {
+    return `http://${this.address}:${PROXY_PORT}`;
+  }
+  /** What a sandbox process needs to use the proxy; loopback stays direct. */
+  environment() {
+    const noProxy = "localhost,127.0.0.1,::1";
+    return {
+      HTTP_PROXY: this.url,
+      HTTPS_PROXY: this.url,
+      http_proxy: this.url,
+      https_proxy: this.url,
+      NO_PROXY: noProxy,
+      no_proxy: noProxy
+    };
+  }
+  /** Requests refused so far, by host, from the proxy's access log. */
+  async report() {
+    if (this.removed) return { blocked: [] };
+    return countBlocked(await this.logs("stdout"));
+  }
+  async remove() {
+    if (this.removed) return;
+    this.removed = true;
+    await this.container.remove({ force: true }).catch((error62) => {
+      if (statusCodeOf(error62) !== 404) throw error62;
+    });
+    await this.network.remove().catch((error62) => {
+      if (statusCodeOf(error62) !== 404) throw error62;
+    });
+  }
+  async logs(stream) {
+    const raw = await this.container.logs({
+      stdout: stream === "stdout",
+      stderr: stream === "stderr",
+      follow: false
+    });
+    return demultiplex(raw);
+  }
+  async waitUntilReady() {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (; ; ) {
+      const errors = await this.logs("stderr");
+      if (errors.includes(READY_LINE)) return;
+      const state = (await this.container.inspect()).State;
+      if (!state.Running || Date.now() > deadline) {
+        throw new SandboxError(
+          "network-unavailable",
+          `The allowlist proxy did not start (${state.Running ? "no answer in 30 s" : `exit ${state.ExitCode}`}): ${errors.trim().slice(-600)}. Check sandbox.allowlist in .github/agent.yml.`
+        );
+      }
+      await new Promise((resolve2) => setTimeout(resolve2, 100));
+    }
+  }
+};
+function proxySpec(options, networkName, suffix, labels) {
+  return {
+    name: `inhouse-proxy-${options.taskId}-${suffix}`,
+    Image: options.image,
+    Env: [`INHOUSE_SQUID_CONF=${squidConfig(options.allowlist)}`],
+    Labels: labels,
+    HostConfig: {
+      NetworkMode: networkName,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      ReadonlyRootfs: true,
+      Tmpfs: { "/tmp": "rw,nosuid,nodev,noexec,size=64m" },
+      Memory: 256 * 1024 * 1024,
+      MemorySwap: 256 * 1024 * 1024,
+      PidsLimit: 64,
+      Init: true
+    }
+  };
+}
+function demultiplex(raw) {
+  const chunks = [];
+  new FrameDemuxer((_, chunk) => chunks.push(chunk)).push(raw);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// action/sandbox/egress/sandbox-network.ts
+var PROXY_ENV_NAMES = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "NO_PROXY",
+  "no_proxy"
+];
+var SandboxNetwork = class {
+  constructor(docker, proxyOptions, current) {
+    this.docker = docker;
+    this.proxyOptions = proxyOptions;
+    this.current = current;
+  }
+  docker;
+  proxyOptions;
+  current;
+  proxy;
+  /** The Docker network the container is connected to; undefined after a switch to none. */
+  attached;
+  lastReport = { blocked: [] };
+  get mode() {
+    return this.current;
+  }
+  /** Starts the proxy before the container exists, when the sandbox starts under `allowlist`. */
+  async prepare() {
+    if (this.current === "allowlist") await this.ensureProxy();
+  }
+  /** The value of HostConfig.NetworkMode for the container's first network. */
+  dockerNetworkMode() {
+    this.attached = this.networkFor(this.current);
+    return this.attached;
+  }
+  /** Proxy variables for the shell under `allowlist`; an empty record otherwise. */
+  environment() {
+    return this.current === "allowlist" && this.proxy ? this.proxy.environment() : {};
+  }
+  async switchTo(container, mode) {
+    if (mode === this.current) return;
+    if (mode === "allowlist") await this.ensureProxy();
+    if (this.attached) {
+      await this.docker.getNetwork(this.attached).disconnect({ Container: container.id, Force: true });
+      this.attached = void 0;
+    }
+    if (mode !== "none") {
+      const target = this.networkFor(mode);
+      await this.docker.getNetwork(target).connect({ Container: container.id });
+      this.attached = target;
+    }
+    this.current = mode;
+  }
+  async report() {
+    if (this.proxy) this.lastReport = await this.proxy.report();
+    return this.lastReport;
+  }
+  /** Keeps the last report readable after teardown. */
+  async remove() {
+    if (!this.proxy) return;
+    await this.report().catch(() => void 0);
+    const proxy = this.proxy;
+    this.proxy = void 0;
+    await proxy.remove();
+  }
+  networkFor(mode) {
+    if (mode === "allowlist") return this.proxy.networkName;
+    return mode === "open" ? "bridge" : "none";
+  }
+  async ensureProxy() {
+    this.proxy ??= await EgressProxy.start(this.docker, this.proxyOptions);
+    return this.proxy;
+  }
+};
+
 // action/sandbox/options.ts
 var DEFAULT_IMAGE = "inhouse-sandbox:latest";
 var optionsSchema = external_exports.object({
   image: external_exports.string().min(1).default(DEFAULT_IMAGE),
   network: external_exports.enum(["none", "allowlist", "open"]).default("none"),
+  allowlist: external_exports.array(
+    external_exports.string().refine(
+      (entry) => {
+        try {
+          parseAllowEntry(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: "allowlist entries are host names: registry.npmjs.org, *.example.com or host:port" }
+    )
+  ).default([]),
+  proxyImage: external_exports.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: external_exports.number().int().min(64).default(2048),
   cpus: external_exports.number().positive().max(64).default(2),
   pids: external_exports.number().int().min(32).default(512),
@@ -90753,17 +91081,11 @@ function parseSandboxOptions(options = {}) {
       `Invalid sandbox option ${issue2?.path.join(".") || "(root)"}: ${issue2?.message ?? "unknown problem"}`
     );
   }
-  if (parsed.data.network === "allowlist") {
-    throw new SandboxError(
-      "network-unavailable",
-      'Sandbox network profile "allowlist" is not available yet; use "none" (default) or "open".'
-    );
-  }
   return parsed.data;
 }
 
 // action/sandbox/persistent-shell.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 
 // action/sandbox/marker-scanner.ts
 var MarkerScanner = class {
@@ -90966,38 +91288,6 @@ __ih_done ready 0 ""
 `;
 }
 
-// action/sandbox/stream-frames.ts
-var FrameDemuxer = class {
-  constructor(onPayload) {
-    this.onPayload = onPayload;
-  }
-  onPayload;
-  header = Buffer.alloc(8);
-  headerFilled = 0;
-  remaining = 0;
-  kind = "stdout";
-  push(chunk) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.remaining === 0) {
-        const take2 = Math.min(8 - this.headerFilled, chunk.length - offset);
-        chunk.copy(this.header, this.headerFilled, offset, offset + take2);
-        this.headerFilled += take2;
-        offset += take2;
-        if (this.headerFilled < 8) return;
-        this.headerFilled = 0;
-        this.kind = this.header[0] === 2 ? "stderr" : "stdout";
-        this.remaining = this.header.readUInt32BE(4);
-        continue;
-      }
-      const take = Math.min(this.remaining, chunk.length - offset);
-      this.remaining -= take;
-      this.onPayload(this.kind, chunk.subarray(offset, offset + take));
-      offset += take;
-    }
-  }
-};
-
 // action/sandbox/persistent-shell.ts
 var BACKSTOP_MS = 15e3;
 var PersistentShell = class _PersistentShell {
@@ -91023,7 +91313,7 @@ var PersistentShell = class _PersistentShell {
   }
   stream;
   describeLoss;
-  nonce = `IH${randomBytes(12).toString("hex")}`;
+  nonce = `IH${randomBytes2(12).toString("hex")}`;
   nextId = 1;
   queue = Promise.resolve();
   current;
@@ -91239,17 +91529,19 @@ function singleQuoted(value) {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 var DockerSandbox = class _DockerSandbox {
-  constructor(container, volumeName, docker, settings, shell) {
+  constructor(container, volumeName, docker, settings, network, shell) {
     this.container = container;
     this.volumeName = volumeName;
     this.docker = docker;
     this.settings = settings;
+    this.network = network;
     this.shell = shell;
   }
   container;
   volumeName;
   docker;
   settings;
+  network;
   shell;
   workdir = WORKSPACE_DIR;
   destroyed = false;
@@ -91260,22 +91552,49 @@ var DockerSandbox = class _DockerSandbox {
     const settings = parseSandboxOptions(options);
     const engine = await connectDocker(docker);
     await ensureImagePresent(engine, settings.image);
-    const suffix = randomBytes2(4).toString("hex");
+    const suffix = randomBytes3(4).toString("hex");
     const names = {
       container: `inhouse-${settings.taskId}-${suffix}`,
       volume: `inhouse-ws-${settings.taskId}-${suffix}`
     };
-    const container = await engine.createContainer(hardenedContainerSpec(settings, names, Date.now()));
-    const sandbox = new _DockerSandbox(container, names.volume, engine, settings, void 0);
+    const createdAt = Date.now();
+    const network = new SandboxNetwork(
+      engine,
+      {
+        image: settings.proxyImage,
+        allowlist: settings.allowlist,
+        taskId: settings.taskId,
+        labels: sandboxLabels(settings, createdAt)
+      },
+      settings.network
+    );
+    await network.prepare();
+    const container = await engine.createContainer(hardenedContainerSpec(settings, names, createdAt, network.dockerNetworkMode())).catch(async (error62) => {
+      await network.remove().catch(() => void 0);
+      throw error62;
+    });
+    const sandbox = new _DockerSandbox(container, names.volume, engine, settings, network, void 0);
     try {
       await container.start();
       sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
       if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
+      await sandbox.exportProxyEnvironment();
     } catch (error62) {
       await sandbox.destroy();
       throw error62;
     }
     return sandbox;
+  }
+  get networkMode() {
+    return this.network.mode;
+  }
+  async setNetwork(mode) {
+    this.liveShell();
+    await this.network.switchTo(this.container, mode);
+    await this.exportProxyEnvironment();
+  }
+  async egressReport() {
+    return this.network.report();
   }
   async exec(command, options = {}) {
     const oneOff = [];
@@ -91338,12 +91657,25 @@ var DockerSandbox = class _DockerSandbox {
       if (statusCodeOf(error62) !== 404) throw error62;
     });
     await this.docker.getVolume(this.volumeName).remove().catch(() => void 0);
+    await this.network.remove();
   }
   liveShell() {
     if (this.destroyed || !this.shell) {
       throw new SandboxError("container-gone", "This sandbox was destroyed; create a new one.");
     }
     return this.shell;
+  }
+  /** The shell's proxy variables follow the profile: set under allowlist, unset otherwise. */
+  async exportProxyEnvironment() {
+    const env = this.network.environment();
+    const script = Object.keys(env).length ? Object.entries(env).map(([name, value]) => `export ${name}=${singleQuoted(value)}`).join("\n") : `unset ${PROXY_ENV_NAMES.join(" ")}`;
+    const result = await this.exec(script, { timeoutMs: 3e4 });
+    if (result.exitCode !== 0) {
+      throw new SandboxError(
+        "network-unavailable",
+        `Setting the proxy variables failed: ${result.stderr.trim()}`
+      );
+    }
   }
   async installCaBundle(hostPath) {
     const pem = await readFile2(hostPath, "utf8").catch((error62) => {
@@ -91551,10 +91883,10 @@ function slugify2(title) {
 }
 
 // action/cli/run-local.ts
-async function repoConfig(clone2) {
+async function repoConfig(repo) {
   let text;
   try {
-    text = await readFile4(join2(clone2, CONFIG_PATH), "utf8");
+    text = await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
   } catch {
     return defaultConfig();
   }
@@ -91598,8 +91930,9 @@ async function runLocal(options, io) {
   const progress = createProgressPrinter(io.stderr);
   const repo = await repositoryRoot(options.repo);
   const task = await loadTaskText(options.task, options.issueFile);
-  const preliminary = await modelSettings(options, io.env);
-  await checkModelEndpoint(preliminary);
+  const config2 = await repoConfig(repo);
+  const model = await modelSettings(options, io.env, config2.model.profile);
+  await checkModelEndpoint(model);
   const image = options.image ?? DEFAULT_IMAGE;
   await checkDocker(image);
   if (await hasUncommittedChanges(repo)) {
@@ -91610,8 +91943,6 @@ async function runLocal(options, io) {
   const auditPath = options.audit ?? join2(tmpdir2(), `inhouse-${slug}-${Date.now()}.audit.jsonl`);
   let sandbox;
   try {
-    const config2 = await repoConfig(clone2);
-    const model = options.profile || !options.profilesFile ? preliminary : await modelSettings(options, io.env, config2.model.profile);
     progress.line(`starting a sandbox (${image})`);
     sandbox = await createSandbox({
       image,

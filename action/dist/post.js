@@ -94525,6 +94525,211 @@ function formatErrors(errors) {
   return errors.map((e) => e.path ? `${e.path}: ${e.message}` : e.message).join("\n");
 }
 
+// core/status-marker.ts
+var STATUS_MARKER_NAME = "inhouse:status";
+var statusStates = ["queued", "running", "succeeded", "failed", "cancelled", "refused"];
+var StatusMarkerSchema = external_exports.object({
+  v: external_exports.literal(1),
+  task: external_exports.object({
+    kind: external_exports.enum(taskKinds),
+    number: external_exports.number().int().positive().optional(),
+    automation: external_exports.string().optional()
+  }),
+  /** The webhook delivery that started the task: a redelivery finds it and starts nothing. */
+  delivery: external_exports.string().min(1),
+  actor: external_exports.string().min(1),
+  state: external_exports.enum(statusStates),
+  /** The workflow run, once known; `repo` is where it runs (the target or the central runner repo). */
+  run: external_exports.object({
+    id: external_exports.number().int().positive(),
+    repo: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/),
+    url: external_exports.string().optional()
+  }).optional()
+});
+function renderStatusMarker(marker) {
+  const json2 = JSON.stringify(StatusMarkerSchema.parse(marker)).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e");
+  return `<!-- ${STATUS_MARKER_NAME} ${json2} -->`;
+}
+function renderStatusComment(marker, text) {
+  return `${renderStatusMarker(marker)}
+${text}`;
+}
+
+// action/github/status-comment.ts
+var ICON = {
+  queued: "\u23F3",
+  running: "\u{1F527}",
+  succeeded: "\u2705",
+  failed: "\u274C",
+  cancelled: "\u23F9\uFE0F",
+  refused: "\u{1F6AB}"
+};
+var StatusComment = class {
+  constructor(options) {
+    this.options = options;
+    this.id = options.task.statusCommentId;
+  }
+  options;
+  id;
+  chain = Promise.resolve();
+  lastTurnWrite = Number.NEGATIVE_INFINITY;
+  finished = false;
+  writes = [];
+  get commentId() {
+    return this.id;
+  }
+  get isFinished() {
+    return this.finished;
+  }
+  marker(state) {
+    const { task } = this.options;
+    return {
+      v: 1,
+      task: {
+        kind: task.kind,
+        ...task.number !== void 0 ? { number: task.number } : {},
+        ...task.automation !== void 0 ? { automation: task.automation } : {}
+      },
+      delivery: task.trigger.delivery,
+      actor: task.trigger.actor,
+      state,
+      ...this.options.run ? { run: this.options.run } : {}
+    };
+  }
+  render(state, text) {
+    const { task, runUrl } = this.options;
+    const redact = this.options.redact ?? ((t) => t);
+    const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
+    const lines = [`${ICON[state]} **inhouse** \xB7 ${what} \xB7 ${redact(text)}`, "", `[Workflow run](${runUrl})`];
+    return renderStatusComment(this.marker(state), lines.join("\n"));
+  }
+  write(state, text) {
+    const body = this.render(state, text);
+    this.chain = this.chain.then(() => this.send(body));
+    return this.chain;
+  }
+  async send(body) {
+    const { gh, task } = this.options;
+    const repo = { owner: task.repo.owner, repo: task.repo.name };
+    try {
+      if (this.id === void 0) {
+        if (task.number === void 0) return;
+        const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body });
+        this.id = data.id;
+      } else {
+        await gh.rest.issues.updateComment({ ...repo, comment_id: this.id, body });
+      }
+      this.writes.push(body);
+    } catch (error62) {
+      this.options.warn?.(`could not update the status comment: ${error62.message}`);
+    }
+  }
+  /** A phase change (provisioning, verifying, publishing): always written. */
+  phase(text) {
+    return this.write("running", text);
+  }
+  /** Turn progress: written at most once per throttle window. */
+  turn(turn, maxTurns) {
+    const now = (this.options.now ?? Date.now)();
+    if (now - this.lastTurnWrite < (this.options.turnThrottleMs ?? 15e3)) return this.chain;
+    this.lastTurnWrite = now;
+    return this.write("running", `working: turn ${turn} of ${maxTurns}`);
+  }
+  /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */
+  finish(state, text) {
+    if (this.finished) return this.chain;
+    this.finished = true;
+    return this.write(state, text);
+  }
+  /** Waits for every queued write. */
+  flush() {
+    return this.chain;
+  }
+};
+
+// action/retry.ts
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+function backoffDelayMs(retry, baseDelayMs, maxDelayMs) {
+  const exponential = baseDelayMs * 2 ** (retry - 1);
+  return Math.min(maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
+}
+async function withRetry(fn, options) {
+  const wait = options.sleep ?? sleep;
+  const maxDelayMs = options.maxDelayMs ?? 3e4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error62) {
+      if (attempt >= options.attempts || !options.isRetryable(error62) || options.signal?.aborted) throw error62;
+      const serverWait = options.retryAfterMs?.(error62);
+      const delayMs = serverWait !== void 0 ? Math.min(serverWait, maxDelayMs) : backoffDelayMs(attempt, options.baseDelayMs, maxDelayMs);
+      options.onRetry?.({ attempt, delayMs, error: error62 });
+      await wait(delayMs, options.signal);
+    }
+  }
+}
+function parseRetryAfter(headers) {
+  const ms = headers?.get("retry-after-ms");
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers?.get("retry-after");
+  if (!value) return void 0;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1e3;
+  const date5 = Date.parse(value);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
+}
+
+// action/github/retry-policy.ts
+function headersOf(error62) {
+  const raw = error62?.response?.headers ?? {};
+  return { get: (name) => raw[name] === void 0 ? null : String(raw[name]) };
+}
+function isRetryableGitHubError(error62) {
+  const status = error62?.status;
+  if (status === 500 || status === 502 || status === 503 || status === 504) return true;
+  if (status === 403 || status === 429) {
+    const headers = headersOf(error62);
+    return headers.get("retry-after") !== null || headers.get("x-ratelimit-remaining") === "0" || /secondary rate limit|abuse detection/i.test(error62.message ?? "");
+  }
+  return false;
+}
+function gitHubRetryAfterMs(error62) {
+  const headers = headersOf(error62);
+  const after = parseRetryAfter(headers);
+  if (after !== void 0) return after;
+  const reset = Number(headers.get("x-ratelimit-reset"));
+  if (headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) {
+    return Math.max(0, reset * 1e3 - Date.now());
+  }
+  if (/secondary rate limit/i.test(error62?.message ?? "")) return 6e4;
+  return void 0;
+}
+var defaultGitHubRetry = { attempts: 4, baseDelayMs: 1e3, maxDelayMs: 12e4 };
+function retryGitHub(work, tuning = defaultGitHubRetry) {
+  return withRetry(() => work(), {
+    ...tuning,
+    isRetryable: isRetryableGitHubError,
+    retryAfterMs: gitHubRetryAfterMs
+  });
+}
+
+// action/task-errors.ts
+function messageOf(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
 // core/permissions.ts
 var codeChangingMinimums = ["write", "maintain", "admin"];
 
@@ -95672,128 +95877,6 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 // core/safe-yaml.ts
 var MAX_YAML_BYTES = 64 * 1024;
 
-// core/status-marker.ts
-var STATUS_MARKER_NAME = "inhouse:status";
-var statusStates = ["queued", "running", "succeeded", "failed", "cancelled", "refused"];
-var StatusMarkerSchema = external_exports.object({
-  v: external_exports.literal(1),
-  task: external_exports.object({
-    kind: external_exports.enum(taskKinds),
-    number: external_exports.number().int().positive().optional(),
-    automation: external_exports.string().optional()
-  }),
-  /** The webhook delivery that started the task: a redelivery finds it and starts nothing. */
-  delivery: external_exports.string().min(1),
-  actor: external_exports.string().min(1),
-  state: external_exports.enum(statusStates),
-  /** The workflow run, once known; `repo` is where it runs (the target or the central runner repo). */
-  run: external_exports.object({
-    id: external_exports.number().int().positive(),
-    repo: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/),
-    url: external_exports.string().optional()
-  }).optional()
-});
-function renderStatusMarker(marker) {
-  const json2 = JSON.stringify(StatusMarkerSchema.parse(marker)).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e");
-  return `<!-- ${STATUS_MARKER_NAME} ${json2} -->`;
-}
-function renderStatusComment(marker, text) {
-  return `${renderStatusMarker(marker)}
-${text}`;
-}
-
-// action/github/status-comment.ts
-var ICON = {
-  queued: "\u23F3",
-  running: "\u{1F527}",
-  succeeded: "\u2705",
-  failed: "\u274C",
-  cancelled: "\u23F9\uFE0F",
-  refused: "\u{1F6AB}"
-};
-var StatusComment = class {
-  constructor(options) {
-    this.options = options;
-    this.id = options.task.statusCommentId;
-  }
-  options;
-  id;
-  chain = Promise.resolve();
-  lastTurnWrite = Number.NEGATIVE_INFINITY;
-  finished = false;
-  writes = [];
-  get commentId() {
-    return this.id;
-  }
-  get isFinished() {
-    return this.finished;
-  }
-  marker(state) {
-    const { task } = this.options;
-    return {
-      v: 1,
-      task: {
-        kind: task.kind,
-        ...task.number !== void 0 ? { number: task.number } : {},
-        ...task.automation !== void 0 ? { automation: task.automation } : {}
-      },
-      delivery: task.trigger.delivery,
-      actor: task.trigger.actor,
-      state,
-      ...this.options.run ? { run: this.options.run } : {}
-    };
-  }
-  render(state, text) {
-    const { task, runUrl } = this.options;
-    const redact = this.options.redact ?? ((t) => t);
-    const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
-    const lines = [`${ICON[state]} **inhouse** \xB7 ${what} \xB7 ${redact(text)}`, "", `[Workflow run](${runUrl})`];
-    return renderStatusComment(this.marker(state), lines.join("\n"));
-  }
-  write(state, text) {
-    const body = this.render(state, text);
-    this.chain = this.chain.then(() => this.send(body));
-    return this.chain;
-  }
-  async send(body) {
-    const { gh, task } = this.options;
-    const repo = { owner: task.repo.owner, repo: task.repo.name };
-    try {
-      if (this.id === void 0) {
-        if (task.number === void 0) return;
-        const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body });
-        this.id = data.id;
-      } else {
-        await gh.rest.issues.updateComment({ ...repo, comment_id: this.id, body });
-      }
-      this.writes.push(body);
-    } catch (error62) {
-      this.options.warn?.(`could not update the status comment: ${error62.message}`);
-    }
-  }
-  /** A phase change (provisioning, verifying, publishing): always written. */
-  phase(text) {
-    return this.write("running", text);
-  }
-  /** Turn progress: written at most once per throttle window. */
-  turn(turn, maxTurns) {
-    const now = (this.options.now ?? Date.now)();
-    if (now - this.lastTurnWrite < (this.options.turnThrottleMs ?? 15e3)) return this.chain;
-    this.lastTurnWrite = now;
-    return this.write("running", `working: turn ${turn} of ${maxTurns}`);
-  }
-  /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */
-  finish(state, text) {
-    if (this.finished) return this.chain;
-    this.finished = true;
-    return this.write(state, text);
-  }
-  /** Waits for every queued write. */
-  flush() {
-    return this.chain;
-  }
-};
-
 // core/invisible-characters.ts
 var INVISIBLE = new RegExp(
   [
@@ -95828,89 +95911,6 @@ var INVISIBLE = new RegExp(
 // core/html-tag.ts
 var ATTRIBUTE = String.raw`\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>\x60]+))?`;
 var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(\/?)>`, "y");
-
-// action/task-errors.ts
-function messageOf(error62) {
-  return error62 instanceof Error ? error62.message : String(error62);
-}
-
-// action/retry.ts
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-function backoffDelayMs(retry, baseDelayMs, maxDelayMs) {
-  const exponential = baseDelayMs * 2 ** (retry - 1);
-  return Math.min(maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
-}
-async function withRetry(fn, options) {
-  const wait = options.sleep ?? sleep;
-  const maxDelayMs = options.maxDelayMs ?? 3e4;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error62) {
-      if (attempt >= options.attempts || !options.isRetryable(error62) || options.signal?.aborted) throw error62;
-      const serverWait = options.retryAfterMs?.(error62);
-      const delayMs = serverWait !== void 0 ? Math.min(serverWait, maxDelayMs) : backoffDelayMs(attempt, options.baseDelayMs, maxDelayMs);
-      options.onRetry?.({ attempt, delayMs, error: error62 });
-      await wait(delayMs, options.signal);
-    }
-  }
-}
-function parseRetryAfter(headers) {
-  const ms = headers?.get("retry-after-ms");
-  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const value = headers?.get("retry-after");
-  if (!value) return void 0;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1e3;
-  const date5 = Date.parse(value);
-  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
-}
-
-// action/github/retry-policy.ts
-function headersOf(error62) {
-  const raw = error62?.response?.headers ?? {};
-  return { get: (name) => raw[name] === void 0 ? null : String(raw[name]) };
-}
-function isRetryableGitHubError(error62) {
-  const status = error62?.status;
-  if (status === 500 || status === 502 || status === 503 || status === 504) return true;
-  if (status === 403 || status === 429) {
-    const headers = headersOf(error62);
-    return headers.get("retry-after") !== null || headers.get("x-ratelimit-remaining") === "0" || /secondary rate limit|abuse detection/i.test(error62.message ?? "");
-  }
-  return false;
-}
-function gitHubRetryAfterMs(error62) {
-  const headers = headersOf(error62);
-  const after = parseRetryAfter(headers);
-  if (after !== void 0) return after;
-  const reset = Number(headers.get("x-ratelimit-reset"));
-  if (headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) {
-    return Math.max(0, reset * 1e3 - Date.now());
-  }
-  if (/secondary rate limit/i.test(error62?.message ?? "")) return 6e4;
-  return void 0;
-}
-var defaultGitHubRetry = { attempts: 4, baseDelayMs: 1e3, maxDelayMs: 12e4 };
-function retryGitHub(work, tuning = defaultGitHubRetry) {
-  return withRetry(() => work(), {
-    ...tuning,
-    isRetryable: isRetryableGitHubError,
-    retryAfterMs: gitHubRetryAfterMs
-  });
-}
 
 // action/workspace/lock.ts
 var STALE_AFTER_MS = 30 * 6e4;
