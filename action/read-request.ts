@@ -23,6 +23,19 @@ export interface Request {
 }
 
 /**
+ * A task runs in its own repository's workflow, or in the central runner repository that its
+ * config names (`dispatch.repo`); a workflow anywhere else has no business acting on it.
+ */
+function checkDispatchRepository(task: Task, config: RepoConfig, here: string): void {
+  const target = `${task.repo.owner}/${task.repo.name}`;
+  if (!here || here.toLowerCase() === target.toLowerCase()) return;
+  if (config.dispatch.repo?.toLowerCase() === here.toLowerCase()) return;
+  throw new Refusal(
+    `this workflow runs in ${here}, but ${target} does not name it as its runner repository; set dispatch.repo: ${here} in ${target}'s .github/agent.yml to allow it`,
+  );
+}
+
+/**
  * Step 4 of the design: everything decided before a byte of code is fetched. The config comes from
  * the default branch, the actor is checked again, and the thread is frozen at the trigger time.
  */
@@ -36,6 +49,7 @@ export async function readRequest(
   const { data } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
   const defaultBranch = data.default_branch;
   const config = await fetchRepoConfig(gh, repo, defaultBranch);
+  checkDispatchRepository(task, config, settings.env.repository);
   const check = await recheckActor(gh, repo, task.trigger.actor, config);
   if (!check.ok) throw new Refusal(check.reason);
   const limits = effectiveLimits(config, settings.caps);
