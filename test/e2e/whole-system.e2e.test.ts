@@ -10,6 +10,8 @@ import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
  * The whole system of issue 7: the real App (Probot) and the committed action bundle on a test
  * runner, against the local GitHub, a scripted model server and the real Docker sandbox.
  */
+/** A scenario is a few container starts and test runs on a shared 2-core machine: minutes, not seconds. */
+const SCENARIO_TIMEOUT_MS = 180_000;
 const BUG = { path: "src/sum.js", broken: "return a - b;", fixed: "return a + b;" };
 const TEST_COMMAND = "node --test test/";
 
@@ -48,90 +50,108 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
     await system?.close();
   });
 
-  it("1. labelling an issue `agent` opens a PR with the fix, tests green in the sandbox, and a terminal status", async () => {
-    system.model.push(
-      step.tool("read_file", { path: BUG.path }),
-      step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
-      step.tool("run", { command: TEST_COMMAND }),
-      step.tool("finish", { summary: `Fixed the operator in ${BUG.path}.` }),
-    );
-    expect((await system.github.labelIssue(issue, "agent", "alice")).status).toBe(200);
-    await system.settle();
+  it(
+    "1. labelling an issue `agent` opens a PR with the fix, tests green in the sandbox, and a terminal status",
+    async () => {
+      system.model.push(
+        step.tool("read_file", { path: BUG.path }),
+        step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
+        step.tool("run", { command: TEST_COMMAND }),
+        step.tool("finish", { summary: `Fixed the operator in ${BUG.path}.` }),
+      );
+      expect((await system.github.labelIssue(issue, "agent", "alice")).status).toBe(200);
+      await system.settle();
 
-    const pulls = system.github.pulls(repo);
-    expect(pulls, runLogs(system)).toHaveLength(1);
-    pull = pulls[0]!;
-    expect(pull.pull.headRef).toMatch(/^agent\//);
-    expect(pull.pull.baseRef).toBe("main");
-    expect(pull.body).toContain(`Closes #${issue.number}`);
-    expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
+      const pulls = system.github.pulls(repo);
+      expect(pulls, runLogs(system)).toHaveLength(1);
+      pull = pulls[0]!;
+      expect(pull.pull.headRef).toMatch(/^agent\//);
+      expect(pull.pull.baseRef).toBe("main");
+      expect(pull.body).toContain(`Closes #${issue.number}`);
+      expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
 
-    const statuses = statusComments(system, issue);
-    expect(statuses).toHaveLength(1);
-    expect(statuses[0]!.marker.state).toBe("succeeded");
-    expect(statuses[0]!.text).toContain(`/${repo.owner.login}/widget/pull/${pull.number}`);
-    expect(statuses[0]!.text).toMatch(/verification passed/);
-    expect(system.github.state.reactions.some((r) => r.content === "eyes")).toBe(true);
-    expect(system.github.state.runs.map((run) => run.conclusion)).toEqual(["success"]);
-    expect(system.model.remaining).toBe(0);
-    const pushes = system.github.pushes().filter((push) => !push.refused);
-    expect(pushes.map((push) => push.ref)).toEqual([`refs/heads/${pull.pull.headRef}`]);
-    await expectCleanSystem(system, repo);
-  });
+      const statuses = statusComments(system, issue);
+      expect(statuses).toHaveLength(1);
+      expect(statuses[0]!.marker.state).toBe("succeeded");
+      expect(statuses[0]!.text).toContain(`/${repo.owner.login}/widget/pull/${pull.number}`);
+      expect(statuses[0]!.text).toMatch(/verification passed/);
+      expect(system.github.state.reactions.some((r) => r.content === "eyes")).toBe(true);
+      expect(system.github.state.runs.map((run) => run.conclusion)).toEqual(["success"]);
+      expect(system.model.remaining).toBe(0);
+      const pushes = system.github.pushes().filter((push) => !push.refused);
+      expect(pushes.map((push) => push.ref)).toEqual([`refs/heads/${pull.pull.headRef}`]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
-  it("2. `/agent fix` with an extra instruction on that PR adds a commit to the PR branch", async () => {
-    expect(pull, "scenario 1 must open the PR first").toBeDefined();
-    const before = (await system.github.branches(repo)).get(pull.pull.headRef)!;
-    const instruction = "also document sum in the README";
-    system.model.push(
-      step.tool("read_file", { path: "README.md" }),
-      step.tool("edit_file", {
-        path: "README.md",
-        oldText: "# widget\n",
-        newText: "# widget\n\n`sum(a, b)` adds two numbers.\n",
-      }),
-      step.tool("run", { command: TEST_COMMAND }),
-      step.tool("finish", { summary: "Documented sum in the README." }),
-    );
-    await system.github.userComment(pull, "alice", `/agent fix ${instruction}`);
-    await system.settle();
+  it(
+    "2. `/agent fix` with an extra instruction on that PR adds a commit to the PR branch",
+    async () => {
+      expect(pull, "scenario 1 must open the PR first").toBeDefined();
+      const before = (await system.github.branches(repo)).get(pull.pull.headRef)!;
+      const instruction = "also document sum in the README";
+      system.model.push(
+        step.tool("read_file", { path: "README.md" }),
+        step.tool("edit_file", {
+          path: "README.md",
+          oldText: "# widget\n",
+          newText: "# widget\n\n`sum(a, b)` adds two numbers.\n",
+        }),
+        step.tool("run", { command: TEST_COMMAND }),
+        step.tool("finish", { summary: "Documented sum in the README." }),
+      );
+      await system.github.userComment(pull, "alice", `/agent fix ${instruction}`);
+      await system.settle();
 
-    const after = (await system.github.branches(repo)).get(pull.pull.headRef)!;
-    expect(after, runLogs(system)).not.toBe(before);
-    expect(system.github.pulls(repo)).toHaveLength(1);
-    expect(await system.github.readFile(repo, pull.pull.headRef, "README.md")).toContain("adds two numbers");
-    expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
-    const runRequests = system.model.requests.slice(-4);
-    expect(transcript(runRequests[0]!)).toContain(instruction);
-    const statuses = statusComments(system, pull);
-    expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
-    await expectCleanSystem(system, repo);
-  });
+      const after = (await system.github.branches(repo)).get(pull.pull.headRef)!;
+      expect(after, runLogs(system)).not.toBe(before);
+      expect(system.github.pulls(repo)).toHaveLength(1);
+      expect(await system.github.readFile(repo, pull.pull.headRef, "README.md")).toContain(
+        "adds two numbers",
+      );
+      expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
+      const runRequests = system.model.requests.slice(-4);
+      expect(transcript(runRequests[0]!)).toContain(instruction);
+      const statuses = statusComments(system, pull);
+      expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
-  it("3. `/agent review` posts a review with inline comments on the changed lines", async () => {
-    expect(pull, "scenario 1 must open the PR first").toBeDefined();
-    system.model.push(
-      step.tool("read_file", { path: BUG.path }),
-      step.tool("review_comment", { path: BUG.path, line: 2, body: "Good: addition, as the test expects." }),
-      step.tool("review_comment", { path: "README.md", line: 3, body: "Maybe show an example." }),
-      step.tool("finish", { summary: "The fix is right; two notes." }),
-    );
-    await system.github.userComment(pull, "alice", "/agent review");
-    await system.settle();
+  it(
+    "3. `/agent review` posts a review with inline comments on the changed lines",
+    async () => {
+      expect(pull, "scenario 1 must open the PR first").toBeDefined();
+      system.model.push(
+        step.tool("read_file", { path: BUG.path }),
+        step.tool("review_comment", {
+          path: BUG.path,
+          line: 2,
+          body: "Good: addition, as the test expects.",
+        }),
+        step.tool("review_comment", { path: "README.md", line: 3, body: "Maybe show an example." }),
+        step.tool("finish", { summary: "The fix is right; two notes." }),
+      );
+      await system.github.userComment(pull, "alice", "/agent review");
+      await system.settle();
 
-    const { reviews, comments } = system.github.reviewsOn(pull);
-    expect(reviews, runLogs(system)).toHaveLength(1);
-    expect(reviews[0]).toMatchObject({
-      state: "COMMENTED",
-      user: { login: system.github.credentials.botLogin },
-    });
-    expect(comments.map((c) => [c.path, c.line, c.side])).toEqual([
-      [BUG.path, 2, "RIGHT"],
-      ["README.md", 3, "RIGHT"],
-    ]);
-    expect(statusComments(system, pull).at(-1)?.marker.state).toBe("succeeded");
-    await expectCleanSystem(system, repo);
-  });
+      const { reviews, comments } = system.github.reviewsOn(pull);
+      expect(reviews, runLogs(system)).toHaveLength(1);
+      expect(reviews[0]).toMatchObject({
+        state: "COMMENTED",
+        user: { login: system.github.credentials.botLogin },
+      });
+      expect(comments.map((c) => [c.path, c.line, c.side])).toEqual([
+        [BUG.path, 2, "RIGHT"],
+        ["README.md", 3, "RIGHT"],
+      ]);
+      expect(statusComments(system, pull).at(-1)?.marker.state).toBe("succeeded");
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
 
 describeDocker("whole system: refusals and failures", () => {
@@ -151,74 +171,88 @@ describeDocker("whole system: refusals and failures", () => {
       .requests()
       .filter((r) => r.route === "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches");
 
-  it("4. an unauthorised user gets one refusal and no dispatch, even when GitHub redelivers", async () => {
-    const issue = system.github.openIssue(repo, { title: "please fix", user: "rita" });
-    const delivery = await system.github.userComment(issue, "rita", "/agent fix");
-    await system.settle();
-    await system.github.redeliver(delivery);
-    await system.settle();
+  it(
+    "4. an unauthorised user gets one refusal and no dispatch, even when GitHub redelivers",
+    async () => {
+      const issue = system.github.openIssue(repo, { title: "please fix", user: "rita" });
+      const delivery = await system.github.userComment(issue, "rita", "/agent fix");
+      await system.settle();
+      await system.github.redeliver(delivery);
+      await system.settle();
 
-    expect(dispatches()).toEqual([]);
-    expect(system.github.state.runs).toEqual([]);
-    const refusals = plainBotComments(system, issue);
-    expect(refusals).toHaveLength(1);
-    expect(refusals[0]!.body).toMatch(/write/);
-    expect(statusComments(system, issue).filter((s) => s.marker.state !== "refused")).toEqual([]);
-    await expectCleanSystem(system, repo);
-  });
+      expect(dispatches()).toEqual([]);
+      expect(system.github.state.runs).toEqual([]);
+      const refusals = plainBotComments(system, issue);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]!.body).toMatch(/write/);
+      expect(statusComments(system, issue).filter((s) => s.marker.state !== "refused")).toEqual([]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
-  it("5. the model failing mid-task ends in a failed status, no PR, and no container", async () => {
-    const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
-    system.model.push(
-      step.tool("read_file", { path: BUG.path }),
-      fault.status(400, "scripted: the model server rejected the request"),
-    );
-    await system.github.labelIssue(issue, "agent", "alice");
-    await system.settle();
+  it(
+    "5. the model failing mid-task ends in a failed status, no PR, and no container",
+    async () => {
+      const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+      system.model.push(
+        step.tool("read_file", { path: BUG.path }),
+        fault.status(400, "scripted: the model server rejected the request"),
+      );
+      await system.github.labelIssue(issue, "agent", "alice");
+      await system.settle();
 
-    expect(system.github.pulls(repo)).toEqual([]);
-    const statuses = statusComments(system, issue);
-    expect(
-      statuses.map((s) => s.marker.state),
-      runLogs(system),
-    ).toEqual(["failed"]);
-    expect(statuses[0]!.text).toMatch(/fail/i);
-    expect(system.github.state.runs.at(-1)?.conclusion).toBe("failure");
-    const branches = [...(await system.github.branches(repo)).keys()];
-    expect(branches).toEqual(["main"]);
-    await expectCleanSystem(system, repo);
-  });
+      expect(system.github.pulls(repo)).toEqual([]);
+      const statuses = statusComments(system, issue);
+      expect(
+        statuses.map((s) => s.marker.state),
+        runLogs(system),
+      ).toEqual(["failed"]);
+      expect(statuses[0]!.text).toMatch(/fail/i);
+      expect(system.github.state.runs.at(-1)?.conclusion).toBe("failure");
+      const branches = [...(await system.github.branches(repo)).keys()];
+      expect(branches).toEqual(["main"]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
-  it("6. a runner killed mid-task still ends with a terminal status, through workflow_run.completed", async () => {
-    const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
-    const requestsBefore = system.model.requests.length;
-    system.model.push(step.tool("read_file", { path: BUG.path }), fault.hang());
-    await system.github.labelIssue(issue, "agent", "alice");
-    const run = await system.runner.started(
-      (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
-    );
-    await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
-    system.runner.kill(run.id);
-    await system.settle();
+  it(
+    "6. a runner killed mid-task still ends with a terminal status, through workflow_run.completed",
+    async () => {
+      const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+      const requestsBefore = system.model.requests.length;
+      system.model.push(step.tool("read_file", { path: BUG.path }), fault.hang());
+      await system.github.labelIssue(issue, "agent", "alice");
+      const run = await system.runner.started(
+        (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
+      );
+      await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
+      system.runner.kill(run.id);
+      await system.settle();
 
-    const result = system.runner.results.find((r) => r.run.id === run.id)!;
-    expect(result.how).toBe("killed");
-    expect(result.post).toBeUndefined();
-    const completed = system.github
-      .deliveries()
-      .filter((d) => d.event === "workflow_run" && (d.payload.workflow_run as { id: number }).id === run.id);
-    expect(completed.map((d) => d.status)).toEqual([200]);
-    const statuses = statusComments(system, issue);
-    expect(statuses).toHaveLength(1);
-    expect(["failed", "cancelled"]).toContain(statuses[0]!.marker.state);
-    expect(system.github.pulls(repo)).toEqual([]);
-    expect(system.github.violations()).toEqual([]);
-    expect(system.app.errors).toEqual([]);
-    // The killed runner never ran the post step, so its sandbox is still there: nothing sweeps
-    // leftovers per task yet (action/sandbox/leftovers.ts exists but no step calls it). See 6b.
-    expect(await system.containers(repo.name)).toHaveLength(1);
-    await system.removeContainers();
-  });
+      const result = system.runner.results.find((r) => r.run.id === run.id)!;
+      expect(result.how).toBe("killed");
+      expect(result.post).toBeUndefined();
+      const completed = system.github
+        .deliveries()
+        .filter(
+          (d) => d.event === "workflow_run" && (d.payload.workflow_run as { id: number }).id === run.id,
+        );
+      expect(completed.map((d) => d.status)).toEqual([200]);
+      const statuses = statusComments(system, issue);
+      expect(statuses).toHaveLength(1);
+      expect(["failed", "cancelled"]).toContain(statuses[0]!.marker.state);
+      expect(system.github.pulls(repo)).toEqual([]);
+      expect(system.github.violations()).toEqual([]);
+      expect(system.app.errors).toEqual([]);
+      // The killed runner never ran the post step, so its sandbox is still there: nothing sweeps
+      // leftovers per task yet (action/sandbox/leftovers.ts exists but no step calls it). See 6b.
+      expect(await system.containers(repo.name)).toHaveLength(1);
+      await system.removeContainers();
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
   it.todo("6b. the sandbox a killed runner left behind is removed by the next task on that runner");
 });

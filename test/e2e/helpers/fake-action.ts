@@ -46,7 +46,7 @@ async function comment(body) {
 });
 `;
 
-const POST = String.raw`
+const POST = `
 const env = process.env;
 const task = JSON.parse(env.INPUT_TASK);
 const url = env.GITHUB_API_URL + "/repos/" + env.GITHUB_REPOSITORY + "/issues/" + task.number + "/comments";

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GitHubEvent, RouteContext } from "./context.ts";
 import { Credentials, type TestApp } from "./credentials.ts";
-import { GIT_PATH, serveGit } from "./git-http.ts";
+import { answerGit } from "./git-endpoint.ts";
+import { GIT_PATH } from "./git-http.ts";
 import {
   commitFiles,
   createBareRepo,
@@ -346,9 +347,8 @@ export class LocalGitHub {
 
   private async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
-    const git = GIT_PATH.exec(url.pathname);
-    if (git) {
-      await this.handleGit(request, response, body, url, git[1]!, git[2]!, git[3]!);
+    if (GIT_PATH.test(url.pathname)) {
+      await answerGit({ request, response, body, url }, { ctx: this.context, projectRoot: this.root });
       return;
     }
     const answer = await this.router.answer(request, url, body);
@@ -367,53 +367,5 @@ export class LocalGitHub {
       headers["content-type"] = "application/json; charset=utf-8";
       response.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
     }
-  }
-
-  private async handleGit(
-    request: IncomingMessage,
-    response: ServerResponse,
-    body: Buffer,
-    url: URL,
-    owner: string,
-    name: string,
-    rest: string,
-  ): Promise<void> {
-    const repo = this.state.repo(owner, name);
-    if (!repo) {
-      response.writeHead(404).end("Repository not found.\n");
-      return;
-    }
-    const auth = this.credentials.authenticateGit(request.headers.authorization);
-    if (!auth.ok) {
-      response.writeHead(401, { "www-authenticate": 'Basic realm="GitHub"' }).end(`${auth.message}\n`);
-      return;
-    }
-    const isPush =
-      url.searchParams.get("service") === "git-receive-pack" || rest.endsWith("/git-receive-pack");
-    if (auth.caller.kind === "user") {
-      const role = repo.collaborators.get(auth.caller.login);
-      const mayWrite = role === "admin" || role === "maintain" || role === "write";
-      if (!role || (isPush && !mayWrite)) {
-        response.writeHead(403).end(`Permission to ${owner}/${name}.git denied to ${auth.caller.login}.\n`);
-        return;
-      }
-    }
-    await serveGit(
-      {
-        request,
-        response,
-        url,
-        body,
-        projectRoot: this.root,
-        pathInfo: `/${repo.owner.login}/${repo.name}.git${rest}`,
-        gitDir: repo.gitDir,
-        user: auth.caller.kind === "user" ? auth.caller.login : this.credentials.botLogin,
-        repoFullName: `${repo.owner.login}/${repo.name}`,
-      },
-      async (pushes) => {
-        this.state.pushes.push(...pushes);
-        await syncPullRefs(this.context, repo);
-      },
-    );
   }
 }

@@ -8,15 +8,15 @@ export interface WorkflowCommands {
 /** Reads `::add-mask::`, `::error ...::` and `::warning ...::` lines, unescaping `%0A`, `%0D`, `%25`. */
 export function parseWorkflowCommands(stdout: string): WorkflowCommands {
   const commands: WorkflowCommands = { masks: [], errors: [], warnings: [] };
-  const unescape = (value: string) =>
+  const unescapeValue = (value: string) =>
     value.replaceAll("%0D", "\r").replaceAll("%0A", "\n").replaceAll("%25", "%");
   for (const line of stdout.split(/\r?\n/)) {
     const match = /^::([\w-]+)(?: [^:]*)?::(.*)$/.exec(line);
     if (!match) continue;
     const [, command, value] = match as unknown as [string, string, string];
-    if (command === "add-mask") commands.masks.push(unescape(value));
-    else if (command === "error") commands.errors.push(unescape(value));
-    else if (command === "warning") commands.warnings.push(unescape(value));
+    if (command === "add-mask") commands.masks.push(unescapeValue(value));
+    else if (command === "error") commands.errors.push(unescapeValue(value));
+    else if (command === "warning") commands.warnings.push(unescapeValue(value));
   }
   return commands;
 }

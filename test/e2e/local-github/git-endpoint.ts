@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RouteContext } from "./context.ts";
+import { GIT_PATH, serveGit } from "./git-http.ts";
+import { syncPullRefs } from "./pull-lookup.ts";
+
+export interface GitExchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  body: Buffer;
+  url: URL;
+}
+
+/**
+ * `<owner>/<repo>.git/...`: the repository must exist and the request must carry a token this
+ * GitHub issued, as Basic auth (`x-access-token:<token>`); people need read access to fetch and
+ * write access to push. Accepted pushes are recorded and move `refs/pull/<n>/head`.
+ */
+export async function answerGit(
+  exchange: GitExchange,
+  deps: { ctx: RouteContext; projectRoot: string },
+): Promise<void> {
+  const { request, response, url } = exchange;
+  const [, owner, name, rest] = GIT_PATH.exec(url.pathname) as unknown as [string, string, string, string];
+  const repo = deps.ctx.state.repo(owner, name);
+  if (!repo) {
+    response.writeHead(404).end("Repository not found.\n");
+    return;
+  }
+  const auth = deps.ctx.credentials.authenticateGit(request.headers.authorization);
+  if (!auth.ok) {
+    response.writeHead(401, { "www-authenticate": 'Basic realm="GitHub"' }).end(`${auth.message}\n`);
+    return;
+  }
+  const isPush = url.searchParams.get("service") === "git-receive-pack" || rest.endsWith("/git-receive-pack");
+  if (auth.caller.kind === "user") {
+    const role = repo.collaborators.get(auth.caller.login);
+    const mayWrite = role === "admin" || role === "maintain" || role === "write";
+    if (!role || (isPush && !mayWrite)) {
+      response.writeHead(403).end(`Permission to ${owner}/${name}.git denied to ${auth.caller.login}.\n`);
+      return;
+    }
+  }
+  await serveGit(
+    {
+      ...exchange,
+      projectRoot: deps.projectRoot,
+      pathInfo: `/${repo.owner.login}/${repo.name}.git${rest}`,
+      gitDir: repo.gitDir,
+      user: auth.caller.kind === "user" ? auth.caller.login : deps.ctx.credentials.botLogin,
+      repoFullName: `${repo.owner.login}/${repo.name}`,
+    },
+    async (pushes) => {
+      deps.ctx.state.pushes.push(...pushes);
+      await syncPullRefs(deps.ctx, repo);
+    },
+  );
+}
