@@ -1,5 +1,6 @@
 /** Public surface of the sandbox layer. */
 export { createSandbox, DockerSandbox } from "./docker-sandbox.ts";
+export { type EgressReport, formatBlocked, withBlockedHosts } from "./egress/index.ts";
 export { isSandboxError, SandboxError, type SandboxErrorCode } from "./errors.ts";
 export {
   type LeftoverCleanupOptions,

@@ -29,3 +29,13 @@ export function formatBlocked(report: EgressReport | undefined): string | undefi
   if (!report?.blocked.length) return undefined;
   return `blocked: ${report.blocked.map(({ host, count }) => `${host} ×${count}`).join(", ")}`;
 }
+
+/** `message · blocked: …` when the sandbox's proxy refused anything; the message unchanged otherwise. */
+export async function withBlockedHosts(
+  message: string,
+  sandbox: { egressReport?(): Promise<EgressReport> } | undefined,
+): Promise<string> {
+  const report = await sandbox?.egressReport?.().catch(() => undefined);
+  const line = formatBlocked(report);
+  return line ? `${message} · ${line}` : message;
+}

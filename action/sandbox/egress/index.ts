@@ -1,5 +1,11 @@
 /** The allowlist network profile: proxy container, its policy, and what it refused. */
-export { type BlockedHost, countBlocked, type EgressReport, formatBlocked } from "./egress-log.ts";
+export {
+  type BlockedHost,
+  countBlocked,
+  type EgressReport,
+  formatBlocked,
+  withBlockedHosts,
+} from "./egress-log.ts";
 export { DEFAULT_PROXY_IMAGE, EgressProxy, LABEL_ROLE } from "./egress-proxy.ts";
 export { PROXY_ENV_NAMES, SandboxNetwork } from "./sandbox-network.ts";
 export { PROXY_PORT, parseAllowEntry, squidConfig } from "./squid-config.ts";
