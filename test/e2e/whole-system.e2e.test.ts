@@ -254,5 +254,34 @@ describeDocker("whole system: refusals and failures", () => {
     SCENARIO_TIMEOUT_MS,
   );
 
+  it(
+    "7. `/agent stop` cancels the run: the post step removes the sandbox and the status ends cancelled",
+    async () => {
+      const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+      const requestsBefore = system.model.requests.length;
+      system.model.push(step.tool("read_file", { path: BUG.path }), fault.hang());
+      await system.github.labelIssue(issue, "agent", "alice");
+      const run = await system.runner.started(
+        (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
+      );
+      await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
+      await system.github.userComment(issue, "alice", "/agent stop");
+      await system.settle();
+
+      const result = system.runner.results.find((r) => r.run.id === run.id)!;
+      expect(result.how).toBe("cancelled");
+      expect(result.post?.exitCode, runLogs(system)).toBe(0);
+      expect(system.github.state.run(run.id)?.conclusion).toBe("cancelled");
+      const statuses = statusComments(system, issue);
+      expect(statuses.map((s) => s.marker.state)).toEqual(["cancelled"]);
+      expect(plainBotComments(system, issue).map((c) => c.body)).toEqual([
+        expect.stringContaining("Stopped"),
+      ]);
+      expect(system.github.pulls(repo)).toEqual([]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
   it.todo("6b. the sandbox a killed runner left behind is removed by the next task on that runner");
 });
