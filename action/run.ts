@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { runAgent } from "./agent/run-agent.ts";
 import { executeTask, type RunDeps } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
+import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
 import { createSandbox } from "./sandbox/index.ts";
 import { parseSettings, type Settings } from "./settings.ts";
@@ -33,6 +34,7 @@ export function defaultDeps(settings: Settings, signal?: AbortSignal): RunDeps {
 export async function run(): Promise<void> {
   try {
     const settings = parseSettings((name) => core.getInput(name), core.setSecret);
+    await cleanLeftoversBeforeTask(settings, { info: core.info, warning: core.warning });
     // The runner signals a cancelled job before it kills the step; stop the loop and report it.
     const cancel = new AbortController();
     for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, () => cancel.abort());

@@ -1,6 +1,7 @@
 /**
  * Finds sandboxes a crashed run left behind (by label, never by name) and removes them with their
- * workspace volumes. Safe to run on a schedule or before each task.
+ * workspace volumes, their allowlist proxies (containers with the same labels) and their internal
+ * networks. Safe to run on a schedule or before each task.
  */
 import Docker from "dockerode";
 import { LABEL_CREATED, LABEL_SANDBOX } from "./container-spec.ts";
@@ -14,6 +15,7 @@ export interface LeftoverCleanupOptions {
 export interface LeftoverCleanupResult {
   containers: string[];
   volumes: string[];
+  networks: string[];
 }
 
 function isOldEnough(labels: Record<string, string> | undefined, cutoff: number): boolean {
@@ -27,7 +29,7 @@ export async function removeLeftoverSandboxes(
   const docker = options.docker ?? new Docker();
   const cutoff = Date.now() - options.olderThanMs;
   const filters = JSON.stringify({ label: [`${LABEL_SANDBOX}=1`] });
-  const removed: LeftoverCleanupResult = { containers: [], volumes: [] };
+  const removed: LeftoverCleanupResult = { containers: [], volumes: [], networks: [] };
 
   for (const info of await docker.listContainers({ all: true, filters })) {
     if (!isOldEnough(info.Labels, cutoff)) continue;
@@ -44,6 +46,15 @@ export async function removeLeftoverSandboxes(
       .getVolume(volume.Name)
       .remove()
       .then(() => removed.volumes.push(volume.Name))
+      .catch(() => undefined); // still in use by a live sandbox
+  }
+  // Networks last: Docker refuses to remove one while a container is still attached.
+  for (const network of await docker.listNetworks({ filters })) {
+    if (!isOldEnough(network.Labels, cutoff)) continue;
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .then(() => removed.networks.push(network.Name))
       .catch(() => undefined); // still in use by a live sandbox
   }
   return removed;
