@@ -8,14 +8,24 @@ import type { BenchArea, BenchRow } from "./types.ts";
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsPath = join(here, "results.json");
 
-async function loadAreas(): Promise<Map<string, BenchArea>> {
-  const areas = new Map<string, BenchArea>();
-  for (const file of (await readdir(here)).sort()) {
-    if (!file.endsWith(".bench.ts")) continue;
-    const module = (await import(join(here, file))) as { default: BenchArea };
-    areas.set(module.default.name, module.default);
+/** Area names come from file names (`<area>.bench.ts`), so choosing one imports nothing else. */
+async function listAreas(): Promise<string[]> {
+  return (await readdir(here))
+    .filter((file) => file.endsWith(".bench.ts"))
+    .map((file) => file.slice(0, -".bench.ts".length))
+    .sort();
+}
+
+// Areas are imported one at a time, only when selected: an area that loads nock or starts servers
+// at import time must not tax the measurements of another.
+async function loadArea(name: string): Promise<BenchArea> {
+  const module = (await import(join(here, `${name}.bench.ts`))) as { default: BenchArea };
+  if (module.default.name !== name) {
+    throw new Error(
+      `bench/${name}.bench.ts names its area "${module.default.name}"; rename one so they match`,
+    );
   }
-  return areas;
+  return module.default;
 }
 
 function printTable(area: string, rows: BenchRow[]): void {
@@ -31,13 +41,13 @@ function printTable(area: string, rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const areas = await loadAreas();
-  const unknown = wanted.filter((name) => !areas.has(name));
+  const areas = await listAreas();
+  const unknown = wanted.filter((name) => !areas.includes(name));
   if (unknown.length > 0) {
-    console.error(`Unknown bench area: ${unknown.join(", ")}. Known areas: ${[...areas.keys()].join(", ")}.`);
+    console.error(`Unknown bench area: ${unknown.join(", ")}. Known areas: ${areas.join(", ")}.`);
     process.exit(2);
   }
-  const selected = wanted.length > 0 ? wanted : [...areas.keys()];
+  const selected = wanted.length > 0 ? wanted : areas;
   let previous: Record<string, number> = {};
   try {
     previous = JSON.parse(await readFile(resultsPath, "utf8")) as Record<string, number>;
@@ -46,7 +56,7 @@ async function main(): Promise<void> {
   }
   const results: Record<string, number> = { ...previous };
   for (const name of selected) {
-    const area = areas.get(name)!;
+    const area = await loadArea(name);
     const outcome = await area.run();
     printTable(name, outcome.rows);
     Object.assign(results, outcome.metrics);
