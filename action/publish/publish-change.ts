@@ -8,6 +8,7 @@ import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
 import { type CommitIdentity, commitPatch } from "./commit.ts";
 import { checkPatch, type PatchLimits } from "./patch-policy.ts";
+import { secretsInPatch } from "./secret-scan.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
 import { deleteRemoteBranch, pushHead, remoteBranchExists } from "./push.ts";
 
@@ -53,6 +54,8 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   if (input.patch.trim() === "") return { kind: "no-changes" };
   const verdict = checkPatch(input.patch, input.config, input.limits);
   if (!verdict.ok) return { kind: "refused", reasons: verdict.reasons };
+  const secret = secretsInPatch(input.patch, input.redact);
+  if (secret) return { kind: "refused", reasons: [secret] };
   const { task, result, plan } = input;
   const repo = { owner: task.repo.owner, name: task.repo.name };
   const verificationFailed = result.verification !== undefined && !result.verification.passed;

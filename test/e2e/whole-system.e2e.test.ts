@@ -5,6 +5,7 @@ import { expectCleanSystem, plainBotComments, runLogs, statusComments } from "./
 import { agentWorkflow, startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
+import type { Delivery } from "./local-github/webhook-sender.ts";
 
 /**
  * The whole system of issue 7: the real App (Probot) and the committed action bundle on a test
@@ -40,6 +41,7 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
   let repo: RepoRecord;
   let issue: IssueRecord;
   let pull: PullIssue;
+  let labelled: Delivery;
 
   beforeAll(async () => {
     ({ system, repo } = await systemWithWidget());
@@ -59,7 +61,8 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
         step.tool("run", { command: TEST_COMMAND }),
         step.tool("finish", { summary: `Fixed the operator in ${BUG.path}.` }),
       );
-      expect((await system.github.labelIssue(issue, "agent", "alice")).status).toBe(200);
+      labelled = await system.github.labelIssue(issue, "agent", "alice");
+      expect(labelled.status).toBe(200);
       await system.settle();
 
       const pulls = system.github.pulls(repo);
@@ -86,6 +89,21 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
   );
 
   it(
+    "1b. GitHub redelivering the label webhook starts nothing",
+    async () => {
+      expect(labelled, "scenario 1 must deliver the label first").toBeDefined();
+      const runsBefore = system.github.state.runs.length;
+      const commentsBefore = system.github.commentsOn(issue).length;
+      expect((await system.github.redeliver(labelled)).status).toBe(200);
+      await system.settle();
+      expect(system.github.state.runs).toHaveLength(runsBefore);
+      expect(system.github.commentsOn(issue)).toHaveLength(commentsBefore);
+      expect(system.github.violations()).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
     "2. `/agent fix` with an extra instruction on that PR adds a commit to the PR branch",
     async () => {
       expect(pull, "scenario 1 must open the PR first").toBeDefined();
@@ -106,6 +124,16 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
 
       const after = (await system.github.branches(repo)).get(pull.pull.headRef)!;
       expect(after, runLogs(system)).not.toBe(before);
+      expect(system.github.pushes().at(-1)).toMatchObject({
+        ref: `refs/heads/${pull.pull.headRef}`,
+        before,
+        after,
+      });
+      expect(system.github.pushes().at(-1)).toMatchObject({
+        ref: `refs/heads/${pull.pull.headRef}`,
+        before,
+        after,
+      });
       expect(system.github.pulls(repo)).toHaveLength(1);
       expect(await system.github.readFile(repo, pull.pull.headRef, "README.md")).toContain(
         "adds two numbers",

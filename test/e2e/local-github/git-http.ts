@@ -52,6 +52,8 @@ function runHttpBackend(
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", reject);
+    // git may answer and exit before reading all of a request body it refuses; that is its answer, not a crash.
+    child.stdin.on("error", () => undefined);
     child.on("close", () => {
       const raw = Buffer.concat(out);
       const split = raw.indexOf("\r\n\r\n");
