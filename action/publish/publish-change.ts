@@ -8,9 +8,9 @@ import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
 import { type CommitIdentity, commitPatch } from "./commit.ts";
 import { checkPatch, type PatchLimits } from "./patch-policy.ts";
-import { secretsInPatch } from "./secret-scan.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
 import { deleteRemoteBranch, pushHead, remoteBranchExists } from "./push.ts";
+import { secretsInPatch } from "./secret-scan.ts";
 
 export interface PublishInput {
   gh: GitHub;
