@@ -44,7 +44,7 @@ export function renderTaskText(task: Task, thread: FrozenThread, pr?: PullReques
 export function renderAutomationText(task: Task, instructions: string, description?: string): AgentTaskText {
   return {
     kind: task.kind,
-    title: description ?? `Automation ${task.automation}`,
+    title: clean(description ?? `Automation ${task.automation}`, MAX_TITLE),
     body: clean(instructions),
     ...(task.instructions ? { instructions: clean(task.instructions) } : {}),
   };

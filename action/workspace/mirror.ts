@@ -49,7 +49,6 @@ export async function withMirror<T>(
     if (!(await exists(join(path, "HEAD")))) {
       await rm(path, { recursive: true, force: true });
       await git(["init", "--bare", "--quiet", path]);
-      await git(["-C", path, "config", "gc.auto", "0"]);
     }
     const refspecs = [
       "+refs/heads/*:refs/heads/*",

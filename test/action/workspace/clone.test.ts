@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,15 @@ describe("workspace clone", () => {
     // origin is the real remote (for the push), and the mirror stores no URL at all.
     expect(sh(dir, "remote", "get-url", "origin").trim()).toBe(origin.url);
     expect(await readFile(join(mirror, "config"), "utf8")).not.toContain("url =");
+    // The clone borrowed the mirror's packs by hardlink (same filesystem here), not by copying or alternates.
+    const objects = (await readdir(join(dir, ".git/objects"), { recursive: true })).filter((f) =>
+      /^[0-9a-f]{2}\/[0-9a-f]{38}$|^pack\/.*\.pack$/.test(f),
+    );
+    expect(objects.length).toBeGreaterThan(0);
+    const links = await Promise.all(
+      objects.map(async (f) => (await stat(join(dir, ".git/objects", f))).nlink),
+    );
+    expect(links.every((n) => n >= 2)).toBe(true);
     // History came along: the sandbox can run git log and git diff.
     expect(sh(dir, "log", "--oneline").trim().split("\n")).toHaveLength(2);
   });
