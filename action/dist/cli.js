@@ -89628,6 +89628,17 @@ var Conversation = class {
   }
 };
 
+// action/agent/network-phase.ts
+async function enterNetworkPhase(sandbox, network, phase) {
+  if (!network) return;
+  if (sandbox.setNetwork) return sandbox.setNetwork(network[phase]);
+  if (network.setup !== network.agent) {
+    throw new Error(
+      `This sandbox cannot switch networks, so it cannot run setup under '${network.setup}' and the turns under '${network.agent}'; set one sandbox.network mode for both in .github/agent.yml.`
+    );
+  }
+}
+
 // action/agent/observation.ts
 var OBSERVATION_MAX_CHARS = 1e4;
 function capObservation(text, maxChars = OBSERVATION_MAX_CHARS) {
@@ -90017,17 +90028,6 @@ function testCommandFromRuleFiles(files) {
     }
   }
   return void 0;
-}
-
-// action/agent/network-phase.ts
-async function enterNetworkPhase(sandbox, network, phase) {
-  if (!network) return;
-  if (sandbox.setNetwork) return sandbox.setNetwork(network[phase]);
-  if (network.setup !== network.agent) {
-    throw new Error(
-      `This sandbox cannot switch networks, so it cannot run setup under '${network.setup}' and the turns under '${network.agent}'; set one sandbox.network mode for both in .github/agent.yml.`
-    );
-  }
 }
 
 // action/agent/setup-commands.ts
