@@ -1,0 +1,23 @@
+/**
+ * The attack catalogue: every case tries an attack for real and asserts it was contained. Cases
+ * live in catalogue/, grouped by what they attack; this file runs them in one process so the
+ * summary line counts them all. Docker-backed groups need the sandbox and proxy images.
+ */
+import { afterAll, beforeAll } from "vitest";
+import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbox-helpers.ts";
+import { describeDocker } from "../helpers/docker.ts";
+import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
+import { printSummaryAfterAll } from "./catalogue/registry.ts";
+
+printSummaryAfterAll();
+
+describeDocker("security catalogue (real sandbox)", () => {
+  let restoreNock: () => void = () => undefined;
+  beforeAll(async () => {
+    restoreNock = allowDockerHijack();
+    await requireSandboxImage();
+  });
+  afterAll(() => restoreNock());
+
+  promptAndSecretCases();
+});

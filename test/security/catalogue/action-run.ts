@@ -1,0 +1,141 @@
+/**
+ * One fix-issue task through the whole action for an attack: real agent loop, real Docker
+ * sandbox, real git (a local bare repository as the remote), fake GitHub on loopback, scripted
+ * model. The canary credentials are the action's token and model key, and sit in this process's
+ * environment while it runs. Everything that leaves the run is collected for the assertions.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runAgent } from "../../../action/agent/run-agent.ts";
+import { executeTask, type TaskOutcome } from "../../../action/execute-task.ts";
+import { createGitHubClient } from "../../../action/github/client.ts";
+import { createSandbox } from "../../../action/sandbox/index.ts";
+import { parseSettings } from "../../../action/settings.ts";
+import { makeTask } from "../../action/github/fixtures.ts";
+import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
+import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
+import {
+  type ScriptedModelServer,
+  type ScriptedStep,
+  startScriptedModelServer,
+} from "../../helpers/scripted-model-server.ts";
+import { CANARY_MODEL_KEY, CANARY_TOKEN, plantInProcessEnv } from "./canaries.ts";
+
+const REPO = "/repos/acme/widgets";
+
+export interface AttackRunSpec {
+  issue: { title: string; body: string };
+  /** Files added to the fixture repository (for instructions planted in the repository). */
+  files?: Record<string, string>;
+  steps(fixture: FixtureRepo): ScriptedStep[];
+}
+
+export interface AttackRun {
+  outcome: TaskOutcome;
+  fixture: FixtureRepo;
+  model: ScriptedModelServer;
+  github: FakeGitHub;
+  /** Every request body sent to GitHub (comments, PR), the audit log, every pushed commit with its patch. */
+  outgoing: { github: string; audit: string; commits: string; logs: string };
+  branches: string[];
+  cleanup(): Promise<void>;
+}
+
+export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
+  const fixture = await createJsFixtureRepo(spec.files);
+  const root = await mkdtemp(join(tmpdir(), "inhouse-attack-"));
+  const bare = join(root, "widgets.git");
+  execFileSync("git", ["clone", "-q", "--bare", fixture.dir, bare]);
+  const model = await startScriptedModelServer(spec.steps(fixture));
+  const config = `commands:\n  test: ${fixture.testCommand}\n`;
+  const github = await startFakeGitHub([
+    ["GET", new RegExp(`^${REPO}$`), () => ({ status: 200, body: { default_branch: "main" } })],
+    [
+      "GET",
+      /\/contents\/\.github\/agent\.yml/,
+      () => ({
+        status: 200,
+        body: { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") },
+      }),
+    ],
+    [
+      "GET",
+      /\/collaborators\/alice\/permission$/,
+      () => ({ status: 200, body: { permission: "write", role_name: "write" } }),
+    ],
+    [
+      "GET",
+      new RegExp(`^${REPO}/issues/12$`),
+      () => ({ status: 200, body: { ...spec.issue, state: "open", user: { login: "bob" } } }),
+    ],
+    ["GET", new RegExp(`^${REPO}/issues/12/comments`), () => ({ status: 200, body: [] })],
+    ["PATCH", new RegExp(`^${REPO}/issues/comments/900$`), () => ({ status: 200, body: { id: 900 } })],
+    [
+      "POST",
+      new RegExp(`^${REPO}/pulls$`),
+      () => ({ status: 201, body: { number: 13, html_url: "https://github.test/acme/widgets/pull/13" } }),
+    ],
+  ]);
+  const inputs: Record<string, string> = {
+    task: JSON.stringify(makeTask()),
+    "github-token": CANARY_TOKEN,
+    "model-api-key": CANARY_MODEL_KEY,
+    "cache-dir": join(root, "cache"),
+  };
+  const settings = parseSettings(
+    (name) => inputs[name] ?? "",
+    () => {},
+    { GITHUB_REPOSITORY: "acme/widgets", GITHUB_RUN_ID: "4242", RUNNER_TEMP: root, RUNNER_NAME: "attack" },
+  );
+  const logs: string[] = [];
+  const restoreEnv = plantInProcessEnv();
+  let outcome: TaskOutcome;
+  try {
+    outcome = await executeTask(settings, {
+      github: (token) => createGitHubClient({ token, baseUrl: github.url }),
+      createSandbox: (options) => createSandbox(options),
+      runAgent: (options) => runAgent({ ...options, tuning: { retryBaseDelayMs: 1 } }),
+      resolveModel: async () => ({
+        baseUrl: model.baseUrl,
+        apiKey: CANARY_MODEL_KEY,
+        model: model.model,
+        toolCalling: "auto",
+      }),
+      remoteUrl: () => `file://${bare}`,
+      saveState: (name, value) => logs.push(`state ${name}=${value}`),
+      log: { info: (m) => logs.push(m), warning: (m) => logs.push(m) },
+      mask: () => {},
+    });
+  } finally {
+    restoreEnv();
+  }
+  const auditPath = join(root, "inhouse-audit", "acme-widgets-fix-issue-12-4242.jsonl");
+  const branches = execFileSync("git", ["-C", bare, "branch", "--format=%(refname:short)"], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
+  return {
+    outcome,
+    fixture,
+    model,
+    github,
+    branches,
+    outgoing: {
+      github: github.requests.map((r) => JSON.stringify(r.body)).join("\n"),
+      audit: await readFile(auditPath, "utf8").catch(() => ""),
+      commits: execFileSync("git", ["-C", bare, "log", "--all", "-p", "--format=%H%n%an%n%B"], {
+        encoding: "utf8",
+      }),
+      logs: [...logs, outcome.message].join("\n"),
+    },
+    cleanup: async () => {
+      await github.close();
+      await model.close();
+      await rm(root, { recursive: true, force: true });
+      await rm(fixture.dir, { recursive: true, force: true });
+    },
+  };
+}
