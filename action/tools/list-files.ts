@@ -3,7 +3,7 @@ import { execForTool } from "./sandbox-exec.ts";
 import { shellQuote } from "./shell-quote.ts";
 import { ToolError } from "./tool-error.ts";
 import { defineTool } from "./types.ts";
-import { workspaceRelative } from "./workspace-path.ts";
+import { insideWorkspaceGuard, OUTSIDE_WORKSPACE_EXIT, workspaceRelative } from "./workspace-path.ts";
 
 export const LIST_MAX_ENTRIES = 400;
 
@@ -21,9 +21,11 @@ export const listFilesTool = defineTool({
     const quoted = shellQuote(relative);
     // git knows what is ignored; outside a repository, find is the fallback.
     const command =
+      insideWorkspaceGuard(quoted) +
       `if [ ! -d ${quoted} ]; then echo "not a directory" >&2; exit 3; fi; ` +
       `git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
     const result = await execForTool(sandbox, command, { timeoutMs: 30_000, maxOutputBytes: 2_000_000 });
+    if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
     if (result.exitCode === 3)
       throw new ToolError(`${relative} is not a directory; list_files takes a directory`);
     const files = [...new Set(result.stdout.split("\n").filter(Boolean))].sort();

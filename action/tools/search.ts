@@ -3,7 +3,7 @@ import { execForTool } from "./sandbox-exec.ts";
 import { shellQuote } from "./shell-quote.ts";
 import { ToolError } from "./tool-error.ts";
 import { defineTool } from "./types.ts";
-import { workspaceRelative } from "./workspace-path.ts";
+import { insideWorkspaceGuard, OUTSIDE_WORKSPACE_EXIT, workspaceRelative } from "./workspace-path.ts";
 
 const LINE_MAX_CHARS = 300;
 
@@ -29,7 +29,7 @@ function searchCommand(pattern: string, path: string, glob: string | undefined, 
   rg.push("-e", shellQuote(pattern), "--", shellQuote(path));
   grep.push("-e", shellQuote(pattern), "--", shellQuote(path));
   // The sandbox image ships ripgrep; grep keeps the tool working in a custom image without it.
-  return `if command -v rg >/dev/null 2>&1; then ${rg.join(" ")}; else ${grep.join(" ")}; fi`;
+  return `${insideWorkspaceGuard(shellQuote(path))}if command -v rg >/dev/null 2>&1; then ${rg.join(" ")}; else ${grep.join(" ")}; fi`;
 }
 
 export const searchTool = defineTool({
@@ -45,6 +45,7 @@ export const searchTool = defineTool({
       maxOutputBytes: 1_000_000,
     });
     const label = `search ${pattern}`;
+    if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
     if (result.exitCode === 1) return { output: `No matches for /${pattern}/ in ${relative}.`, label };
     if (result.exitCode !== 0) {
       throw new ToolError(

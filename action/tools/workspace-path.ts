@@ -22,3 +22,15 @@ export function workspaceRelative(path: string): string {
   }
   return normalised;
 }
+
+/** Exit code of `insideWorkspaceGuard` when the real path leaves the workspace. */
+export const OUTSIDE_WORKSPACE_EXIT = 4;
+
+/**
+ * Shell prefix for commands that take a directory (list_files, search): a symlink inside the
+ * workspace may point out of it, which the lexical check above cannot see; `realpath` in the
+ * container follows it. `quoted` is the shell-quoted relative path.
+ */
+export function insideWorkspaceGuard(quoted: string): string {
+  return `__ih_real=$(realpath -m -- ${quoted}) && case "$__ih_real" in ${WORKSPACE}|${WORKSPACE}/*) ;; *) echo ${quoted}" resolves outside the workspace (a symlink pointing out of it); use a path inside the repository" >&2; exit ${OUTSIDE_WORKSPACE_EXIT} ;; esac; `;
+}
