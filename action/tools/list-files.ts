@@ -21,10 +21,14 @@ export const listFilesTool = defineTool({
     const quoted = shellQuote(relative);
     // git knows what is ignored; outside a repository, find is the fallback.
     const command =
-      insideWorkspaceGuard(quoted) +
+      insideWorkspaceGuard(quoted, sandbox.workdir) +
       `if [ ! -d ${quoted} ]; then echo "not a directory" >&2; exit 3; fi; ` +
       `git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
-    const result = await execForTool(sandbox, command, { timeoutMs: 30_000, maxOutputBytes: 2_000_000 });
+    const result = await execForTool(sandbox, command, {
+      cwd: sandbox.workdir,
+      timeoutMs: 30_000,
+      maxOutputBytes: 2_000_000,
+    });
     if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
     if (result.exitCode === 3)
       throw new ToolError(`${relative} is not a directory; list_files takes a directory`);

@@ -29,7 +29,7 @@ function searchCommand(pattern: string, path: string, glob: string | undefined, 
   rg.push("-e", shellQuote(pattern), "--", shellQuote(path));
   grep.push("-e", shellQuote(pattern), "--", shellQuote(path));
   // The sandbox image ships ripgrep; grep keeps the tool working in a custom image without it.
-  return `${insideWorkspaceGuard(shellQuote(path))}if command -v rg >/dev/null 2>&1; then ${rg.join(" ")}; else ${grep.join(" ")}; fi`;
+  return `if command -v rg >/dev/null 2>&1; then ${rg.join(" ")}; else ${grep.join(" ")}; fi`;
 }
 
 export const searchTool = defineTool({
@@ -40,7 +40,11 @@ export const searchTool = defineTool({
   writes: false,
   async run({ pattern, path, glob, ignoreCase, maxResults }, { sandbox }) {
     const relative = workspaceRelative(path);
-    const result = await execForTool(sandbox, searchCommand(pattern, relative, glob, ignoreCase), {
+    const command =
+      insideWorkspaceGuard(shellQuote(relative), sandbox.workdir) +
+      searchCommand(pattern, relative, glob, ignoreCase);
+    const result = await execForTool(sandbox, command, {
+      cwd: sandbox.workdir,
       timeoutMs: 60_000,
       maxOutputBytes: 1_000_000,
     });

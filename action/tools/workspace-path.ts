@@ -3,6 +3,7 @@
  * turns an escape attempt into a clear, recoverable message before anything runs.
  */
 import { posix } from "node:path";
+import { shellQuote } from "./shell-quote.ts";
 import { ToolError } from "./tool-error.ts";
 
 const WORKSPACE = "/workspace";
@@ -29,8 +30,10 @@ export const OUTSIDE_WORKSPACE_EXIT = 4;
 /**
  * Shell prefix for commands that take a directory (list_files, search): a symlink inside the
  * workspace may point out of it, which the lexical check above cannot see; `realpath` in the
- * container follows it. `quoted` is the shell-quoted relative path.
+ * container follows it. `quoted` is the shell-quoted relative path; run the command with `cwd` set
+ * to `workdir`, since a `run` call may have left the shell elsewhere.
  */
-export function insideWorkspaceGuard(quoted: string): string {
-  return `__ih_real=$(realpath -m -- ${quoted}) && case "$__ih_real" in ${WORKSPACE}|${WORKSPACE}/*) ;; *) echo ${quoted}" resolves outside the workspace (a symlink pointing out of it); use a path inside the repository" >&2; exit ${OUTSIDE_WORKSPACE_EXIT} ;; esac; `;
+export function insideWorkspaceGuard(quoted: string, workdir: string): string {
+  const root = shellQuote(workdir);
+  return `__ih_real=$(realpath -m -- ${quoted}) && case "$__ih_real" in ${root}|${root}/*) ;; *) echo ${quoted}" resolves outside the workspace (a symlink pointing out of it); use a path inside the repository" >&2; exit ${OUTSIDE_WORKSPACE_EXIT} ;; esac; `;
 }
