@@ -104,6 +104,7 @@ describe("test runner", () => {
       "post saw started=yes",
     ]);
     expect(github.state.run(runId)).toMatchObject({
+      statusHistory: ["queued", "in_progress", "completed"],
       status: "completed",
       conclusion: "success",
       runnerName: "test-runner-1",

@@ -83,6 +83,11 @@ export class TestRunner {
     return new Promise((resolve) => this.waiters.push({ match, resolve }));
   }
 
+  /** The main step's output so far (unmasked: for failure messages in tests only). */
+  outputSoFar(runId: number): string {
+    return this.active.get(runId)?.main?.outputSoFar ?? "(run not active)";
+  }
+
   /** Kills the run's process tree with SIGKILL, as if the runner machine died: no post step. */
   kill(runId: number): void {
     const active = this.active.get(runId);

@@ -85,6 +85,7 @@ describe("webhook payloads of the local GitHub", () => {
       updatedAt: "2026-01-01T00:00:00Z",
       runStartedAt: "2026-01-01T00:00:00Z",
       runnerName: "r",
+      statusHistory: ["queued", "in_progress", "completed"],
     };
     check("workflow_run", "completed", github.payloads.workflowRunCompleted(run));
   });

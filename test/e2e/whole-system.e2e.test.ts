@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
 import { fault, step, transcript } from "../helpers/scripted-model-server.ts";
-import { expectCleanSystem, plainBotComments, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import {
+  expectCleanSystem,
+  leakedTokens,
+  plainBotComments,
+  runLogs,
+  statusComments,
+  waitForModelRequests,
+} from "./helpers/system-assertions.ts";
 import { agentWorkflow, startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
@@ -255,7 +262,7 @@ describeDocker("whole system: refusals and failures", () => {
       const run = await system.runner.started(
         (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
       );
-      await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
+      await waitForModelRequests(system, requestsBefore + 2, run.id);
       system.runner.kill(run.id);
       await system.settle();
 
@@ -274,6 +281,7 @@ describeDocker("whole system: refusals and failures", () => {
       expect(system.github.pulls(repo)).toEqual([]);
       expect(system.github.violations()).toEqual([]);
       expect(system.app.errors).toEqual([]);
+      expect(leakedTokens(system)).toEqual([]);
       // The killed runner never ran the post step, so its sandbox is still there: nothing sweeps
       // leftovers per task yet (action/sandbox/leftovers.ts exists but no step calls it). See 6b.
       expect(await system.containers(repo.name)).toHaveLength(1);
@@ -292,7 +300,7 @@ describeDocker("whole system: refusals and failures", () => {
       const run = await system.runner.started(
         (r) => r.inputs.task?.includes(`"number":${issue.number}`) ?? false,
       );
-      await expect.poll(() => system.model.requests.length, { timeout: 60_000 }).toBe(requestsBefore + 2);
+      await waitForModelRequests(system, requestsBefore + 2, run.id);
       await system.github.userComment(issue, "alice", "/agent stop");
       await system.settle();
 

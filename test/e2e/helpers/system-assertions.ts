@@ -40,6 +40,20 @@ export async function expectCleanSystem(system: WholeSystem, repo: RepoRecord): 
   expect(pushes.filter((push) => push.forced)).toEqual([]);
   expect(pushes.filter((push) => push.ref === `refs/heads/${repo.defaultBranch}`)).toEqual([]);
   expect(await system.containers(repo.name)).toEqual([]);
+  expect(leakedTokens(system)).toEqual([]);
+}
+
+/** Places a GitHub token must never reach: anything sent to the model, any comment, PR, or review text. */
+export function leakedTokens(system: WholeSystem): string[] {
+  const { state } = system.github;
+  const texts = [
+    ...system.model.requests.map((request) => request.raw),
+    ...state.comments.map((comment) => comment.body),
+    ...state.issues.map((issue) => `${issue.title}\n${issue.body ?? ""}`),
+    ...state.reviews.map((review) => review.body),
+    ...state.reviewComments.map((comment) => comment.body),
+  ];
+  return system.github.credentials.issued().filter((token) => texts.some((text) => text.includes(token)));
 }
 
 /** A failing run's logs, so a red scenario says why without rerunning it. */
@@ -47,4 +61,17 @@ export function runLogs(system: WholeSystem): string {
   return system.runner.results
     .map((result) => `--- run ${result.run.id} (${result.how}, exit ${result.main.exitCode})\n${result.log}`)
     .join("\n");
+}
+
+/** Waits until the model has received `count` requests in all, naming what the run printed if it never does. */
+export async function waitForModelRequests(system: WholeSystem, count: number, runId: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (system.model.requests.length < count) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the model got ${system.model.requests.length} of ${count} requests; run ${runId} printed:\n${system.runner.outputSoFar(runId)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -56,6 +56,11 @@ export class Credentials {
     return token;
   }
 
+  /** Every token issued so far: scenarios check none of them ever reached the model or a comment. */
+  issued(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   revoke(token: string): void {
     this.tokens.delete(token);
   }

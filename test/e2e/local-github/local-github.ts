@@ -280,6 +280,7 @@ export class LocalGitHub {
 
   startRun(run: RunRecord, runnerName: string): void {
     run.status = "in_progress";
+    run.statusHistory.push(run.status);
     run.runnerName = runnerName;
     run.runStartedAt = now();
     run.updatedAt = run.runStartedAt;
@@ -288,6 +289,7 @@ export class LocalGitHub {
   /** Completes the run and tells the App with `workflow_run.completed` (awaited). */
   async completeRun(run: RunRecord, conclusion: NonNullable<RunRecord["conclusion"]>): Promise<Delivery> {
     run.status = "completed";
+    run.statusHistory.push(run.status);
     run.conclusion = conclusion;
     run.updatedAt = now();
     return this.webhooks.deliver("workflow_run", this.payloads.workflowRunCompleted(run));

@@ -120,6 +120,8 @@ export interface RunRecord {
   runStartedAt: string;
   /** The runner that picked the run up, once one has. */
   runnerName: string | null;
+  /** Every status the run has had, in order: queued → in_progress → completed. */
+  statusHistory: RunRecord["status"][];
 }
 
 export interface PushRecord {

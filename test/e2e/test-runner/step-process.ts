@@ -11,6 +11,8 @@ export interface StepResult {
 export class StepProcess {
   readonly done: Promise<StepResult>;
   private readonly child: ChildProcess;
+  private readonly out: Buffer[] = [];
+  private readonly err: Buffer[] = [];
 
   constructor(entry: string, options: { cwd: string; env: Record<string, string> }) {
     this.child = spawn(process.execPath, [entry], {
@@ -19,8 +21,7 @@ export class StepProcess {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const { out, err } = this;
     this.child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     this.done = new Promise((resolve) => {
@@ -37,6 +38,11 @@ export class StepProcess {
       });
       this.child.on("close", finish);
     });
+  }
+
+  /** What the step has printed so far, for diagnosing a step that is still running. */
+  get outputSoFar(): string {
+    return `${Buffer.concat(this.out).toString("utf8")}\n${Buffer.concat(this.err).toString("utf8")}`;
   }
 
   get pid(): number | undefined {

@@ -89,6 +89,7 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
         updatedAt: at,
         runStartedAt: at,
         runnerName: null,
+        statusHistory: ["queued"],
       };
       ctx.state.runs.push(run);
       ctx.emit({ name: "workflow_dispatch", run });
