@@ -8,6 +8,7 @@ import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbo
 import { describeDocker } from "../helpers/docker.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
+import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
 
 printSummaryAfterAll();
 
@@ -20,4 +21,5 @@ describeDocker("security catalogue (real sandbox)", () => {
   afterAll(() => restoreNock());
 
   promptAndSecretCases();
+  sandboxEscapeCases();
 });

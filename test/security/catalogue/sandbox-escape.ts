@@ -1,0 +1,210 @@
+/**
+ * Attacks from inside the sandbox: network egress under the `none` and `allowlist` profiles,
+ * resource exhaustion, and path traversal through every file tool. All on real containers.
+ * Network attempts only ever name the allowed registry (by name or address) or example.com, which
+ * never resolves inside and which the proxy refuses before connecting.
+ */
+import { lookup } from "node:dns/promises";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { createSandbox, type DockerSandbox } from "../../../action/sandbox/index.ts";
+import { executeToolCall, toolsForTask } from "../../../action/tools/registry.ts";
+import { attack } from "./registry.ts";
+
+const ALLOWED = "registry.npmjs.org";
+const OUTSIDE = "example.com";
+const curl = (url: string) =>
+  `curl -sS -o /dev/null -w '%{http_code}' --max-time 8 ${url} 2>&1; echo " exit=$?"`;
+const rawTcp = (host: string, port: number) =>
+  `timeout 8 bash -c 'exec 3<>/dev/tcp/${host}/${port} && echo connected' 2>&1; echo " exit=$?"`;
+
+export function sandboxEscapeCases(): void {
+  describe("from inside the sandbox", () => {
+    let none: DockerSandbox;
+    let allowlist: DockerSandbox;
+    let registryAddress: string;
+    beforeAll(async () => {
+      registryAddress = (await lookup(ALLOWED, { family: 4 })).address;
+      [none, allowlist] = await Promise.all([
+        createSandbox({
+          taskId: "catalogue-none",
+          memoryMb: 256,
+          pids: 128,
+          workspaceMb: 64,
+          maxOutputBytes: 64 * 1024,
+        }),
+        createSandbox({
+          taskId: "catalogue-allowlist",
+          network: "allowlist",
+          allowlist: [ALLOWED],
+          memoryMb: 256,
+        }),
+      ]);
+      await none.exec(
+        "mkdir -p src && echo 'export const a = 1;' > src/a.js && ln -s /etc etc-link && ln -s /tmp tmp-link",
+      );
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([none?.destroy(), allowlist?.destroy()]);
+    });
+
+    attack(
+      "curl to a host outside the allowlist fails under allowlist (403 from the proxy) and none",
+      async () => {
+        const proxied = await allowlist.exec(curl(`https://${OUTSIDE}/`), { timeoutMs: 30_000 });
+        expect(proxied.stdout).toMatch(/CONNECT tunnel failed, response 403/);
+        const plain = await allowlist.exec(curl(`http://${OUTSIDE}/`), { timeoutMs: 30_000 });
+        expect(plain.stdout).toMatch(/^403 exit=0/);
+        const cut = await none.exec(curl(`https://${OUTSIDE}/`), { timeoutMs: 30_000 });
+        expect(cut.stdout).not.toMatch(/^[1-5]\d\d exit=0/);
+        expect((await allowlist.egressReport()).blocked).toContainEqual({ host: OUTSIDE, count: 2 });
+      },
+      60_000,
+    );
+
+    attack(
+      "DNS for an outside name fails under allowlist and none",
+      async () => {
+        for (const sandbox of [allowlist, none]) {
+          const result = await sandbox.exec(`getent hosts ${OUTSIDE} || echo dns-failed`, {
+            timeoutMs: 30_000,
+          });
+          expect(result.stdout).toBe("dns-failed\n");
+        }
+      },
+      60_000,
+    );
+
+    attack(
+      "raw TCP (bash /dev/tcp) around the proxy fails under allowlist and none",
+      async () => {
+        for (const sandbox of [allowlist, none]) {
+          for (const target of [rawTcp(registryAddress, 443), rawTcp(OUTSIDE, 80)]) {
+            const result = await sandbox.exec(target, { timeoutMs: 30_000 });
+            expect(result.stdout).not.toContain("connected");
+          }
+        }
+        // Positive control: through the proxy the allowed registry answers.
+        const control = await allowlist.exec(curl(`https://${ALLOWED}/`), { timeoutMs: 30_000 });
+        expect(control.stdout).toMatch(/^200 exit=0/);
+      },
+      120_000,
+    );
+
+    attack(
+      "a fork bomb is contained and the shell stays usable",
+      async () => {
+        const bomb = await none.exec("bomb() { bomb | bomb; }; bomb", { timeoutMs: 3_000 });
+        // Either the pids cap makes bash give up or the deadline kills the tree; never a clean run.
+        expect({ timedOut: bomb.timedOut, exitCode: bomb.exitCode }).not.toEqual({
+          timedOut: false,
+          exitCode: 0,
+        });
+        expect((await none.exec("echo alive", { timeoutMs: 30_000 })).stdout).toBe("alive\n");
+      },
+      60_000,
+    );
+
+    attack(
+      "a memory hog dies and the shell does not",
+      async () => {
+        const hog = await none.exec(`python3 -c "x = b'a' * (1024 ** 3)"`, { timeoutMs: 60_000 });
+        expect(hog.exitCode).not.toBe(0);
+        expect((await none.exec("echo alive")).stdout).toBe("alive\n");
+      },
+      90_000,
+    );
+
+    attack(
+      "filling the workspace tmpfs stops at its size cap",
+      async () => {
+        const fill = await none.exec("dd if=/dev/zero of=fill bs=1M count=200 2>&1; echo exit=$?", {
+          timeoutMs: 60_000,
+        });
+        expect(fill.stdout).toMatch(/No space left on device/);
+        const size = await none.exec("du -sm /workspace | cut -f1; rm -f fill");
+        expect(Number(size.stdout.trim())).toBeLessThanOrEqual(64);
+        expect((await none.exec("echo alive")).stdout).toBe("alive\n");
+      },
+      90_000,
+    );
+
+    attack(
+      "1 GB of output comes back capped, head and tail",
+      async () => {
+        const before = process.memoryUsage().rss;
+        const flood = await none.exec("head -c 1073741824 /dev/zero | tr '\\0' a; echo; echo end-of-flood", {
+          timeoutMs: 240_000,
+        });
+        expect(flood.truncated).toBe(true);
+        expect(flood.stdout.length).toBeLessThan(80 * 1024);
+        expect(flood.stdout).toMatch(/omitted/);
+        expect(flood.stdout).toContain("end-of-flood");
+        expect(process.memoryUsage().rss - before).toBeLessThan(512 * 1024 * 1024);
+      },
+      300_000,
+    );
+
+    attack(
+      "sleep infinity is killed at the deadline and the shell goes on",
+      async () => {
+        const sleeper = await none.exec("sleep infinity", { timeoutMs: 2_000 });
+        expect(sleeper).toMatchObject({ timedOut: true, exitCode: 124 });
+        expect((await none.exec("pgrep -c sleep || true")).stdout.trim()).toMatch(/^[01]$/); // only the container's own
+        expect((await none.exec("echo alive")).stdout).toBe("alive\n");
+      },
+      60_000,
+    );
+
+    const escapes = [
+      "../../etc/passwd",
+      "/etc/passwd",
+      "etc-link/passwd",
+      "src/a.js\u0000/../../../etc/passwd",
+    ];
+    const writeEscapes = [
+      "../../tmp/escaped",
+      "/tmp/escaped",
+      "tmp-link/escaped",
+      "escaped\u0000../../tmp/x",
+    ];
+    attack(
+      "path traversal (../, absolute, symlinked parent, NUL byte) is refused by every file tool",
+      async () => {
+        const tools = toolsForTask("fix-issue");
+        const context = { sandbox: none, reviewComments: [], maxCommandMs: 30_000 };
+        const call = async (name: string, args: Record<string, unknown>) => {
+          const result = await executeToolCall(
+            { id: "c", name, arguments: JSON.stringify(args) },
+            tools,
+            context,
+          );
+          return { name, args, ok: result.ok, output: result.output };
+        };
+        const attempts = [
+          ...escapes.map((path) => call("read_file", { path })),
+          ...escapes.map((path) => call("list_files", { path: path.replace(/\/passwd$/, "") })),
+          ...escapes.map((path) => call("search", { pattern: "root:", path })),
+          ...escapes.map((path) => call("edit_file", { path, oldText: "root", newText: "toor" })),
+          ...writeEscapes.map((path) => call("write_file", { path, content: "escaped" })),
+        ];
+        for (const attempt of await Promise.all(attempts)) {
+          expect({ ...attempt, output: attempt.output.slice(0, 200) }).toMatchObject({ ok: false });
+          expect(attempt.output).not.toMatch(/root:x:0:0|passwd\n|shadow/);
+        }
+        // Positive control: the same tools work inside the workspace, and nothing landed outside it.
+        expect((await call("read_file", { path: "src/a.js" })).ok).toBe(true);
+        const outside = await none.exec("ls /tmp/escaped /tmp/x 2>&1; echo done");
+        expect(outside.stdout).not.toMatch(/^\/tmp\/(escaped|x)$/m);
+        // A run call that leaves the shell in /etc does not move the file tools out of the workspace.
+        await call("run", { command: "cd /etc" });
+        const listed = await call("list_files", { path: "." });
+        const searched = await call("search", { pattern: "root:", path: "." });
+        await none.exec("cd /workspace");
+        expect(listed.output).toContain("src/a.js");
+        expect(listed.output).not.toMatch(/passwd/);
+        expect(searched.output).not.toMatch(/root:x:0:0/);
+      },
+      120_000,
+    );
+  });
+}
