@@ -289,6 +289,9 @@ describe("local GitHub", () => {
     await expect(runGit(["clone", "--quiet", url, join(work, "anonymous")])).rejects.toThrow(
       /401|Authentication failed|could not read Username/,
     );
+    const anonymous = await fetch(`${url}/info/refs?service=git-upload-pack`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Basic/);
     await runGit(["-c", basicHeader(token), "clone", "--quiet", url, clone]);
     await writeFile(join(clone, "NOTES.md"), "notes\n");
     await runGit(["add", "NOTES.md"], { cwd: clone });
