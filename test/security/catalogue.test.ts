@@ -3,14 +3,19 @@
  * live in catalogue/, grouped by what they attack; this file runs them in one process so the
  * summary line counts them all. Docker-backed groups need the sandbox and proxy images.
  */
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbox-helpers.ts";
 import { describeDocker } from "../helpers/docker.ts";
+import { policyCases } from "./catalogue/policy-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
 
 printSummaryAfterAll();
+
+describe("security catalogue (policy, real git)", () => {
+  policyCases();
+});
 
 describeDocker("security catalogue (real sandbox)", () => {
   let restoreNock: () => void = () => undefined;
