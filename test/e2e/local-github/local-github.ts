@@ -57,12 +57,14 @@ export class LocalGitHub {
   readonly installation: InstallationRecord;
   readonly webhooks: WebhookSender;
   private readonly router: Router;
+  private readonly context: RouteContext;
   /** Builds webhook payloads from the current state (also what `deliver` sends for API-made changes). */
   readonly payloads: WebhookPayloads;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly dispatchListeners: RunListener[] = [];
   private readonly cancelListeners: RunListener[] = [];
   private server!: Server;
+  /** API, web and git base URL, e.g. `http://127.0.0.1:40123` (Octokit's `baseUrl`, the runner's `GITHUB_SERVER_URL`). */
   url = "";
 
   private constructor(
@@ -101,8 +103,6 @@ export class LocalGitHub {
     }
     this.payloads = new WebhookPayloads(ctx);
   }
-
-  private readonly context: RouteContext;
 
   static async start(options: LocalGitHubOptions = {}): Promise<LocalGitHub> {
     const root = await mkdtemp(join(tmpdir(), "local-github-"));
