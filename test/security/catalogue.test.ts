@@ -10,11 +10,13 @@ import { policyCases } from "./catalogue/policy-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
+import { triggerCases } from "./catalogue/trigger-cases.ts";
 
 printSummaryAfterAll();
 
-describe("security catalogue (policy, real git)", () => {
+describe("security catalogue (triggers, policy, real git)", () => {
   policyCases();
+  triggerCases();
 });
 
 describeDocker("security catalogue (real sandbox)", () => {
