@@ -90,6 +90,25 @@ export function sandboxEscapeCases(): void {
       120_000,
     );
 
+    attack("becoming root, writing the root filesystem or reaching the Docker socket fails", async () => {
+      const result = await none.exec(
+        [
+          "id -u",
+          "grep CapEff /proc/self/status",
+          "grep NoNewPrivs /proc/self/status",
+          "sudo -n true 2>/dev/null && echo became-root",
+          "touch /etc/owned 2>/dev/null && echo wrote-root-fs",
+          "ls /var/run/docker.sock /run/docker.sock 2>/dev/null && echo docker-socket",
+          "curl -s --unix-socket /var/run/docker.sock http://x/version 2>/dev/null | grep -q ApiVersion && echo docker-api",
+          "echo done",
+        ].join("; "),
+        { timeoutMs: 30_000 },
+      );
+      expect(result.stdout).toMatch(/^1000\nCapEff:\s+0+\nNoNewPrivs:\s+1\n/);
+      expect(result.stdout).not.toMatch(/became-root|wrote-root-fs|docker-socket|docker-api/);
+      expect(result.stdout).toContain("done");
+    });
+
     attack(
       "a fork bomb is contained and the shell stays usable",
       async () => {
