@@ -68,7 +68,7 @@ export class DockerSandbox implements Sandbox {
       await container.start();
       sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
       if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
-      await sandbox.exportProxyEnvironment();
+      if (settings.network === "allowlist") await sandbox.exportProxyEnvironment();
     } catch (error) {
       await sandbox.destroy();
       throw error;
@@ -82,8 +82,9 @@ export class DockerSandbox implements Sandbox {
 
   async setNetwork(mode: NetworkMode): Promise<void> {
     this.liveShell();
+    const before = this.network.mode;
     await this.network.switchTo(this.container, mode);
-    await this.exportProxyEnvironment();
+    if (mode === "allowlist" || before === "allowlist") await this.exportProxyEnvironment();
   }
 
   async egressReport(): Promise<EgressReport> {
@@ -171,14 +172,17 @@ export class DockerSandbox implements Sandbox {
     return this.shell;
   }
 
-  /** The shell's proxy variables follow the profile: set under allowlist, unset otherwise. */
+  /**
+   * The shell's proxy variables follow the profile: the egress proxy under allowlist; otherwise
+   * whatever the caller's `env` option set (a company proxy under `open`), or nothing.
+   */
   private async exportProxyEnvironment(): Promise<void> {
-    const env = this.network.environment();
-    const script = Object.keys(env).length
-      ? Object.entries(env)
-          .map(([name, value]) => `export ${name}=${singleQuoted(value)}`)
-          .join("\n")
-      : `unset ${PROXY_ENV_NAMES.join(" ")}`;
+    const own = Object.entries(this.settings.env).filter(([name]) => PROXY_ENV_NAMES.includes(name));
+    const env = this.network.mode === "allowlist" ? Object.entries(this.network.environment()) : own;
+    const script = [
+      `unset ${PROXY_ENV_NAMES.join(" ")}`,
+      ...env.map(([name, value]) => `export ${name}=${singleQuoted(value)}`),
+    ].join("\n");
     const result = await this.exec(script, { timeoutMs: 30_000 });
     if (result.exitCode !== 0) {
       throw new SandboxError(
