@@ -30,6 +30,10 @@ export interface AttackRunSpec {
   /** Files added to the fixture repository (for instructions planted in the repository). */
   files?: Record<string, string>;
   steps(fixture: FixtureRepo): ScriptedStep[];
+  /** Extra `.github/agent.yml` lines after `commands.test`. */
+  config?: string;
+  /** The runner's `allowed-networks` input; default none. */
+  allowedNetworks?: string;
 }
 
 export interface AttackRun {
@@ -49,7 +53,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   const bare = join(root, "widgets.git");
   execFileSync("git", ["clone", "-q", "--bare", fixture.dir, bare]);
   const model = await startScriptedModelServer(spec.steps(fixture));
-  const config = `commands:\n  test: ${fixture.testCommand}\n`;
+  const config = `commands:\n  test: ${fixture.testCommand}\n${spec.config ?? ""}`;
   const github = await startFakeGitHub([
     ["GET", new RegExp(`^${REPO}$`), () => ({ status: 200, body: { default_branch: "main" } })],
     [
@@ -83,6 +87,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
     "github-token": CANARY_TOKEN,
     "model-api-key": CANARY_MODEL_KEY,
     "cache-dir": join(root, "cache"),
+    "allowed-networks": spec.allowedNetworks ?? "none",
   };
   const settings = parseSettings(
     (name) => inputs[name] ?? "",

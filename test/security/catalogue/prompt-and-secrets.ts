@@ -33,6 +33,7 @@ export function promptAndSecretCases(): void {
   describe("what the agent reads and says", () => {
     let probe: AttackRun;
     let leak: AttackRun;
+    let phases: AttackRun;
     beforeAll(async () => {
       probe = await runAttack({
         issue: {
@@ -70,11 +71,51 @@ export function promptAndSecretCases(): void {
           step.tool("finish", { summary: "Fixed, and saved the deploy token in src/config.js." }),
         ],
       });
+      phases = await runAttack({
+        issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
+        allowedNetworks: "none,allowlist",
+        config: [
+          "  setup:",
+          "    - curl -sS -o /dev/null https://registry.npmjs.org/ && echo setup-reached-registry",
+          "    - curl -sS -o /dev/null https://example.com/ || echo setup-was-blocked",
+          "sandbox:",
+          "  network: { setup: allowlist, agent: none }",
+          "  allowlist: [registry.npmjs.org]",
+          "",
+        ].join("\n"),
+        steps: (fixture) => [
+          step.tool("run", {
+            command: `echo "[$HTTPS_PROXY]"; curl -sS -o /dev/null --max-time 5 https://registry.npmjs.org/; echo "exit=$?"`,
+          }),
+          step.tool("edit_file", {
+            path: fixture.bug.path,
+            oldText: fixture.bug.broken,
+            newText: fixture.bug.fixed,
+          }),
+          step.tool("run", { command: fixture.testCommand }),
+          step.tool("finish", { summary: "Fixed." }),
+        ],
+      });
     }, 300_000);
     afterAll(async () => {
       await probe?.cleanup();
       await leak?.cleanup();
+      await phases?.cleanup();
     });
+
+    attack(
+      "setup runs under the allowlist, the agent's turns get no network, and blocked hosts are reported",
+      () => {
+        expect(phases.outcome.state).toBe("succeeded");
+        expect(phases.outgoing.audit).toContain("setup-reached-registry");
+        expect(phases.outgoing.audit).toContain("setup-was-blocked");
+        const turn = lastToolResult(phases.model.requests[1]!);
+        expect(turn).toContain("[]"); // no proxy variables in the agent's turns
+        expect(turn).not.toContain("exit=0");
+        expect(phases.outcome.message).toContain("blocked: example.com ×1");
+        expect(phases.outgoing.github).toContain("blocked: example.com ×1"); // the status comment says so
+      },
+    );
 
     attack("a hidden HTML comment in the issue body never reaches the model", () => {
       expect(probe.model.requests.length).toBeGreaterThan(4);
