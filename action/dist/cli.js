@@ -89059,6 +89059,13 @@ function defineTool(tool) {
 
 // action/tools/workspace-path.ts
 import { posix } from "node:path";
+
+// action/tools/shell-quote.ts
+function shellQuote(value) {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+// action/tools/workspace-path.ts
 var WORKSPACE = "/workspace";
 function workspaceRelative(path2) {
   if (path2.includes("\0")) throw new ToolError("the path contains a NUL byte; pass a plain relative path");
@@ -89073,6 +89080,11 @@ function workspaceRelative(path2) {
     throw new ToolError(`'${path2}' leaves the workspace; use a path relative to the repository root`);
   }
   return normalised;
+}
+var OUTSIDE_WORKSPACE_EXIT = 4;
+function insideWorkspaceGuard(quoted, workdir) {
+  const root = shellQuote(workdir);
+  return `__ih_real=$(realpath -m -- ${quoted}) && case "$__ih_real" in ${root}|${root}/*) ;; *) echo ${quoted}" resolves outside the workspace (a symlink pointing out of it); use a path inside the repository" >&2; exit ${OUTSIDE_WORKSPACE_EXIT} ;; esac; `;
 }
 
 // action/tools/edit-file.ts
@@ -89155,11 +89167,6 @@ async function execForTool(sandbox, command, options) {
   }
 }
 
-// action/tools/shell-quote.ts
-function shellQuote(value) {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
 // action/tools/list-files.ts
 var LIST_MAX_ENTRIES = 400;
 var schema3 = external_exports.strictObject({
@@ -89173,8 +89180,13 @@ var listFilesTool = defineTool({
   async run({ path: path2 }, { sandbox }) {
     const relative = workspaceRelative(path2);
     const quoted = shellQuote(relative);
-    const command = `if [ ! -d ${quoted} ]; then echo "not a directory" >&2; exit 3; fi; git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
-    const result = await execForTool(sandbox, command, { timeoutMs: 3e4, maxOutputBytes: 2e6 });
+    const command = insideWorkspaceGuard(quoted, sandbox.workdir) + `if [ ! -d ${quoted} ]; then echo "not a directory" >&2; exit 3; fi; git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
+    const result = await execForTool(sandbox, command, {
+      cwd: sandbox.workdir,
+      timeoutMs: 3e4,
+      maxOutputBytes: 2e6
+    });
+    if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
     if (result.exitCode === 3)
       throw new ToolError(`${relative} is not a directory; list_files takes a directory`);
     const files = [...new Set(result.stdout.split("\n").filter(Boolean))].sort();
@@ -89319,11 +89331,14 @@ var searchTool = defineTool({
   writes: false,
   async run({ pattern, path: path2, glob, ignoreCase, maxResults }, { sandbox }) {
     const relative = workspaceRelative(path2);
-    const result = await execForTool(sandbox, searchCommand(pattern, relative, glob, ignoreCase), {
+    const command = insideWorkspaceGuard(shellQuote(relative), sandbox.workdir) + searchCommand(pattern, relative, glob, ignoreCase);
+    const result = await execForTool(sandbox, command, {
+      cwd: sandbox.workdir,
       timeoutMs: 6e4,
       maxOutputBytes: 1e6
     });
     const label = `search ${pattern}`;
+    if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
     if (result.exitCode === 1) return { output: `No matches for /${pattern}/ in ${relative}.`, label };
     if (result.exitCode !== 0) {
       throw new ToolError(
@@ -91578,7 +91593,7 @@ var DockerSandbox = class _DockerSandbox {
       await container.start();
       sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
       if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
-      await sandbox.exportProxyEnvironment();
+      if (settings.network === "allowlist") await sandbox.exportProxyEnvironment();
     } catch (error62) {
       await sandbox.destroy();
       throw error62;
@@ -91590,8 +91605,9 @@ var DockerSandbox = class _DockerSandbox {
   }
   async setNetwork(mode) {
     this.liveShell();
+    const before = this.network.mode;
     await this.network.switchTo(this.container, mode);
-    await this.exportProxyEnvironment();
+    if (mode === "allowlist" || before === "allowlist") await this.exportProxyEnvironment();
   }
   async egressReport() {
     return this.network.report();
@@ -91665,10 +91681,17 @@ var DockerSandbox = class _DockerSandbox {
     }
     return this.shell;
   }
-  /** The shell's proxy variables follow the profile: set under allowlist, unset otherwise. */
+  /**
+   * The shell's proxy variables follow the profile: the egress proxy under allowlist; otherwise
+   * whatever the caller's `env` option set (a company proxy under `open`), or nothing.
+   */
   async exportProxyEnvironment() {
-    const env = this.network.environment();
-    const script = Object.keys(env).length ? Object.entries(env).map(([name, value]) => `export ${name}=${singleQuoted(value)}`).join("\n") : `unset ${PROXY_ENV_NAMES.join(" ")}`;
+    const own2 = Object.entries(this.settings.env).filter(([name]) => PROXY_ENV_NAMES.includes(name));
+    const env = this.network.mode === "allowlist" ? Object.entries(this.network.environment()) : own2;
+    const script = [
+      `unset ${PROXY_ENV_NAMES.join(" ")}`,
+      ...env.map(([name, value]) => `export ${name}=${singleQuoted(value)}`)
+    ].join("\n");
     const result = await this.exec(script, { timeoutMs: 3e4 });
     if (result.exitCode !== 0) {
       throw new SandboxError(
