@@ -4,6 +4,7 @@ import { parseTask } from "../core/task.ts";
 import { type SavedState, STATE_KEY } from "./execute-task.ts";
 import { createGitHubClient, type GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
+import { removeRunLeftovers } from "./leftover-cleaner.ts";
 import { parseSettings } from "./settings.ts";
 import { messageOf } from "./task-errors.ts";
 
@@ -62,6 +63,8 @@ export async function runPost(): Promise<void> {
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode !== 404) throw error;
         }
+        // The allowlist proxy, its network and the workspace volume carry the same run label.
+        if (process.env.GITHUB_RUN_ID) await removeRunLeftovers(process.env.GITHUB_RUN_ID);
       },
       log: { info: core.info, warning: core.warning },
     });

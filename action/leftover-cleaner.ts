@@ -80,3 +80,17 @@ export async function cleanLeftoversBeforeTask(
     log.warning(`could not remove leftovers of earlier runs (Docker unreachable?): ${String(error)}`);
   }
 }
+
+/**
+ * The post step: everything this workflow run started (sandbox, allowlist proxy, its network,
+ * the workspace volume), whatever its age, found by the run label main put on it.
+ */
+export async function removeRunLeftovers(runId: string, docker?: Docker): Promise<LeftoverReport> {
+  const removed = await removeLeftoverSandboxes({ olderThanMs: 0, labels: [`inhouse.run=${runId}`], docker });
+  return {
+    containers: removed.containers.length,
+    volumes: removed.volumes.length,
+    networks: removed.networks.length,
+    workDirs: [],
+  };
+}

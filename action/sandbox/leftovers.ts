@@ -9,6 +9,8 @@ import { LABEL_CREATED, LABEL_SANDBOX } from "./container-spec.ts";
 export interface LeftoverCleanupOptions {
   /** Only sandboxes created at least this long ago are removed (0 = all). */
   olderThanMs: number;
+  /** Extra label filters, e.g. `inhouse.run=42` for one run's sandbox, proxy and network. */
+  labels?: string[];
   docker?: Docker;
 }
 
@@ -28,7 +30,7 @@ export async function removeLeftoverSandboxes(
 ): Promise<LeftoverCleanupResult> {
   const docker = options.docker ?? new Docker();
   const cutoff = Date.now() - options.olderThanMs;
-  const filters = JSON.stringify({ label: [`${LABEL_SANDBOX}=1`] });
+  const filters = JSON.stringify({ label: [`${LABEL_SANDBOX}=1`, ...(options.labels ?? [])] });
   const removed: LeftoverCleanupResult = { containers: [], volumes: [], networks: [] };
 
   for (const info of await docker.listContainers({ all: true, filters })) {
