@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanLeftovers, removeStaleWorkDirs } from "../../action/leftover-cleaner.ts";
+import { cleanLeftovers, removeRunLeftovers, removeStaleWorkDirs } from "../../action/leftover-cleaner.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox/sandbox-helpers.ts";
 
@@ -92,6 +92,42 @@ describeDocker("leftovers of crashed runs", () => {
       await staleNet.remove().catch(() => undefined);
       await freshNet.remove().catch(() => undefined);
       await rm(tree.root, { recursive: true, force: true });
+    }
+  });
+
+  it("the post step removes its own run's containers and networks whatever their age, and no other run's", async () => {
+    const run = `catalogue-${Date.now()}`;
+    const labels = (runId: string) => ({
+      "inhouse.sandbox": "1",
+      "inhouse.created": String(Date.now()),
+      "inhouse.task": "test-run-leftovers",
+      "inhouse.run": runId,
+    });
+    const network = await docker.createNetwork({
+      Name: `inhouse-net-${run}`,
+      Internal: true,
+      Labels: labels(run),
+    });
+    const mine = await docker.createContainer({
+      Image: "inhouse-sandbox:latest",
+      Cmd: ["true"],
+      Labels: labels(run),
+    });
+    const other = await docker.createContainer({
+      Image: "inhouse-sandbox:latest",
+      Cmd: ["true"],
+      Labels: labels(`${run}-other`),
+    });
+    try {
+      const report = await removeRunLeftovers(run);
+      expect(report).toMatchObject({ containers: 1, networks: 1 });
+      await expect(mine.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      await expect(network.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      await expect(other.inspect()).resolves.toBeTruthy();
+    } finally {
+      await other.remove({ force: true });
+      await mine.remove({ force: true }).catch(() => undefined);
+      await network.remove().catch(() => undefined);
     }
   });
 });
