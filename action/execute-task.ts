@@ -199,8 +199,9 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         `${outcome.message}\n\nNothing was pushed under a misleading name. Fix the cause above and run the command again; the workflow run has the full log.`,
       );
     }
-    outcome.message = redact(outcome.message);
   } finally {
+    // The message goes to the log, the job summary and the step output: redacted on every path.
+    outcome.message = redact(outcome.message);
     state.finished = status.isFinished;
     if (sandbox) {
       await sandbox
