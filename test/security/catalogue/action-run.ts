@@ -13,6 +13,7 @@ import { executeTask, type TaskOutcome } from "../../../action/execute-task.ts";
 import { createGitHubClient } from "../../../action/github/client.ts";
 import { createSandbox } from "../../../action/sandbox/index.ts";
 import { parseSettings } from "../../../action/settings.ts";
+import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import { makeTask } from "../../action/github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
@@ -24,6 +25,21 @@ import {
 import { CANARY_MODEL_KEY, CANARY_TOKEN, plantInProcessEnv } from "./canaries.ts";
 
 const REPO = "/repos/acme/widgets";
+
+/** A job summary writer that appends everything written to `out`. */
+function summaryInto(out: string[]): SummaryWriter {
+  const add = (text: string) => {
+    out.push(text);
+    return writer;
+  };
+  const writer: SummaryWriter = {
+    addHeading: add,
+    addRaw: add,
+    addTable: (rows) => add(JSON.stringify(rows)),
+    write: async () => writer,
+  };
+  return writer;
+}
 
 export interface AttackRunSpec {
   issue: { title: string; body: string };
@@ -41,7 +57,7 @@ export interface AttackRun {
   fixture: FixtureRepo;
   model: ScriptedModelServer;
   github: FakeGitHub;
-  /** Every request body sent to GitHub (comments, PR), the audit log, every pushed commit with its patch. */
+  /** Every request body sent to GitHub (comments, PR), the audit log, every pushed commit with its patch, log lines and the job summary. */
   outgoing: { github: string; audit: string; commits: string; logs: string };
   branches: string[];
   cleanup(): Promise<void>;
@@ -112,6 +128,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
       saveState: (name, value) => logs.push(`state ${name}=${value}`),
       log: { info: (m) => logs.push(m), warning: (m) => logs.push(m) },
       mask: () => {},
+      summary: summaryInto(logs),
     });
   } finally {
     restoreEnv();

@@ -34,6 +34,7 @@ export function promptAndSecretCases(): void {
     let probe: AttackRun;
     let leak: AttackRun;
     let phases: AttackRun;
+    let quiet: AttackRun;
     beforeAll(async () => {
       probe = await runAttack({
         issue: {
@@ -96,8 +97,19 @@ export function promptAndSecretCases(): void {
           step.tool("finish", { summary: "Fixed." }),
         ],
       });
+      quiet = await runAttack({
+        issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
+        files: { "src/sum.js": "export function sum(a, b) {\n  return a + b;\n}\n" },
+        steps: (fixture) => [
+          step.tool("run", { command: fixture.testCommand }),
+          step.tool("finish", {
+            summary: `Nothing to change. Token: ${CANARY_TOKEN} key: ${CANARY_MODEL_KEY}`,
+          }),
+        ],
+      });
     }, 300_000);
     afterAll(async () => {
+      await quiet?.cleanup();
       await probe?.cleanup();
       await leak?.cleanup();
       await phases?.cleanup();
@@ -160,6 +172,17 @@ export function promptAndSecretCases(): void {
         expect(probe.outcome.state).toBe("succeeded");
         expect(probe.outgoing.github).toContain("***"); // the summary was posted, redacted
         for (const [where, text] of Object.entries(probe.outgoing)) {
+          expect({ where, found: canariesIn(text) }).toEqual({ where, found: [] });
+        }
+      },
+    );
+
+    attack(
+      "a canary credential in the summary of a run with no changes reaches no log or job summary",
+      () => {
+        expect(quiet.outcome.message).toContain("made no changes");
+        expect(quiet.outgoing.logs).toContain("made no changes"); // the summary was written
+        for (const [where, text] of Object.entries(quiet.outgoing)) {
           expect({ where, found: canariesIn(text) }).toEqual({ where, found: [] });
         }
       },
