@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../core/config.ts";
 import type { AgentLimits } from "./agent/types.ts";
+import { effectiveAllowlist } from "./egress-allowlist.ts";
 import type { NetworkMode } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 
@@ -9,6 +10,8 @@ export interface EffectiveLimits {
   cpus: number;
   pids: number;
   network: { setup: NetworkMode; agent: NetworkMode };
+  /** Hosts the allowlist proxy lets through: the runner's egress-hosts plus what the repository adds. */
+  allowlist: string[];
 }
 
 /**
@@ -36,5 +39,6 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
     cpus: Math.min(config.sandbox.cpus, caps.cpus),
     pids: config.sandbox.pids,
     network,
+    allowlist: effectiveAllowlist(config.sandbox.allowlist, caps.egressHosts),
   };
 }

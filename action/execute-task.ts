@@ -113,7 +113,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       image: config.sandbox.image ?? settings.image,
       // Created under the setup profile; the loop moves it to the agent profile after setup.
       network: limits.network.setup,
-      allowlist: config.sandbox.allowlist,
+      allowlist: limits.allowlist,
       memoryMb: limits.memoryMb,
       cpus: limits.cpus,
       pids: limits.pids,

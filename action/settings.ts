@@ -47,6 +47,10 @@ export const InputsSchema = z.object({
     .transform((v) => (v === "" ? 4 : Number(v)))
     .pipe(z.number().positive().max(64)),
   "allowed-networks": networkList,
+  "egress-hosts": z
+    .string()
+    .trim()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "max-patch-bytes": positiveInt(1_000_000),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -86,6 +90,8 @@ export interface Settings {
     memoryMb: number;
     cpus: number;
     networks: ("none" | "allowlist" | "open")[];
+    /** Hosts the allowlist proxy always lets through; when set, the only ones a repository may add. */
+    egressHosts: string[];
   };
   patch: { maxBytes: number; maxFiles: number };
   author: { name: string; email: string };
@@ -146,6 +152,7 @@ export function parseSettings(
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
       networks: i["allowed-networks"],
+      egressHosts: i["egress-hosts"],
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: {

@@ -52,6 +52,7 @@ describe("settings", () => {
       memoryMb: 1024,
       cpus: 1,
       networks: ["none" as const],
+      egressHosts: [],
     };
     expect(effectiveLimits(defaultConfig(), caps)).toMatchObject({
       agent: { turns: 10, tokens: 5_000, minutes: 30 },
