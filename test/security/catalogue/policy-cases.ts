@@ -95,6 +95,21 @@ export function policyCases(): void {
       if (open.ok) expect(() => effectiveLimits(open.value, caps)).toThrow(/allowed-networks/);
     });
 
+    attack(".github/agent.yml cannot add egress hosts the runner's egress-hosts do not cover", () => {
+      const caps = {
+        ...runnerCaps(),
+        networks: ["none" as const, "allowlist" as const],
+        egressHosts: ["registry.npmjs.org"],
+      };
+      const wider = loadConfig(
+        "sandbox:\n  network: allowlist\n  allowlist: [registry.npmjs.org, evil.test]\n",
+      );
+      expect(wider.ok).toBe(true);
+      if (wider.ok) expect(() => effectiveLimits(wider.value, caps)).toThrow(/evil\.test.*egress-hosts/);
+      const within = loadConfig("sandbox:\n  network: allowlist\n  allowlist: [registry.npmjs.org]\n");
+      if (within.ok) expect(effectiveLimits(within.value, caps).allowlist).toEqual(["registry.npmjs.org"]);
+    });
+
     attack("a patch touching .github/workflows/ is refused (edit, new file, rename into it)", async () => {
       const diff = async (change: (dir: string) => Promise<void>) => {
         git(clone, "checkout", "-q", "-B", "scratch", "origin/main");
