@@ -100068,6 +100068,7 @@ var InputsSchema = external_exports.object({
   "max-memory-mb": positiveInt(8192),
   "max-cpus": external_exports.string().trim().transform((v) => v === "" ? 4 : Number(v)).pipe(external_exports.number().positive().max(64)),
   "allowed-networks": networkList,
+  "egress-hosts": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "max-patch-bytes": positiveInt(1e6),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -100117,7 +100118,8 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       minutes: i["max-minutes"],
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
-      networks: i["allowed-networks"]
+      networks: i["allowed-networks"],
+      egressHosts: i["egress-hosts"]
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: {
