@@ -24,6 +24,23 @@ jobs:
       - uses: acme/inhouse@v1
 `;
 
+/** Like the shipped agent workflow: one run per thread at a time, the newest waiting run wins. */
+const SERIAL_WORKFLOW = `name: serial
+on:
+  workflow_dispatch:
+    inputs:
+      task:
+        required: true
+concurrency:
+  group: serial-\${{ fromJSON(inputs.task).number || fromJSON(inputs.task).automation }}
+  cancel-in-progress: false
+jobs:
+  agent:
+    runs-on: [self-hosted, agent]
+    steps:
+      - uses: acme/inhouse@v1
+`;
+
 describe("runner contract helpers", () => {
   it("names inputs as GitHub's runner does: upper case, spaces to _, dashes kept", () => {
     expect(inputEnvName("github-token")).toBe("INPUT_GITHUB-TOKEN");
@@ -48,14 +65,14 @@ describe("test runner", () => {
   let actionDir: string;
   let hooks: { url: string; received: CaughtWebhook[]; close: () => Promise<void> };
 
-  const dispatch = async (mode: string): Promise<number> => {
+  const dispatch = async (mode: string, workflow = "agent.yml"): Promise<number> => {
     const task = JSON.stringify({ number: issue.number, mode });
     const response = await app.request(
       "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
       {
         owner: "acme",
         repo: "widget",
-        workflow_id: "agent.yml",
+        workflow_id: workflow,
         ref: "main",
         inputs: { task },
         return_run_details: true,
@@ -72,7 +89,10 @@ describe("test runner", () => {
 
   beforeAll(async () => {
     github = await LocalGitHub.start({ owner: "acme" });
-    repo = await github.createRepo("widget", { ".github/workflows/agent.yml": WORKFLOW });
+    repo = await github.createRepo("widget", {
+      ".github/workflows/agent.yml": WORKFLOW,
+      ".github/workflows/serial.yml": SERIAL_WORKFLOW,
+    });
     issue = github.openIssue(repo, { title: "do it", user: "alice" });
     actionDir = await writeFakeAction(await mkdtemp(join(tmpdir(), "fake-action-")));
     runner = TestRunner.attach(github, {
@@ -154,5 +174,29 @@ describe("test runner", () => {
     });
     expect(github.state.run(runId)?.conclusion).toBe("cancelled");
     expect(bodies().at(-1)).toBe("post saw started=yes");
+  });
+
+  it("runs one run per concurrency group; a newer waiting run cancels the older waiting one", async () => {
+    const holder = await dispatch("hang", "serial.yml");
+    await runner.started((run) => run.id === holder);
+    const older = await dispatch("ok", "serial.yml");
+    expect(github.state.run(older)).toMatchObject({
+      status: "queued",
+      concurrency: { group: `serial-${issue.number}` },
+    });
+    const newer = await dispatch("ok", "serial.yml");
+    await expect.poll(() => github.state.run(older)?.status).toBe("completed");
+    expect(github.state.run(older)).toMatchObject({
+      conclusion: "cancelled",
+      statusHistory: ["queued", "completed"],
+    });
+    expect(github.state.run(newer)?.status).toBe("queued");
+    runner.kill(holder);
+    await github.idle();
+    expect(github.state.run(newer)).toMatchObject({
+      conclusion: "success",
+      statusHistory: ["queued", "in_progress", "completed"],
+    });
+    expect(runner.results.map((result) => result.run.id)).not.toContain(older);
   });
 });

@@ -1,29 +1,32 @@
 /**
- * Just enough of the Actions expression language to render a workflow's `run-name` the way
- * GitHub does: `${{ ... }}` holding `format('...{0}...', args)`, `inputs.x`, `fromJSON(inputs.x).a.b`
- * and string or number literals. Anything else is an error that names the expression, so a test
+ * Just enough of the Actions expression language to render a workflow's `run-name` and
+ * `concurrency.group` the way GitHub does: `${{ ... }}` holding `format('...{0}...', args)`,
+ * `inputs.x`, `fromJSON(inputs.x).a.b`, `a || b` and string or number literals. Anything else is an error that names the expression, so a test
  * never silently gets a title GitHub would not produce.
  */
 export type ExpressionContext = { inputs: Record<string, string> };
 
-function splitArgs(text: string): string[] {
-  const args: string[] = [];
+/** Splits on `separator` where it stands outside quotes and parentheses. */
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
   let depth = 0;
   let quoted = false;
   let current = "";
-  for (const char of text) {
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
     if (char === "'") quoted = !quoted;
     if (!quoted && char === "(") depth++;
     if (!quoted && char === ")") depth--;
-    if (!quoted && depth === 0 && char === ",") {
-      args.push(current.trim());
+    if (!quoted && depth === 0 && text.startsWith(separator, i)) {
+      parts.push(current.trim());
       current = "";
+      i += separator.length - 1;
     } else {
       current += char;
     }
   }
-  if (current.trim()) args.push(current.trim());
-  return args;
+  if (current.trim()) parts.push(current.trim());
+  return parts;
 }
 
 function stringify(value: unknown): string {
@@ -37,13 +40,19 @@ function stringify(value: unknown): string {
 
 function evaluate(expression: string, context: ExpressionContext): unknown {
   const text = expression.trim();
+  const alternatives = splitTopLevel(text, "||");
+  if (alternatives.length > 1) {
+    // `a || b`: the first truthy value, else the last, as in Actions expressions.
+    const values = alternatives.map((part) => evaluate(part, context));
+    return values.find((value) => Boolean(value)) ?? values.at(-1);
+  }
   const literal = /^'((?:[^']|'')*)'$/.exec(text);
   if (literal) return literal[1]!.replaceAll("''", "'");
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   const call = /^(\w+)\(([\s\S]*)\)((?:\.\w+)*)$/.exec(text);
   if (call) {
     const [, name, argText, properties] = call as unknown as [string, string, string, string];
-    const args = splitArgs(argText).map((arg) => evaluate(arg, context));
+    const args = splitTopLevel(argText, ",").map((arg) => evaluate(arg, context));
     let value: unknown;
     if (name.toLowerCase() === "format") {
       const [template, ...rest] = args;

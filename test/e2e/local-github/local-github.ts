@@ -24,6 +24,7 @@ import { registerPullRoutes } from "./routes/pulls.ts";
 import { registerReactionRoutes } from "./routes/reactions.ts";
 import { registerRepoRoutes } from "./routes/repos.ts";
 import { registerReviewRoutes } from "./routes/reviews.ts";
+import { RunScheduler } from "./run-scheduler.ts";
 import type { InstallationRecord } from "./shapes/installation.ts";
 import type { PullIssue } from "./shapes/pull.ts";
 import {
@@ -63,6 +64,15 @@ export class LocalGitHub {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly dispatchListeners: RunListener[] = [];
   private readonly cancelListeners: RunListener[] = [];
+  private readonly scheduler = new RunScheduler({
+    start: (run) => {
+      for (const listener of this.dispatchListeners) listener(run);
+    },
+    drop: (run) => {
+      this.track(this.completeRun(run, "cancelled"));
+    },
+    cancel: (run) => this.cancelRun(run),
+  });
   private server!: Server;
   /** API, web and git base URL, e.g. `http://127.0.0.1:40123` (Octokit's `baseUrl`, the runner's `GITHUB_SERVER_URL`). */
   url = "";
@@ -292,6 +302,7 @@ export class LocalGitHub {
     run.statusHistory.push(run.status);
     run.conclusion = conclusion;
     run.updatedAt = now();
+    this.scheduler.finished(run);
     return this.webhooks.deliver("workflow_run", this.payloads.workflowRunCompleted(run));
   }
 
@@ -306,17 +317,24 @@ export class LocalGitHub {
   private onEvent(event: GitHubEvent): void {
     switch (event.name) {
       case "workflow_dispatch":
-        for (const listener of this.dispatchListeners) listener(event.run);
+        this.scheduler.submit(event.run);
         return;
       case "workflow_run.cancel":
-        if (this.cancelListeners.length === 0) {
-          this.track(this.completeRun(event.run, "cancelled"));
-        }
-        for (const listener of this.cancelListeners) listener(event.run);
+        this.cancelRun(event.run);
         return;
       default:
         if (this.webhooks.connected) this.track(this.deliverEvent(event));
     }
+  }
+
+  /** A run waiting for its concurrency group, or with no runner to stop, just completes as cancelled. */
+  private cancelRun(run: RunRecord): void {
+    if (this.scheduler.isWaiting(run) || this.cancelListeners.length === 0) {
+      this.scheduler.withdraw(run);
+      this.track(this.completeRun(run, "cancelled"));
+      return;
+    }
+    for (const listener of this.cancelListeners) listener(run);
   }
 
   private async deliverEvent(event: GitHubEvent): Promise<void> {

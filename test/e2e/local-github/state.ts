@@ -120,6 +120,8 @@ export interface RunRecord {
   runStartedAt: string;
   /** The runner that picked the run up, once one has. */
   runnerName: string | null;
+  /** The rendered `concurrency.group`: one run of a group at a time, as on GitHub. */
+  concurrency?: { group: string; cancelInProgress: boolean };
   /** Every status the run has had, in order: queued → in_progress → completed. */
   statusHistory: RunRecord["status"][];
 }

@@ -7,6 +7,15 @@ export interface WorkflowFile {
   runName?: string;
   dispatchInputs: Record<string, { required: boolean; default?: string }>;
   hasDispatch: boolean;
+  /** `concurrency:` as written (the group is an expression template). */
+  concurrency?: { group: string; cancelInProgress: boolean };
+}
+
+function readConcurrency(raw: unknown): WorkflowFile["concurrency"] {
+  if (typeof raw === "string") return { group: raw, cancelInProgress: false };
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const { group, "cancel-in-progress": cancel } = raw as { group?: unknown; "cancel-in-progress"?: unknown };
+  return typeof group === "string" ? { group, cancelInProgress: cancel === true } : undefined;
 }
 
 export async function readWorkflowFile(
@@ -44,5 +53,6 @@ export async function readWorkflowFile(
     ...(typeof doc["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
     dispatchInputs,
     hasDispatch: dispatch !== undefined,
+    ...(readConcurrency(doc.concurrency) ? { concurrency: readConcurrency(doc.concurrency) } : {}),
   };
 }

@@ -90,6 +90,14 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
         runStartedAt: at,
         runnerName: null,
         statusHistory: ["queued"],
+        ...(workflow.concurrency
+          ? {
+              concurrency: {
+                group: renderTemplate(workflow.concurrency.group, { inputs }),
+                cancelInProgress: workflow.concurrency.cancelInProgress,
+              },
+            }
+          : {}),
       };
       ctx.state.runs.push(run);
       ctx.emit({ name: "workflow_dispatch", run });
