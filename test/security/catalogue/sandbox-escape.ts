@@ -5,6 +5,9 @@
  * never resolves inside and which the proxy refuses before connecting.
  */
 import { lookup } from "node:dns/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { createSandbox, type DockerSandbox } from "../../../action/sandbox/index.ts";
 import { executeToolCall, toolsForTask } from "../../../action/tools/registry.ts";
@@ -108,6 +111,29 @@ export function sandboxEscapeCases(): void {
       expect(result.stdout).not.toMatch(/became-root|wrote-root-fs|docker-socket|docker-api/);
       expect(result.stdout).toContain("done");
     });
+
+    attack(
+      "the runner host's own services (listening on 0.0.0.0) are out of reach under allowlist",
+      async () => {
+        const listener = createServer((socket) => socket.end("host-service\n"));
+        await new Promise<void>((resolve) => listener.listen(0, "0.0.0.0", resolve));
+        const port = (listener.address() as AddressInfo).port;
+        try {
+          const [network] = await new Docker().listNetworks({
+            filters: JSON.stringify({ label: ["inhouse.task=catalogue-allowlist"] }),
+          });
+          const gateway = network?.IPAM?.Config?.[0]?.Gateway;
+          expect(gateway).toBeTruthy();
+          for (const host of [gateway!, "172.17.0.1"]) {
+            const result = await allowlist.exec(rawTcp(host, port), { timeoutMs: 30_000 });
+            expect(result.stdout).not.toContain("connected");
+          }
+        } finally {
+          await new Promise((resolve) => listener.close(resolve));
+        }
+      },
+      60_000,
+    );
 
     attack(
       "a fork bomb is contained and the shell stays usable",
