@@ -21,11 +21,15 @@ export class RunScheduler {
 
   submit(run: RunRecord): void {
     const group = run.concurrency?.group;
-    if (group === undefined) return this.actions.start(run);
+    if (group === undefined) {
+      this.actions.start(run);
+      return;
+    }
     const holder = this.holders.get(group);
     if (!holder) {
       this.holders.set(group, run);
-      return this.actions.start(run);
+      this.actions.start(run);
+      return;
     }
     if (run.concurrency?.cancelInProgress) this.actions.cancel(holder);
     const previous = this.waiting.get(group);
