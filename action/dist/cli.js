@@ -90883,6 +90883,9 @@ var EgressProxy = class _EgressProxy {
       Driver: "bridge",
       Internal: true,
       CheckDuplicate: true,
+      // No address on the host's side of the bridge: the runner's own services (anything listening
+      // on 0.0.0.0) stay out of reach; containers on the network still reach each other.
+      Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
       Labels: labels
     });
     let container;
