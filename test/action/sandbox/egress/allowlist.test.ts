@@ -85,3 +85,36 @@ describeDocker("sandbox network profile allowlist", () => {
     expect((await sandbox.egressReport()).blocked).toEqual([{ host: DENIED, count: 2 }]);
   });
 });
+
+describeDocker("sandbox network switching from none", () => {
+  let restoreNock: () => void = () => undefined;
+  beforeAll(() => {
+    restoreNock = allowDockerHijack();
+  });
+  afterAll(() => restoreNock());
+
+  it("starts without a network, then moves to allowlist and open on the running container", async () => {
+    const sandbox = await createSandbox({
+      taskId: "test-egress-switch",
+      allowlist: [ALLOWED],
+      memoryMb: 256,
+    });
+    try {
+      expect(sandbox.networkMode).toBe("none");
+      expect(
+        (await sandbox.exec(status(`https://${ALLOWED}/`, "--max-time 5"), { timeoutMs: 30_000 })).stdout,
+      ).not.toMatch(/^200/);
+      await sandbox.setNetwork("allowlist");
+      expect((await sandbox.exec(status(`https://${ALLOWED}/`), { timeoutMs: 30_000 })).stdout).toMatch(
+        /^200 exit=0/,
+      );
+      await sandbox.setNetwork("open");
+      const open = await sandbox.exec(`echo "[$HTTPS_PROXY]"; ${status(`https://${ALLOWED}/`)}`, {
+        timeoutMs: 30_000,
+      });
+      expect(open.stdout).toMatch(/^\[\]\n200 exit=0/);
+    } finally {
+      await sandbox.destroy();
+    }
+  }, 120_000);
+});
