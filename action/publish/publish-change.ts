@@ -61,7 +61,8 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   const verificationFailed = result.verification !== undefined && !result.verification.passed;
   const unfinished = result.outcome !== "finished";
 
-  const subject = pullRequestTitle(task.kind, input.title, task.number);
+  // The title comes from the issue; like every text going out it is redacted (commit subject, PR title).
+  const subject = input.redact(pullRequestTitle(task.kind, input.title, task.number));
   const trailers: Record<string, string> = {
     "Inhouse-Task":
       task.kind === "automation" ? `automation ${task.automation}` : `${task.kind} #${task.number}`,
