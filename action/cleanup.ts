@@ -4,7 +4,7 @@ import { parseTask } from "../core/task.ts";
 import { type SavedState, STATE_KEY } from "./execute-task.ts";
 import { createGitHubClient, type GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
-import { removeRunLeftovers } from "./leftover-cleaner.ts";
+import { removeSandboxInstance, sandboxInstanceOf } from "./leftover-cleaner.ts";
 import { parseSettings } from "./settings.ts";
 import { messageOf } from "./task-errors.ts";
 
@@ -58,13 +58,14 @@ export async function runPost(): Promise<void> {
     await cleanUp(core.getState(STATE_KEY), (name) => core.getInput(name), {
       github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
       removeContainer: async (id) => {
+        const instance = await sandboxInstanceOf(id);
         try {
           await new Docker().getContainer(id).remove({ force: true, v: true });
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode !== 404) throw error;
         }
-        // The allowlist proxy, its network and the workspace volume carry the same run label.
-        if (process.env.GITHUB_RUN_ID) await removeRunLeftovers(process.env.GITHUB_RUN_ID);
+        // The allowlist proxy, its network and the workspace volume carry the sandbox's instance label.
+        if (instance) await removeSandboxInstance(instance);
       },
       log: { info: core.info, warning: core.warning },
     });

@@ -7,7 +7,8 @@
  */
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type Docker from "dockerode";
+import Docker from "dockerode";
+import { LABEL_INSTANCE } from "./sandbox/container-spec.ts";
 import { removeLeftoverSandboxes } from "./sandbox/leftovers.ts";
 
 export const WORK_DIR_PREFIXES = ["inhouse-work-", "inhouse-run-"];
@@ -81,12 +82,28 @@ export async function cleanLeftoversBeforeTask(
   }
 }
 
+/** The instance label of a sandbox container, read before the post step removes it. */
+export async function sandboxInstanceOf(
+  containerId: string,
+  docker: Docker = new Docker(),
+): Promise<string | undefined> {
+  const info = await docker
+    .getContainer(containerId)
+    .inspect()
+    .catch(() => undefined);
+  return info?.Config.Labels?.[LABEL_INSTANCE];
+}
+
 /**
- * The post step: everything this workflow run started (sandbox, allowlist proxy, its network,
- * the workspace volume), whatever its age, found by the run label main put on it.
+ * The post step: what one sandbox owned (allowlist proxy, network, workspace volume, and the
+ * container if still there), whatever its age, found by the sandbox's instance label.
  */
-export async function removeRunLeftovers(runId: string, docker?: Docker): Promise<LeftoverReport> {
-  const removed = await removeLeftoverSandboxes({ olderThanMs: 0, labels: [`inhouse.run=${runId}`], docker });
+export async function removeSandboxInstance(instance: string, docker?: Docker): Promise<LeftoverReport> {
+  const removed = await removeLeftoverSandboxes({
+    olderThanMs: 0,
+    labels: [`${LABEL_INSTANCE}=${instance}`],
+    docker,
+  });
   return {
     containers: removed.containers.length,
     volumes: removed.volumes.length,

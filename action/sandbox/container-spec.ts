@@ -22,6 +22,8 @@ export const CA_ENV_NAMES = [
 export const LABEL_SANDBOX = "inhouse.sandbox";
 export const LABEL_CREATED = "inhouse.created";
 export const LABEL_TASK = "inhouse.task";
+/** One sandbox and what it owns (its allowlist proxy and network): the post step removes by it. */
+export const LABEL_INSTANCE = "inhouse.instance";
 
 export interface ContainerNames {
   container: string;

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type Docker from "dockerode";
-import { hardenedContainerSpec, SANDBOX_CA_BUNDLE, sandboxLabels } from "./container-spec.ts";
+import { hardenedContainerSpec, LABEL_INSTANCE, SANDBOX_CA_BUNDLE, sandboxLabels } from "./container-spec.ts";
 import { connectDocker, ensureImagePresent, statusCodeOf } from "./docker-connection.ts";
 import { type EgressReport, PROXY_ENV_NAMES, SandboxNetwork } from "./egress/index.ts";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
@@ -41,6 +41,7 @@ export class DockerSandbox implements Sandbox {
     const engine = await connectDocker(docker);
     await ensureImagePresent(engine, settings.image);
     const suffix = randomBytes(4).toString("hex");
+    settings.labels = { ...settings.labels, [LABEL_INSTANCE]: suffix };
     const names = {
       container: `inhouse-${settings.taskId}-${suffix}`,
       volume: `inhouse-ws-${settings.taskId}-${suffix}`,

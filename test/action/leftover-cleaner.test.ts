@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanLeftovers, removeRunLeftovers, removeStaleWorkDirs } from "../../action/leftover-cleaner.ts";
+import {
+  cleanLeftovers,
+  removeSandboxInstance,
+  removeStaleWorkDirs,
+  sandboxInstanceOf,
+} from "../../action/leftover-cleaner.ts";
+import { createSandbox } from "../../action/sandbox/index.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox/sandbox-helpers.ts";
 
@@ -95,39 +101,33 @@ describeDocker("leftovers of crashed runs", () => {
     }
   });
 
-  it("the post step removes its own run's containers and networks whatever their age, and no other run's", async () => {
-    const run = `catalogue-${Date.now()}`;
-    const labels = (runId: string) => ({
-      "inhouse.sandbox": "1",
-      "inhouse.created": String(Date.now()),
-      "inhouse.task": "test-run-leftovers",
-      "inhouse.run": runId,
-    });
-    const network = await docker.createNetwork({
-      Name: `inhouse-net-${run}`,
-      Internal: true,
-      Labels: labels(run),
-    });
-    const mine = await docker.createContainer({
+  it("the post step removes a sandbox with its allowlist proxy and network, and nothing else", async () => {
+    const sandbox = await createSandbox({ taskId: "test-post-step", network: "allowlist", memoryMb: 256 });
+    const bystander = await docker.createContainer({
       Image: "inhouse-sandbox:latest",
       Cmd: ["true"],
-      Labels: labels(run),
+      Labels: {
+        "inhouse.sandbox": "1",
+        "inhouse.created": String(Date.now()),
+        "inhouse.task": "test-post-step",
+      },
     });
-    const other = await docker.createContainer({
-      Image: "inhouse-sandbox:latest",
-      Cmd: ["true"],
-      Labels: labels(`${run}-other`),
-    });
+    const task = JSON.stringify({ label: ["inhouse.task=test-post-step", "inhouse.role=egress"] });
     try {
-      const report = await removeRunLeftovers(run);
-      expect(report).toMatchObject({ containers: 1, networks: 1 });
-      await expect(mine.inspect()).rejects.toMatchObject({ statusCode: 404 });
-      await expect(network.inspect()).rejects.toMatchObject({ statusCode: 404 });
-      await expect(other.inspect()).resolves.toBeTruthy();
+      expect((await docker.listContainers({ all: true, filters: task })).length).toBe(1);
+      const instance = await sandboxInstanceOf(sandbox.containerId);
+      expect(instance).toMatch(/^[0-9a-f]{8}$/);
+      const report = await removeSandboxInstance(instance!);
+      expect(report).toMatchObject({ containers: 2, networks: 1, volumes: 1 });
+      await expect(docker.getContainer(sandbox.containerId).inspect()).rejects.toMatchObject({
+        statusCode: 404,
+      });
+      expect(await docker.listContainers({ all: true, filters: task })).toEqual([]);
+      expect(await docker.listNetworks({ filters: task })).toEqual([]);
+      await expect(bystander.inspect()).resolves.toBeTruthy();
     } finally {
-      await other.remove({ force: true });
-      await mine.remove({ force: true }).catch(() => undefined);
-      await network.remove().catch(() => undefined);
+      await sandbox.destroy().catch(() => undefined);
+      await bystander.remove({ force: true });
     }
-  });
+  }, 120_000);
 });
