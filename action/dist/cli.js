@@ -90653,6 +90653,7 @@ var CA_ENV_NAMES = [
 var LABEL_SANDBOX = "inhouse.sandbox";
 var LABEL_CREATED = "inhouse.created";
 var LABEL_TASK = "inhouse.task";
+var LABEL_INSTANCE = "inhouse.instance";
 function sandboxLabels(settings, createdAt) {
   return {
     ...settings.labels,
@@ -91571,6 +91572,7 @@ var DockerSandbox = class _DockerSandbox {
     const engine = await connectDocker(docker);
     await ensureImagePresent(engine, settings.image);
     const suffix = randomBytes3(4).toString("hex");
+    settings.labels = { ...settings.labels, [LABEL_INSTANCE]: suffix };
     const names = {
       container: `inhouse-${settings.taskId}-${suffix}`,
       volume: `inhouse-ws-${settings.taskId}-${suffix}`

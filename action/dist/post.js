@@ -72838,8 +72838,8 @@ var require_docker = __commonJS({
     var util = require_util9();
     var withSession = require_session();
     var extend2 = util.extend;
-    var Docker3 = function(opts) {
-      if (!(this instanceof Docker3)) return new Docker3(opts);
+    var Docker4 = function(opts) {
+      if (!(this instanceof Docker4)) return new Docker4(opts);
       var plibrary = global.Promise;
       if (opts && opts.Promise) {
         plibrary = opts.Promise;
@@ -72854,7 +72854,7 @@ var require_docker = __commonJS({
       }
       this.modem.Promise = plibrary;
     };
-    Docker3.prototype.createContainer = function(opts, callback) {
+    Docker4.prototype.createContainer = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/containers/create?",
@@ -72889,7 +72889,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createImage = function(auth2, opts, callback) {
+    Docker4.prototype.createImage = function(auth2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72926,7 +72926,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.loadImage = function(file2, opts, callback) {
+    Docker4.prototype.loadImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72959,7 +72959,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.importImage = function(file2, opts, callback) {
+    Docker4.prototype.importImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72995,7 +72995,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.checkAuth = function(opts, callback) {
+    Docker4.prototype.checkAuth = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/auth",
@@ -73023,7 +73023,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.buildImage = function(file2, opts, callback) {
+    Docker4.prototype.buildImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -73091,44 +73091,44 @@ var require_docker = __commonJS({
         dialWithSession(callback);
       }
     };
-    Docker3.prototype.followProgress = function(stream, onFinished, onProgress) {
+    Docker4.prototype.followProgress = function(stream, onFinished, onProgress) {
       var buildkit = require_buildkit();
       return buildkit.followProgress(stream, onFinished, onProgress);
     };
-    Docker3.prototype.getContainer = function(id) {
+    Docker4.prototype.getContainer = function(id) {
       return new Container(this.modem, id);
     };
-    Docker3.prototype.getImage = function(name) {
+    Docker4.prototype.getImage = function(name) {
       return new Image(this.modem, name);
     };
-    Docker3.prototype.getVolume = function(name) {
+    Docker4.prototype.getVolume = function(name) {
       return new Volume(this.modem, name);
     };
-    Docker3.prototype.getPlugin = function(name, remote) {
+    Docker4.prototype.getPlugin = function(name, remote) {
       return new Plugin(this.modem, name, remote);
     };
-    Docker3.prototype.getService = function(id) {
+    Docker4.prototype.getService = function(id) {
       return new Service(this.modem, id);
     };
-    Docker3.prototype.getTask = function(id) {
+    Docker4.prototype.getTask = function(id) {
       return new Task(this.modem, id);
     };
-    Docker3.prototype.getNode = function(id) {
+    Docker4.prototype.getNode = function(id) {
       return new Node(this.modem, id);
     };
-    Docker3.prototype.getNetwork = function(id) {
+    Docker4.prototype.getNetwork = function(id) {
       return new Network(this.modem, id);
     };
-    Docker3.prototype.getSecret = function(id) {
+    Docker4.prototype.getSecret = function(id) {
       return new Secret(this.modem, id);
     };
-    Docker3.prototype.getConfig = function(id) {
+    Docker4.prototype.getConfig = function(id) {
       return new Config(this.modem, id);
     };
-    Docker3.prototype.getExec = function(id) {
+    Docker4.prototype.getExec = function(id) {
       return new Exec(this.modem, id);
     };
-    Docker3.prototype.listContainers = function(opts, callback) {
+    Docker4.prototype.listContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73157,7 +73157,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listImages = function(opts, callback) {
+    Docker4.prototype.listImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73186,7 +73186,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.getImages = function(opts, callback) {
+    Docker4.prototype.getImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73216,7 +73216,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listServices = function(opts, callback) {
+    Docker4.prototype.listServices = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73244,7 +73244,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listNodes = function(opts, callback) {
+    Docker4.prototype.listNodes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73275,7 +73275,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listTasks = function(opts, callback) {
+    Docker4.prototype.listTasks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73303,7 +73303,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createSecret = function(opts, callback) {
+    Docker4.prototype.createSecret = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -73336,7 +73336,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createConfig = function(opts, callback) {
+    Docker4.prototype.createConfig = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -73369,7 +73369,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listSecrets = function(opts, callback) {
+    Docker4.prototype.listSecrets = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73397,7 +73397,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listConfigs = function(opts, callback) {
+    Docker4.prototype.listConfigs = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73425,7 +73425,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createPlugin = function(opts, callback) {
+    Docker4.prototype.createPlugin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73456,7 +73456,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listPlugins = function(opts, callback) {
+    Docker4.prototype.listPlugins = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73484,7 +73484,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pruneImages = function(opts, callback) {
+    Docker4.prototype.pruneImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73512,7 +73512,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pruneBuilder = function(opts, callback) {
+    Docker4.prototype.pruneBuilder = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73539,7 +73539,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pruneContainers = function(opts, callback) {
+    Docker4.prototype.pruneContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73567,7 +73567,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pruneVolumes = function(opts, callback) {
+    Docker4.prototype.pruneVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73595,7 +73595,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pruneNetworks = function(opts, callback) {
+    Docker4.prototype.pruneNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73623,7 +73623,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createVolume = function(opts, callback) {
+    Docker4.prototype.createVolume = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73655,7 +73655,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createService = function(auth2, opts, callback) {
+    Docker4.prototype.createService = function(auth2, opts, callback) {
       if (!callback && typeof opts === "function") {
         callback = opts;
         opts = auth2;
@@ -73692,7 +73692,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listVolumes = function(opts, callback) {
+    Docker4.prototype.listVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73721,7 +73721,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.createNetwork = function(opts, callback) {
+    Docker4.prototype.createNetwork = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73753,7 +73753,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.listNetworks = function(opts, callback) {
+    Docker4.prototype.listNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73782,7 +73782,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.searchImages = function(opts, callback) {
+    Docker4.prototype.searchImages = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/images/search?",
@@ -73810,7 +73810,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.info = function(opts, callback) {
+    Docker4.prototype.info = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -73837,7 +73837,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.version = function(opts, callback) {
+    Docker4.prototype.version = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -73864,7 +73864,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.ping = function(opts, callback) {
+    Docker4.prototype.ping = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73891,7 +73891,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.df = function(opts, callback) {
+    Docker4.prototype.df = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73918,7 +73918,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.getEvents = function(opts, callback) {
+    Docker4.prototype.getEvents = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73947,7 +73947,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.pull = function(repoTag, opts, callback, auth2) {
+    Docker4.prototype.pull = function(repoTag, opts, callback, auth2) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -73958,7 +73958,7 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker3.prototype.pullAll = function(repoTag, opts, callback, auth2) {
+    Docker4.prototype.pullAll = function(repoTag, opts, callback, auth2) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -73968,14 +73968,14 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker3.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker4.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (typeof arguments[arguments.length - 1] === "function") {
         return this.runCallback(image, cmd, streamo, createOptions, startOptions, callback);
       } else {
         return this.runPromise(image, cmd, streamo, createOptions, startOptions);
       }
     };
-    Docker3.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker4.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (!callback && typeof createOptions === "function") {
         callback = createOptions;
         createOptions = {};
@@ -74044,7 +74044,7 @@ var require_docker = __commonJS({
       this.createContainer(optsc, handler2);
       return hub;
     };
-    Docker3.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
+    Docker4.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
       var self2 = this;
       createOptions = createOptions || {};
       startOptions = startOptions || {};
@@ -74104,7 +74104,7 @@ var require_docker = __commonJS({
         });
       });
     };
-    Docker3.prototype.swarmInit = function(opts, callback) {
+    Docker4.prototype.swarmInit = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74133,7 +74133,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.swarmJoin = function(opts, callback) {
+    Docker4.prototype.swarmJoin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74162,7 +74162,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.swarmLeave = function(opts, callback) {
+    Docker4.prototype.swarmLeave = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74190,7 +74190,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.swarmUpdate = function(opts, callback) {
+    Docker4.prototype.swarmUpdate = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74219,7 +74219,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.prototype.swarmInspect = function(opts, callback) {
+    Docker4.prototype.swarmInspect = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74247,17 +74247,17 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker3.Container = Container;
-    Docker3.Image = Image;
-    Docker3.Volume = Volume;
-    Docker3.Network = Network;
-    Docker3.Service = Service;
-    Docker3.Plugin = Plugin;
-    Docker3.Secret = Secret;
-    Docker3.Task = Task;
-    Docker3.Node = Node;
-    Docker3.Exec = Exec;
-    module.exports = Docker3;
+    Docker4.Container = Container;
+    Docker4.Image = Image;
+    Docker4.Volume = Volume;
+    Docker4.Network = Network;
+    Docker4.Service = Service;
+    Docker4.Plugin = Plugin;
+    Docker4.Secret = Secret;
+    Docker4.Task = Task;
+    Docker4.Node = Node;
+    Docker4.Exec = Exec;
+    module.exports = Docker4;
   }
 });
 
@@ -74720,7 +74720,7 @@ function getState(name) {
 }
 
 // action/cleanup.ts
-var import_dockerode2 = __toESM(require_docker(), 1);
+var import_dockerode3 = __toESM(require_docker(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -99987,8 +99987,8 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// action/sandbox/leftovers.ts
-var import_dockerode = __toESM(require_docker(), 1);
+// action/leftover-cleaner.ts
+var import_dockerode2 = __toESM(require_docker(), 1);
 
 // action/sandbox/workspace-path.ts
 var WORKSPACE_DIR = "/workspace";
@@ -100007,8 +100007,10 @@ var AGENT_HOME = "/home/agent";
 var SANDBOX_CA_BUNDLE = `${AGENT_HOME}/.inhouse/ca-bundle.pem`;
 var LABEL_SANDBOX = "inhouse.sandbox";
 var LABEL_CREATED = "inhouse.created";
+var LABEL_INSTANCE = "inhouse.instance";
 
 // action/sandbox/leftovers.ts
+var import_dockerode = __toESM(require_docker(), 1);
 function isOldEnough(labels, cutoff) {
   const created = Number(labels?.[LABEL_CREATED]);
   return Number.isFinite(created) && created <= cutoff;
@@ -100035,8 +100037,16 @@ async function removeLeftoverSandboxes(options) {
 }
 
 // action/leftover-cleaner.ts
-async function removeRunLeftovers(runId, docker) {
-  const removed = await removeLeftoverSandboxes({ olderThanMs: 0, labels: [`inhouse.run=${runId}`], docker });
+async function sandboxInstanceOf(containerId, docker = new import_dockerode2.default()) {
+  const info2 = await docker.getContainer(containerId).inspect().catch(() => void 0);
+  return info2?.Config.Labels?.[LABEL_INSTANCE];
+}
+async function removeSandboxInstance(instance, docker) {
+  const removed = await removeLeftoverSandboxes({
+    olderThanMs: 0,
+    labels: [`${LABEL_INSTANCE}=${instance}`],
+    docker
+  });
   return {
     containers: removed.containers.length,
     volumes: removed.volumes.length,
@@ -100161,12 +100171,13 @@ async function runPost() {
     await cleanUp(getState(STATE_KEY), (name) => getInput(name), {
       github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
       removeContainer: async (id) => {
+        const instance = await sandboxInstanceOf(id);
         try {
-          await new import_dockerode2.default().getContainer(id).remove({ force: true, v: true });
+          await new import_dockerode3.default().getContainer(id).remove({ force: true, v: true });
         } catch (error62) {
           if (error62.statusCode !== 404) throw error62;
         }
-        if (process.env.GITHUB_RUN_ID) await removeRunLeftovers(process.env.GITHUB_RUN_ID);
+        if (instance) await removeSandboxInstance(instance);
       },
       log: { info, warning }
     });
