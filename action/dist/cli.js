@@ -12072,7 +12072,7 @@ var require_Protocol = __commonJS({
           sendPacket(this, this._packetRW.write.finalize(packet));
         });
       }
-      authHostbased(username, pubKey, hostname3, userlocal, keyAlgo, cbSign) {
+      authHostbased(username, pubKey, hostname4, userlocal, keyAlgo, cbSign) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
         pubKey = parseKey(pubKey);
@@ -12091,7 +12091,7 @@ var require_Protocol = __commonJS({
         const pubKeyLen = pubKey.length;
         const sessionID = this._kex.sessionID;
         const sesLen = sessionID.length;
-        const hostnameLen = Buffer.byteLength(hostname3);
+        const hostnameLen = Buffer.byteLength(hostname4);
         const userlocalLen = Buffer.byteLength(userlocal);
         const data = Buffer.allocUnsafe(
           4 + sesLen + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 4 + algoLen + 4 + pubKeyLen + 4 + hostnameLen + 4 + userlocalLen
@@ -12111,7 +12111,7 @@ var require_Protocol = __commonJS({
         writeUInt32BE(data, pubKeyLen, p += algoLen);
         data.set(pubKey, p += 4);
         writeUInt32BE(data, hostnameLen, p += pubKeyLen);
-        data.utf8Write(hostname3, p += 4, hostnameLen);
+        data.utf8Write(hostname4, p += 4, hostnameLen);
         writeUInt32BE(data, userlocalLen, p += hostnameLen);
         data.utf8Write(userlocal, p += 4, userlocalLen);
         cbSign(data, (signature) => {
@@ -29444,8 +29444,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a5, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname3 = (_b = (_a5 = splitHostPort(host)) === null || _a5 === void 0 ? void 0 : _a5.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname3}/${serviceName}`;
+      const hostname4 = (_b = (_a5 = splitHostPort(host)) === null || _a5 === void 0 ? void 0 : _a5.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname4}/${serviceName}`;
     }
   }
 });
@@ -30296,8 +30296,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname3 of validatedConfig.clientHostname) {
-            if (hostname3 === os.hostname()) {
+          for (const hostname4 of validatedConfig.clientHostname) {
+            if (hostname4 === os.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -44379,8 +44379,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname3 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname3);
+          const hostname4 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname4);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -44403,7 +44403,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname3);
+            this.pendingTxtPromise = this.resolveTxt(hostname4);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -44445,12 +44445,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname3) {
+      async lookup(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname3),
-            this.alternativeResolver.resolve6(hostname3)
+            this.alternativeResolver.resolve4(hostname4),
+            this.alternativeResolver.resolve6(hostname4)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -44462,15 +44462,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname3, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname4, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname3) {
+      async resolveTxt(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname3);
+          return this.alternativeResolver.resolveTxt(hostname4);
         }
-        return dns_1.promises.resolveTxt(hostname3);
+        return dns_1.promises.resolveTxt(hostname4);
       }
       startNextResolutionTimer() {
         var _a5, _b;
@@ -44598,13 +44598,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname3 = proxyUrl.hostname;
+      const hostname4 = proxyUrl.hostname;
       let port = proxyUrl.port;
       if (port === "") {
         port = "80";
       }
       const result = {
-        address: `${hostname3}:${port}`
+        address: `${hostname4}:${port}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -58076,9 +58076,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -90590,6 +90590,25 @@ function resolveModelProfile(name, sources = {}) {
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
 
+// action/sandbox/owner-process.ts
+import { readFileSync } from "node:fs";
+import { hostname as hostname3 } from "node:os";
+var LABEL_OWNER = "inhouse.owner";
+function processStartTicks(pid) {
+  try {
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return void 0;
+  }
+}
+function ownerOf(pid) {
+  return `${hostname3()}/${pid}/${processStartTicks(pid) ?? "unknown"}`;
+}
+function currentOwner() {
+  return ownerOf(process.pid);
+}
+
 // action/sandbox/workspace-path.ts
 import { posix as posix3 } from "node:path";
 
@@ -90659,7 +90678,8 @@ function sandboxLabels(settings, createdAt) {
     ...settings.labels,
     [LABEL_SANDBOX]: "1",
     [LABEL_CREATED]: String(createdAt),
-    [LABEL_TASK]: settings.taskId
+    [LABEL_TASK]: settings.taskId,
+    [LABEL_OWNER]: currentOwner()
   };
 }
 function workspaceMount(settings, names, labels) {

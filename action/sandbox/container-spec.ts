@@ -6,6 +6,7 @@
  */
 import type Docker from "dockerode";
 import type { SandboxSettings } from "./options.ts";
+import { currentOwner, LABEL_OWNER } from "./owner-process.ts";
 import { WORKSPACE_DIR } from "./workspace-path.ts";
 
 export const AGENT_HOME = "/home/agent";
@@ -37,6 +38,7 @@ export function sandboxLabels(settings: SandboxSettings, createdAt: number): Rec
     [LABEL_SANDBOX]: "1",
     [LABEL_CREATED]: String(createdAt),
     [LABEL_TASK]: settings.taskId,
+    [LABEL_OWNER]: currentOwner(),
   };
 }
 

@@ -5,9 +5,13 @@
  */
 import Docker from "dockerode";
 import { LABEL_CREATED, LABEL_SANDBOX } from "./container-spec.ts";
+import { LABEL_OWNER, ownerIsGone } from "./owner-process.ts";
 
 export interface LeftoverCleanupOptions {
-  /** Only sandboxes created at least this long ago are removed (0 = all). */
+  /**
+   * Only sandboxes created at least this long ago are removed (0 = all), unless the process that
+   * created them ran on this host and has ended (a killed runner): those go whatever their age.
+   */
   olderThanMs: number;
   /** Extra label filters, e.g. `inhouse.run=42` for one run's sandbox, proxy and network. */
   labels?: string[];
@@ -20,9 +24,9 @@ export interface LeftoverCleanupResult {
   networks: string[];
 }
 
-function isOldEnough(labels: Record<string, string> | undefined, cutoff: number): boolean {
+function isLeftover(labels: Record<string, string> | undefined, cutoff: number): boolean {
   const created = Number(labels?.[LABEL_CREATED]);
-  return Number.isFinite(created) && created <= cutoff;
+  return (Number.isFinite(created) && created <= cutoff) || ownerIsGone(labels?.[LABEL_OWNER]);
 }
 
 export async function removeLeftoverSandboxes(
@@ -34,7 +38,7 @@ export async function removeLeftoverSandboxes(
   const removed: LeftoverCleanupResult = { containers: [], volumes: [], networks: [] };
 
   for (const info of await docker.listContainers({ all: true, filters })) {
-    if (!isOldEnough(info.Labels, cutoff)) continue;
+    if (!isLeftover(info.Labels, cutoff)) continue;
     await docker
       .getContainer(info.Id)
       .remove({ force: true, v: true })
@@ -43,7 +47,7 @@ export async function removeLeftoverSandboxes(
   }
   const { Volumes } = await docker.listVolumes({ filters });
   for (const volume of Volumes ?? []) {
-    if (!isOldEnough(volume.Labels, cutoff)) continue;
+    if (!isLeftover(volume.Labels, cutoff)) continue;
     await docker
       .getVolume(volume.Name)
       .remove()
@@ -52,7 +56,7 @@ export async function removeLeftoverSandboxes(
   }
   // Networks last: Docker refuses to remove one while a container is still attached.
   for (const network of await docker.listNetworks({ filters })) {
-    if (!isOldEnough(network.Labels, cutoff)) continue;
+    if (!isLeftover(network.Labels, cutoff)) continue;
     await docker
       .getNetwork(network.Id)
       .remove()

@@ -282,10 +282,28 @@ describeDocker("whole system: refusals and failures", () => {
       expect(system.github.violations()).toEqual([]);
       expect(system.app.errors).toEqual([]);
       expect(leakedTokens(system)).toEqual([]);
-      // The killed runner never ran the post step, so its sandbox is still there: nothing sweeps
-      // leftovers per task yet (action/sandbox/leftovers.ts exists but no step calls it). See 6b.
+      // The killed runner never ran the post step, so its sandbox is still there until the next
+      // task on this runner sweeps it (6b).
       expect(await system.containers(repo.name)).toHaveLength(1);
-      await system.removeContainers();
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "6b. the sandbox a killed runner left behind is removed by the next task on that runner",
+    async () => {
+      const [orphan] = await system.containers(repo.name);
+      expect(orphan, "scenario 6 leaves the killed run's sandbox behind").toBeDefined();
+      const issue = system.github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+      system.model.push(fault.status(400, "scripted: the model server rejected the request"));
+      await system.github.labelIssue(issue, "agent", "alice");
+      await system.settle();
+
+      expect(statusComments(system, issue).map((s) => s.marker.state)).toEqual(["failed"]);
+      // The orphan is fresh (far younger than the task time cap), so only the owner check removes it.
+      const left = await system.containers(repo.name);
+      expect(left.map((c) => c.Id)).not.toContain(orphan!.Id);
+      await expectCleanSystem(system, repo);
     },
     SCENARIO_TIMEOUT_MS,
   );
@@ -318,6 +336,4 @@ describeDocker("whole system: refusals and failures", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
-
-  it.todo("6b. the sandbox a killed runner left behind is removed by the next task on that runner");
 });

@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSandbox, type DockerSandbox, isSandboxError } from "../../../action/sandbox/index.ts";
+import { currentOwner, ownerOf } from "../../../action/sandbox/owner-process.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
@@ -148,6 +151,36 @@ describeDocker("sandbox faults and cleanup", () => {
     } finally {
       await fresh.remove({ force: true });
       await stale.remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it("removes a fresh sandbox at once when the process that created it on this host has died", async () => {
+    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/index.ts");
+    const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    const deadOwner = ownerOf(child.pid!);
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    const docker = new Docker();
+    const make = (owner: string) =>
+      docker.createContainer({
+        Image: "inhouse-sandbox:latest",
+        Cmd: ["true"],
+        Labels: {
+          "inhouse.sandbox": "1",
+          "inhouse.created": String(Date.now()),
+          "inhouse.task": "test-owner",
+          "inhouse.owner": owner,
+        },
+      });
+    const orphaned = await make(deadOwner);
+    const owned = await make(currentOwner());
+    try {
+      const removed = await removeLeftoverSandboxes({ olderThanMs: 24 * 3600_000 });
+      expect(removed.containers).toContain(orphaned.id);
+      expect(removed.containers).not.toContain(owned.id);
+    } finally {
+      await owned.remove({ force: true });
+      await orphaned.remove({ force: true }).catch(() => undefined);
     }
   });
 });
