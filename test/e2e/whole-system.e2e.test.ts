@@ -2,6 +2,13 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
 import { fault, step, transcript } from "../helpers/scripted-model-server.ts";
 import {
+  BUG,
+  SCENARIO_ONE_ISSUE,
+  scenarioOneScript,
+  systemWithWidget,
+  TEST_COMMAND,
+} from "./helpers/scenario-one.ts";
+import {
   expectCleanSystem,
   leakedTokens,
   plainBotComments,
@@ -9,7 +16,7 @@ import {
   statusComments,
   waitForModelRequests,
 } from "./helpers/system-assertions.ts";
-import { agentWorkflow, startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
+import type { WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
 import type { Delivery } from "./local-github/webhook-sender.ts";
@@ -20,28 +27,6 @@ import type { Delivery } from "./local-github/webhook-sender.ts";
  */
 /** A scenario is a few container starts and test runs on a shared 2-core machine: minutes, not seconds. */
 const SCENARIO_TIMEOUT_MS = 180_000;
-const BUG = { path: "src/sum.js", broken: "return a - b;", fixed: "return a + b;" };
-const TEST_COMMAND = "node --test test/";
-
-async function widgetFiles(): Promise<Record<string, string>> {
-  return {
-    "package.json": `${JSON.stringify({ name: "widget", type: "module", scripts: { test: TEST_COMMAND } }, null, 2)}\n`,
-    "src/sum.js": `export function sum(a, b) {\n  ${BUG.broken}\n}\n`,
-    "test/sum.test.js":
-      'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { sum } from "../src/sum.js";\n\ntest("adds two numbers", () => {\n  assert.equal(sum(2, 3), 5);\n});\n',
-    "README.md": "# widget\n",
-    ".github/agent.yml": `commands:\n  test: ${TEST_COMMAND}\n`,
-    ".github/workflows/agent.yml": await agentWorkflow(),
-  };
-}
-
-async function systemWithWidget(): Promise<{ system: WholeSystem; repo: RepoRecord }> {
-  const system = await startWholeSystem();
-  const repo = await system.github.createRepo("widget", await widgetFiles());
-  system.github.addCollaborator(repo, "alice", "write");
-  system.github.addCollaborator(repo, "rita", "read");
-  return { system, repo };
-}
 
 describeDocker("whole system: issue → PR → /agent fix → /agent review", () => {
   let system: WholeSystem;
@@ -52,7 +37,7 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
 
   beforeAll(async () => {
     ({ system, repo } = await systemWithWidget());
-    issue = system.github.openIssue(repo, { title: "sum subtracts", body: "sum(2, 3) is -1", user: "alice" });
+    issue = system.github.openIssue(repo, SCENARIO_ONE_ISSUE);
   });
 
   afterAll(async () => {
@@ -62,12 +47,7 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
   it(
     "1. labelling an issue `agent` opens a PR with the fix, tests green in the sandbox, and a terminal status",
     async () => {
-      system.model.push(
-        step.tool("read_file", { path: BUG.path }),
-        step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
-        step.tool("run", { command: TEST_COMMAND }),
-        step.tool("finish", { summary: `Fixed the operator in ${BUG.path}.` }),
-      );
+      system.model.push(...scenarioOneScript());
       labelled = await system.github.labelIssue(issue, "agent", "alice");
       expect(labelled.status).toBe(200);
       await system.settle();

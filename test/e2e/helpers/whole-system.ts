@@ -25,6 +25,8 @@ export interface WholeSystem {
   model: ScriptedModelServer;
   /** The account everything lives under; unique per system so container labels never collide with other tests. */
   owner: string;
+  /** Where the action writes its audit logs (one JSON line per model request, tool call, verification). */
+  auditDir: string;
   /** Waits until no webhook, workflow run or App delivery is in flight. */
   settle(): Promise<void>;
   /** Sandbox containers (running or not) created for a repository of this system. */
@@ -72,6 +74,7 @@ export async function startWholeSystem(script: ScriptedStep[] = []): Promise<Who
     runner,
     model,
     owner,
+    auditDir: join(scratch, "audit"),
     settle: async () => {
       do {
         await github.idle();
