@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import Docker from "dockerode";
 import type { AuditEvent } from "../../../action/agent/audit-log.ts";
 import type { IssueRecord, RepoRecord } from "../local-github/state.ts";
+import { watchSandboxes } from "./sandbox-events.ts";
 import { statusComments } from "./system-assertions.ts";
 import type { WholeSystem } from "./whole-system.ts";
 
@@ -42,8 +42,15 @@ export function watchScenario(
     events.push(event);
     emit(event);
   };
-  const seen = { deliveries: 0, requests: 0, pushes: 0, pulls: 0, audit: 0 };
-  const runStatus = new Map<number, string>();
+  // Only what happens from now on: a system may have run scenarios before this one.
+  const seen = {
+    deliveries: github.deliveries().length,
+    requests: github.requests().length,
+    pushes: github.pushes().length,
+    pulls: github.pulls(repo).length,
+  };
+  const auditLines = new Map<string, number>();
+  const runStatus = new Map(github.state.runs.map((run) => [run.id, run.status as string]));
   const statusText = new Map<number, string>();
   github.onDispatch((run) => {
     if (live) report("workflow dispatched", `run ${run.id} of ${run.workflowFile} ("${run.displayTitle}")`);
@@ -99,30 +106,47 @@ export function watchScenario(
 
   const readAudit = async () => {
     const files = await readdir(system.auditDir).catch(() => [] as string[]);
-    const lines: string[] = [];
-    for (const file of files.filter((f) => f.endsWith(".jsonl")).sort())
-      lines.push(...(await readFile(join(system.auditDir, file), "utf8")).split("\n").filter(Boolean));
-    for (const line of lines.slice(seen.audit)) {
-      const event = JSON.parse(line) as AuditEvent;
-      if (event.type === "tool_call") {
-        report(
-          "model turn",
-          `turn ${event.turn}: ${event.name}(${short(event.arguments, 60)}) → ${event.ok ? "ok" : "error"} in ${event.durationMs} ms`,
-        );
-      } else if (event.type === "verification") {
-        report(
-          "verification",
-          `\`${event.command}\` ${event.passed ? "passed" : "FAILED"} (exit ${event.exitCode})`,
-        );
-      } else if (event.type === "setup") {
-        report("setup", `\`${event.command}\` exit ${event.exitCode} in ${event.durationMs} ms`);
-      }
+    for (const file of files.filter((f) => f.endsWith(".jsonl"))) {
+      const text = await readFile(join(system.auditDir, file), "utf8");
+      // Whole lines only: a line being appended is read on the next look.
+      const lines = text
+        .slice(0, text.lastIndexOf("\n") + 1)
+        .split("\n")
+        .filter(Boolean);
+      for (const line of lines.slice(auditLines.get(file) ?? 0)) reportAudit(JSON.parse(line) as AuditEvent);
+      auditLines.set(file, lines.length);
     }
-    seen.audit = lines.length;
+  };
+  const reportAudit = (event: AuditEvent) => {
+    if (event.type === "tool_call") {
+      const args = short(event.arguments, 60);
+      report(
+        "model turn",
+        `turn ${event.turn}: ${event.name}(${args}) → ${event.ok ? "ok" : "error"} in ${event.durationMs} ms`,
+      );
+    } else if (event.type === "verification") {
+      report(
+        "verification",
+        `\`${event.command}\` ${event.passed ? "passed" : "FAILED"} (exit ${event.exitCode})`,
+      );
+    } else if (event.type === "setup") {
+      report("setup", `\`${event.command}\` exit ${event.exitCode} in ${event.durationMs} ms`);
+    }
   };
 
-  const stopDocker = watchSandboxes(system, repo, (phase, text) => live && report(phase, text));
-  let looking: Promise<void> = Promise.resolve();
+  const stopDocker = watchSandboxes(
+    `${system.owner}/${repo.name}`,
+    (phase, text) => live && report(phase, text),
+  );
+  // Audit logs already on disk belong to earlier scenarios.
+  let looking: Promise<void> = readdir(system.auditDir)
+    .catch(() => [] as string[])
+    .then(async (files) => {
+      for (const file of files) {
+        const text = await readFile(join(system.auditDir, file), "utf8");
+        auditLines.set(file, text.split("\n").filter(Boolean).length);
+      }
+    });
   const timer = setInterval(() => {
     looking = looking.then(look).catch(() => {});
   }, POLL_MS);
@@ -135,41 +159,5 @@ export function watchScenario(
       live = false;
       stopDocker();
     },
-  };
-}
-
-/** Docker's own container events for this repository's sandboxes: created and started, then removed. */
-function watchSandboxes(
-  system: WholeSystem,
-  repo: RepoRecord,
-  report: (phase: string, text: string) => void,
-): () => void {
-  let stream: NodeJS.ReadableStream | undefined;
-  let stopped = false;
-  const filters = {
-    type: ["container" as const],
-    event: ["start", "destroy"],
-    label: [`inhouse.repo=${system.owner}/${repo.name}`],
-  };
-  void new Docker().getEvents({ filters }).then((s) => {
-    stream = s;
-    if (stopped) (s as unknown as { destroy(): void }).destroy();
-    s.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) {
-        const e = JSON.parse(line) as {
-          Action: string;
-          id: string;
-          Actor?: { Attributes?: Record<string, string> };
-        };
-        const image = e.Actor?.Attributes?.image ?? "";
-        if (e.Action === "start")
-          report("sandbox provisioned", `container ${e.id.slice(0, 12)} started from ${image}`);
-        else report("sandbox removed", `container ${e.id.slice(0, 12)}`);
-      }
-    });
-  });
-  return () => {
-    stopped = true;
-    (stream as unknown as { destroy(): void } | undefined)?.destroy();
   };
 }
