@@ -57,6 +57,8 @@ export function watchScenario(
   });
 
   const look = async () => {
+    // The audit log first: what the action recorded happened before the status it then posted.
+    await readAudit();
     // A delivery is recorded when it is sent; it is reported once the App has answered, in order.
     for (const d of github.deliveries().slice(seen.deliveries)) {
       if (d.status === "not sent") break;
@@ -101,7 +103,6 @@ export function watchScenario(
       report("PR opened", `#${pull.number} "${pull.title}" ${pull.pull.headRef} → ${pull.pull.baseRef}`);
     }
     seen.pulls = github.pulls(repo).length;
-    await readAudit();
   };
 
   const readAudit = async () => {
