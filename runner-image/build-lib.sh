@@ -9,6 +9,25 @@
 # The hash covers the context files in name order, then the CA bundle (for the sandbox image that
 # is exactly "Dockerfile + bundle", the hash build.sh has always used).
 
+# Reads `--ca-bundle FILE` and `--tag TAG` (also `--opt=value`) into $ca_bundle and $tag, which the
+# caller set to its defaults; the bundle falls back to this machine's when none was given.
+#   parse_build_args <log-name> <help-lines> "$@"
+parse_build_args() {
+  local name=$1 help=$2
+  shift 2
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --ca-bundle) ca_bundle=$2; shift 2 ;;
+      --ca-bundle=*) ca_bundle=${1#*=}; shift ;;
+      --tag) tag=$2; shift 2 ;;
+      --tag=*) tag=${1#*=}; shift ;;
+      -h|--help) sed -n "$help" "$0"; exit 0 ;;
+      *) echo "$name: unknown argument $1 (expected --ca-bundle FILE or --tag TAG)" >&2; exit 2 ;;
+    esac
+  done
+  ca_bundle=${ca_bundle:-$(default_ca_bundle)}
+}
+
 default_ca_bundle() {
   if [ -f /etc/ssl/certs/ca-certificates.crt ]; then echo /etc/ssl/certs/ca-certificates.crt; fi
 }

@@ -15,16 +15,6 @@ source "$here/build-lib.sh"
 tag=${INHOUSE_IMAGE:-inhouse-sandbox:latest}
 ca_bundle=${INHOUSE_CA_BUNDLE:-}
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --ca-bundle) ca_bundle=$2; shift 2 ;;
-    --ca-bundle=*) ca_bundle=${1#*=}; shift ;;
-    --tag) tag=$2; shift 2 ;;
-    --tag=*) tag=${1#*=}; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "build.sh: unknown argument $1 (expected --ca-bundle FILE or --tag TAG)" >&2; exit 2 ;;
-  esac
-done
-ca_bundle=${ca_bundle:-$(default_ca_bundle)}
+parse_build_args build.sh 2,10p "$@"
 
 build_image_with_ca "$tag" "$ca_bundle" build.sh "$here/Dockerfile"
