@@ -32,6 +32,19 @@ const fetchBranch = (b: string): ExtraRef => ({ remote: `refs/heads/${b}`, local
  * the awkward case: the agent cannot push to someone else's repository, so a fix for a fork PR goes
  * to an agent branch in the base repository, as a new PR the fork's author can pull from.
  */
+/** A new agent branch cut from the default branch, pushed as new, with a PR back into it. */
+function newBranchFromDefault(branch: string, defaultBranch: string): WorkspacePlan {
+  return {
+    cloneBranch: defaultBranch,
+    extraRefs: [],
+    startPoint: remote(defaultBranch),
+    localBranch: branch,
+    pushBranch: branch,
+    pushIsNew: true,
+    prBase: defaultBranch,
+  };
+}
+
 export function planWorkspace(
   task: Task,
   config: Pick<RepoConfig, "pr">,
@@ -42,30 +55,12 @@ export function planWorkspace(
 ): WorkspacePlan {
   const prefix = config.pr.branchPrefix;
   switch (task.kind) {
-    case "fix-issue": {
-      const branch = agentBranchName(prefix, task.kind, task.number!, title);
-      return {
-        cloneBranch: defaultBranch,
-        extraRefs: [],
-        startPoint: remote(defaultBranch),
-        localBranch: branch,
-        pushBranch: branch,
-        pushIsNew: true,
-        prBase: defaultBranch,
-      };
-    }
+    case "fix-issue":
+      return newBranchFromDefault(agentBranchName(prefix, task.kind, task.number!, title), defaultBranch);
     case "automation": {
       const stamp = today.toISOString().slice(0, 10).replace(/-/g, "");
       const branch = agentBranchName(prefix, task.kind, `${task.automation}-${stamp}`, title);
-      return {
-        cloneBranch: defaultBranch,
-        extraRefs: [],
-        startPoint: remote(defaultBranch),
-        localBranch: branch,
-        pushBranch: branch,
-        pushIsNew: true,
-        prBase: defaultBranch,
-      };
+      return newBranchFromDefault(branch, defaultBranch);
     }
     case "review":
       return {
