@@ -18,10 +18,11 @@ import { type ScriptedModelServer, startScriptedModelServer } from "../../helper
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
 import { makeTask } from "../github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.ts";
+import { ISSUE_REPO_PATH, issueTaskRoutes } from "./issue-task-routes.ts";
 
 export const E2E_TOKEN = "ghs_E2EcanaryToken0123456789abcdefABCD";
 export const E2E_MODEL_KEY = "sk-E2EcanaryModelKey0123456789";
-const REPO = "/repos/acme/widgets";
+const REPO = ISSUE_REPO_PATH;
 
 export interface IssueToPrRun {
   outcome: TaskOutcome;
@@ -49,30 +50,7 @@ export async function runIssueToPr(
   const config = `commands:\n  test: ${fixture.testCommand}\n`;
   const run = { prBody: "" };
   const github = await startFakeGitHub([
-    ["GET", new RegExp(`^${REPO}$`), () => ({ status: 200, body: { default_branch: "main" } })],
-    [
-      "GET",
-      /\/contents\/\.github\/agent\.yml/,
-      () => ({
-        status: 200,
-        body: { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") },
-      }),
-    ],
-    [
-      "GET",
-      /\/collaborators\/alice\/permission$/,
-      () => ({ status: 200, body: { permission: "write", role_name: "write" } }),
-    ],
-    [
-      "GET",
-      new RegExp(`^${REPO}/issues/12$`),
-      () => ({
-        status: 200,
-        body: { title: "sum() subtracts", body: "sum(2, 3) is -1.", state: "open", user: { login: "bob" } },
-      }),
-    ],
-    ["GET", new RegExp(`^${REPO}/issues/12/comments`), () => ({ status: 200, body: [] })],
-    ["PATCH", new RegExp(`^${REPO}/issues/comments/900$`), () => ({ status: 200, body: { id: 900 } })],
+    ...issueTaskRoutes({ config, issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." } }),
     [
       "POST",
       new RegExp(`^${REPO}/pulls$`),

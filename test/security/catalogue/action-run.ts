@@ -16,6 +16,7 @@ import { parseSettings } from "../../../action/settings.ts";
 import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import { makeTask } from "../../action/github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
+import { ISSUE_REPO_PATH, issueTaskRoutes } from "../../action/run/issue-task-routes.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
 import {
   type ScriptedModelServer,
@@ -24,7 +25,7 @@ import {
 } from "../../helpers/scripted-model-server.ts";
 import { CANARY_MODEL_KEY, CANARY_TOKEN, plantInProcessEnv } from "./canaries.ts";
 
-const REPO = "/repos/acme/widgets";
+const REPO = ISSUE_REPO_PATH;
 
 /** A job summary writer that appends everything written to `out`. */
 function summaryInto(out: string[]): SummaryWriter {
@@ -71,27 +72,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   const model = await startScriptedModelServer(spec.steps(fixture));
   const config = `commands:\n  test: ${fixture.testCommand}\n${spec.config ?? ""}`;
   const github = await startFakeGitHub([
-    ["GET", new RegExp(`^${REPO}$`), () => ({ status: 200, body: { default_branch: "main" } })],
-    [
-      "GET",
-      /\/contents\/\.github\/agent\.yml/,
-      () => ({
-        status: 200,
-        body: { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") },
-      }),
-    ],
-    [
-      "GET",
-      /\/collaborators\/alice\/permission$/,
-      () => ({ status: 200, body: { permission: "write", role_name: "write" } }),
-    ],
-    [
-      "GET",
-      new RegExp(`^${REPO}/issues/12$`),
-      () => ({ status: 200, body: { ...spec.issue, state: "open", user: { login: "bob" } } }),
-    ],
-    ["GET", new RegExp(`^${REPO}/issues/12/comments`), () => ({ status: 200, body: [] })],
-    ["PATCH", new RegExp(`^${REPO}/issues/comments/900$`), () => ({ status: 200, body: { id: 900 } })],
+    ...issueTaskRoutes({ config, issue: spec.issue }),
     [
       "POST",
       new RegExp(`^${REPO}/pulls$`),
