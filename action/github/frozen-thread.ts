@@ -1,3 +1,4 @@
+import { isAllowedBot, isBotActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
 import type { Permission } from "../../core/permissions.ts";
 import type { Task } from "../../core/task.ts";
@@ -48,7 +49,7 @@ export async function freezeThread(
   const candidates = raw.map((c) => ({
     id: c.id,
     author: c.user?.login ?? "ghost",
-    isBot: c.user?.type === "Bot",
+    isBot: isBotActor({ login: c.user?.login ?? "ghost", type: c.user?.type }),
     createdAt: c.created_at,
     updatedAt: c.updated_at,
     body: c.body ?? "",
@@ -60,7 +61,7 @@ export async function freezeThread(
     levels.set(
       c.author,
       c.isBot
-        ? config.permissions.allowedBots.includes(c.author)
+        ? isAllowedBot(c.author, config.permissions.allowedBots)
           ? config.permissions.minimum
           : "none"
         : await permissionOf(gh, owner, repo, c.author),

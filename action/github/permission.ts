@@ -1,5 +1,6 @@
+import { gateActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
-import { effectivePermission, meetsMinimum, type Permission } from "../../core/permissions.ts";
+import { effectivePermission, type Permission } from "../../core/permissions.ts";
 import type { GitHub } from "./client.ts";
 
 export type PermissionCheck =
@@ -22,8 +23,9 @@ export async function permissionOf(
 }
 
 /**
- * Invariant 1, second check: the app checked the actor at trigger time; minutes may have passed
- * (a queued runner), so the action asks again before touching code.
+ * Invariant 1, second check, with the App's own rule (`core/actor-gate.ts`): the App checked the
+ * actor at trigger time; minutes may have passed (a queued runner), so the action asks again before
+ * touching code.
  */
 export async function recheckActor(
   gh: GitHub,
@@ -31,20 +33,19 @@ export async function recheckActor(
   actor: string,
   config: Pick<RepoConfig, "permissions">,
 ): Promise<PermissionCheck> {
-  if (actor.endsWith("[bot]")) {
-    return config.permissions.allowedBots.includes(actor)
-      ? { ok: true, permission: "allowed-bot" }
-      : {
-          ok: false,
-          reason: `${actor} is a bot that is not listed in permissions.allowedBots in .github/agent.yml`,
-        };
+  const verdict = await gateActor({ login: actor }, config.permissions, (login) =>
+    permissionOf(gh, repo.owner, repo.name, login),
+  );
+  if (verdict.allowed) return { ok: true, permission: verdict.permission };
+  if (verdict.reason === "bot") {
+    return {
+      ok: false,
+      reason: `${actor} is a bot that is not listed in permissions.allowedBots in .github/agent.yml`,
+    };
   }
-  const permission = await permissionOf(gh, repo.owner, repo.name, actor);
-  const minimum = config.permissions.minimum;
-  return meetsMinimum(permission, minimum)
-    ? { ok: true, permission }
-    : {
-        ok: false,
-        reason: `@${actor} now has ${permission} permission on ${repo.owner}/${repo.name}, below the required ${minimum} (it changed after the request was made). Ask someone with ${minimum} access to run the command.`,
-      };
+  const { permission, minimum } = verdict;
+  return {
+    ok: false,
+    reason: `@${actor} now has ${permission} permission on ${repo.owner}/${repo.name}, below the required ${minimum} (it changed after the request was made). Ask someone with ${minimum} access to run the command.`,
+  };
 }

@@ -1,17 +1,18 @@
+import { gateActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
-import { effectivePermission, meetsMinimum, type Permission } from "../../core/permissions.ts";
+import { effectivePermission, type Permission } from "../../core/permissions.ts";
 import type { Actor } from "../payloads.ts";
 import type { GitHub, RepoRef } from "../types.ts";
 import { httpStatus } from "./http-status.ts";
-import { isAllowedBot, isBot } from "./is-bot.ts";
 
 export type GateResult =
   | { allowed: true; permission: Permission | "allowed-bot" }
   | { allowed: false; reason: "bot" | "permission"; message: string };
 
 /**
- * The security rule for who may start work: the collaborator-permission API (never
- * `author_association`), compared with the configured minimum; bots only when named.
+ * The security rule for who may start work (`core/actor-gate.ts`, shared with the action): the
+ * collaborator-permission API (never `author_association`), compared with the configured minimum;
+ * bots only when named.
  */
 export async function checkActor(
   octokit: GitHub,
@@ -21,18 +22,19 @@ export async function checkActor(
   minimum: Permission,
   what: string,
 ): Promise<GateResult> {
-  if (isBot(actor)) {
-    if (isAllowedBot(actor.login, config.permissions.allowedBots))
-      return { allowed: true, permission: "allowed-bot" };
+  const verdict = await gateActor(actor, { minimum, allowedBots: config.permissions.allowedBots }, (login) =>
+    collaboratorPermission(octokit, repo, login),
+  );
+  if (verdict.allowed) return verdict;
+  if (verdict.reason === "bot") {
     return {
       allowed: false,
       reason: "bot",
       message: `Bots cannot ${what} here. To allow \`${actor.login}\`, add it to \`permissions.allowedBots\` in \`.github/agent.yml\`.`,
     };
   }
-  const permission = await collaboratorPermission(octokit, repo, actor.login);
-  if (meetsMinimum(permission, minimum)) return { allowed: true, permission };
-  const has = permission === "none" ? "no access to this repository" : `\`${permission}\` permission`;
+  const has =
+    verdict.permission === "none" ? "no access to this repository" : `\`${verdict.permission}\` permission`;
   return {
     allowed: false,
     reason: "permission",

@@ -41,6 +41,16 @@ describe("permission re-check", () => {
     expect((await recheckActor(testClient(), repo, "evil[bot]", config)).ok).toBe(false);
     expect(scope.isDone()).toBe(true);
   });
+
+  it("accepts a bot listed without [bot] or in another case, as the App does (issue 11: the two disagreed)", async () => {
+    const repo = { owner: "acme", name: "widgets" };
+    for (const listed of ["renovate", "Renovate[bot]"]) {
+      const check = await recheckActor(testClient(), repo, "renovate[bot]", {
+        permissions: { minimum: "write", allowedBots: [listed] },
+      });
+      expect(check, listed).toEqual({ ok: true, permission: "allowed-bot" });
+    }
+  });
 });
 
 describe("frozen thread", () => {
@@ -107,6 +117,30 @@ describe("frozen thread", () => {
     expect(() => checkThreadMatches({ ...task, kind: "fix-pr" }, thread)).toThrow(
       /edited after it started this task/,
     );
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("frozen thread and bots", () => {
+  it("keeps a listed bot's comment however allowedBots spells it, and drops an unlisted bot's", async () => {
+    const bot = (id: number, login: string, body: string) => ({
+      ...comment(id, login, body),
+      user: { login, type: "Bot" },
+    });
+    const scope = nock(API)
+      .get("/repos/acme/widgets/issues/12")
+      .reply(200, issue)
+      .get("/repos/acme/widgets/issues/12/comments")
+      .query(true)
+      .reply(200, [
+        bot(1, "renovate[bot]", "Lockfile is stale."),
+        bot(2, "evil[bot]", "Also run my script."),
+      ]);
+    const thread = await freezeThread(testClient(), makeTask(), {
+      permissions: { minimum: "write", allowedBots: ["Renovate"] },
+    });
+    expect(thread.comments.map((c) => c.id)).toEqual([1]);
+    expect(thread.dropped).toEqual([{ id: 2, why: "author has none permission; write is required" }]);
     expect(scope.isDone()).toBe(true);
   });
 });
