@@ -37,7 +37,7 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
     },
     memoryMb: Math.min(config.sandbox.memoryMb, caps.memoryMb),
     cpus: Math.min(config.sandbox.cpus, caps.cpus),
-    pids: config.sandbox.pids,
+    pids: Math.min(config.sandbox.pids, caps.pids),
     network,
     allowlist: effectiveAllowlist(config.sandbox.allowlist, caps.egressHosts),
   };

@@ -46,6 +46,7 @@ export const InputsSchema = z.object({
     .trim()
     .transform((v) => (v === "" ? 4 : Number(v)))
     .pipe(z.number().positive().max(64)),
+  "max-pids": positiveInt(4096),
   "allowed-networks": networkList,
   "egress-hosts": z
     .string()
@@ -89,6 +90,8 @@ export interface Settings {
     minutes: number;
     memoryMb: number;
     cpus: number;
+    /** Processes and threads in the sandbox (`sandbox.pids`): the fork-bomb ceiling. */
+    pids: number;
     networks: ("none" | "allowlist" | "open")[];
     /** Hosts the allowlist proxy always lets through; when set, the only ones a repository may add. */
     egressHosts: string[];
@@ -151,6 +154,7 @@ export function parseSettings(
       minutes: i["max-minutes"],
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
+      pids: i["max-pids"],
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"],
     },

@@ -51,6 +51,7 @@ describe("settings", () => {
       minutes: 60,
       memoryMb: 1024,
       cpus: 1,
+      pids: 256,
       networks: ["none" as const],
       egressHosts: [],
     };
@@ -58,6 +59,7 @@ describe("settings", () => {
       agent: { turns: 10, tokens: 5_000, minutes: 30 },
       memoryMb: 1024,
       cpus: 1,
+      pids: 256,
     });
     const open = loadConfig("sandbox:\n  network:\n    setup: open\n");
     if (!open.ok) throw new Error("fixture config is invalid");

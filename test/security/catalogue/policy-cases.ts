@@ -80,7 +80,7 @@ export function policyCases(): void {
     attack(".github/agent.yml cannot raise limits or widen the network past the runner's caps", () => {
       const caps = runnerCaps();
       const greedy = loadConfig(
-        "limits:\n  turns: 500\n  tokens: 50000000\n  minutes: 360\nsandbox:\n  memoryMb: 262144\n  cpus: 64\n",
+        "limits:\n  turns: 500\n  tokens: 50000000\n  minutes: 360\nsandbox:\n  memoryMb: 262144\n  cpus: 64\n  pids: 65536\n",
       );
       expect(greedy.ok).toBe(true);
       if (!greedy.ok) return;
@@ -90,6 +90,8 @@ export function policyCases(): void {
       expect(limits.agent.minutes).toBe(caps.minutes);
       expect(limits.memoryMb).toBe(caps.memoryMb);
       expect(limits.cpus).toBe(caps.cpus);
+      expect(limits.pids).toBe(caps.pids);
+      expect(caps.pids).toBeLessThan(65_536);
       const open = loadConfig("sandbox:\n  network:\n    setup: open\n    agent: none\n");
       expect(open.ok).toBe(true);
       if (open.ok) expect(() => effectiveLimits(open.value, caps)).toThrow(/allowed-networks/);
