@@ -100099,6 +100099,7 @@ var InputsSchema = external_exports.object({
   "max-minutes": positiveInt(60),
   "max-memory-mb": positiveInt(8192),
   "max-cpus": external_exports.string().trim().transform((v) => v === "" ? 4 : Number(v)).pipe(external_exports.number().positive().max(64)),
+  "max-pids": positiveInt(4096),
   "allowed-networks": networkList,
   "egress-hosts": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "max-patch-bytes": positiveInt(1e6),
@@ -100150,6 +100151,7 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       minutes: i["max-minutes"],
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
+      pids: i["max-pids"],
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"]
     },
