@@ -1,0 +1,13 @@
+import type { Migration } from "kysely";
+import * as runs from "./0001-runs.ts";
+import * as sessions from "./0002-sessions.ts";
+
+/**
+ * Every migration, by name, in order. Imported statically (not read from a folder) so the App, the
+ * CLI bundle and the tests run the same list. A new migration gets the next number; never edit one
+ * that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001-runs": runs,
+  "0002-sessions": sessions,
+};

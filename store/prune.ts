@@ -1,0 +1,17 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.ts";
+
+/**
+ * Retention: runs dispatched before the cutoff and expired sessions are deleted. The audit logs
+ * themselves live in the workflow runs' artifacts, which GitHub expires on its own schedule.
+ */
+export async function pruneHistory(
+  db: Kysely<Database>,
+  retentionDays: number,
+  now = new Date(),
+): Promise<{ runs: number; sessions: number }> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  const runs = await db.deleteFrom("runs").where("dispatched_at", "<", cutoff).executeTakeFirst();
+  const sessions = await db.deleteFrom("sessions").where("expires_at", "<", now).executeTakeFirst();
+  return { runs: Number(runs.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
+}

@@ -1,0 +1,20 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+/** First instant of the calendar month (UTC) `now` falls in: budgets reset then. */
+export function startOfMonth(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/** Money spent this month by one repository (`owner/name`) or one owner (organisation or user). */
+export async function monthlySpend(
+  db: Kysely<Database>,
+  scope: { repository: string } | { owner: string },
+  now = new Date(),
+): Promise<number> {
+  const since = startOfMonth(now);
+  const where = "repository" in scope ? sql`repository = ${scope.repository}` : sql`owner = ${scope.owner}`;
+  const result = await sql<{ spent: number | string | null }>`
+    select sum(cost) as spent from runs where ${where} and dispatched_at >= ${since}`.execute(db);
+  return Number(result.rows[0]?.spent ?? 0);
+}

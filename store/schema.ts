@@ -1,0 +1,91 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** A timestamp column: written as a Date or ISO string, read as a Date. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A jsonb column: written as JSON text, read as the parsed value. */
+type Json<T> = ColumnType<T, string, string>;
+
+export const runSources = ["app", "automation", "cli"] as const;
+export type RunSource = (typeof runSources)[number];
+
+/** Where a recorded task ended, or where it stands while it runs. */
+export const runStates = ["refused", "queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunState = (typeof runStates)[number];
+
+export type PullState = "open" | "merged" | "closed";
+
+export interface PhaseSeconds {
+  name: string;
+  seconds: number;
+}
+
+/** One task: its dispatch, its workflow run, and what came of it. */
+export interface RunsTable {
+  id: Generated<number>;
+  /** Unique per task: `<owner>/<repo>#c<status comment id>` for the App, `cli:<uuid>` for the CLI. */
+  task_key: string;
+  source: RunSource;
+  /** `owner/name`: what the dashboard filters and checks read access on. */
+  repository: string;
+  owner: string;
+  number: number | null;
+  kind: string;
+  automation: string | null;
+  actor: string;
+  trigger_event: string | null;
+  delivery: string | null;
+  status_comment_id: number | null;
+  state: RunState;
+  /** A refusal's reason, or the terminal status line of a failed or cancelled run. */
+  reason: string | null;
+  dispatched_at: Timestamp;
+  run_queued_at: Timestamp | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  workflow_run_id: number | null;
+  workflow_run_repo: string | null;
+  workflow_run_url: string | null;
+  runner: string | null;
+  conclusion: string | null;
+  /** The agent loop's outcome: finished, budget, stuck, failed. */
+  outcome: string | null;
+  turns: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  /** Money, in the unit the runner's prices are given in (price per million tokens × tokens). */
+  cost: number | null;
+  phases: Json<PhaseSeconds[]> | null;
+  verification: string | null;
+  /** The PR, pushed commit or review the run published. */
+  link: string | null;
+  pr_number: number | null;
+  pr_state: PullState | null;
+  pr_closed_at: Timestamp | null;
+  blocked_hosts: Json<string[]> | null;
+  profile: string | null;
+  /** Where the audit log lives (the workflow run's artifacts); never its content. */
+  audit_url: string | null;
+  duration_s: number | null;
+}
+
+/** Dashboard sign-ins. The cookie carries a signed id; the GitHub user token stays here, encrypted. */
+export interface SessionsTable {
+  id: string;
+  login: string;
+  token_sealed: string;
+  /** `owner/name` list the user can read, as GitHub answered at `repos_checked_at`. */
+  repositories: Json<string[]>;
+  repos_checked_at: Timestamp;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface Database {
+  runs: RunsTable;
+  sessions: SessionsTable;
+}
+
+export type RunRow = Selectable<RunsTable>;
+export type NewRun = Insertable<RunsTable>;
+export type RunUpdate = Updateable<RunsTable>;
+export type SessionRow = Selectable<SessionsTable>;

@@ -1,0 +1,35 @@
+import { openStore, type Store } from "../../store/open-store.ts";
+import { createTestDatabase, postgresAvailable } from "./postgres.ts";
+
+export interface Backend {
+  name: "pglite" | "postgres";
+  /** Opens a fresh, migrated store; `close` also removes its database. */
+  open(): Promise<Store>;
+}
+
+/**
+ * The store's tests run against both backends: PGlite in memory and a real PostgreSQL server
+ * (a database of its own per store). PostgreSQL is left out only where no server answers, with a
+ * message; CI makes that a failure.
+ */
+export const storeBackends: Backend[] = [
+  { name: "pglite", open: () => openStore({ dataDir: "memory" }) },
+  ...(postgresAvailable
+    ? [
+        {
+          name: "postgres" as const,
+          async open() {
+            const database = await createTestDatabase();
+            const store = await openStore({ databaseUrl: database.url, maxConnections: 4 });
+            return {
+              ...store,
+              close: async () => {
+                await store.close();
+                await database.drop();
+              },
+            };
+          },
+        },
+      ]
+    : []),
+];
