@@ -17,4 +17,9 @@ if [ "${INHOUSE_SKIP_DOCKER_SETUP:-}" != "1" ]; then
   fi
 fi
 
+# The run-history tests need a PostgreSQL server beside the embedded store (root: installed and started here).
+if [ "$(id -u)" = "0" ]; then
+  bash scripts/postgres-server.sh || echo "test: could not start PostgreSQL; the store's PostgreSQL tests will skip (or fail under INHOUSE_REQUIRE_POSTGRES=1)" >&2
+fi
+
 exec npx vitest run "$@"
