@@ -1,4 +1,5 @@
 import { openStore, type Store } from "../../store/open-store.ts";
+import { openMemoryStore } from "./memory-store.ts";
 import { createTestDatabase, postgresAvailable } from "./postgres.ts";
 
 export interface Backend {
@@ -13,7 +14,7 @@ export interface Backend {
  * message; CI makes that a failure.
  */
 export const storeBackends: Backend[] = [
-  { name: "pglite", open: () => openStore({ dataDir: "memory" }) },
+  { name: "pglite", open: openMemoryStore },
   ...(postgresAvailable
     ? [
         {
