@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RouteContext } from "./context.ts";
+import { installationMayReach } from "./forks.ts";
 import { GIT_PATH, serveGit } from "./git-http.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
+import type { PushGate } from "./push-gate.ts";
+import { rewriteRefusals } from "./report-status.ts";
 
 export interface GitExchange {
   request: IncomingMessage;
@@ -13,11 +16,14 @@ export interface GitExchange {
 /**
  * `<owner>/<repo>.git/...`: the repository must exist and the request must carry a token this
  * GitHub issued, as Basic auth (`x-access-token:<token>`); people need read access to fetch and
- * write access to push. Accepted pushes are recorded and move `refs/pull/<n>/head`.
+ * write access to push. An installation reaches its account's repositories, and a fork only while
+ * it heads a pull request into one of them (`forks.ts`); GitHub answers "Repository not found."
+ * for a private repository the token cannot see. Each ref a push updates is judged by the push
+ * gate (`push-gate.ts`). Accepted pushes are recorded and move `refs/pull/<n>/head`.
  */
 export async function answerGit(
   exchange: GitExchange,
-  deps: { ctx: RouteContext; projectRoot: string },
+  deps: { ctx: RouteContext; projectRoot: string; gate: PushGate },
 ): Promise<void> {
   const { request, response, url } = exchange;
   const [, owner, name, rest] = GIT_PATH.exec(url.pathname) as unknown as [string, string, string, string];
@@ -32,6 +38,10 @@ export async function answerGit(
     return;
   }
   const isPush = url.searchParams.get("service") === "git-receive-pack" || rest.endsWith("/git-receive-pack");
+  if (auth.caller.kind === "installation" && !installationMayReach(deps.ctx, repo)) {
+    response.writeHead(404).end("Repository not found.\n");
+    return;
+  }
   if (auth.caller.kind === "user") {
     const role = repo.collaborators.get(auth.caller.login);
     const mayWrite = role === "admin" || role === "maintain" || role === "write";
@@ -40,9 +50,14 @@ export async function answerGit(
       return;
     }
   }
+  const push =
+    request.method === "POST" && rest.endsWith("/git-receive-pack")
+      ? deps.gate.begin({ repo, caller: auth.caller })
+      : undefined;
   await serveGit(
     {
       ...exchange,
+      env: push?.env,
       projectRoot: deps.projectRoot,
       pathInfo: `/${repo.owner.login}/${repo.name}.git${rest}`,
       gitDir: repo.gitDir,
@@ -53,5 +68,6 @@ export async function answerGit(
       deps.ctx.state.pushes.push(...pushes);
       await syncPullRefs(deps.ctx, repo);
     },
+    (body) => rewriteRefusals(body, push?.finish() ?? new Map()),
   );
 }

@@ -18,6 +18,8 @@ export interface GitHttpRequest {
   gitDir: string;
   user: string;
   repoFullName: string;
+  /** Extra environment for git (the push gate's hooks directory and push id). */
+  env?: Record<string, string>;
 }
 
 const ZERO = "0000000000000000000000000000000000000000";
@@ -39,6 +41,7 @@ function runHttpBackend(
     CONTENT_LENGTH: String(req.body.length),
     REMOTE_USER: req.user,
     REMOTE_ADDR: request.socket.remoteAddress ?? "127.0.0.1",
+    ...req.env,
   };
   const encoding = request.headers["content-encoding"];
   if (encoding) env.HTTP_CONTENT_ENCODING = encoding;
@@ -113,11 +116,13 @@ function refusedUpdates(body: Buffer, repo: string): PushRecord[] {
 export async function serveGit(
   req: GitHttpRequest,
   record: (pushes: PushRecord[]) => Promise<void>,
+  rewrite: (body: Buffer) => Buffer = (body) => body,
 ): Promise<void> {
   const isPush = req.pathInfo.endsWith("/git-receive-pack") && req.request.method === "POST";
   const before = isPush ? await listRefs(req.gitDir) : undefined;
   const result = await runHttpBackend(req);
   if (before) {
+    result.body = rewrite(result.body);
     await record([
       ...(await refUpdates(req.gitDir, before, req.repoFullName)),
       ...refusedUpdates(result.body, req.repoFullName),

@@ -45,9 +45,8 @@ const gitText = async (args: string[], cwd?: string): Promise<string> =>
 export async function createBareRepo(gitDir: string, defaultBranch: string): Promise<void> {
   await mkdir(dirname(gitDir), { recursive: true });
   await runGit(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, gitDir]);
-  // Push over smart HTTP is off by default; non-fast-forward updates are refused as a protected GitHub branch would.
+  // Push over smart HTTP is off by default. Force pushes are GitHub's to refuse, by branch rule (`branch-rules.ts`).
   await runGit(["-C", gitDir, "config", "http.receivepack", "true"]);
-  await runGit(["-C", gitDir, "config", "receive.denyNonFastForwards", "true"]);
   // GitHub owns refs/pull/*: clients fetch them but a push to them is refused.
   await runGit(["-C", gitDir, "config", "receive.hideRefs", "refs/pull"]);
 }

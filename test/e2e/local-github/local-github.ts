@@ -2,8 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BranchRules } from "./branch-rules.ts";
 import type { GitHubEvent, RouteContext } from "./context.ts";
 import { Credentials, type TestApp } from "./credentials.ts";
+import { createFork, forkPushRule } from "./forks.ts";
 import { answerGit } from "./git-endpoint.ts";
 import { GIT_PATH } from "./git-http.ts";
 import {
@@ -16,6 +18,7 @@ import {
 } from "./git-repos.ts";
 import { close, listen } from "./http-server.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
+import { PushGate } from "./push-gate.ts";
 import { type RecordedRequest, Router, type Violation } from "./router.ts";
 import { registerActionRoutes } from "./routes/actions.ts";
 import { registerAppRoutes } from "./routes/apps.ts";
@@ -57,6 +60,8 @@ export class LocalGitHub {
   readonly credentials: Credentials;
   readonly installation: InstallationRecord;
   readonly webhooks: WebhookSender;
+  /** Branch protection and rulesets of each repository, enforced on pushes (`branch-rules.ts`). */
+  readonly branchRules: BranchRules;
   private readonly router: Router;
   private readonly context: RouteContext;
   /** Builds webhook payloads from the current state (also what `deliver` sends for API-made changes). */
@@ -80,6 +85,8 @@ export class LocalGitHub {
   private constructor(
     private readonly root: string,
     options: LocalGitHubOptions,
+    /** Judges every ref a git push updates (forks, branch rules); tests may add rules of their own. */
+    readonly pushGate: PushGate,
   ) {
     this.credentials = new Credentials(options.app);
     const account = this.state.user(options.owner ?? "acme", "Organization");
@@ -112,11 +119,14 @@ export class LocalGitHub {
       register(this.router, ctx);
     }
     this.payloads = new WebhookPayloads(ctx);
+    this.branchRules = new BranchRules(ctx);
+    pushGate.addRule(forkPushRule(ctx));
+    pushGate.addRule(this.branchRules.pushRule());
   }
 
   static async start(options: LocalGitHubOptions = {}): Promise<LocalGitHub> {
     const root = await mkdtemp(join(tmpdir(), "local-github-"));
-    const github = new LocalGitHub(root, options);
+    const github = new LocalGitHub(root, options, await PushGate.start(root));
     const { server, url } = await listen((request, response, body) => github.handle(request, response, body));
     github.server = server;
     github.url = url;
@@ -168,6 +178,13 @@ export class LocalGitHub {
     const sha = await commitFiles(repo.gitDir, branch, files, message, repo.defaultBranch);
     await syncPullRefs(this.context, repo);
     return sha;
+  }
+
+  /** `login` forks `base` (a user's fork unless `type` says Organization); its branches start as the base's. */
+  async fork(base: RepoRecord, login: string, type: "User" | "Organization" = "User"): Promise<RepoRecord> {
+    const fork = await createFork(this.root, base, this.state.user(login, type), this.state.id());
+    this.state.addRepo(fork);
+    return fork;
   }
 
   addCollaborator(repo: RepoRecord, login: string, role: Role): void {
@@ -309,6 +326,7 @@ export class LocalGitHub {
   async close(): Promise<void> {
     await this.idle();
     await close(this.server);
+    await this.pushGate.close();
     await rm(this.root, { recursive: true, force: true });
   }
 
@@ -368,7 +386,10 @@ export class LocalGitHub {
   private async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
     if (GIT_PATH.test(url.pathname)) {
-      await answerGit({ request, response, body, url }, { ctx: this.context, projectRoot: this.root });
+      await answerGit(
+        { request, response, body, url },
+        { ctx: this.context, projectRoot: this.root, gate: this.pushGate },
+      );
       return;
     }
     const answer = await this.router.answer(request, url, body);

@@ -1,6 +1,6 @@
 import { findIssue, type RouteContext } from "./context.ts";
 import { notFound } from "./errors.ts";
-import { resolveRef, updateRef } from "./git-repos.ts";
+import { resolveRef, runGit, updateRef } from "./git-repos.ts";
 import type { PullIssue, PullShas } from "./shapes/pull.ts";
 import type { RepoRecord } from "./state.ts";
 
@@ -10,19 +10,38 @@ export function findPull(ctx: RouteContext, repo: RepoRecord, number: string): P
   return issue as PullIssue;
 }
 
-/** Head and base as the bare repository has them now; pushes move them. */
+/** Head and base as the bare repositories have them now; pushes move them. A fork's head is read from the fork. */
 export async function pullShas(pull: PullIssue): Promise<PullShas> {
+  const headDir = (pull.pull.headRepo ?? pull.repo).gitDir;
   return {
-    head: (await resolveRef(pull.repo.gitDir, `refs/heads/${pull.pull.headRef}`)) ?? "",
+    head: (await resolveRef(headDir, `refs/heads/${pull.pull.headRef}`)) ?? "",
     base: (await resolveRef(pull.repo.gitDir, `refs/heads/${pull.pull.baseRef}`)) ?? "",
   };
 }
 
-/** Points `refs/pull/<n>/head` at each open pull request's head branch, as GitHub does after every push. */
+/**
+ * Points `refs/pull/<n>/head` at each open pull request's head branch, as GitHub does after every
+ * push; a fork's head commit is fetched into the base repository first (forks share objects on GitHub).
+ */
 export async function syncPullRefs(ctx: RouteContext, repo: RepoRecord): Promise<void> {
   for (const issue of ctx.state.issues) {
-    if (issue.repo !== repo || !issue.pull || issue.state !== "open") continue;
-    const head = await resolveRef(repo.gitDir, `refs/heads/${issue.pull.headRef}`);
-    if (head) await updateRef(repo.gitDir, `refs/pull/${issue.number}/head`, head);
+    if (!issue.pull || issue.state !== "open") continue;
+    const headRepo = issue.pull.headRepo ?? issue.repo;
+    if (issue.repo !== repo && headRepo !== repo) continue;
+    const head = await resolveRef(headRepo.gitDir, `refs/heads/${issue.pull.headRef}`);
+    if (!head) continue;
+    if (headRepo !== issue.repo) await fetchForkHead(issue.repo, headRepo, issue.pull.headRef, head);
+    await updateRef(issue.repo.gitDir, `refs/pull/${issue.number}/head`, head);
   }
+}
+
+/** Brings a fork's head commit into the base repository's objects (GitHub keeps forks in one object network). */
+export async function fetchForkHead(
+  base: RepoRecord,
+  fork: RepoRecord,
+  branch: string,
+  sha: string,
+): Promise<void> {
+  if (await resolveRef(base.gitDir, sha)) return;
+  await runGit(["-C", base.gitDir, "fetch", "--quiet", "--no-tags", fork.gitDir, `refs/heads/${branch}`]);
 }

@@ -22,6 +22,8 @@ export interface RepoRecord {
   labels: Map<string, LabelRecord>;
   nextNumber: number;
   createdAt: string;
+  /** Set on a fork: the repository it was forked from (`forks.ts`). */
+  forkOf?: RepoRecord;
 }
 
 export interface LabelRecord {
@@ -36,6 +38,10 @@ export interface PullFields {
   baseRef: string;
   draft: boolean;
   merged: boolean;
+  /** The fork the head branch lives in; undefined when it is a branch of the base repository. */
+  headRepo?: RepoRecord;
+  /** "Allow edits from maintainers" on a fork pull request (`forks.ts`). */
+  maintainerCanModify?: boolean;
 }
 
 export interface IssueRecord {
@@ -153,6 +159,8 @@ export class GitHubState {
   readonly reviewComments: ReviewCommentRecord[] = [];
   readonly runs: RunRecord[] = [];
   readonly pushes: PushRecord[] = [];
+  /** Commits the local GitHub made itself (API commits), which GitHub signs and shows as Verified. */
+  readonly signedCommits = new Set<string>();
   private readonly workflowIds = new Map<string, number>();
 
   id(): number {

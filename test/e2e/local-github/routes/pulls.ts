@@ -1,7 +1,8 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
 import { validationFailed } from "../errors.ts";
+import { checkMaintainerEdits, resolveHead } from "../forks.ts";
 import { countCommits, resolveRef } from "../git-repos.ts";
-import { findPull as findPullIn, pullShas, syncPullRefs } from "../pull-lookup.ts";
+import { fetchForkHead, findPull as findPullIn, pullShas, syncPullRefs } from "../pull-lookup.ts";
 import type { Router } from "../router.ts";
 import {
   type PullIssue,
@@ -16,6 +17,15 @@ import type { IssueRecord, RepoRecord } from "../state.ts";
 export function registerPullRoutes(router: Router, ctx: RouteContext): void {
   const findPull = (repo: RepoRecord, number: string) => findPullIn(ctx, repo, number);
   const shas = pullShas;
+  /** `?head=owner:branch` filters by the head's repository too; an owner without a fork matches nothing. */
+  const headMatches = (pull: PullIssue, head: string): boolean => {
+    try {
+      const wanted = resolveHead(ctx, pull.repo, head);
+      return pull.pull.headRef === wanted.ref && (pull.pull.headRepo ?? pull.repo) === wanted.repo;
+    } catch {
+      return false;
+    }
+  };
   const fullShape = async (pull: PullIssue) => {
     const current = await shas(pull);
     return pullRequestShape(pull, ctx.urls, current, {
@@ -25,37 +35,42 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
         current.head && current.base ? await countCommits(pull.repo.gitDir, current.base, current.head) : 0,
     });
   };
-  /** `owner:branch` or `branch`; only same-repository heads exist here. */
-  const headBranch = (repo: RepoRecord, head: string): string => {
-    const colon = head.indexOf(":");
-    if (colon === -1) return head;
-    if (head.slice(0, colon).toLowerCase() !== repo.owner.login.toLowerCase()) {
-      throw validationFailed(`head ${head}: forks do not exist on the local GitHub`);
-    }
-    return head.slice(colon + 1);
-  };
-
   router.on("POST /repos/{owner}/{repo}/pulls", async ({ params, body, caller }) => {
     const repo = findRepo(ctx, params);
     if (!body.title) throw validationFailed("title is missing");
-    const head = headBranch(repo, body.head);
-    const headSha = await resolveRef(repo.gitDir, `refs/heads/${head}`);
+    const head = resolveHead(ctx, repo, body.head);
+    const headSha = await resolveRef(head.repo.gitDir, `refs/heads/${head.ref}`);
     const baseSha = await resolveRef(repo.gitDir, `refs/heads/${body.base}`);
-    if (!headSha) throw validationFailed(`head: the branch ${head} does not exist`);
+    if (!headSha) throw validationFailed(`head: the branch ${head.ref} does not exist`);
     if (!baseSha) throw validationFailed(`base: the branch ${body.base} does not exist`);
     const open = ctx.state.issues.find(
       (i) =>
-        i.repo === repo && i.state === "open" && i.pull?.headRef === head && i.pull.baseRef === body.base,
+        i.repo === repo &&
+        i.state === "open" &&
+        i.pull?.headRef === head.ref &&
+        (i.pull.headRepo ?? repo) === head.repo &&
+        i.pull.baseRef === body.base,
     );
-    if (open) throw validationFailed(`A pull request already exists for ${repo.owner.login}:${head}.`);
+    if (open)
+      throw validationFailed(`A pull request already exists for ${head.repo.owner.login}:${head.ref}.`);
+    const fromFork = head.repo !== repo;
+    const maintainerCanModify = fromFork && body.maintainer_can_modify === true;
+    checkMaintainerEdits(head.repo, maintainerCanModify);
+    if (fromFork) await fetchForkHead(repo, head.repo, head.ref, headSha);
     if ((await countCommits(repo.gitDir, baseSha, headSha)) === 0) {
-      throw validationFailed(`No commits between ${body.base} and ${head}`);
+      throw validationFailed(`No commits between ${body.base} and ${body.head}`);
     }
     const pull = ctx.state.createIssue(repo, {
       title: body.title,
       body: body.body ?? null,
       user: callerUser(ctx, caller),
-      pull: { headRef: head, baseRef: body.base, draft: body.draft ?? false, merged: false },
+      pull: {
+        headRef: head.ref,
+        baseRef: body.base,
+        draft: body.draft ?? false,
+        merged: false,
+        ...(fromFork ? { headRepo: head.repo, maintainerCanModify } : {}),
+      },
     }) as PullIssue;
     await syncPullRefs(ctx, repo);
     ctx.emit({ name: "pull_request.opened", pull });
@@ -77,7 +92,7 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
         issue.repo === repo &&
         issue.pull !== undefined &&
         (state === "all" || issue.state === state) &&
-        (head === null || issue.pull.headRef === headBranch(repo, head)) &&
+        (head === null || headMatches(issue as PullIssue, head)) &&
         (base === null || issue.pull.baseRef === base),
     );
     const page = paginate(pulls, query);

@@ -24,12 +24,12 @@ function pullFields(issue: PullIssue, urls: Urls, shas: PullShas) {
   const repoApi = `${urls.api}/repos/${fullName}`;
   const url = `${repoApi}/pulls/${issue.number}`;
   const html = `${urls.html}/${fullName}/pull/${issue.number}`;
-  const branch = (ref: string, sha: string) => ({
-    label: `${repo.owner.login}:${ref}`,
+  const branch = (ref: string, sha: string, on: typeof repo) => ({
+    label: `${on.owner.login}:${ref}`,
     ref,
     sha,
-    user: userShape(repo.owner, urls),
-    repo: repositoryShape(repo, urls),
+    user: userShape(on.owner, urls),
+    repo: repositoryShape(on, urls),
   });
   return {
     url,
@@ -66,8 +66,8 @@ function pullFields(issue: PullIssue, urls: Urls, shas: PullShas) {
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: branch(issue.pull.headRef, shas.head),
-    base: branch(issue.pull.baseRef, shas.base),
+    head: branch(issue.pull.headRef, shas.head, issue.pull.headRepo ?? repo),
+    base: branch(issue.pull.baseRef, shas.base, repo),
     _links: {
       self: { href: url },
       html: { href: html },
@@ -103,7 +103,7 @@ export function pullRequestShape(
     merged_by: null,
     comments: counts.comments,
     review_comments: counts.reviewComments,
-    maintainer_can_modify: false,
+    maintainer_can_modify: issue.pull.maintainerCanModify === true,
     commits: counts.commits,
     additions: 0,
     deletions: 0,

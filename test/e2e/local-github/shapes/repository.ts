@@ -65,7 +65,7 @@ function commonFields(repo: RepoRecord, urls: Urls) {
     owner: userShape(repo.owner, urls),
     private: true,
     description: null,
-    fork: false,
+    fork: repo.forkOf !== undefined,
     ...repoUrls(repo, urls),
     default_branch: repo.defaultBranch,
     visibility: "private" as string,
