@@ -1,5 +1,6 @@
 import type { GitAuth } from "../workspace/auth-header.ts";
 import { GitError, git } from "../workspace/git.ts";
+import { classifyPushRefusal, type PushRefusalKind } from "./push-refusal.ts";
 
 export interface PushTarget {
   dir: string;
@@ -13,6 +14,13 @@ export interface PushTarget {
 
 export class PushRejectedError extends Error {
   override name = "PushRejectedError";
+  constructor(
+    message: string,
+    /** Why GitHub refused it, when it did (a rule, a moved branch); undefined for the agent's own branch policy. */
+    readonly kind?: PushRefusalKind,
+  ) {
+    super(message);
+  }
 }
 
 /** Invariant 5 in one place: which branch a push may go to. */
@@ -34,12 +42,6 @@ function isTransient(error: unknown): boolean {
   return /error: (500|502|503|504)|returned error: 5\d\d|RPC failed|Connection reset|timed out|early EOF/i.test(
     text,
   );
-}
-
-function isRejected(error: unknown): boolean {
-  // With --porcelain the per-ref verdict ("!\tHEAD:refs/heads/x\t[rejected] (fetch first)") is on stdout.
-  const text = error instanceof GitError ? `${error.stdout}\n${error.stderr}` : "";
-  return /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\]|stale info/i.test(text);
 }
 
 /**
@@ -64,11 +66,10 @@ export async function pushHead(
       isTransient,
     );
   } catch (error) {
-    if (isRejected(error)) {
-      throw new PushRejectedError(
-        `the push to ${target.branch} was rejected because the branch moved since the task started (someone pushed to it). Nothing was overwritten; run the command again to work from the new commits.`,
-      );
-    }
+    // With --porcelain the per-ref verdict ("!\tHEAD:refs/heads/x\t[rejected] (fetch first)") is on stdout, GitHub's rule lines on stderr.
+    const output = error instanceof GitError ? `${error.stdout}\n${error.stderr}` : "";
+    const refusal = classifyPushRefusal(output, target.branch);
+    if (refusal) throw new PushRejectedError(refusal.advice, refusal.kind);
     throw error;
   }
 }
