@@ -34,6 +34,7 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
       turns: Math.min(config.limits.turns, caps.turns),
       tokens: Math.min(config.limits.tokens, caps.tokens),
       minutes: Math.min(config.limits.minutes, caps.minutes),
+      callsPerTurn: Math.min(config.limits.callsPerTurn, caps.callsPerTurn),
     },
     memoryMb: Math.min(config.sandbox.memoryMb, caps.memoryMb),
     cpus: Math.min(config.sandbox.cpus, caps.cpus),

@@ -40,6 +40,7 @@ export const InputsSchema = z.object({
   "max-turns": positiveInt(100),
   "max-tokens": positiveInt(5_000_000),
   "max-minutes": positiveInt(60),
+  "max-calls-per-turn": positiveInt(50),
   "max-memory-mb": positiveInt(8192),
   "max-cpus": z
     .string()
@@ -88,6 +89,7 @@ export interface Settings {
     turns: number;
     tokens: number;
     minutes: number;
+    callsPerTurn: number;
     memoryMb: number;
     cpus: number;
     /** Processes and threads in the sandbox (`sandbox.pids`): the fork-bomb ceiling. */
@@ -152,6 +154,7 @@ export function parseSettings(
       turns: i["max-turns"],
       tokens: i["max-tokens"],
       minutes: i["max-minutes"],
+      callsPerTurn: i["max-calls-per-turn"],
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
       pids: i["max-pids"],

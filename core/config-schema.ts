@@ -76,8 +76,10 @@ export const ConfigSchema = z.strictObject({
       turns: z.int().min(1).max(500).default(40),
       tokens: z.int().min(1_000).max(50_000_000).default(2_000_000),
       minutes: z.int().min(1).max(360).default(30),
+      /** Tool calls one model reply may run; the rest are answered "not run". */
+      callsPerTurn: z.int().min(1).max(200).default(20),
     })
-    .default({ turns: 40, tokens: 2_000_000, minutes: 30 }),
+    .default({ turns: 40, tokens: 2_000_000, minutes: 30, callsPerTurn: 20 }),
   sandbox: z
     .strictObject({
       image: z.string().min(1).optional(),

@@ -45,6 +45,8 @@ export type AuditEvent =
       result: string;
       durationMs: number;
     }
+  /** A call of the reply that was answered "Not run" (finish came first, out of time, past the per-reply cap). */
+  | { type: "tool_call_not_run"; turn: number; id: string; name: string; reason: string }
   | { type: "verification"; command: string; passed: boolean; exitCode: number; outputTail: string }
   | { type: "end"; outcome: string; reason: string; turns: number; totalTokens: number; durationMs: number };
 

@@ -196,17 +196,14 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 
       let finishSummary: string | undefined;
       const notes: string[] = [...reply.protocolErrors];
-      for (const call of reply.toolCalls) {
-        if (finishSummary !== undefined) {
-          conversation.append(
-            {
-              role: "tool",
-              toolCallId: call.id,
-              name: call.name,
-              content: "Not run: finish was called earlier in this reply.",
-            },
-            turn,
-          );
+      for (const [index, call] of reply.toolCalls.entries()) {
+        const notRun =
+          finishSummary !== undefined
+            ? "Not run: finish was called earlier in this reply."
+            : budget.refuseCall(index, reply.toolCalls.length);
+        if (notRun) {
+          conversation.append({ role: "tool", toolCallId: call.id, name: call.name, content: notRun }, turn);
+          audit.write({ type: "tool_call_not_run", turn, id: call.id, name: call.name, reason: notRun });
           continue;
         }
         progress({ phase: "turn", turn, maxTurns: options.limits.turns, step: call.name });
@@ -214,7 +211,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
         const result = await executeToolCall(call, tools, {
           sandbox,
           reviewComments: state.reviewComments,
-          maxCommandMs: Math.max(1_000, budget.remainingMs()),
+          // Never more than what is left: a call started just before the deadline ends at it.
+          maxCommandMs: budget.remainingMs(),
         });
         const repeatNote = stuck.recordCall(call, result.ok, result.output);
         const observation = capObservation(

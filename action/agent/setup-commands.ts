@@ -16,9 +16,13 @@ export async function runSetupCommands(
 ): Promise<string[]> {
   const failures: string[] = [];
   for (const command of commands) {
+    if (remainingMs() <= 0) {
+      failures.push(`\`${command}\` (not run: the time budget ran out, limits.minutes)`);
+      continue;
+    }
     onProgress({ phase: "setup", command });
     const result = await sandbox.exec(command, {
-      timeoutMs: Math.max(1_000, Math.min(SETUP_MAX_MS, remainingMs())),
+      timeoutMs: Math.max(1, Math.min(SETUP_MAX_MS, remainingMs())),
     });
     const output = tail([result.stdout, result.stderr].filter(Boolean).join("\n").trimEnd(), 2_000);
     audit.write({ type: "setup", command, exitCode: result.exitCode, durationMs: result.durationMs, output });

@@ -27,6 +27,8 @@ export interface AgentLimits {
   turns: number;
   tokens: number;
   minutes: number;
+  /** Tool calls one reply may run; the rest are answered "Not run". Default `DEFAULT_CALLS_PER_TURN`. */
+  callsPerTurn?: number;
 }
 
 export interface AgentCommands {

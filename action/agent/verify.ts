@@ -11,7 +11,7 @@ export async function runVerification(
   command: string,
   remainingMs: number,
 ): Promise<Verification> {
-  const timeoutMs = Math.max(1_000, Math.min(VERIFY_MAX_MS, remainingMs));
+  const timeoutMs = Math.max(1, Math.min(VERIFY_MAX_MS, remainingMs));
   const result = await sandbox.exec(command, { timeoutMs });
   const output = [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(Boolean).join("\n");
   const timeoutNote = result.timedOut

@@ -130,6 +130,7 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
         turns: options.turns ?? config.limits.turns,
         tokens: options.tokens ?? config.limits.tokens,
         minutes: options.minutes ?? config.limits.minutes,
+        callsPerTurn: config.limits.callsPerTurn,
       },
       secrets: [model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean),
       auditPath,

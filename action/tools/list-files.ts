@@ -16,7 +16,7 @@ export const listFilesTool = defineTool({
   description: "List the files under a directory (tracked and untracked, ignoring what .gitignore ignores).",
   schema,
   writes: false,
-  async run({ path }, { sandbox }) {
+  async run({ path }, { sandbox, maxCommandMs }) {
     const relative = workspaceRelative(path);
     const quoted = shellQuote(relative);
     // git knows what is ignored; outside a repository, find is the fallback.
@@ -26,7 +26,7 @@ export const listFilesTool = defineTool({
       `git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
     const result = await execForTool(sandbox, command, {
       cwd: sandbox.workdir,
-      timeoutMs: 30_000,
+      timeoutMs: Math.max(1, Math.min(30_000, maxCommandMs)),
       maxOutputBytes: 2_000_000,
     });
     if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());

@@ -33,7 +33,7 @@ export const runTool = defineTool({
   schema,
   writes: true,
   async run({ command, timeoutSeconds }, { sandbox, maxCommandMs }) {
-    const timeoutMs = Math.min(timeoutSeconds * 1000, maxCommandMs);
+    const timeoutMs = Math.max(1, Math.min(timeoutSeconds * 1000, maxCommandMs));
     const result = await execForTool(sandbox, command, { timeoutMs });
     return { output: formatExecResult(result, timeoutMs), label: command };
   },

@@ -38,14 +38,14 @@ export const searchTool = defineTool({
     "Search file contents with a regular expression (ripgrep). Returns path:line:text matches, capped at maxResults.",
   schema,
   writes: false,
-  async run({ pattern, path, glob, ignoreCase, maxResults }, { sandbox }) {
+  async run({ pattern, path, glob, ignoreCase, maxResults }, { sandbox, maxCommandMs }) {
     const relative = workspaceRelative(path);
     const command =
       insideWorkspaceGuard(shellQuote(relative), sandbox.workdir) +
       searchCommand(pattern, relative, glob, ignoreCase);
     const result = await execForTool(sandbox, command, {
       cwd: sandbox.workdir,
-      timeoutMs: 60_000,
+      timeoutMs: Math.max(1, Math.min(60_000, maxCommandMs)),
       maxOutputBytes: 1_000_000,
     });
     const label = `search ${pattern}`;

@@ -6,7 +6,7 @@ export interface ToolContext {
   sandbox: Sandbox;
   /** Collected by `review_comment` in review tasks. */
   reviewComments: ReviewComment[];
-  /** Upper bound for one `run` call, whatever the model asks for. */
+  /** Upper bound for one command a tool runs (the time left in the budget), whatever the model asks for. */
   maxCommandMs: number;
 }
 

@@ -27,7 +27,7 @@ describe("loadConfig: valid files", () => {
       permissions: { minimum: "maintain", allowedBots: ["renovate[bot]"] },
       dispatch: { repo: "acme/agent-runners", workflow: "agent.yaml", ref: "main" },
       model: { profile: "qwen-coder" },
-      limits: { turns: 60, tokens: 3_000_000, minutes: 45 },
+      limits: { turns: 60, tokens: 3_000_000, minutes: 45, callsPerTurn: 10 },
       sandbox: {
         image: "ghcr.io/acme/agent:1",
         network: { setup: "allowlist", agent: "none" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBudget } from "../../../action/agent/budget.ts";
+import { createBudget, DEFAULT_CALLS_PER_TURN } from "../../../action/agent/budget.ts";
 
 const limits = { turns: 10, tokens: 5_000, minutes: 1 };
 
@@ -28,6 +28,29 @@ describe("budget", () => {
     controller.abort();
     expect(budget.exceeded(100, 100_000)).toBe("the run was cancelled");
     expect(budget.signal.aborted).toBe(true);
+    budget.dispose();
+  });
+
+  it("refuses a call past the per-reply cap, after the deadline, or after cancellation", () => {
+    const controller = new AbortController();
+    const budget = createBudget({ ...limits, callsPerTurn: 2 }, Date.now(), controller.signal);
+    expect(budget.refuseCall(0, 3)).toBeUndefined();
+    expect(budget.refuseCall(1, 3)).toBeUndefined();
+    expect(budget.refuseCall(2, 3)).toMatch(
+      /^Not run: this reply has 3 tool calls and a turn runs at most 2 \(limits\.callsPerTurn\)/,
+    );
+    controller.abort();
+    expect(budget.refuseCall(0, 3)).toBe("Not run: the run was cancelled.");
+    budget.dispose();
+    const late = createBudget(limits, Date.now() - 60_000);
+    expect(late.refuseCall(0, 1)).toBe("Not run: the time budget of 1 minutes ran out (limits.minutes).");
+    late.dispose();
+  });
+
+  it("defaults to DEFAULT_CALLS_PER_TURN calls per reply", () => {
+    const budget = createBudget(limits, Date.now());
+    expect(budget.refuseCall(DEFAULT_CALLS_PER_TURN - 1, 100)).toBeUndefined();
+    expect(budget.refuseCall(DEFAULT_CALLS_PER_TURN, 100)).toMatch(/limits\.callsPerTurn/);
     budget.dispose();
   });
 });

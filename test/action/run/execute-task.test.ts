@@ -60,7 +60,7 @@ describe("executeTask: issue to pull request", () => {
     expect(call.task.body).toContain("It happens with");
     expect(call.task.body).not.toContain("edited later");
     expect(call.secrets).toEqual(expect.arrayContaining([TOKEN, MODEL_KEY]));
-    expect(call.limits).toEqual({ turns: 40, tokens: 2_000_000, minutes: 30 });
+    expect(call.limits).toEqual({ turns: 40, tokens: 2_000_000, minutes: 30, callsPerTurn: 20 });
     expect(sh(harness.origin.bare, "show", `${BRANCH}:src/parse.ts`)).toBe("export const parse = 2;\n");
     const message = sh(harness.origin.bare, "log", "-1", "--format=%an%n%B", BRANCH);
     expect(message).toContain("inhouse[bot]");

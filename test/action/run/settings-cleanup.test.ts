@@ -49,6 +49,7 @@ describe("settings", () => {
       turns: 10,
       tokens: 5_000,
       minutes: 60,
+      callsPerTurn: 8,
       memoryMb: 1024,
       cpus: 1,
       pids: 256,
@@ -56,7 +57,7 @@ describe("settings", () => {
       egressHosts: [],
     };
     expect(effectiveLimits(defaultConfig(), caps)).toMatchObject({
-      agent: { turns: 10, tokens: 5_000, minutes: 30 },
+      agent: { turns: 10, tokens: 5_000, minutes: 30, callsPerTurn: 8 },
       memoryMb: 1024,
       cpus: 1,
       pids: 256,
