@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbox-helpers.ts";
 import { describeDocker } from "../helpers/docker.ts";
+import { budgetCases } from "./catalogue/budget-cases.ts";
 import { policyCases } from "./catalogue/policy-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
@@ -29,4 +30,5 @@ describeDocker("security catalogue (real sandbox)", () => {
 
   promptAndSecretCases();
   sandboxEscapeCases();
+  budgetCases();
 });

@@ -51,6 +51,8 @@ export interface AttackRunSpec {
   config?: string;
   /** The runner's `allowed-networks` input; default none. */
   allowedNetworks?: string;
+  /** More action inputs, as the runner's administrator sets them (`max-calls-per-turn`, `egress-hosts`…). */
+  inputs?: Record<string, string>;
 }
 
 export interface AttackRun {
@@ -85,6 +87,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
     "model-api-key": CANARY_MODEL_KEY,
     "cache-dir": join(root, "cache"),
     "allowed-networks": spec.allowedNetworks ?? "none",
+    ...spec.inputs,
   };
   const settings = parseSettings(
     (name) => inputs[name] ?? "",

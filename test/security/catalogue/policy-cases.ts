@@ -80,7 +80,7 @@ export function policyCases(): void {
     attack(".github/agent.yml cannot raise limits or widen the network past the runner's caps", () => {
       const caps = runnerCaps();
       const greedy = loadConfig(
-        "limits:\n  turns: 500\n  tokens: 50000000\n  minutes: 360\nsandbox:\n  memoryMb: 262144\n  cpus: 64\n  pids: 65536\n",
+        "limits:\n  turns: 500\n  tokens: 50000000\n  minutes: 360\n  callsPerTurn: 200\nsandbox:\n  memoryMb: 262144\n  cpus: 64\n  pids: 65536\n",
       );
       expect(greedy.ok).toBe(true);
       if (!greedy.ok) return;
@@ -88,6 +88,7 @@ export function policyCases(): void {
       expect(limits.agent.turns).toBe(caps.turns);
       expect(limits.agent.tokens).toBe(caps.tokens);
       expect(limits.agent.minutes).toBe(caps.minutes);
+      expect(limits.agent.callsPerTurn).toBe(caps.callsPerTurn);
       expect(limits.memoryMb).toBe(caps.memoryMb);
       expect(limits.cpus).toBe(caps.cpus);
       expect(limits.pids).toBe(caps.pids);
