@@ -75010,8 +75010,10 @@ var ConfigSchema = external_exports.strictObject({
   limits: external_exports.strictObject({
     turns: external_exports.int().min(1).max(500).default(40),
     tokens: external_exports.int().min(1e3).max(5e7).default(2e6),
-    minutes: external_exports.int().min(1).max(360).default(30)
-  }).default({ turns: 40, tokens: 2e6, minutes: 30 }),
+    minutes: external_exports.int().min(1).max(360).default(30),
+    /** Tool calls one model reply may run; the rest are answered "not run". */
+    callsPerTurn: external_exports.int().min(1).max(200).default(20)
+  }).default({ turns: 40, tokens: 2e6, minutes: 30, callsPerTurn: 20 }),
   sandbox: external_exports.strictObject({
     image: external_exports.string().min(1).optional(),
     network: networkProfile,
@@ -89177,13 +89179,13 @@ var listFilesTool = defineTool({
   description: "List the files under a directory (tracked and untracked, ignoring what .gitignore ignores).",
   schema: schema3,
   writes: false,
-  async run({ path: path2 }, { sandbox }) {
+  async run({ path: path2 }, { sandbox, maxCommandMs }) {
     const relative = workspaceRelative(path2);
     const quoted = shellQuote(relative);
     const command = insideWorkspaceGuard(quoted, sandbox.workdir) + `if [ ! -d ${quoted} ]; then echo "not a directory" >&2; exit 3; fi; git ls-files --cached --others --exclude-standard -- ${quoted} 2>/dev/null || find ${quoted} -type f -not -path '*/.git/*' | sed 's|^\\./||'`;
     const result = await execForTool(sandbox, command, {
       cwd: sandbox.workdir,
-      timeoutMs: 3e4,
+      timeoutMs: Math.max(1, Math.min(3e4, maxCommandMs)),
       maxOutputBytes: 2e6
     });
     if (result.exitCode === OUTSIDE_WORKSPACE_EXIT) throw new ToolError(result.stderr.trim());
@@ -89294,7 +89296,7 @@ var runTool = defineTool({
   schema: schema6,
   writes: true,
   async run({ command, timeoutSeconds }, { sandbox, maxCommandMs }) {
-    const timeoutMs = Math.min(timeoutSeconds * 1e3, maxCommandMs);
+    const timeoutMs = Math.max(1, Math.min(timeoutSeconds * 1e3, maxCommandMs));
     const result = await execForTool(sandbox, command, { timeoutMs });
     return { output: formatExecResult(result, timeoutMs), label: command };
   }
@@ -89329,12 +89331,12 @@ var searchTool = defineTool({
   description: "Search file contents with a regular expression (ripgrep). Returns path:line:text matches, capped at maxResults.",
   schema: schema7,
   writes: false,
-  async run({ pattern, path: path2, glob, ignoreCase, maxResults }, { sandbox }) {
+  async run({ pattern, path: path2, glob, ignoreCase, maxResults }, { sandbox, maxCommandMs }) {
     const relative = workspaceRelative(path2);
     const command = insideWorkspaceGuard(shellQuote(relative), sandbox.workdir) + searchCommand(pattern, relative, glob, ignoreCase);
     const result = await execForTool(sandbox, command, {
       cwd: sandbox.workdir,
-      timeoutMs: 6e4,
+      timeoutMs: Math.max(1, Math.min(6e4, maxCommandMs)),
       maxOutputBytes: 1e6
     });
     const label = `search ${pattern}`;
@@ -89566,8 +89568,10 @@ function capForAudit(text) {
 }
 
 // action/agent/budget.ts
+var DEFAULT_CALLS_PER_TURN = 20;
 function createBudget(limits, startedAt, callerSignal) {
   const deadline = startedAt + limits.minutes * 6e4;
+  const callsPerTurn = limits.callsPerTurn ?? DEFAULT_CALLS_PER_TURN;
   const clock = new AbortController();
   const timer = setTimeout(
     () => clock.abort(new Error("wall-clock budget reached")),
@@ -89575,17 +89579,25 @@ function createBudget(limits, startedAt, callerSignal) {
   );
   timer.unref();
   const signal = callerSignal ? AbortSignal.any([callerSignal, clock.signal]) : clock.signal;
+  const outOfTime = () => `the time budget of ${limits.minutes} minutes ran out (limits.minutes)`;
   return {
     signal,
     dispose: () => clearTimeout(timer),
     remainingMs: () => Math.max(0, deadline - Date.now()),
     exceeded(turnsDone, tokensUsed) {
       if (callerSignal?.aborted) return "the run was cancelled";
-      if (Date.now() >= deadline)
-        return `the time budget of ${limits.minutes} minutes ran out (limits.minutes)`;
+      if (Date.now() >= deadline) return outOfTime();
       if (turnsDone >= limits.turns) return `the turn budget of ${limits.turns} turns ran out (limits.turns)`;
       if (tokensUsed >= limits.tokens) {
         return `the token budget of ${limits.tokens} tokens ran out after ${tokensUsed} (limits.tokens)`;
+      }
+      return void 0;
+    },
+    refuseCall(index, callsInReply) {
+      if (callerSignal?.aborted) return "Not run: the run was cancelled.";
+      if (Date.now() >= deadline) return `Not run: ${outOfTime()}.`;
+      if (index >= callsPerTurn) {
+        return `Not run: this reply has ${callsInReply} tool calls and a turn runs at most ${callsPerTurn} (limits.callsPerTurn); send the rest in your next reply.`;
       }
       return void 0;
     }
@@ -90050,9 +90062,13 @@ var SETUP_MAX_MS = 15 * 6e4;
 async function runSetupCommands(sandbox, commands, audit, onProgress, remainingMs) {
   const failures = [];
   for (const command of commands) {
+    if (remainingMs() <= 0) {
+      failures.push(`\`${command}\` (not run: the time budget ran out, limits.minutes)`);
+      continue;
+    }
     onProgress({ phase: "setup", command });
     const result = await sandbox.exec(command, {
-      timeoutMs: Math.max(1e3, Math.min(SETUP_MAX_MS, remainingMs()))
+      timeoutMs: Math.max(1, Math.min(SETUP_MAX_MS, remainingMs()))
     });
     const output2 = tail([result.stdout, result.stderr].filter(Boolean).join("\n").trimEnd(), 2e3);
     audit.write({ type: "setup", command, exitCode: result.exitCode, durationMs: result.durationMs, output: output2 });
@@ -90230,7 +90246,7 @@ async function resolveTestCommand(sandbox, sources = {}) {
 var VERIFICATION_TAIL_CHARS = 4e3;
 var VERIFY_MAX_MS = 20 * 6e4;
 async function runVerification(sandbox, command, remainingMs) {
-  const timeoutMs = Math.max(1e3, Math.min(VERIFY_MAX_MS, remainingMs));
+  const timeoutMs = Math.max(1, Math.min(VERIFY_MAX_MS, remainingMs));
   const result = await sandbox.exec(command, { timeoutMs });
   const output2 = [result.stdout.trimEnd(), result.stderr.trimEnd()].filter(Boolean).join("\n");
   const timeoutNote = result.timedOut ? `
@@ -90399,17 +90415,11 @@ async function runAgent(options) {
       conversation.append({ role: "assistant", content: reply.content, toolCalls: reply.toolCalls }, turn);
       let finishSummary;
       const notes = [...reply.protocolErrors];
-      for (const call of reply.toolCalls) {
-        if (finishSummary !== void 0) {
-          conversation.append(
-            {
-              role: "tool",
-              toolCallId: call.id,
-              name: call.name,
-              content: "Not run: finish was called earlier in this reply."
-            },
-            turn
-          );
+      for (const [index, call] of reply.toolCalls.entries()) {
+        const notRun = finishSummary !== void 0 ? "Not run: finish was called earlier in this reply." : budget.refuseCall(index, reply.toolCalls.length);
+        if (notRun) {
+          conversation.append({ role: "tool", toolCallId: call.id, name: call.name, content: notRun }, turn);
+          audit.write({ type: "tool_call_not_run", turn, id: call.id, name: call.name, reason: notRun });
           continue;
         }
         progress({ phase: "turn", turn, maxTurns: options.limits.turns, step: call.name });
@@ -90417,7 +90427,8 @@ async function runAgent(options) {
         const result = await executeToolCall(call, tools, {
           sandbox,
           reviewComments: state.reviewComments,
-          maxCommandMs: Math.max(1e3, budget.remainingMs())
+          // Never more than what is left: a call started just before the deadline ends at it.
+          maxCommandMs: budget.remainingMs()
         });
         const repeatNote = stuck.recordCall(call, result.ok, result.output);
         const observation = capObservation(
@@ -92012,7 +92023,8 @@ async function runLocal(options, io) {
       limits: {
         turns: options.turns ?? config2.limits.turns,
         tokens: options.tokens ?? config2.limits.tokens,
-        minutes: options.minutes ?? config2.limits.minutes
+        minutes: options.minutes ?? config2.limits.minutes,
+        callsPerTurn: config2.limits.callsPerTurn
       },
       secrets: [model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean),
       auditPath,

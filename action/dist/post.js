@@ -94773,8 +94773,10 @@ var ConfigSchema = external_exports.strictObject({
   limits: external_exports.strictObject({
     turns: external_exports.int().min(1).max(500).default(40),
     tokens: external_exports.int().min(1e3).max(5e7).default(2e6),
-    minutes: external_exports.int().min(1).max(360).default(30)
-  }).default({ turns: 40, tokens: 2e6, minutes: 30 }),
+    minutes: external_exports.int().min(1).max(360).default(30),
+    /** Tool calls one model reply may run; the rest are answered "not run". */
+    callsPerTurn: external_exports.int().min(1).max(200).default(20)
+  }).default({ turns: 40, tokens: 2e6, minutes: 30, callsPerTurn: 20 }),
   sandbox: external_exports.strictObject({
     image: external_exports.string().min(1).optional(),
     network: networkProfile,
@@ -100097,6 +100099,7 @@ var InputsSchema = external_exports.object({
   "max-turns": positiveInt(100),
   "max-tokens": positiveInt(5e6),
   "max-minutes": positiveInt(60),
+  "max-calls-per-turn": positiveInt(50),
   "max-memory-mb": positiveInt(8192),
   "max-cpus": external_exports.string().trim().transform((v) => v === "" ? 4 : Number(v)).pipe(external_exports.number().positive().max(64)),
   "max-pids": positiveInt(4096),
@@ -100149,6 +100152,7 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       turns: i["max-turns"],
       tokens: i["max-tokens"],
       minutes: i["max-minutes"],
+      callsPerTurn: i["max-calls-per-turn"],
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
       pids: i["max-pids"],
