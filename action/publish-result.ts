@@ -71,9 +71,11 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
       result.reviewComments,
       redact,
     );
-    const outside = review.outside
-      ? ` (${review.outside} about lines outside the diff are in the review body)`
-      : "";
+    const outside = review.moved
+      ? ` (the pull request moved while the review ran, so its ${review.outside} comments are in the review body)`
+      : review.outside
+        ? ` (${review.outside} about lines outside the diff are in the review body)`
+        : "";
     return {
       message: `done: posted a review with ${review.inline} inline comments${outside}: ${review.url} · ${usage}`,
       link: review.url,

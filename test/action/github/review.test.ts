@@ -33,6 +33,8 @@ describe("review comments", () => {
   it("posts one COMMENT review at the head commit with inline comments and a suggestion block", async () => {
     let sent: Record<string, unknown> = {};
     const scope = nock(API)
+      .get("/repos/acme/widgets/pulls/7")
+      .reply(200, { head: { sha: "abc123" } })
       .get("/repos/acme/widgets/pulls/7/files")
       .query({ per_page: "100" })
       .reply(200, [{ filename: "src/a.ts", patch: PATCH }])
@@ -57,6 +59,7 @@ describe("review comments", () => {
       url: "https://github.com/acme/widgets/pull/7#pullrequestreview-1",
       inline: 1,
       outside: 1,
+      moved: false,
     });
     expect(sent).toEqual({
       commit_id: "abc123",
@@ -73,6 +76,69 @@ describe("review comments", () => {
         },
       ],
     });
+  });
+});
+
+describe("a review that survives a moved head and GitHub's 422", () => {
+  const comments = [
+    { path: "src/a.ts", line: 12, body: "z is unused" },
+    { path: "src/a.ts", line: 99, body: "Outside the diff." },
+  ];
+
+  it("puts every comment in the body, for the reviewed commit, when the head moved since the review started", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const scope = nock(API)
+      .get("/repos/acme/widgets/pulls/7")
+      .reply(200, { head: { sha: "def4567890abcdef" } })
+      .post("/repos/acme/widgets/pulls/7/reviews", (body) => sent.push(body) > 0)
+      .reply(200, { html_url: "https://github.com/acme/widgets/pull/7#pullrequestreview-2" });
+    const review = await postReview(
+      testClient(),
+      { owner: "acme", name: "widgets" },
+      7,
+      "abc1234567890000",
+      "Two notes.",
+      comments,
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(review).toMatchObject({ inline: 0, outside: 2, moved: true });
+    expect(sent[0]).toMatchObject({ commit_id: "abc1234567890000", comments: [] });
+    expect(sent[0]!.body).toContain("moved from abc123456789 to def4567890ab while this review ran");
+    expect(sent[0]!.body).toContain("**`src/a.ts` line 12**\n\nz is unused");
+  });
+
+  it("posts the review again with the comments in its body when GitHub answers 422, instead of losing it", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const scope = nock(API)
+      .get("/repos/acme/widgets/pulls/7")
+      .reply(200, { head: { sha: "abc123" } })
+      .get("/repos/acme/widgets/pulls/7/files")
+      .query({ per_page: "100" })
+      .reply(200, [{ filename: "src/a.ts", patch: PATCH }])
+      .post("/repos/acme/widgets/pulls/7/reviews", (body) => sent.push(body) > 0)
+      .reply(422, {
+        message: "Unprocessable Entity",
+        errors: [
+          "Pull request review thread line must be part of the diff and Pull request review thread diff hunk can't be blank",
+        ],
+      })
+      .post("/repos/acme/widgets/pulls/7/reviews", (body) => sent.push(body) > 0)
+      .reply(200, { html_url: "https://github.com/acme/widgets/pull/7#pullrequestreview-3" });
+    const review = await postReview(
+      testClient(),
+      { owner: "acme", name: "widgets" },
+      7,
+      "abc123",
+      "Two notes.",
+      comments,
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(review).toMatchObject({ inline: 0, outside: 2, moved: false });
+    expect(sent[0]).toMatchObject({ commit_id: "abc123", comments: [{ line: 12 }] });
+    expect(sent[1]).toMatchObject({ comments: [] });
+    expect(sent[1]).not.toHaveProperty("commit_id");
+    expect(sent[1]!.body).toContain("GitHub refused these comments inline");
+    expect(sent[1]!.body).toContain("**`src/a.ts` line 12**");
   });
 });
 

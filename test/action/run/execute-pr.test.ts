@@ -134,6 +134,9 @@ describe("executeTask on pull requests", () => {
     const { scope: pr, head } = await pullRequest(harness, false);
     let review: Record<string, unknown> = {};
     const reviewScope = nock(API)
+      // The head is read again at publish time: a review is judged against the diff of its commit.
+      .get(`${REPO}/pulls/7`)
+      .reply(200, { state: "open", head: { ref: "feature", sha: head } })
       .get(`${REPO}/pulls/7/files`)
       .query(true)
       .reply(200, [{ filename: "src/feature.ts", patch: "@@ -0,0 +1 @@\n+export const feature = 1;" }])

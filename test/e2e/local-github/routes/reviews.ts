@@ -1,7 +1,8 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
-import { GitHubError, validationFailed } from "../errors.ts";
-import { type DiffFile, pullDiff } from "../pull-diff.ts";
+import { validationFailed } from "../errors.ts";
+import { pullDiff } from "../pull-diff.ts";
 import { findPull, pullShas } from "../pull-lookup.ts";
+import { checkReviewComments, type DraftComment } from "../review-rules.ts";
 import type { Router } from "../router.ts";
 import { reviewShape } from "../shapes/pull.ts";
 import { now, type ReviewCommentRecord, type ReviewRecord } from "../state.ts";
@@ -11,33 +12,6 @@ const REVIEW_STATES = {
   REQUEST_CHANGES: "CHANGES_REQUESTED",
   COMMENT: "COMMENTED",
 } as const;
-
-interface DraftComment {
-  path: string;
-  line?: number;
-  side?: string;
-  start_line?: number;
-  position?: number;
-  body: string;
-}
-
-/** GitHub refuses a review comment on a line outside the diff; so does this fake, so a wrong line fails the test. */
-function checkPlacement(comment: DraftComment, files: DiffFile[]): string | undefined {
-  const file = files.find((f) => f.filename === comment.path);
-  if (!file) return `Path ${comment.path} is not part of the pull request's diff`;
-  if (comment.line === undefined) {
-    return comment.position === undefined
-      ? "a review comment needs `line` (or the legacy `position`)"
-      : undefined;
-  }
-  const lines = comment.side === "LEFT" ? file.leftLines : file.rightLines;
-  for (const line of [comment.start_line, comment.line]) {
-    if (line !== undefined && !lines.has(line)) {
-      return `Pull request review thread line ${line} of ${comment.path} must be part of the diff`;
-    }
-  }
-  return undefined;
-}
 
 export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
   router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", async ({ params, query }) => {
@@ -77,14 +51,7 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
     const commitId = body.commit_id ?? head;
     const files = await pullDiff(pull.repo.gitDir, base, commitId);
     const drafts = (body.comments ?? []) as DraftComment[];
-    const problems = drafts.map((draft) => checkPlacement(draft, files)).filter((p) => p !== undefined);
-    if (problems.length > 0) {
-      throw new GitHubError(
-        422,
-        "Unprocessable Entity",
-        problems.map((message) => ({ message })),
-      );
-    }
+    checkReviewComments(drafts, files);
     const review: ReviewRecord = {
       id: ctx.state.id(),
       pull,
