@@ -1,28 +1,72 @@
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { type RetryTuning, retryGitHub } from "./retry-policy.ts";
+import { defaultWriteOnce, installWriteOnce, type WriteOnceTuning } from "./write-once.ts";
 
+/**
+ * The action's Octokit has the plugins Probot gives the App: `@octokit/plugin-throttling` (GitHub's
+ * pacing of writes, and waiting out primary and secondary rate limits with `retry-after`) and
+ * `@octokit/plugin-retry` (5xx and network errors), with creates kept out of blind retries
+ * (`write-once.ts`).
+ */
+const ActionOctokit = Octokit.plugin(throttling, retry);
 export type GitHub = InstanceType<typeof Octokit>;
+
+export interface RetryTuning {
+  /** Retries of an idempotent request after 5xx (plugin-retry waits retryCount² × base). */
+  retries: number;
+  retryAfterBaseMs: number;
+  /** A rate limit whose wait is longer than this fails the request instead of stalling the task. */
+  maxRateLimitWaitSeconds: number;
+  /** Space writes as GitHub asks (1 s, 3 s for notifying ones); tests turn it off. */
+  paceWrites: boolean;
+  writeOnce: WriteOnceTuning;
+}
+
+export const defaultRetry: RetryTuning = {
+  retries: 3,
+  retryAfterBaseMs: 1_000,
+  maxRateLimitWaitSeconds: 300,
+  paceWrites: true,
+  writeOnce: defaultWriteOnce,
+};
 
 export interface GitHubClientOptions {
   token: string;
   /** `GITHUB_API_URL` (GitHub Enterprise Server: `https://ghe.example.com/api/v3`). */
   baseUrl?: string;
-  retry?: RetryTuning;
+  retry?: Partial<RetryTuning>;
 }
 
-/**
- * One Octokit for the whole run. Every request goes through the one retry helper via a request
- * hook, so no call site needs to remember it.
- */
+/** Wait out a rate limit up to the cap, at most three times for one request. */
+const waitOut =
+  (tuning: RetryTuning) =>
+  (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
+    retryCount < 3 && retryAfter <= tuning.maxRateLimitWaitSeconds;
+
+/** Limiter groups without GitHub's spacing between writes (the plugin's own groups pace them). */
+function unpacedGroups(): Record<string, unknown> {
+  const passThrough = () => ({
+    key: () => ({ schedule: (_o: unknown, fn: () => Promise<unknown>) => fn() }),
+  });
+  return { write: passThrough(), notifications: passThrough(), search: passThrough() };
+}
+
 export function createGitHubClient(options: GitHubClientOptions): GitHub {
-  const octokit = new Octokit({
+  const tuning = { ...defaultRetry, ...options.retry };
+  const octokit = new ActionOctokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: "inhouse-action",
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    retry: { retries: tuning.retries, retryAfterBaseValue: tuning.retryAfterBaseMs },
+    throttle: {
+      onRateLimit: waitOut(tuning),
+      onSecondaryRateLimit: waitOut(tuning),
+      retryAfterBaseValue: tuning.retryAfterBaseMs,
+      ...(tuning.paceWrites ? {} : unpacedGroups()),
+    },
   });
-  octokit.hook.wrap("request", (request, requestOptions) =>
-    retryGitHub(async () => request(requestOptions), options.retry),
-  );
+  installWriteOnce(octokit, tuning.writeOnce);
   return octokit;
 }

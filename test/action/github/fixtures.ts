@@ -1,4 +1,4 @@
-import { createGitHubClient } from "../../../action/github/client.ts";
+import { createGitHubClient, type RetryTuning } from "../../../action/github/client.ts";
 import type { Task } from "../../../core/task.ts";
 
 export const API = "https://api.github.com";
@@ -18,12 +18,15 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
   };
 }
 
-/** No waiting in tests: retries happen immediately. */
+/** No waiting in tests: retries happen at once and writes are not spaced. */
+export const noWaitRetry: Partial<RetryTuning> = {
+  retryAfterBaseMs: 0,
+  paceWrites: false,
+  writeOnce: { attempts: 3, baseDelayMs: 0, sleep: async () => {} },
+};
+
 export function testClient() {
-  return createGitHubClient({
-    token: "ghs_test",
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} },
-  });
+  return createGitHubClient({ token: "ghs_test", retry: noWaitRetry });
 }
 
 export function comment(id: number, login: string, body: string, created = BEFORE, updated = created) {

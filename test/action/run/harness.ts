@@ -11,7 +11,7 @@ import { parseSettings } from "../../../action/settings.ts";
 import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import type { Task } from "../../../core/task.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
-import { API } from "../github/fixtures.ts";
+import { API, noWaitRetry } from "../github/fixtures.ts";
 import { createOrigin, type Origin } from "../workspace/origin.ts";
 
 export const TOKEN = "ghs_CANARYrunToken0123456789abcdefABCD";
@@ -82,11 +82,7 @@ export async function createHarness(
         },
       );
       const deps: RunDeps = {
-        github: (token) =>
-          createGitHubClient({
-            token,
-            retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} },
-          }),
+        github: (token) => createGitHubClient({ token, retry: { ...noWaitRetry, retries: 1 } }),
         createSandbox: async () => {
           const sandbox = await createLocalSandbox();
           harness.sandboxes.push(sandbox);

@@ -16,7 +16,7 @@ import { parseSettings } from "../../../action/settings.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
 import { type ScriptedModelServer, startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
-import { makeTask } from "../github/fixtures.ts";
+import { makeTask, noWaitRetry } from "../github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.ts";
 import { ISSUE_REPO_PATH, issueTaskRoutes } from "./issue-task-routes.ts";
 
@@ -74,7 +74,7 @@ export async function runIssueToPr(
   );
   const containers: string[] = [];
   const deps: RunDeps = {
-    github: (token) => createGitHubClient({ token, baseUrl: github.url }),
+    github: (token) => createGitHubClient({ token, baseUrl: github.url, retry: noWaitRetry }),
     createSandbox: async (options) => {
       const sandbox = await createSandbox(options);
       containers.push(sandbox.containerId);

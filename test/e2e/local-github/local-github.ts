@@ -228,6 +228,11 @@ export class LocalGitHub {
 
   // ---- what a test asserts -----------------------------------------------------------------
 
+  /** Inject a fault on a route: `github.faults.inject({ route, status: 502, when: "after" })`. */
+  get faults() {
+    return this.router.faults;
+  }
+
   violations(): Violation[] {
     return [...this.router.violations];
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Credentials } from "./credentials.ts";
 import { GitHubError } from "./errors.ts";
+import { Faults } from "./faults.ts";
 import { matchGitHubRoute } from "./github-routes.ts";
 import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
 
@@ -53,6 +54,8 @@ export class Router {
   private readonly handlers = new Map<string, AnyHandler>();
   readonly violations: Violation[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Errors a test injects per route (`faults.ts`). */
+  readonly faults = new Faults();
 
   constructor(private readonly credentials: Credentials) {}
 
@@ -112,9 +115,11 @@ export class Router {
       });
     }
     try {
+      const before = this.faults.take(key, "before");
+      if (before) return record(before, caller, body);
       const accept = request.headers.accept ?? "application/vnd.github+json";
       const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
-      return record(answer, caller, body);
+      return record(this.faults.take(key, "after") ?? answer, caller, body);
     } catch (error) {
       if (error instanceof GitHubError) {
         const errorBody = {

@@ -14,7 +14,7 @@ import { createGitHubClient } from "../../../action/github/client.ts";
 import { createSandbox } from "../../../action/sandbox/index.ts";
 import { parseSettings } from "../../../action/settings.ts";
 import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
-import { makeTask } from "../../action/github/fixtures.ts";
+import { makeTask, noWaitRetry } from "../../action/github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
 import { ISSUE_REPO_PATH, issueTaskRoutes } from "../../action/run/issue-task-routes.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
@@ -99,7 +99,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   let outcome: TaskOutcome;
   try {
     outcome = await executeTask(settings, {
-      github: (token) => createGitHubClient({ token, baseUrl: github.url }),
+      github: (token) => createGitHubClient({ token, baseUrl: github.url, retry: noWaitRetry }),
       createSandbox: (options) => createSandbox(options),
       runAgent: (options) => runAgent({ ...options, tuning: { retryBaseDelayMs: 1 } }),
       resolveModel: async () => ({
