@@ -15,6 +15,11 @@ export interface TestRunnerOptions {
    * token, standing in for what the workflow hands the action (an App token or `secrets.GITHUB_TOKEN`).
    */
   inputs: (run: RunRecord, token: string) => Record<string, string>;
+  /**
+   * The token the workflow mints for the run (`actions/create-github-app-token` in the template);
+   * default: an installation token with every permission of the installation.
+   */
+  token?: (run: RunRecord) => string;
   runnerName?: string;
   /** Extra environment for both steps (e.g. DOCKER_HOST); the runner's own variables win. */
   env?: Record<string, string>;
@@ -157,7 +162,7 @@ export class TestRunner {
       }),
     );
 
-    const token = this.github.installationToken();
+    const token = this.options.token?.(run) ?? this.github.installationToken();
     const inputs = this.options.inputs(run, token);
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(

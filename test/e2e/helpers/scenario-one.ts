@@ -1,6 +1,11 @@
 import { type ScriptedReply, step } from "../../helpers/scripted-model-server.ts";
 import type { RepoRecord } from "../local-github/state.ts";
-import { agentWorkflow, startWholeSystem, type WholeSystem } from "./whole-system.ts";
+import {
+  agentWorkflow,
+  startWholeSystem,
+  type WholeSystem,
+  type WholeSystemOptions,
+} from "./whole-system.ts";
 
 /**
  * Scenario 1 of issue 7, shared by the whole-system test, `npm run demo` and the e2e benchmark: a
@@ -22,8 +27,10 @@ export async function widgetFiles(): Promise<Record<string, string>> {
 }
 
 /** A whole system with the widget repository; alice may write, rita may only read. */
-export async function systemWithWidget(): Promise<{ system: WholeSystem; repo: RepoRecord }> {
-  const system = await startWholeSystem();
+export async function systemWithWidget(
+  options: WholeSystemOptions = {},
+): Promise<{ system: WholeSystem; repo: RepoRecord }> {
+  const system = await startWholeSystem([], options);
   const repo = await system.github.createRepo("widget", await widgetFiles());
   system.github.addCollaborator(repo, "alice", "write");
   system.github.addCollaborator(repo, "rita", "read");

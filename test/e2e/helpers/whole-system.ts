@@ -3,12 +3,15 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
+import type { TaskKind } from "../../../core/task.ts";
+import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {
   type ScriptedModelServer,
   type ScriptedStep,
   startScriptedModelServer,
 } from "../../helpers/scripted-model-server.ts";
-import { LocalGitHub } from "../local-github/local-github.ts";
+import { LocalGitHub, type LocalGitHubOptions } from "../local-github/local-github.ts";
+import type { RunRecord } from "../local-github/state.ts";
 import { TestRunner } from "../test-runner.ts";
 import { type AppUnderTest, startApp } from "./app-under-test.ts";
 
@@ -36,16 +39,34 @@ export interface WholeSystem {
   close(): Promise<void>;
 }
 
+/**
+ * The token the template's create-github-app-token step mints for a run: the one repository, and the
+ * permissions of the task's kind (core/task-token-permissions.ts), from the App's installation.
+ */
+function runToken(github: LocalGitHub, run: RunRecord): string {
+  const kind = (JSON.parse(run.inputs.task ?? "{}") as { kind?: TaskKind }).kind ?? "fix-issue";
+  return github.installationToken({ permissions: taskTokenPermissions(kind), repositories: [run.repo.name] });
+}
+
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
-export async function startWholeSystem(script: ScriptedStep[] = []): Promise<WholeSystem> {
+export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest"> {
+  /** The token each run gets; default: what the workflow template mints (`runToken`). */
+  runnerToken?: (github: LocalGitHub, run: RunRecord) => string;
+}
+
+export async function startWholeSystem(
+  script: ScriptedStep[] = [],
+  { runnerToken = runToken, ...options }: WholeSystemOptions = {},
+): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
-  const github = await LocalGitHub.start({ owner });
+  const github = await LocalGitHub.start({ owner, ...options });
   const model = await startScriptedModelServer(script);
   const app = await startApp(github);
   const scratch = await mkdtemp(join(tmpdir(), "whole-system-"));
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
     runnerName: "e2e-runner",
+    token: (run) => runnerToken(github, run),
     inputs: (run, token) => ({
       task: run.inputs.task ?? "",
       "github-token": token,

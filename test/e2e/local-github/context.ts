@@ -1,3 +1,4 @@
+import type { Clock } from "./clock.ts";
 import type { Credentials } from "./credentials.ts";
 import { notFound } from "./errors.ts";
 import type { Caller } from "./openapi-route.ts";
@@ -28,6 +29,7 @@ export interface RouteContext {
   urls: Urls;
   credentials: Credentials;
   installation: InstallationRecord;
+  clock: Clock;
   emit(event: GitHubEvent): void;
 }
 

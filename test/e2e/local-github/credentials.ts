@@ -1,4 +1,6 @@
 import { createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
+import type { PermissionSet } from "./app-manifest.ts";
+import type { Clock } from "./clock.ts";
 import type { Caller } from "./openapi-route.ts";
 
 /**
@@ -16,6 +18,22 @@ export interface TestApp {
 
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; message: string };
 
+/** What an installation token may do, fixed when it is minted. */
+export interface InstallationGrant {
+  permissions: PermissionSet;
+  /** Epoch milliseconds on the local GitHub's clock. */
+  expiresAt: number;
+  /** Repository ids the token is limited to; undefined: every repository of the installation. */
+  repositoryIds?: number[];
+}
+
+/**
+ * "Installation tokens expire one hour from the time you create them. Using an expired token produces
+ * a status code of 401 - Unauthorized" (REST description, "Create an installation access token for an
+ * app": https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
+ */
+export const INSTALLATION_TOKEN_LIFETIME_MS = 3600_000;
+
 const JWT_HINT = "an App JWT (RS256, iss = the App id, signed with the App's private key)";
 
 export class Credentials {
@@ -23,7 +41,10 @@ export class Credentials {
   private readonly publicKey: string;
   private readonly tokens = new Map<string, Caller>();
 
-  constructor(app: { id?: number; slug?: string } = {}) {
+  constructor(
+    private readonly clock: Clock,
+    app: { id?: number; slug?: string } = {},
+  ) {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", {
       modulusLength: 2048,
       privateKeyEncoding: { type: "pkcs1", format: "pem" },
@@ -43,9 +64,9 @@ export class Credentials {
     return `${this.app.slug}[bot]`;
   }
 
-  issueInstallationToken(installationId: number): string {
+  issueInstallationToken(installationId: number, grant: InstallationGrant): string {
     const token = `ghs_${randomBytes(18).toString("base64url")}`;
-    this.tokens.set(token, { kind: "installation", installationId, login: this.botLogin });
+    this.tokens.set(token, { kind: "installation", installationId, login: this.botLogin, ...grant });
     return token;
   }
 
@@ -71,7 +92,7 @@ export class Credentials {
     if (!match) return { ok: false, message: "Requires authentication" };
     const credential = match[2]!;
     const caller = this.tokens.get(credential);
-    if (caller) return { ok: true, caller };
+    if (caller) return this.unexpired(caller);
     if (credential.split(".").length === 3) {
       return this.verifyAppJwt(credential)
         ? { ok: true, caller: { kind: "app" } }
@@ -87,7 +108,16 @@ export class Credentials {
     const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
     const token = decoded.slice(decoded.indexOf(":") + 1);
     const caller = this.tokens.get(token);
-    return caller ? { ok: true, caller } : { ok: false, message: "Invalid username or token." };
+    if (!caller) return { ok: false, message: "Invalid username or token." };
+    const checked = this.unexpired(caller);
+    return checked.ok ? checked : { ok: false, message: "Invalid username or token." };
+  }
+
+  private unexpired(caller: Caller): AuthResult {
+    if (caller.kind === "installation" && caller.expiresAt <= this.clock.now()) {
+      return { ok: false, message: "Bad credentials" };
+    }
+    return { ok: true, caller };
   }
 
   private verifyAppJwt(jwt: string): boolean {

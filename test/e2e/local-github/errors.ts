@@ -4,6 +4,7 @@ export class GitHubError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: unknown[],
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "GitHubError";

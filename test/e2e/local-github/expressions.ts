@@ -1,8 +1,11 @@
 /**
  * Just enough of the Actions expression language to render a workflow's `run-name` and
  * `concurrency.group` the way GitHub does: `${{ ... }}` holding `format('...{0}...', args)`,
- * `inputs.x`, `fromJSON(inputs.x).a.b`, `a || b` and string or number literals. Anything else is an error that names the expression, so a test
- * never silently gets a title GitHub would not produce.
+ * `inputs.x`, `fromJSON(inputs.x).a.b`, `a || b`, `a && b`, `a == b`, `a != b` and string or number
+ * literals. Anything else is an error that names the expression, so a test never silently gets a
+ * value GitHub would not produce. Operators as documented (lowest first: `||`, `&&`, `==`/`!=`;
+ * "GitHub ignores case when comparing strings"):
+ * https://docs.github.com/actions/reference/workflows-and-actions/expressions#operators
  */
 export type ExpressionContext = { inputs: Record<string, string> };
 
@@ -45,6 +48,23 @@ function evaluate(expression: string, context: ExpressionContext): unknown {
     // `a || b`: the first truthy value, else the last, as in Actions expressions.
     const values = alternatives.map((part) => evaluate(part, context));
     return values.find((value) => Boolean(value)) ?? values.at(-1);
+  }
+  const conjuncts = splitTopLevel(text, "&&");
+  if (conjuncts.length > 1) {
+    // `a && b`: the first falsy value, else the last.
+    const values = conjuncts.map((part) => evaluate(part, context));
+    return values.find((value) => !value) ?? values.at(-1);
+  }
+  for (const operator of ["!=", "=="] as const) {
+    const sides = splitTopLevel(text, operator);
+    if (sides.length === 2) {
+      const [left, right] = sides.map((side) => evaluate(side, context));
+      const equal =
+        typeof left === "string" && typeof right === "string"
+          ? left.toLowerCase() === right.toLowerCase()
+          : left === right;
+      return operator === "==" ? equal : !equal;
+    }
   }
   const literal = /^'((?:[^']|'')*)'$/.exec(text);
   if (literal) return literal[1]!.replaceAll("''", "'");

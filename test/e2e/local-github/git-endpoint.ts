@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RouteContext } from "./context.ts";
 import { installationMayReach } from "./forks.ts";
 import { GIT_PATH, serveGit } from "./git-http.ts";
+import { gitRefusal } from "./git-permissions.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import type { PushGate } from "./push-gate.ts";
 import { rewriteRefusals } from "./report-status.ts";
@@ -47,6 +48,13 @@ export async function answerGit(
     const mayWrite = role === "admin" || role === "maintain" || role === "write";
     if (!role || (isPush && !mayWrite)) {
       response.writeHead(403).end(`Permission to ${owner}/${name}.git denied to ${auth.caller.login}.\n`);
+      return;
+    }
+  }
+  if (auth.caller.kind === "installation") {
+    const refusal = gitRefusal(deps.ctx, auth.caller, repo, isPush);
+    if (refusal) {
+      response.writeHead(refusal.status, { "content-type": "text/plain" }).end(`${refusal.message}\n`);
       return;
     }
   }

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AppManifest, loadManifest } from "./app-manifest.ts";
 import { BranchRules } from "./branch-rules.ts";
+import { Clock } from "./clock.ts";
 import type { GitHubEvent, RouteContext } from "./context.ts";
 import { Credentials, type TestApp } from "./credentials.ts";
 import { createFork, forkPushRule } from "./forks.ts";
@@ -17,6 +19,7 @@ import {
   resolveBranchOrSha,
 } from "./git-repos.ts";
 import { close, listen } from "./http-server.ts";
+import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
 import { type RecordedRequest, Router, type Violation } from "./router.ts";
@@ -46,6 +49,13 @@ export interface LocalGitHubOptions {
   /** The account the App is installed on; repositories are created under it. */
   owner?: string;
   app?: { id?: number; slug?: string };
+  /**
+   * The App manifest whose `default_permissions` the installation carries: the project's `app.yml`
+   * unless a test gives another file (`path`) or text.
+   */
+  manifest?: { path?: string; text?: string };
+  /** The local GitHub's time (token expiry, rate-limit windows); a test can `advance` it. */
+  clock?: Clock;
 }
 
 export type RunListener = (run: RunRecord) => void;
@@ -57,6 +67,7 @@ export type RunListener = (run: RunRecord) => void;
  */
 export class LocalGitHub {
   readonly state = new GitHubState();
+  readonly clock: Clock;
   readonly credentials: Credentials;
   readonly installation: InstallationRecord;
   readonly webhooks: WebhookSender;
@@ -87,8 +98,10 @@ export class LocalGitHub {
     options: LocalGitHubOptions,
     /** Judges every ref a git push updates (forks, branch rules); tests may add rules of their own. */
     readonly pushGate: PushGate,
+    manifest: AppManifest,
   ) {
-    this.credentials = new Credentials(options.app);
+    this.clock = options.clock ?? new Clock();
+    this.credentials = new Credentials(this.clock, options.app);
     const account = this.state.user(options.owner ?? "acme", "Organization");
     this.installation = {
       id: this.state.id(),
@@ -96,17 +109,20 @@ export class LocalGitHub {
       appSlug: this.credentials.app.slug,
       account,
       createdAt: now(),
+      permissions: manifest.permissions,
+      events: manifest.events,
     };
     this.webhooks = new WebhookSender(this.credentials.app.webhookSecret, this.credentials.app.id);
-    this.router = new Router(this.credentials);
     const ctx: RouteContext = {
       state: this.state,
       urls: { api: "", html: "" },
       credentials: this.credentials,
       installation: this.installation,
+      clock: this.clock,
       emit: (event) => this.onEvent(event),
     };
     this.context = ctx;
+    this.router = new Router(ctx);
     for (const register of [
       registerAppRoutes,
       registerRepoRoutes,
@@ -125,8 +141,9 @@ export class LocalGitHub {
   }
 
   static async start(options: LocalGitHubOptions = {}): Promise<LocalGitHub> {
+    const manifest = await loadManifest(options.manifest);
     const root = await mkdtemp(join(tmpdir(), "local-github-"));
-    const github = new LocalGitHub(root, options, await PushGate.start(root));
+    const github = new LocalGitHub(root, options, await PushGate.start(root), manifest);
     const { server, url } = await listen((request, response, body) => github.handle(request, response, body));
     github.server = server;
     github.url = url;
@@ -217,8 +234,9 @@ export class LocalGitHub {
     return this.webhooks.deliver(delivery.event, delivery.payload, delivery.id);
   }
 
-  installationToken(): string {
-    return this.credentials.issueInstallationToken(this.installation.id);
+  /** A token as the App would mint it (all the installation's permissions unless `request` narrows them). */
+  installationToken(request: TokenRequest = {}): string {
+    return mintInstallationToken(this.context, request).token;
   }
 
   userToken(login: string): string {

@@ -1,4 +1,5 @@
 import type { paths } from "@octokit/openapi-types";
+import type { InstallationGrant } from "./credentials.ts";
 
 /**
  * Route handlers are typed from GitHub's published REST description, so a route GitHub does not
@@ -65,7 +66,7 @@ export interface RouteRequest<K extends RouteKey> {
 
 export type Caller =
   | { kind: "app" }
-  | { kind: "installation"; installationId: number; login: string }
+  | ({ kind: "installation"; installationId: number; login: string } & InstallationGrant)
   | { kind: "user"; login: string };
 
 export type RouteHandler<K extends RouteKey> = (

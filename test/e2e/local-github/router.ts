@@ -1,9 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import type { Credentials } from "./credentials.ts";
+import { authorizeInstallation } from "./authorize.ts";
+import type { RouteContext } from "./context.ts";
 import { GitHubError } from "./errors.ts";
 import { Faults } from "./faults.ts";
 import { matchGitHubRoute } from "./github-routes.ts";
 import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
+import { ROUTE_PERMISSIONS } from "./route-permissions.ts";
 
 /** Something a client did that GitHub would not accept or that this fake cannot answer truthfully. */
 export interface Violation {
@@ -57,9 +59,15 @@ export class Router {
   /** Errors a test injects per route (`faults.ts`). */
   readonly faults = new Faults();
 
-  constructor(private readonly credentials: Credentials) {}
+  constructor(private readonly ctx: RouteContext) {}
 
+  /** Registers a route; every route must carry the permission GitHub documents for it. */
   on<K extends RouteKey>(key: K, handler: NoInfer<RouteHandler<K>>): void {
+    if (!(key in ROUTE_PERMISSIONS)) {
+      throw new Error(
+        `${key} has no permission rule: add the one "Permissions required for GitHub Apps" lists to test/e2e/local-github/route-permissions.ts`,
+      );
+    }
     this.handlers.set(key, handler as unknown as AnyHandler);
   }
 
@@ -93,7 +101,7 @@ export class Router {
 
     let caller: Caller = { kind: "user", login: "anonymous" };
     if (!PUBLIC_ROUTES.has(key)) {
-      const auth = this.credentials.authenticateApi(request.headers.authorization);
+      const auth = this.ctx.credentials.authenticateApi(request.headers.authorization);
       if (!auth.ok) return record({ status: 401, body: { message: auth.message } }, undefined, body);
       caller = auth.caller;
       const needsJwt = APP_JWT_ROUTES.has(key);
@@ -117,6 +125,7 @@ export class Router {
     try {
       const before = this.faults.take(key, "before");
       if (before) return record(before, caller, body);
+      if (caller.kind === "installation") authorizeInstallation(this.ctx, key, caller, match.params);
       const accept = request.headers.accept ?? "application/vnd.github+json";
       const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
       return record(this.faults.take(key, "after") ?? answer, caller, body);
@@ -128,7 +137,11 @@ export class Router {
           documentation_url: "https://docs.github.com/rest",
           status: String(error.status),
         };
-        return record({ status: error.status, body: errorBody }, caller, body);
+        return record(
+          { status: error.status, body: errorBody, ...(error.headers ? { headers: error.headers } : {}) },
+          caller,
+          body,
+        );
       }
       throw error;
     }

@@ -1,8 +1,10 @@
+import type { PermissionSet } from "../app-manifest.ts";
 import type { RouteContext } from "../context.ts";
 import { findRepo } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { mintInstallationToken } from "../installation-tokens.ts";
 import type { Router } from "../router.ts";
-import { installationPermissions, installationShape } from "../shapes/installation.ts";
+import { installationShape } from "../shapes/installation.ts";
 import { repositoryShape } from "../shapes/repository.ts";
 
 /** The App's own routes: find the installation, mint installation tokens. */
@@ -17,18 +19,22 @@ export function registerAppRoutes(router: Router, ctx: RouteContext): void {
     body: [installationShape(ctx.installation, ctx.urls)],
   }));
 
-  router.on("POST /app/installations/{installation_id}/access_tokens", ({ params }) => {
+  router.on("POST /app/installations/{installation_id}/access_tokens", ({ params, body }) => {
     if (Number(params.installation_id) !== ctx.installation.id) throw notFound();
-    const token = ctx.credentials.issueInstallationToken(ctx.installation.id);
-    const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const minted = mintInstallationToken(ctx, {
+      ...(body?.permissions ? { permissions: body.permissions as PermissionSet } : {}),
+      ...(body?.repositories ? { repositories: body.repositories } : {}),
+      ...(body?.repository_ids ? { repository_ids: body.repository_ids } : {}),
+    });
+    const repositories = minted.repositories ?? [...ctx.state.repos.values()];
     return {
       status: 201,
       body: {
-        token,
-        expires_at: expires,
-        permissions: installationPermissions,
-        repository_selection: "all" as const,
-        repositories: [...ctx.state.repos.values()].map((repo) => repositoryShape(repo, ctx.urls)),
+        token: minted.token,
+        expires_at: minted.expiresAt,
+        permissions: minted.permissions,
+        repository_selection: minted.repositories ? ("selected" as const) : ("all" as const),
+        repositories: repositories.map((repo) => repositoryShape(repo, ctx.urls)),
       },
     };
   });

@@ -1,4 +1,5 @@
 import type { components } from "@octokit/openapi-types";
+import type { PermissionSet } from "../app-manifest.ts";
 import type { UserRecord } from "../state.ts";
 import type { Urls } from "./urls.ts";
 import { userShape } from "./user.ts";
@@ -11,15 +12,10 @@ export interface InstallationRecord {
   appSlug: string;
   account: UserRecord;
   createdAt: string;
+  /** From the App's manifest (`app.yml`), as the account accepted them when installing. */
+  permissions: PermissionSet;
+  events: string[];
 }
-
-export const installationPermissions = {
-  actions: "write",
-  contents: "write",
-  issues: "write",
-  pull_requests: "write",
-  metadata: "read",
-} as const;
 
 /** Unannotated so the account keeps its narrow user type, which some routes require. */
 export function installationShape(installation: InstallationRecord, urls: Urls) {
@@ -42,8 +38,8 @@ export function installationShape(installation: InstallationRecord, urls: Urls) 
     app_id: installation.appId,
     target_id: installation.account.id,
     target_type: installation.account.type === "Organization" ? "Organization" : "User",
-    permissions: installationPermissions,
-    events: ["issues", "issue_comment", "pull_request", "workflow_run"],
+    permissions: installation.permissions as Installation["permissions"],
+    events: installation.events,
     created_at: installation.createdAt,
     updated_at: installation.createdAt,
     single_file_name: null,
@@ -69,7 +65,7 @@ export function integrationShape(installation: InstallationRecord, urls: Urls): 
     html_url: `${urls.html}/apps/${installation.appSlug}`,
     created_at: installation.createdAt,
     updated_at: installation.createdAt,
-    permissions: installationPermissions,
-    events: ["issues", "issue_comment", "pull_request", "workflow_run"],
+    permissions: installation.permissions as Integration["permissions"],
+    events: installation.events,
   };
 }
