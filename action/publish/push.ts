@@ -1,5 +1,6 @@
 import type { GitAuth } from "../workspace/auth-header.ts";
 import { GitError, git } from "../workspace/git.ts";
+import { pushPermissionAdvice } from "./push-permission.ts";
 import { classifyPushRefusal, type PushRefusalKind } from "./push-refusal.ts";
 
 export interface PushTarget {
@@ -66,6 +67,9 @@ export async function pushHead(
       isTransient,
     );
   } catch (error) {
+    // A 403 on the URL (no Contents: write) comes before any per-ref verdict.
+    const advice = pushPermissionAdvice(error, target.branch);
+    if (advice) throw new PushRejectedError(advice);
     // With --porcelain the per-ref verdict ("!\tHEAD:refs/heads/x\t[rejected] (fetch first)") is on stdout, GitHub's rule lines on stderr.
     const output = error instanceof GitError ? `${error.stdout}\n${error.stderr}` : "";
     const refusal = classifyPushRefusal(output, target.branch);
