@@ -5,6 +5,7 @@ import { formatErrors } from "../core/result.ts";
 import { parseTask, type Task } from "../core/task.ts";
 import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
+import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { publishResult } from "./publish-result.ts";
 import { readRequest } from "./read-request.ts";
@@ -12,6 +13,7 @@ import { withBlockedHosts } from "./sandbox/egress/egress-log.ts";
 import type { Sandbox, SandboxOptions } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 import { auditLogPath } from "./summary/audit-path.ts";
+import { recordCutTexts } from "./summary/cut-texts.ts";
 import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
 import { PhaseClock } from "./summary/phases.ts";
 import { Cancelled, messageOf, Refusal } from "./task-errors.ts";
@@ -63,6 +65,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   const secrets = [settings.githubToken, ...auth.secrets];
   let redact = createRedactor(secrets);
   const gh = deps.github(settings.githubToken, env.apiUrl);
+  // Bodies over GitHub's 65,536 characters are cut; the whole texts go to the job summary and audit log.
+  const bodies = new LongBodies(runUrl);
   const status = new StatusComment({
     gh,
     task,
@@ -70,6 +74,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
     turnThrottleMs: settings.statusIntervalMs,
     redact: (text) => redact(text),
+    fit: bodies.fit,
     warn: deps.log.warning,
   });
   const state: SavedState = { statusCommentId: task.statusCommentId, finished: false };
@@ -170,6 +175,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       result,
       runUrl,
       redact,
+      fit: bodies.fit,
       change: { dir: workspace.dir, plan, defaultBranch, auth, settings, diff: () => sandbox!.diff() },
     });
     link = published.link;
@@ -212,6 +218,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     save();
     if (workRoot) await rm(workRoot, { recursive: true, force: true });
     await status.flush();
+    recordCutTexts(auditPath, secrets, bodies.cut);
     if (deps.summary) {
       await writeJobSummary(deps.summary, {
         title: `${task.kind}${task.number ? ` #${task.number}` : ""} in ${repo.owner}/${repo.name}`,
@@ -220,6 +227,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         result,
         link,
         auditPath,
+        cut: bodies.cut,
       }).catch((error) => deps.log.warning(`could not write the job summary: ${messageOf(error)}`));
     }
   }

@@ -21,6 +21,8 @@ export interface PublishContext {
   result: AgentResult;
   runUrl: string;
   redact: (text: string) => string;
+  /** Fits a body to GitHub's limit, keeping the whole text for the job summary (`LongBodies.fit`). */
+  fit: (what: string, text: string) => string;
   change: {
     dir: string;
     plan: WorkspacePlan;
@@ -69,7 +71,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
       ctx.pr!.headSha,
       summary,
       result.reviewComments,
-      redact,
+      (text) => ctx.fit("review", redact(text)),
     );
     const outside = review.moved
       ? ` (the pull request moved while the review ran, so its ${review.outside} comments are in the review body)`
@@ -82,7 +84,9 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
     };
   }
   if (task.kind === "automation" && ctx.config.automations.tasks[task.automation!]?.output === "issue") {
-    const issue = await openFindingsIssue(gh, repo, task, ctx.text.title, result, ctx.runUrl, redact);
+    const issue = await openFindingsIssue(gh, repo, task, ctx.text.title, result, ctx.runUrl, (text) =>
+      ctx.fit("findings issue", redact(text)),
+    );
     return { message: `done: opened ${issue.url} with the findings · ${usage}`, link: issue.url };
   }
   const { change } = ctx;
@@ -101,6 +105,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
     author: change.settings.author,
     limits: change.settings.patch,
     redact,
+    fit: ctx.fit,
   });
   if (published.kind === "refused") {
     throw new Refusal(`the agent's change was not published: ${published.reasons.join("; ")}`);

@@ -48,7 +48,9 @@ export type AuditEvent =
   /** A call of the reply that was answered "Not run" (finish came first, out of time, past the per-reply cap). */
   | { type: "tool_call_not_run"; turn: number; id: string; name: string; reason: string }
   | { type: "verification"; command: string; passed: boolean; exitCode: number; outputTail: string }
-  | { type: "end"; outcome: string; reason: string; turns: number; totalTokens: number; durationMs: number };
+  | { type: "end"; outcome: string; reason: string; turns: number; totalTokens: number; durationMs: number }
+  /** A body over GitHub's limit: published cut, recorded here whole. */
+  | { type: "published_text"; what: string; chars: number; text: string };
 
 export interface AuditLog {
   write(event: AuditEvent): void;

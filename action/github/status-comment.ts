@@ -1,4 +1,10 @@
-import { renderStatusComment, type StatusMarker, type StatusState } from "../../core/status-marker.ts";
+import { GITHUB_BODY_MAX_CHARS } from "../../core/github-body.ts";
+import {
+  renderStatusComment,
+  renderStatusMarker,
+  type StatusMarker,
+  type StatusState,
+} from "../../core/status-marker.ts";
 import type { Task } from "../../core/task.ts";
 import type { GitHub } from "./client.ts";
 
@@ -12,6 +18,8 @@ export interface StatusCommentOptions {
   now?: () => number;
   /** Everything written passes through this (the run's redactor). */
   redact?: (text: string) => string;
+  /** Fits the text to GitHub's body limit (`LongBodies.fit`); the hidden marker is never cut. */
+  fit?: (what: string, text: string, limit: number) => string;
   warn?: (message: string) => void;
 }
 
@@ -69,7 +77,10 @@ export class StatusComment {
     const redact = this.options.redact ?? ((t: string) => t);
     const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
     const lines = [`${ICON[state]} **inhouse** · ${what} · ${redact(text)}`, "", `[Workflow run](${runUrl})`];
-    return renderStatusComment(this.marker(state), lines.join("\n"));
+    const marker = this.marker(state);
+    const room = GITHUB_BODY_MAX_CHARS - [...renderStatusMarker(marker)].length - 1;
+    const fitBody = this.options.fit ?? ((_what: string, body: string) => body);
+    return renderStatusComment(marker, fitBody("status comment", lines.join("\n"), room));
   }
 
   private write(state: StatusState, text: string): Promise<void> {

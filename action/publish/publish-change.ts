@@ -27,6 +27,8 @@ export interface PublishInput {
   author: CommitIdentity;
   limits: PatchLimits;
   redact: (text: string) => string;
+  /** Fits a body to GitHub's limit, keeping the whole text for the job summary (`LongBodies.fit`). */
+  fit: (what: string, text: string) => string;
   retry?: typeof retryGit;
 }
 
@@ -100,7 +102,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
         "",
         factsTable(result, input.runUrl),
       ].join("\n");
-      const replyUrl = await replyInThread(input.gh, repo, task.number!, text);
+      const replyUrl = await replyInThread(input.gh, repo, task.number!, input.fit("reply", text));
       return { kind: "pushed", branch, sha, replyUrl };
     }
     const draft = (verificationFailed && input.config.pr.draftWhenVerificationFails) || unfinished;
@@ -110,7 +112,10 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
       head: branch,
       base: plan.prBase,
       title: subject,
-      body: input.redact(pullRequestBody({ task, result, runUrl: input.runUrl, note: plan.note })),
+      body: input.fit(
+        "pull request body",
+        input.redact(pullRequestBody({ task, result, runUrl: input.runUrl, note: plan.note })),
+      ),
       draft,
       labels: input.config.pr.labels,
     });

@@ -1,4 +1,5 @@
 import type { AgentResult } from "../agent/types.ts";
+import type { CutText } from "../github/long-bodies.ts";
 import { verificationLine } from "../publish/pr-body.ts";
 
 /** The part of `core.summary` used here, so tests can capture what would be written. */
@@ -16,6 +17,8 @@ export interface SummaryFacts {
   result?: AgentResult;
   link?: string;
   auditPath?: string;
+  /** Texts GitHub could not take whole (over 65,536 characters): published cut, kept here entire. */
+  cut?: CutText[];
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -48,6 +51,16 @@ export async function writeJobSummary(summary: SummaryWriter, facts: SummaryFact
       ],
       ["agent time", seconds(r.durationMs)],
     ]);
+  }
+  if (facts.cut && facts.cut.length > 0) {
+    summary.addHeading("Texts cut to fit GitHub", 3);
+    for (const text of facts.cut) {
+      const fence = "`".repeat(Math.max(3, ...[...text.text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+      summary.addRaw(
+        `<details><summary>The whole ${text.what} (${text.chars.toLocaleString("en-US")} characters)</summary>\n\n${fence}markdown\n${text.text}\n${fence}\n\n</details>`,
+        true,
+      );
+    }
   }
   if (facts.auditPath)
     summary.addRaw(`Audit log: \`${facts.auditPath}\` (uploaded as the run's artifact)`, true);

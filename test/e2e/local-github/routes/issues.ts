@@ -61,7 +61,6 @@ export function registerIssueRoutes(router: Router, ctx: RouteContext): void {
   router.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, body, caller }) => {
     const issue = findIssue(ctx, findRepo(ctx, params), params.issue_number);
     if (typeof body.body !== "string" || body.body === "") throw validationFailed("body is missing");
-    if (body.body.length > 65536) throw validationFailed("body is too long (maximum is 65536 characters)");
     const comment = ctx.state.createComment(
       issue,
       body.body,
