@@ -95844,6 +95844,9 @@ function formatErrors(errors) {
   return errors.map((e) => e.path ? `${e.path}: ${e.message}` : e.message).join("\n");
 }
 
+// core/github-body.ts
+var GITHUB_BODY_MAX_CHARS = 65536;
+
 // core/status-marker.ts
 var STATUS_MARKER_NAME = "inhouse:status";
 var statusStates = ["queued", "running", "succeeded", "failed", "cancelled", "refused"];
@@ -95920,7 +95923,10 @@ var StatusComment = class {
     const redact = this.options.redact ?? ((t) => t);
     const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
     const lines = [`${ICON[state]} **inhouse** \xB7 ${what} \xB7 ${redact(text)}`, "", `[Workflow run](${runUrl})`];
-    return renderStatusComment(this.marker(state), lines.join("\n"));
+    const marker = this.marker(state);
+    const room = GITHUB_BODY_MAX_CHARS - [...renderStatusMarker(marker)].length - 1;
+    const fitBody = this.options.fit ?? ((_what, body) => body);
+    return renderStatusComment(marker, fitBody("status comment", lines.join("\n"), room));
   }
   write(state, text) {
     const body = this.render(state, text);
