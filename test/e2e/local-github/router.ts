@@ -1,12 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { authorizeInstallation } from "./authorize.ts";
-import { checkBodyLengths } from "./body-limits.ts";
 import type { RouteContext } from "./context.ts";
 import { GitHubError } from "./errors.ts";
 import { Faults } from "./faults.ts";
 import { matchGitHubRoute } from "./github-routes.ts";
 import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
-import { checkRequestBody } from "./rest-schemas.ts";
+import { checkRequest } from "./request-checks.ts";
 import { ROUTE_PERMISSIONS } from "./route-permissions.ts";
 
 /** Something a client did that GitHub would not accept or that this fake cannot answer truthfully. */
@@ -127,21 +125,15 @@ export class Router {
     try {
       const before = this.faults.take(key, "before");
       if (before) return record(before, caller, body);
-      if (caller.kind === "installation") authorizeInstallation(this.ctx, key, caller, match.params);
-      const checked = checkRequestBody(key, body);
-      if (!checked.ok && checked.status === 422) {
-        const invalid = { message: checked.message, documentation_url: checked.documentation, status: "422" };
-        return record({ status: 422, body: invalid }, caller, body);
-      }
-      checkBodyLengths(key, body);
-      if (!checked.ok) {
+      const refused = checkRequest(this.ctx, { key, params: match.params, caller, body }, () =>
         this.violations.push({
           kind: "no-rest-schema",
           method,
           path,
           message: `${key} is missing from rest-schemas.generated.json: run npx tsx scripts/extract-rest-schemas.ts`,
-        });
-      }
+        }),
+      );
+      if (refused) return record(refused, caller, body);
       const accept = request.headers.accept ?? "application/vnd.github+json";
       const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
       return record(this.faults.take(key, "after") ?? answer, caller, body);
