@@ -25,6 +25,12 @@ export const ModelProfileSchema = z.strictObject({
   requestTimeoutMs: z.int().min(1_000).max(3_600_000).optional(),
   contextWindow: z.int().min(1_024).optional(),
   toolCalling: z.enum(["native", "text", "auto"]).optional(),
+  /** `max_tokens` per reply; the client also stops a reply that runs past it (servers that ignore it). */
+  maxTokens: z.int().min(16).optional(),
+  /** Streamed replies (on by default; off again by itself where the server cannot stream). */
+  stream: z.boolean().optional(),
+  /** Send reasoning back on tool-call turns, for models whose documentation requires it (DeepSeek thinking mode). */
+  resendReasoning: z.boolean().optional(),
 });
 
 export const ProfilesFileSchema = z.strictObject({ profiles: z.record(profileName, ModelProfileSchema) });
@@ -118,6 +124,9 @@ export function resolveModelProfile(name: string, sources: ModelSettingsSources 
         requestTimeoutMs: profile.requestTimeoutMs,
         contextWindow: profile.contextWindow,
         toolCalling: profile.toolCalling,
+        maxTokens: profile.maxTokens,
+        stream: profile.stream,
+        resendReasoning: profile.resendReasoning,
       })
     : {};
   const merged = { ...fromProfile, ...fromEnv(env), ...defined(sources.overrides ?? {}) };
@@ -145,5 +154,8 @@ export function resolveModelProfile(name: string, sources: ModelSettingsSources 
     requestTimeoutMs: merged.requestTimeoutMs ?? 300_000,
     contextWindow: merged.contextWindow,
     toolCalling: merged.toolCalling ?? "auto",
+    ...(merged.maxTokens ? { maxTokens: merged.maxTokens } : {}),
+    ...(merged.stream !== undefined ? { stream: merged.stream } : {}),
+    ...(merged.resendReasoning !== undefined ? { resendReasoning: merged.resendReasoning } : {}),
   };
 }

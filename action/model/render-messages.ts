@@ -3,21 +3,30 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { describeToolsAsText, looksLikeTextToolCall, renderTextToolCall } from "./text-tools.ts";
 import type { ChatMessage, ToolCallingMode, ToolSpec } from "./types.ts";
 
-export function renderNative(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+/**
+ * Reasoning is not sent back, except to models whose documentation requires it on tool-call turns
+ * (DeepSeek's thinking mode: https://api-docs.deepseek.com/guides/thinking_mode#tool-calls; its
+ * earlier deepseek-reasoner answered 400 when it was sent). Only then does it travel, as
+ * `reasoning_content` on the assistant message that made the calls.
+ */
+export function renderNative(messages: ChatMessage[], resendReasoning = false): ChatCompletionMessageParam[] {
   return messages.map((message): ChatCompletionMessageParam => {
     switch (message.role) {
-      case "assistant":
-        return message.toolCalls.length === 0
-          ? { role: "assistant", content: message.content }
-          : {
-              role: "assistant",
-              content: message.content || null,
-              tool_calls: message.toolCalls.map((call) => ({
-                id: call.id,
-                type: "function",
-                function: { name: call.name, arguments: call.arguments },
-              })),
-            };
+      case "assistant": {
+        if (message.toolCalls.length === 0) return { role: "assistant", content: message.content };
+        const reasoning =
+          resendReasoning && message.reasoning ? { reasoning_content: message.reasoning } : {};
+        return {
+          role: "assistant",
+          content: message.content || null,
+          ...reasoning,
+          tool_calls: message.toolCalls.map((call) => ({
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        } as ChatCompletionMessageParam;
+      }
       case "tool":
         return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
       default:
@@ -41,7 +50,7 @@ export function renderText(messages: ChatMessage[], tools: ToolSpec[]): ChatComp
       };
     } else if (message.role === "assistant") {
       const calls =
-        message.toolCalls.length > 0 && !looksLikeTextToolCall(message.content)
+        message.toolCalls.length > 0 && !looksLikeTextToolCall(message.content, tools)
           ? message.toolCalls.map(renderTextToolCall).join("\n")
           : "";
       rendered = { role: "assistant", content: [message.content, calls].filter(Boolean).join("\n") };
@@ -68,6 +77,11 @@ export function renderTools(tools: ToolSpec[]): ChatCompletionTool[] {
   }));
 }
 
-export function renderMessages(messages: ChatMessage[], tools: ToolSpec[], mode: ToolCallingMode) {
-  return mode === "native" ? renderNative(messages) : renderText(messages, tools);
+export function renderMessages(
+  messages: ChatMessage[],
+  tools: ToolSpec[],
+  mode: ToolCallingMode,
+  resendReasoning = false,
+) {
+  return mode === "native" ? renderNative(messages, resendReasoning) : renderText(messages, tools);
 }

@@ -1,12 +1,12 @@
 /**
  * The text tool protocol for models without reliable function calling: the tools are described in
- * the system prompt and calls are parsed from the reply, either as a fenced ```tool block or as a
- * <tool_call> element (the form many local chat templates already emit).
+ * the system prompt, and calls are read back from the reply in any of the forms open-weight models
+ * write (text-calls/; the list with sources is in docs/models.md). Reasoning never reaches here.
  */
-import type { ToolCall, ToolSpec } from "./types.ts";
+import { findTextCalls, hasTextCall } from "./text-calls/find-calls.ts";
+import type { ToolCall, ToolCallingMode, ToolSpec } from "./types.ts";
 
-const FENCED = /```tool[^\S\n]*\n([\s\S]*?)```/g;
-const TAGGED = /<tool_call>([\s\S]*?)<\/tool_call>/g;
+const EXAMPLE = '{"name": "read_file", "arguments": {"path": "src/index.js"}}';
 
 export function describeToolsAsText(tools: ToolSpec[]): string {
   const list = tools
@@ -19,12 +19,27 @@ export function describeToolsAsText(tools: ToolSpec[]): string {
     "## How to call tools",
     "Call a tool by writing a fenced block tagged `tool` holding one JSON object with `name` and `arguments`:",
     "```tool",
-    '{"name": "read_file", "arguments": {"path": "src/index.js"}}',
+    EXAMPLE,
     "```",
     "You may write several blocks in one reply; they run in order. The results come back in the next message.",
     "",
     "## Tools",
     list,
+  ].join("\n");
+}
+
+/** Sent once when a reply held no call and no finish, before such replies count towards `stuck`. */
+export function formatReminder(mode: ToolCallingMode, tools: ToolSpec[]): string {
+  const names = tools.map((tool) => tool.name).join(", ");
+  if (mode === "native") {
+    return `Your reply called no tool. Call one of the tools (${names}) through function calling, or call finish with a summary when the task is done.`;
+  }
+  return [
+    `Your reply called no tool. Call one of the tools (${names}) by writing exactly this, with the tool's name and its arguments:`,
+    "```tool",
+    EXAMPLE,
+    "```",
+    'When the task is done, call finish the same way: {"name": "finish", "arguments": {"summary": "…"}}.',
   ].join("\n");
 }
 
@@ -34,42 +49,22 @@ export interface ParsedTextCalls {
   errors: string[];
 }
 
-export function looksLikeTextToolCall(content: string): boolean {
-  return content.includes("```tool") || content.includes("<tool_call>");
+export function looksLikeTextToolCall(content: string, tools: ToolSpec[]): boolean {
+  return hasTextCall(content, tools);
 }
 
-export function parseTextToolCalls(content: string, idPrefix: string): ParsedTextCalls {
-  const blocks = [...content.matchAll(FENCED), ...content.matchAll(TAGGED)]
-    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
-    .map((match) => match[1]!.trim());
-  const calls: ToolCall[] = [];
-  const errors: string[] = [];
-  for (const block of blocks) {
-    let value: unknown;
-    try {
-      value = JSON.parse(block);
-    } catch (error) {
-      errors.push(
-        `A tool block is not valid JSON (${(error as Error).message}): ${block.slice(0, 200)}. ` +
-          'Write exactly one JSON object: {"name": "<tool>", "arguments": {...}}.',
-      );
-      continue;
-    }
-    const call = value as { name?: unknown; arguments?: unknown; parameters?: unknown };
-    if (typeof call !== "object" || call === null || typeof call.name !== "string") {
-      errors.push(
-        `A tool block has no "name": ${block.slice(0, 200)}. Write {"name": "<tool>", "arguments": {...}}.`,
-      );
-      continue;
-    }
-    const args = call.arguments ?? call.parameters ?? {};
-    calls.push({
-      id: `${idPrefix}_${calls.length + 1}`,
+export function parseTextToolCalls(content: string, idPrefix: string, tools: ToolSpec[]): ParsedTextCalls {
+  const found = findTextCalls(content, tools);
+  return {
+    calls: found.calls.map((call, n) => ({
+      id: `${idPrefix}_${n + 1}`,
       name: call.name,
-      arguments: typeof args === "string" ? args : JSON.stringify(args),
-    });
-  }
-  return { calls, errors };
+      arguments: call.arguments,
+    })),
+    errors: found.errors.map(
+      (error) => `${error} Write exactly one JSON object per block: ${EXAMPLE} inside a \`\`\`tool fence.`,
+    ),
+  };
 }
 
 /** How a call the model made natively is shown when the conversation is replayed in text mode. */

@@ -11,7 +11,8 @@ export interface ToolCall {
 export type ChatMessage =
   | { role: "system"; content: string }
   | { role: "user"; content: string }
-  | { role: "assistant"; content: string; toolCalls: ToolCall[] }
+  /** `reasoning` is kept for the audit log and for the rare model that must be sent it back. */
+  | { role: "assistant"; content: string; toolCalls: ToolCall[]; reasoning?: string }
   | { role: "tool"; toolCallId: string; name: string; content: string };
 
 /** What the model is told about a tool: name, one-line purpose, JSON Schema of its arguments. */
@@ -32,7 +33,10 @@ export interface TokenUsage {
 export type ToolCallingMode = "native" | "text";
 
 export interface ModelReply {
+  /** The reply text with any reasoning removed. */
   content: string;
+  /** The model's reasoning (reasoning fields and `<think>` blocks): audit log only, never acted on. */
+  reasoning: string;
   toolCalls: ToolCall[];
   /** Text-mode blocks that looked like calls but could not be read, worded for the model. */
   protocolErrors: string[];
@@ -45,9 +49,25 @@ export interface ModelReply {
   finishReason: string | null;
   /** Tries it took, retries included. */
   attempts: number;
+  /** True when the reply came as a server-sent event stream. */
+  streamed: boolean;
+  /** True when the client stopped the reply at its size cap (a server ignoring max_tokens, or the token budget). */
+  capped: boolean;
+}
+
+export interface CompleteOptions {
+  /** Characters of reply received so far, as a stream arrives (for "the model is writing"). */
+  onText?: (chars: number) => void;
+  /** Stop the reply (mid-stream) past this many tokens: what is left of the run's token budget. */
+  maxReplyTokens?: number;
 }
 
 export interface ModelClient {
   readonly mode: ToolCallingMode;
-  complete(messages: ChatMessage[], tools: ToolSpec[], signal?: AbortSignal): Promise<ModelReply>;
+  complete(
+    messages: ChatMessage[],
+    tools: ToolSpec[],
+    signal?: AbortSignal,
+    options?: CompleteOptions,
+  ): Promise<ModelReply>;
 }

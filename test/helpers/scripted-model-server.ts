@@ -1,7 +1,8 @@
 /**
  * A scripted OpenAI-compatible model server: a real node:http server on 127.0.0.1 that the real
- * `openai` client talks to. It replays a trajectory (one step per POST /v1/chat/completions), can
- * inject faults, and records every request so tests can assert on what the agent sent.
+ * `openai` client talks to. It replays a trajectory (one step per POST /v1/chat/completions),
+ * streams (server-sent events) when asked to like vLLM, llama.cpp and Ollama do, can pose as one
+ * of those servers and imitate their quirks, injects faults, and records every request.
  *
  *   const server = await startScriptedModelServer([
  *     step.tool("read_file", { path: "src/sum.js" }),
@@ -15,27 +16,22 @@
  * A step is consumed by each request, faults included, so `[fault.serverError(), step.text("hi")]`
  * answers the first attempt with 500 and its retry with "hi". When the script runs out the server
  * answers 400 naming the request number, which fails the test loudly instead of hanging it.
+ * Every rule is tested in test/helpers/scripted-model-server.test.ts.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ScriptedMessage, ScriptedReply, ScriptedStep } from "./scripted-replies.ts";
+import { type ServerInfoOptions, serverInfoAnswer } from "./scripted-server-info.ts";
+import { completionBody, sseEvent, streamChunks, type WireUsage } from "./scripted-wire.ts";
 
-export interface ScriptedToolCall {
-  name: string;
-  /** An object is sent as its JSON; a string is sent verbatim (use it for malformed JSON). */
-  arguments: unknown;
-  id?: string;
-}
-
-export type ScriptedReply =
-  | { kind: "reply"; content?: string; toolCalls?: ScriptedToolCall[]; usage?: "report" | "omit" }
-  /** 429 with a `retry-after` header in seconds. */
-  | { kind: "rate-limit"; retryAfterSeconds: number }
-  | { kind: "status"; status: number; message: string; headers?: Record<string, string> }
-  /** Never answers; the client's timeout (or close()) ends it. */
-  | { kind: "hang" };
-
-export type ScriptedStep = ScriptedReply | ((request: RecordedRequest) => ScriptedReply);
+export {
+  fault,
+  type ScriptedReply,
+  type ScriptedStep,
+  type ScriptedToolCall,
+  step,
+} from "./scripted-replies.ts";
 
 /** The chat request as the server received it. */
 export interface RecordedRequest {
@@ -47,13 +43,21 @@ export interface RecordedRequest {
   /** performance.now() when the body had arrived and when the answer was sent (benchmarks). */
   receivedAt: number;
   respondedAt?: number;
+  /** True when the client hung up before the answer was complete (a stopped generation). */
+  clientClosedEarly?: boolean;
+  /** Stream events written for this request. */
+  eventsSent: number;
 }
 
 export interface ChatRequestBody {
   model: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  max_tokens?: number;
   messages: Array<{
     role: string;
     content?: string | null;
+    reasoning_content?: string;
     tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
     tool_call_id?: string;
   }>;
@@ -76,45 +80,27 @@ export interface ScriptedServerOptions {
   model?: string;
   /** Default for replies that do not say: report token usage (chars/4 of the request) or omit it. */
   usage?: "report" | "omit";
-  /** Answer 400 to any request carrying `tools`, like a vLLM started without tool parsing. */
-  rejectNativeTools?: boolean;
+  /**
+   * Answer 400 to any request carrying `tools`, like a vLLM started without `--enable-auto-tool-choice`
+   * (https://docs.vllm.ai/en/latest/features/tool_calling/); a string replaces the message (Ollama
+   * says "<model> does not support tools" for a model whose template has no tools).
+   */
+  rejectNativeTools?: boolean | string;
+  /** `stream: true` answered with SSE (default), ignored (plain JSON, as some proxies do) or refused with 400. */
+  streaming?: "sse" | "ignore" | "reject";
+  /**
+   * Reports at most this many prompt tokens: Ollama, past the model's `num_ctx`, keeps only the end
+   * of the prompt and counts only what it kept (https://github.com/ollama/ollama/issues/3427).
+   */
+  truncatePromptTo?: number;
+  /** Pose as vLLM, llama.cpp or Ollama on their context-window endpoints. */
+  info?: ServerInfoOptions;
+  /**
+   * Answer 400 when an assistant message with tool calls comes back without `reasoning_content`, as
+   * DeepSeek's thinking mode does (https://api-docs.deepseek.com/guides/thinking_mode#tool-calls).
+   */
+  requireReasoningBack?: boolean;
 }
-
-/** Reply builders. */
-export const step = {
-  text: (content: string): ScriptedReply => ({ kind: "reply", content }),
-  tool: (name: string, args: unknown, content = ""): ScriptedReply => ({
-    kind: "reply",
-    content,
-    toolCalls: [{ name, arguments: args }],
-  }),
-  tools: (...calls: ScriptedToolCall[]): ScriptedReply => ({ kind: "reply", content: "", toolCalls: calls }),
-  /** A call written in the reply text (```tool block), as the text protocol asks. */
-  textTool: (name: string, args: unknown, prose = ""): ScriptedReply => ({
-    kind: "reply",
-    content: `${prose}\n\`\`\`tool\n${JSON.stringify({ name, arguments: args })}\n\`\`\``.trim(),
-  }),
-  /** A native call whose arguments are not JSON. */
-  malformedTool: (name: string, rawArguments = '{"path": "src/'): ScriptedReply => ({
-    kind: "reply",
-    content: "",
-    toolCalls: [{ name, arguments: rawArguments }],
-  }),
-  /** The same step `times` times: a model that loops. */
-  repeat: (reply: ScriptedStep, times: number): ScriptedStep[] => Array.from({ length: times }, () => reply),
-};
-
-/** Fault builders. */
-export const fault = {
-  rateLimit: (retryAfterSeconds = 1): ScriptedReply => ({ kind: "rate-limit", retryAfterSeconds }),
-  serverError: (status = 500): ScriptedReply => ({
-    kind: "status",
-    status,
-    message: "scripted server error",
-  }),
-  status: (status: number, message: string): ScriptedReply => ({ kind: "status", status, message }),
-  hang: (): ScriptedReply => ({ kind: "hang" }),
-};
 
 /** The text of the last tool result (native `tool` message or text-mode user turn) in a request. */
 export function lastToolResult(request: RecordedRequest): string {
@@ -142,49 +128,154 @@ function send(
   res.end(text);
 }
 
-function completion(
-  reply: Extract<ScriptedReply, { kind: "reply" }>,
-  index: number,
-  raw: string,
+function usageFor(
+  reply: ScriptedMessage,
+  recorded: RecordedRequest,
+  options: ScriptedServerOptions,
+): WireUsage | undefined {
+  if ((reply.usage ?? options.usage ?? "report") !== "report") return undefined;
+  const real = Math.ceil(recorded.raw.length / 4);
+  const prompt = options.truncatePromptTo ? Math.min(real, options.truncatePromptTo) : real;
+  const completion = Math.ceil(
+    ((reply.content ?? "").length + JSON.stringify(reply.toolCalls ?? []).length) / 4,
+  );
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+/** Why this request is refused (400), if it is, by the server's configured rules. */
+function refusal(recorded: RecordedRequest, options: ScriptedServerOptions): string | undefined {
+  const body = recorded.body;
+  if (options.rejectNativeTools && body.tools?.length) {
+    return typeof options.rejectNativeTools === "string"
+      ? options.rejectNativeTools
+      : '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set';
+  }
+  if (options.streaming === "reject" && body.stream) return "streaming is not supported by this server";
+  if (options.requireReasoningBack) {
+    const missing = body.messages.findIndex(
+      (m) => m.role === "assistant" && m.tool_calls?.length && !m.reasoning_content,
+    );
+    if (missing !== -1)
+      return `The \`reasoning_content\` in the thinking mode must be passed back to the API (message ${missing}).`;
+  }
+  return undefined;
+}
+
+function openStream(res: ServerResponse): void {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
+}
+
+function writeStreamed(
+  res: ServerResponse,
+  recorded: RecordedRequest,
+  reply: ScriptedReply,
+  events: object[],
+): void {
+  openStream(res);
+  if (reply.kind === "cut-stream") {
+    let chars = 0;
+    let text = "";
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      if (chars + json.length > reply.afterChars) break;
+      chars += json.length;
+      text += sseEvent(event);
+      recorded.eventsSent++;
+    }
+    // Cut once the events are on the wire: the client has started reading the reply.
+    res.write(text, () => setTimeout(() => res.socket?.destroy(), 5));
+    return;
+  }
+  if (reply.kind === "stall-stream") {
+    for (const event of events.slice(0, Math.ceil(events.length / 2))) res.write(sseEvent(event));
+    recorded.eventsSent = Math.ceil(events.length / 2);
+    return; // silent from here until the client gives up
+  }
+  res.end(events.map((event) => sseEvent(event)).join("") + sseEvent("[DONE]"));
+  recorded.eventsSent = events.length;
+}
+
+/** Writes `piece` until the client hangs up or `maxPieces` were sent: a server ignoring max_tokens. */
+function writeEndless(
+  res: ServerResponse,
+  recorded: RecordedRequest,
+  piece: string,
+  maxPieces: number,
   model: string,
-  usage: string,
-) {
-  const toolCalls = (reply.toolCalls ?? []).map((call, n) => ({
-    id: call.id ?? `call_${index}_${n}`,
-    type: "function",
-    function: {
-      name: call.name,
-      arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
-    },
-  }));
-  const completionTokens = Math.ceil(((reply.content ?? "").length + JSON.stringify(toolCalls).length) / 4);
-  const promptTokens = Math.ceil(raw.length / 4);
-  return {
-    id: `chatcmpl-scripted-${index}`,
-    object: "chat.completion",
+  stream: boolean,
+): void {
+  if (!stream) {
+    send(
+      res,
+      200,
+      completionBody({ content: piece.repeat(maxPieces), finishReason: "stop" }, recorded.index, model),
+    );
+    return;
+  }
+  openStream(res);
+  const chunk = sseEvent({
+    id: "endless",
+    object: "chat.completion.chunk",
     created: 0,
     model,
-    choices: [
-      {
-        index: 0,
-        finish_reason: toolCalls.length ? "tool_calls" : "stop",
-        message: {
-          role: "assistant",
-          content: reply.content ?? null,
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-        },
-      },
-    ],
-    ...((reply.usage ?? usage) === "report"
-      ? {
-          usage: {
-            prompt_tokens: promptTokens,
-            completion_tokens: completionTokens,
-            total_tokens: promptTokens + completionTokens,
-          },
-        }
-      : {}),
+    choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
+  });
+  const pump = () => {
+    while (!res.destroyed && recorded.eventsSent < maxPieces) {
+      recorded.eventsSent++;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+      if (recorded.eventsSent % 64 === 0) return void setImmediate(pump);
+    }
+    if (!res.destroyed) res.end(sseEvent("[DONE]"));
   };
+  pump();
+}
+
+function answer(
+  res: ServerResponse,
+  recorded: RecordedRequest,
+  reply: ScriptedReply,
+  model: string,
+  options: ScriptedServerOptions,
+): void {
+  const stream = Boolean(recorded.body.stream) && options.streaming !== "ignore";
+  if (reply.kind === "hang") return; // the socket stays open until the client gives up or close() runs
+  if (reply.kind === "rate-limit") {
+    send(
+      res,
+      429,
+      { error: { message: "rate limited (scripted)" } },
+      { "retry-after": String(reply.retryAfterSeconds) },
+    );
+  } else if (reply.kind === "status") {
+    send(res, reply.status, { error: { message: reply.message } }, reply.headers);
+  } else if (reply.kind === "error-in-body") {
+    const error = { error: { message: reply.message, ...(reply.code ? { code: reply.code } : {}) } };
+    if (!stream) send(res, 200, error);
+    else {
+      openStream(res);
+      res.end(sseEvent(error));
+    }
+  } else if (reply.kind === "endless") {
+    writeEndless(res, recorded, reply.piece, reply.maxPieces ?? 200_000, model, stream);
+  } else {
+    const message = reply.kind === "reply" ? reply : reply.reply;
+    const usage = usageFor(message, recorded, options);
+    if (!stream) send(res, 200, completionBody(message, recorded.index, model, usage));
+    else {
+      const includeUsage = recorded.body.stream_options?.include_usage === true;
+      writeStreamed(
+        res,
+        recorded,
+        reply,
+        streamChunks(message, recorded.index, model, includeUsage ? usage : undefined),
+      );
+    }
+  }
 }
 
 export async function startScriptedModelServer(
@@ -199,10 +290,10 @@ export async function startScriptedModelServer(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
-    if (req.method === "GET" && req.url?.endsWith("/models")) {
-      return send(res, 200, { object: "list", data: [{ id: model, object: "model", owned_by: "scripted" }] });
-    }
-    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+    const path = (req.url ?? "").split("?")[0]!;
+    const info = serverInfoAnswer(req.method ?? "", path, raw, model, options.info ?? {});
+    if (info) return send(res, info.status, info.body);
+    if (req.method !== "POST" || !path.endsWith("/chat/completions")) {
       return send(res, 404, { error: { message: `scripted server has no ${req.method} ${req.url}` } });
     }
     const recorded: RecordedRequest = {
@@ -211,16 +302,17 @@ export async function startScriptedModelServer(
       raw,
       headers: req.headers,
       receivedAt: performance.now(),
+      eventsSent: 0,
     };
     res.once("finish", () => {
       recorded.respondedAt = performance.now();
     });
+    res.once("close", () => {
+      if (!res.writableFinished) recorded.clientClosedEarly = true;
+    });
     requests.push(recorded);
-    if (options.rejectNativeTools && recorded.body.tools?.length) {
-      return send(res, 400, {
-        error: { message: '"auto" tool choice requires --enable-auto-tool-choice', type: "BadRequestError" },
-      });
-    }
+    const refused = refusal(recorded, options);
+    if (refused) return send(res, 400, { error: { message: refused, type: "BadRequestError", code: 400 } });
     const next = queue.shift();
     if (!next) {
       return send(res, 400, {
@@ -230,22 +322,7 @@ export async function startScriptedModelServer(
         },
       });
     }
-    const reply = typeof next === "function" ? next(recorded) : next;
-    switch (reply.kind) {
-      case "hang":
-        return; // the socket stays open until the client gives up or close() runs
-      case "rate-limit":
-        return send(
-          res,
-          429,
-          { error: { message: "rate limited (scripted)" } },
-          { "retry-after": String(reply.retryAfterSeconds) },
-        );
-      case "status":
-        return send(res, reply.status, { error: { message: reply.message } }, reply.headers);
-      case "reply":
-        return send(res, 200, completion(reply, recorded.index, raw, model, options.usage ?? "report"));
-    }
+    answer(res, recorded, typeof next === "function" ? next(recorded) : next, model, options);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
