@@ -137,6 +137,12 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     await mkdir(dirname(auditPath), { recursive: true });
     const onProgress = (event: AgentProgress) => {
       if (event.phase === "turn") void status.turn(event.turn, event.maxTurns);
+      else if (event.phase === "writing")
+        void status.turn(
+          event.turn,
+          event.maxTurns,
+          `the model is writing (${event.chars} characters so far)`,
+        );
       else if (event.phase === "setup") void status.phase(`provisioning: running setup \`${event.command}\``);
       else if (event.phase === "verifying") {
         clock.start("verifying");

@@ -10,7 +10,17 @@ import { createAuditRedactor } from "./redaction.ts";
 export const AUDIT_RESULT_MAX_CHARS = 4_000;
 
 export type AuditEvent =
-  | { type: "start"; task: string; kind: string; model: string; baseUrl: string; testCommand?: string }
+  | {
+      type: "start";
+      task: string;
+      kind: string;
+      model: string;
+      baseUrl: string;
+      testCommand?: string;
+      contextWindow?: number;
+      /** Where the window came from: the profile, the server (vLLM, llama.cpp, Ollama), or unknown. */
+      contextWindowSource: string;
+    }
   | { type: "setup"; command: string; exitCode: number; durationMs: number; output: string }
   | {
       type: "model_request";
@@ -24,6 +34,10 @@ export type AuditEvent =
       latencyMs: number;
       attempts: number;
       finishReason: string | null;
+      streamed: boolean;
+      capped: boolean;
+      /** The model's reasoning: recorded here only, never acted on. */
+      reasoning?: string;
     }
   | { type: "model_retry"; attempt: number; delayMs: number; error: string }
   | { type: "mode_change"; mode: string; reason: string }

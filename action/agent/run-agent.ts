@@ -4,7 +4,9 @@
  * only when the repository's test command passes. Budgets are enforced here, outside the model.
  */
 import { createModelClient } from "../model/client.ts";
-import type { TokenUsage } from "../model/types.ts";
+import { discoverContextWindow } from "../model/context-window.ts";
+import { formatReminder } from "../model/text-tools.ts";
+import type { ModelReply, TokenUsage } from "../model/types.ts";
 import { addUsage, estimateTokens, ZERO_USAGE } from "../model/usage.ts";
 import { executeToolCall, toolSpecs, toolsForTask } from "../tools/registry.ts";
 import { type AuditLog, capForAudit, openAuditLog } from "./audit-log.ts";
@@ -19,9 +21,12 @@ import { buildSystemPrompt, buildTaskMessage } from "./system-prompt.ts";
 import { resolveTestCommand } from "./test-command.ts";
 import type { AgentOutcome, AgentResult, AgentRunOptions, ReviewComment, Verification } from "./types.ts";
 import { runVerification, verificationFeedback } from "./verify.ts";
+import { writingReporter } from "./writing-progress.ts";
 
 const NO_TOOL_NUDGE =
   "You did not call a tool. Continue with a tool call, or call finish with a summary when the task is done.";
+/** Reasoning kept per reply in the audit log; the model's thoughts can run to many thousand characters. */
+const AUDIT_REASONING_MAX_CHARS = 16_000;
 const PATH_TOOLS = new Set(["read_file", "edit_file", "write_file"]);
 
 interface RunState {
@@ -68,6 +73,42 @@ function fitToContext(
     contextWindow,
   });
   return conversation.render(turn);
+}
+
+/** The window the profile sets, else the one the server reports (vLLM, llama.cpp, Ollama's num_ctx). */
+async function resolveContextWindow(model: AgentRunOptions["model"]) {
+  if (model.contextWindow) return { tokens: model.contextWindow, source: "profile" };
+  const found = await discoverContextWindow(model);
+  return { tokens: found.tokens, source: found.source ?? "unknown" };
+}
+
+function promptChars(messages: Array<{ content: string }>): number {
+  return messages.reduce((sum, message) => sum + message.content.length, 0);
+}
+
+/** Tokens the next reply may use before the run's token budget is spent (the reply is stopped mid-stream there). */
+function replyTokensLeft(limit: number, used: number, promptChars: number): number {
+  return Math.max(1, limit - used - estimateTokens(promptChars));
+}
+
+function auditReply(audit: AuditLog, turn: number, messages: number, reply: ModelReply): void {
+  audit.write({
+    type: "model_request",
+    turn,
+    mode: reply.mode,
+    messages,
+    requestChars: reply.requestChars,
+    promptTokens: reply.usage.prompt,
+    completionTokens: reply.usage.completion,
+    estimated: reply.usage.estimated,
+    latencyMs: Math.round(reply.latencyMs),
+    attempts: reply.attempts,
+    finishReason: reply.finishReason,
+    streamed: reply.streamed,
+    capped: reply.capped,
+    // Reasoning is kept here and nowhere else: never parsed for calls, shown, or sent back.
+    ...(reply.reasoning ? { reasoning: reply.reasoning.slice(0, AUDIT_REASONING_MAX_CHARS) } : {}),
+  });
 }
 
 export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
@@ -147,6 +188,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     const ruleFiles = await loadRootRuleFiles(sandbox);
     const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
     testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });
+    const contextWindow = await resolveContextWindow(options.model);
     audit.write({
       type: "start",
       task: task.title,
@@ -154,6 +196,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       model: options.model.model,
       baseUrl: options.model.baseUrl,
       testCommand,
+      contextWindow: contextWindow.tokens,
+      contextWindowSource: contextWindow.source,
     });
     const parts = { task, ruleFiles, testCommand, tools, setupFailures };
     const conversation = new Conversation(buildSystemPrompt(parts), buildTaskMessage(parts), {
@@ -169,30 +213,31 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       const turn = ++state.turns;
       progress({ phase: "turn", turn, maxTurns: options.limits.turns });
 
-      const messages = fitToContext(conversation, turn, options.model.contextWindow, specsChars, audit);
-      let reply: Awaited<ReturnType<typeof client.complete>>;
+      const messages = fitToContext(conversation, turn, contextWindow.tokens, specsChars, audit);
+      let reply: ModelReply;
       try {
-        reply = await client.complete(messages, specs, budget.signal);
+        reply = await client.complete(messages, specs, budget.signal, {
+          onText: writingReporter(progress, turn, options.limits.turns),
+          maxReplyTokens: replyTokensLeft(
+            options.limits.tokens,
+            state.usage.total,
+            promptChars(messages) + specsChars,
+          ),
+        });
       } catch (error) {
         if (budget.signal.aborted)
           return await endOnBudget(budget.exceeded(state.turns, 0) ?? "the run was cancelled");
         return end("failed", `The model call failed: ${(error as Error).message}`);
       }
       state.usage = addUsage(state.usage, reply.usage);
-      audit.write({
-        type: "model_request",
+      auditReply(audit, turn, messages.length, reply);
+      // A reply stopped mid-stream by the token budget: its calls are not run.
+      const spent = reply.capped ? budget.exceeded(state.turns, state.usage.total) : undefined;
+      if (spent) return await endOnBudget(spent);
+      conversation.append(
+        { role: "assistant", content: reply.content, toolCalls: reply.toolCalls, reasoning: reply.reasoning },
         turn,
-        mode: reply.mode,
-        messages: messages.length,
-        requestChars: reply.requestChars,
-        promptTokens: reply.usage.prompt,
-        completionTokens: reply.usage.completion,
-        estimated: reply.usage.estimated,
-        latencyMs: Math.round(reply.latencyMs),
-        attempts: reply.attempts,
-        finishReason: reply.finishReason,
-      });
-      conversation.append({ role: "assistant", content: reply.content, toolCalls: reply.toolCalls }, turn);
+      );
 
       let finishSummary: string | undefined;
       const notes: string[] = [...reply.protocolErrors];
@@ -245,8 +290,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
         if (result.ok && result.finish) finishSummary = result.finish.summary;
       }
       if (reply.toolCalls.length === 0 && reply.protocolErrors.length === 0) {
-        stuck.recordReplyWithoutCalls();
-        notes.push(NO_TOOL_NUDGE);
+        const seen = stuck.recordReplyWithoutCalls();
+        notes.push(seen === "remind" ? formatReminder(client.mode, specs) : NO_TOOL_NUDGE);
       }
       const stuckReason = stuck.stuckReason();
       if (stuckReason) return end("stuck", `Stopped: ${stuckReason}; the changes made so far are kept.`);

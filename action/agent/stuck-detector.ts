@@ -10,7 +10,11 @@ export const NO_TOOL_REPLIES_BEFORE_STUCK = 3;
 export interface StuckDetector {
   /** Records one call and its result; returns a note for the model when it repeats a failure. */
   recordCall(call: ToolCall, ok: boolean, result: string): string | undefined;
-  recordReplyWithoutCalls(): void;
+  /**
+   * Records a reply with no call and no finish. The first of a streak answers `remind` (the model
+   * is shown the exact call format once) and does not count; the next ones count towards `stuck`.
+   */
+  recordReplyWithoutCalls(): "remind" | "counted";
   /** Why the loop is stuck, or undefined. */
   stuckReason(): string | undefined;
 }
@@ -38,11 +42,13 @@ export function createStuckDetector(repeatsBeforeStuck = STUCK_AFTER_REPEATS): S
   let lastSignature = "";
   let streak = 0;
   let noToolStreak = 0;
+  let reminded = false;
   let stuckCall = "";
   const failures = new Map<string, number>();
   return {
     recordCall(call, ok, result) {
       noToolStreak = 0;
+      reminded = false;
       const callKey = `${call.name} ${canonicalArguments(call.arguments)}`;
       const signature = `${callKey}\n${result}`;
       streak = signature === lastSignature ? streak + 1 : 1;
@@ -56,7 +62,12 @@ export function createStuckDetector(repeatsBeforeStuck = STUCK_AFTER_REPEATS): S
         : undefined;
     },
     recordReplyWithoutCalls() {
+      if (!reminded) {
+        reminded = true;
+        return "remind";
+      }
       noToolStreak++;
+      return "counted";
     },
     stuckReason() {
       if (stuckCall) {

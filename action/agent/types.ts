@@ -21,6 +21,12 @@ export interface ModelSettings {
   requestTimeoutMs?: number;
   contextWindow?: number;
   toolCalling?: "native" | "text" | "auto";
+  /** `max_tokens` sent with each request; the client also stops a reply that runs past it. */
+  maxTokens?: number;
+  /** Stream replies (server-sent events); on by default, off again by itself where the server cannot. */
+  stream?: boolean;
+  /** Send reasoning back on tool-call turns: only for models whose documentation requires it. */
+  resendReasoning?: boolean;
 }
 
 export interface AgentLimits {
@@ -42,6 +48,8 @@ export type AgentProgress =
   | { phase: "setup"; command: string }
   /** Sent when a turn starts, and again with `step` (the tool being run) for each call in it. */
   | { phase: "turn"; turn: number; maxTurns: number; step?: string }
+  /** The model's reply is streaming in: characters so far (throttled). */
+  | { phase: "writing"; turn: number; maxTurns: number; chars: number }
   | { phase: "verifying"; command: string }
   | { phase: "done"; outcome: AgentOutcome };
 

@@ -12,6 +12,8 @@ export function describeProgress(event: AgentProgress): string {
       return `setup: ${event.command}`;
     case "turn":
       return `turn ${event.turn}/${event.maxTurns}${event.step ? ` · ${event.step}` : " · thinking"}`;
+    case "writing":
+      return `turn ${event.turn}/${event.maxTurns} · model writing (${event.chars} characters)`;
     case "verifying":
       return `verifying: ${event.command}`;
     case "done":

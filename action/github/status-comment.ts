@@ -111,12 +111,12 @@ export class StatusComment {
     return this.write("running", text);
   }
 
-  /** Turn progress: written at most once per throttle window. */
-  turn(turn: number, maxTurns: number): Promise<void> {
+  /** Turn progress (and what is happening in it, such as the model writing): written at most once per throttle window. */
+  turn(turn: number, maxTurns: number, detail?: string): Promise<void> {
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastTurnWrite < (this.options.turnThrottleMs ?? 15_000)) return this.chain;
     this.lastTurnWrite = now;
-    return this.write("running", `working: turn ${turn} of ${maxTurns}`);
+    return this.write("running", `working: turn ${turn} of ${maxTurns}${detail ? ` · ${detail}` : ""}`);
   }
 
   /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */

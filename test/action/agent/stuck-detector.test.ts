@@ -35,7 +35,18 @@ describe("stuck detector", () => {
     const call = { id: "1", name: "read_file", arguments: '{"path":"x"}' };
     expect(detector.recordCall(call, false, "missing")).toBeUndefined();
     expect(detector.recordCall(call, false, "missing")).toMatch(/2 times/);
-    for (let i = 0; i < 3; i++) detector.recordReplyWithoutCalls();
+    expect(detector.recordReplyWithoutCalls()).toBe("remind");
+    for (let i = 0; i < 3; i++) expect(detector.recordReplyWithoutCalls()).toBe("counted");
     expect(detector.stuckReason()).toMatch(/3 times in a row without calling a tool/);
+  });
+
+  it("reminds once per streak of replies without calls: the reminder does not count towards stuck", () => {
+    const detector = createStuckDetector();
+    expect(detector.recordReplyWithoutCalls()).toBe("remind");
+    expect(detector.recordReplyWithoutCalls()).toBe("counted");
+    expect(detector.recordReplyWithoutCalls()).toBe("counted");
+    expect(detector.stuckReason()).toBeUndefined();
+    detector.recordCall({ id: "1", name: "list_files", arguments: "{}" }, true, "a.js");
+    expect(detector.recordReplyWithoutCalls()).toBe("remind");
   });
 });
