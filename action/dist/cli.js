@@ -23181,20 +23181,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+        return plural3(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural2(ms, msAbs, h, "hour");
+        return plural3(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+        return plural3(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name) {
+    function plural3(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -25051,14 +25051,14 @@ var require_headers = __commonJS({
       else return ZEROS.slice(0, n - val.length) + val + " ";
     };
     function parse256(buf) {
-      var positive;
-      if (buf[0] === 128) positive = true;
-      else if (buf[0] === 255) positive = false;
+      var positive2;
+      if (buf[0] === 128) positive2 = true;
+      else if (buf[0] === 255) positive2 = false;
       else return null;
       var tuple2 = [];
       for (var i = buf.length - 1; i > 0; i--) {
         var byte = buf[i];
-        if (positive) tuple2.push(byte);
+        if (positive2) tuple2.push(byte);
         else tuple2.push(255 - byte);
       }
       var sum = 0;
@@ -25066,7 +25066,7 @@ var require_headers = __commonJS({
       for (i = 0; i < l; i++) {
         sum += tuple2[i] * Math.pow(256, i);
       }
-      return positive ? sum : -1 * sum;
+      return positive2 ? sum : -1 * sum;
     }
     var decodeOct = function(val, offset, length) {
       val = val.slice(offset, offset + length);
@@ -28882,9 +28882,9 @@ var require_logging = __commonJS({
     }
     var allEnabled = enabledTracers.has("all");
     var anyTracerEnabled = allEnabled || enabledTracers.size > 0;
-    function trace(severity, tracer, text) {
+    function trace(severity, tracer, text2) {
       if (isTracerEnabled(tracer)) {
-        (0, exports.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text);
+        (0, exports.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text2);
       }
     }
     function isTracerEnabled(tracer) {
@@ -30467,9 +30467,9 @@ var require_backoff_timeout = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "{" + this.id + "} " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "{" + this.id + "} " + text2);
         }
       }
       runTimer(delay) {
@@ -30718,8 +30718,8 @@ var require_resolving_load_balancer = __commonJS({
     var uri_parser_1 = require_uri_parser();
     var load_balancer_child_handler_1 = require_load_balancer_child_handler();
     var TRACER_NAME = "resolving_load_balancer";
-    function trace(text) {
-      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var NAME_MATCH_LEVEL_ORDER = [
       "SERVICE_AND_METHOD",
@@ -35030,7 +35030,7 @@ var require_minimal = __commonJS({
     util.isString = function isString(value) {
       return typeof value === "string" || value instanceof String;
     };
-    util.isObject = function isObject2(value) {
+    util.isObject = function isObject3(value) {
       return value && typeof value === "object";
     };
     util.isset = /**
@@ -43980,14 +43980,14 @@ var require_subchannel = __commonJS({
       get refTraceEnabled() {
         return logging.isTracerEnabled("subchannel_refcount");
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      refTrace(text) {
+      refTrace(text2) {
         if (this.refTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "subchannel_refcount", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "subchannel_refcount", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
       handleBackoffTimer() {
@@ -44274,8 +44274,8 @@ var require_resolver_dns = __commonJS({
     var backoff_timeout_1 = require_backoff_timeout();
     var environment_1 = require_environment();
     var TRACER_NAME = "dns_resolver";
-    function trace(text) {
-      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     exports.DEFAULT_PORT = 443;
     var DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS = 3e4;
@@ -44560,8 +44560,8 @@ var require_http_proxy = __commonJS({
     var url_1 = __require("url");
     var resolver_dns_1 = require_resolver_dns();
     var TRACER_NAME = "proxy";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     function getProxyInfo() {
       let proxyEnv = "";
@@ -45091,9 +45091,9 @@ var require_subchannel_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callId + "] " + text);
+          logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callId + "] " + text2);
         }
       }
       /**
@@ -45465,24 +45465,24 @@ var require_transport = __commonJS({
       get internalsTraceEnabled() {
         return logging.isTracerEnabled("transport_internals");
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      keepaliveTrace(text) {
+      keepaliveTrace(text2) {
         if (this.keepaliveTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      flowControlTrace(text) {
+      flowControlTrace(text2) {
         if (this.flowControlTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, FLOW_CONTROL_TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, FLOW_CONTROL_TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      internalsTrace(text) {
+      internalsTrace(text2) {
         if (this.internalsTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "transport_internals", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "transport_internals", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
       /**
@@ -45720,9 +45720,9 @@ var require_transport = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, (0, uri_parser_1.uriToString)(this.channelTarget) + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, (0, uri_parser_1.uriToString)(this.channelTarget) + " " + text2);
         }
       }
       createSession(secureConnectResult, address, options) {
@@ -46036,9 +46036,9 @@ var require_load_balancing_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       getSubchannelString(subchannel) {
@@ -46298,9 +46298,9 @@ var require_resolving_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       runDeadlineTimer() {
@@ -46690,9 +46690,9 @@ var require_retrying_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       reportStatus(statusObject) {
@@ -47569,9 +47569,9 @@ var require_internal_channel = __commonJS({
       get traceEnabled() {
         return (0, logging_1.isTracerEnabled)("channel");
       }
-      trace(text, verbosityOverride) {
+      trace(text2, verbosityOverride) {
         if (this.traceEnabled) {
-          (0, logging_1.trace)(verbosityOverride !== null && verbosityOverride !== void 0 ? verbosityOverride : constants_1.LogVerbosity.DEBUG, "channel", "(" + this.channelzRef.id + ") " + (0, uri_parser_1.uriToString)(this.target) + " " + text);
+          (0, logging_1.trace)(verbosityOverride !== null && verbosityOverride !== void 0 ? verbosityOverride : constants_1.LogVerbosity.DEBUG, "channel", "(" + this.channelzRef.id + ") " + (0, uri_parser_1.uriToString)(this.target) + " " + text2);
         }
       }
       callRefTimerRef() {
@@ -48815,8 +48815,8 @@ var require_server_interceptors = __commonJS({
     var orca_1 = require_orca();
     var environment_1 = require_environment();
     var TRACER_NAME = "server_call";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var ServerListenerBuilder = class {
       constructor() {
@@ -49632,8 +49632,8 @@ var require_server2 = __commonJS({
     var { HTTP2_HEADER_PATH } = http2.constants;
     var TRACER_NAME = "server";
     var kMaxAge = Buffer.from("max_age");
-    function serverCallTrace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, "server_call", text);
+    function serverCallTrace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, "server_call", text2);
     }
     function noop2() {
     }
@@ -49772,11 +49772,11 @@ var require_server2 = __commonJS({
           };
           return socketInfo;
         }
-        trace(text) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + text);
+        trace(text2) {
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + text2);
         }
-        keepaliveTrace(text) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + text);
+        keepaliveTrace(text2) {
+          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + text2);
         }
         addProtoService() {
           throw new Error("Not implemented. Use addService() instead");
@@ -51115,8 +51115,8 @@ var require_load_balancer_pick_first = __commonJS({
     var net_1 = __require("net");
     var call_interface_1 = require_call_interface();
     var TRACER_NAME = "pick_first";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "pick_first";
     var CONNECTION_DELAY_INTERVAL_MS = 250;
@@ -51527,8 +51527,8 @@ var require_certificate_provider = __commonJS({
     var constants_1 = require_constants2();
     var util_1 = __require("util");
     var TRACER_NAME = "certificate_provider";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var readFilePromise = (0, util_1.promisify)(fs.readFile);
     var FileWatcherCertificateProvider = class {
@@ -51827,8 +51827,8 @@ var require_resolver_ip = __commonJS({
     var uri_parser_1 = require_uri_parser();
     var logging = require_logging();
     var TRACER_NAME = "ip_resolver";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var IPV4_SCHEME = "ipv4";
     var IPV6_SCHEME = "ipv6";
@@ -51918,8 +51918,8 @@ var require_load_balancer_round_robin = __commonJS({
     var subchannel_address_1 = require_subchannel_address();
     var load_balancer_pick_first_1 = require_load_balancer_pick_first();
     var TRACER_NAME = "round_robin";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "round_robin";
     var RoundRobinLoadBalancingConfig = class _RoundRobinLoadBalancingConfig {
@@ -52097,8 +52097,8 @@ var require_load_balancer_outlier_detection = __commonJS({
     var subchannel_interface_1 = require_subchannel_interface();
     var logging = require_logging();
     var TRACER_NAME = "outlier_detection";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "outlier_detection";
     var OUTLIER_DETECTION_ENABLED = ((_a5 = process.env.GRPC_EXPERIMENTAL_ENABLE_OUTLIER_DETECTION) !== null && _a5 !== void 0 ? _a5 : "true") === "true";
@@ -52697,8 +52697,8 @@ var require_load_balancer_weighted_round_robin = __commonJS({
     var priority_queue_1 = require_priority_queue();
     var subchannel_address_1 = require_subchannel_address();
     var TRACER_NAME = "weighted_round_robin";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "weighted_round_robin";
     var DEFAULT_OOB_REPORTING_PERIOD_MS = 1e4;
@@ -58812,7 +58812,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -58820,7 +58820,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -58956,7 +58956,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -58965,7 +58965,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -64600,8 +64600,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -65961,8 +65961,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -66106,8 +66106,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -77584,15 +77584,15 @@ function countNodes(value, budget) {
   else if (value !== null && typeof value === "object")
     for (const item of Object.values(value)) countNodes(item, budget);
 }
-function loadYamlSafely(text) {
-  if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+function loadYamlSafely(text2) {
+  if (Buffer.byteLength(text2) > MAX_YAML_BYTES) {
     throw new YamlInputError(
       `the file is larger than ${MAX_YAML_BYTES / 1024} KiB; a config this size is not expected`
     );
   }
   let documents;
   try {
-    documents = loadAll(text, { schema: CORE_SCHEMA });
+    documents = loadAll(text2, { schema: CORE_SCHEMA });
   } catch (error62) {
     const reason = error62 instanceof YAMLException ? error62.message : String(error62);
     throw new YamlInputError(`the file is not valid YAML: ${reason}`);
@@ -77927,9 +77927,9 @@ var validatePositiveInteger = (name, n) => {
   }
   return n;
 };
-var safeJSON = (text) => {
+var safeJSON = (text2) => {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (err) {
     return void 0;
   }
@@ -79021,8 +79021,8 @@ async function defaultParseResponse(client, props) {
       const json2 = await response.json();
       return addRequestID(json2, response);
     }
-    const text = await response.text();
-    return text;
+    const text2 = await response.text();
+    return text2;
   })();
   loggerFor(client).debug(`[${requestLogID}] response parsed`, formatRequestDetails({
     retryOfRequestLogID,
@@ -88644,6 +88644,392 @@ function isUndiciDispatcherVersionMismatchError(error62) {
   return false;
 }
 
+// action/model/reasoning.ts
+var OPEN = "<think>";
+var CLOSE = "</think>";
+function splitReasoning(content) {
+  const thoughts = [];
+  let rest = content;
+  const firstClose = rest.indexOf(CLOSE);
+  const firstOpen = rest.indexOf(OPEN);
+  if (firstClose !== -1 && (firstOpen === -1 || firstClose < firstOpen)) {
+    thoughts.push(rest.slice(0, firstClose));
+    rest = rest.slice(firstClose + CLOSE.length);
+  }
+  let kept = "";
+  for (let open2 = rest.indexOf(OPEN); open2 !== -1; open2 = rest.indexOf(OPEN)) {
+    kept += rest.slice(0, open2);
+    const close = rest.indexOf(CLOSE, open2 + OPEN.length);
+    if (close === -1) {
+      thoughts.push(rest.slice(open2 + OPEN.length));
+      rest = "";
+      break;
+    }
+    thoughts.push(rest.slice(open2 + OPEN.length, close));
+    rest = rest.slice(close + CLOSE.length);
+  }
+  kept += rest;
+  return {
+    content: kept.trim(),
+    reasoning: thoughts.map((t) => t.trim()).filter(Boolean).join("\n\n")
+  };
+}
+function joinReasoning(...parts) {
+  return parts.filter((part) => typeof part === "string" && part.trim() !== "").join("\n\n");
+}
+
+// action/model/text-calls/form-match.ts
+function maskMatches(text2, matches) {
+  let out = text2;
+  for (const { start, end } of matches) out = out.slice(0, start) + " ".repeat(end - start) + out.slice(end);
+  return out;
+}
+
+// action/model/text-calls/call-shape.ts
+var CALL_KEYS = /* @__PURE__ */ new Set(["name", "arguments", "parameters", "id", "type"]);
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function argumentsText(value) {
+  if (value === void 0) return "{}";
+  if (typeof value === "string") return value;
+  return isObject2(value) ? JSON.stringify(value) : void 0;
+}
+function oneCall(value, marked, toolNames) {
+  if (!isObject2(value) || typeof value.name !== "string") return 'a call is an object with a "name"';
+  if (!marked) {
+    if (!toolNames.has(value.name)) return `"${value.name}" is not one of the tools`;
+    if (Object.keys(value).some((key) => !CALL_KEYS.has(key))) return "it has keys a call does not have";
+    if (value.arguments === void 0 && value.parameters === void 0) return "it has no arguments";
+  }
+  const args = argumentsText(value.arguments ?? value.parameters);
+  if (args === void 0) return `the arguments of ${value.name} are not an object`;
+  return { name: value.name, arguments: args };
+}
+function callsFromJson(value, marked, toolNames) {
+  const items = Array.isArray(value) ? value : [value];
+  if (items.length === 0) return { ok: false, reason: "the list of calls is empty" };
+  const calls = [];
+  for (const item of items) {
+    const call = oneCall(item, marked, toolNames);
+    if (typeof call === "string") return { ok: false, reason: call };
+    calls.push(call);
+  }
+  return { ok: true, calls };
+}
+function tryParseJson(text2) {
+  try {
+    return { value: JSON.parse(text2) };
+  } catch (error62) {
+    return { error: error62.message };
+  }
+}
+
+// action/model/text-calls/json-spans.ts
+function balancedEnd(text2, start) {
+  const stack = [];
+  let inString = false;
+  for (let i = start; i < text2.length; i++) {
+    const ch = text2[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "{" || ch === "[") stack.push(ch === "{" ? "}" : "]");
+    else if (ch === "}" || ch === "]") {
+      if (stack.pop() !== ch) return -1;
+      if (stack.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+function jsonSpans(text2) {
+  const spans = [];
+  for (let i = 0; i < text2.length; i++) {
+    const ch = text2[i];
+    if (ch !== "{" && ch !== "[") continue;
+    const end = balancedEnd(text2, i);
+    if (end === -1) continue;
+    spans.push({ start: i, end, text: text2.slice(i, end) });
+    i = end - 1;
+  }
+  return spans;
+}
+
+// action/model/text-calls/xml-function.ts
+var FUNCTION = /<function=([^>\n]+)>([\s\S]*?)(?:<\/function>|$)/g;
+var PARAMETER = /<parameter=([^>\n]+)>([\s\S]*?)(?:<\/parameter>|(?=<parameter=)|$)/g;
+function trimOneNewline(value) {
+  return value.replace(/^\r?\n/, "").replace(/\r?\n$/, "");
+}
+function declaredType(tool, parameter) {
+  const properties = tool?.parameters?.properties;
+  const type = properties?.[parameter]?.type;
+  return typeof type === "string" ? type : "string";
+}
+function convert(raw, type) {
+  if (type === "string") return raw;
+  if (type === "integer" || type === "number") {
+    const number4 = Number(raw.trim());
+    return Number.isFinite(number4) ? number4 : raw;
+  }
+  if (type === "boolean") return raw.trim().toLowerCase() === "true";
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+function parseFunctionTags(text2, tools) {
+  const calls = [];
+  for (const match of text2.matchAll(FUNCTION)) {
+    const name = match[1].trim();
+    const tool = tools.find((candidate) => candidate.name === name);
+    const args = {};
+    for (const parameter of match[2].matchAll(PARAMETER)) {
+      const key = parameter[1].trim();
+      args[key] = convert(trimOneNewline(parameter[2]), declaredType(tool, key));
+    }
+    calls.push({ name, arguments: JSON.stringify(args) });
+  }
+  if (calls.length === 0) {
+    return { calls, error: "a <tool_call> holds neither JSON nor a <function=name> block" };
+  }
+  return { calls };
+}
+function hasFunctionTag(text2) {
+  return /<function=[^>\n]+>/.test(text2);
+}
+
+// action/model/text-calls/marked-forms.ts
+function fromJsonText(body, where, toolNames) {
+  const parsed = tryParseJson(body.trim());
+  if (parsed.error !== void 0) {
+    return {
+      ...where,
+      calls: [],
+      error: `it is not valid JSON (${parsed.error}): ${body.trim().slice(0, 200)}`
+    };
+  }
+  const shape = callsFromJson(parsed.value, true, toolNames);
+  return shape.ok ? { ...where, calls: shape.calls } : { ...where, calls: [], error: shape.reason };
+}
+function findToolCallTags(text2, tools, toolNames) {
+  const matches = [];
+  for (const match of text2.matchAll(/<tool_call>([\s\S]*?)(?:<\/tool_call>|$)/g)) {
+    const where = { start: match.index, end: match.index + match[0].length, form: "tool_call tag" };
+    const body = match[1];
+    if (hasFunctionTag(body)) {
+      const parsed = parseFunctionTags(body, tools);
+      matches.push({ ...where, form: "function tag", calls: parsed.calls, error: parsed.error });
+    } else matches.push(fromJsonText(body, where, toolNames));
+  }
+  return matches;
+}
+function findFunctionTags(text2, tools) {
+  const start = text2.search(/<function=[^>\n]+>/);
+  if (start === -1) return [];
+  const parsed = parseFunctionTags(text2.slice(start), tools);
+  const last = text2.lastIndexOf("</function>");
+  const end = last > start ? last + "</function>".length : text2.length;
+  return [{ start, end, form: "function tag", calls: parsed.calls, error: parsed.error }];
+}
+function findMistralCalls(text2, toolNames) {
+  const matches = [];
+  const marker = "[TOOL_CALLS]";
+  for (let at = text2.indexOf(marker); at !== -1; at = text2.indexOf(marker, at + 1)) {
+    const after = at + marker.length;
+    const jsonStart = text2.slice(after).search(/\S/) + after;
+    if (text2[jsonStart] === "[" || text2[jsonStart] === "{") {
+      const end2 = balancedEnd(text2, jsonStart);
+      const stop2 = end2 === -1 ? text2.length : end2;
+      matches.push(
+        fromJsonText(text2.slice(jsonStart, stop2), { start: at, end: stop2, form: "mistral list" }, toolNames)
+      );
+      continue;
+    }
+    const named = /^\s*([A-Za-z0-9_.-]+)(?:\[CALL_ID\][A-Za-z0-9]+)?\[ARGS\]/.exec(text2.slice(after));
+    if (!named) {
+      matches.push({
+        start: at,
+        end: after,
+        form: "mistral",
+        calls: [],
+        error: "nothing after [TOOL_CALLS] reads as a call"
+      });
+      continue;
+    }
+    const argsStart = after + named[0].length;
+    const end = balancedEnd(text2, argsStart);
+    const stop = end === -1 ? text2.length : end;
+    const body = `{"name": ${JSON.stringify(named[1])}, "arguments": ${text2.slice(argsStart, stop) || "{}"}}`;
+    matches.push(fromJsonText(body, { start: at, end: stop, form: "mistral args" }, toolNames));
+  }
+  return matches;
+}
+function findToolFences(text2, toolNames) {
+  return [...text2.matchAll(/```tool[^\S\n]*\n([\s\S]*?)(?:```|$)/g)].map(
+    (match) => fromJsonText(
+      match[1],
+      { start: match.index, end: match.index + match[0].length, form: "tool fence" },
+      toolNames
+    )
+  );
+}
+
+// action/model/text-calls/unmarked-forms.ts
+function findOtherFences(text2, toolNames) {
+  return [...text2.matchAll(/```[^\n`]*\n([\s\S]*?)```/g)].map((match) => {
+    const where = { start: match.index, end: match.index + match[0].length };
+    const parsed = tryParseJson(match[1].trim());
+    const shape = parsed.error === void 0 ? callsFromJson(parsed.value, false, toolNames) : void 0;
+    return shape?.ok ? { ...where, form: "fenced json", calls: shape.calls } : { ...where, form: "code", calls: [] };
+  });
+}
+function findBareJson(text2, toolNames) {
+  const matches = [];
+  for (const span of jsonSpans(text2)) {
+    const parsed = tryParseJson(span.text);
+    if (parsed.error !== void 0) continue;
+    const shape = callsFromJson(parsed.value, false, toolNames);
+    if (shape.ok) matches.push({ start: span.start, end: span.end, form: "bare json", calls: shape.calls });
+  }
+  return matches;
+}
+
+// action/model/text-calls/find-calls.ts
+function findTextCalls(content, tools) {
+  const toolNames = new Set(tools.map((tool) => tool.name));
+  const finders = [
+    (text3) => findToolCallTags(text3, tools, toolNames),
+    (text3) => findFunctionTags(text3, tools),
+    (text3) => findMistralCalls(text3, toolNames),
+    (text3) => findToolFences(text3, toolNames),
+    (text3) => findOtherFences(text3, toolNames),
+    (text3) => findBareJson(text3.replaceAll("<|python_tag|>", " ".repeat(14)), toolNames)
+  ];
+  const found = [];
+  let text2 = content;
+  for (const finder of finders) {
+    const matches = finder(text2);
+    found.push(...matches);
+    text2 = maskMatches(text2, matches);
+  }
+  found.sort((a, b) => a.start - b.start);
+  return {
+    calls: found.flatMap((match) => match.calls.map((call) => ({ ...call, form: match.form }))),
+    errors: found.flatMap(
+      (match) => match.error ? [`A ${match.form} could not be read: ${match.error}.`] : []
+    )
+  };
+}
+function hasTextCall(content, tools) {
+  const found = findTextCalls(content, tools);
+  return found.calls.length > 0 || found.errors.length > 0;
+}
+
+// action/model/text-tools.ts
+var EXAMPLE = '{"name": "read_file", "arguments": {"path": "src/index.js"}}';
+function describeToolsAsText(tools) {
+  const list = tools.map(
+    (tool) => `### ${tool.name}
+${tool.description}
+Arguments (JSON Schema): ${JSON.stringify(tool.parameters)}`
+  ).join("\n\n");
+  return [
+    "## How to call tools",
+    "Call a tool by writing a fenced block tagged `tool` holding one JSON object with `name` and `arguments`:",
+    "```tool",
+    EXAMPLE,
+    "```",
+    "You may write several blocks in one reply; they run in order. The results come back in the next message.",
+    "",
+    "## Tools",
+    list
+  ].join("\n");
+}
+function formatReminder(mode, tools) {
+  const names = tools.map((tool) => tool.name).join(", ");
+  if (mode === "native") {
+    return `Your reply called no tool. Call one of the tools (${names}) through function calling, or call finish with a summary when the task is done.`;
+  }
+  return [
+    `Your reply called no tool. Call one of the tools (${names}) by writing exactly this, with the tool's name and its arguments:`,
+    "```tool",
+    EXAMPLE,
+    "```",
+    'When the task is done, call finish the same way: {"name": "finish", "arguments": {"summary": "\u2026"}}.'
+  ].join("\n");
+}
+function looksLikeTextToolCall(content, tools) {
+  return hasTextCall(content, tools);
+}
+function parseTextToolCalls(content, idPrefix, tools) {
+  const found = findTextCalls(content, tools);
+  return {
+    calls: found.calls.map((call, n) => ({
+      id: `${idPrefix}_${n + 1}`,
+      name: call.name,
+      arguments: call.arguments
+    })),
+    errors: found.errors.map(
+      (error62) => `${error62} Write exactly one JSON object per block: ${EXAMPLE} inside a \`\`\`tool fence.`
+    )
+  };
+}
+function renderTextToolCall(call) {
+  let args = call.arguments;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+  }
+  return `\`\`\`tool
+${JSON.stringify({ name: call.name, arguments: args })}
+\`\`\``;
+}
+
+// action/model/tool-call-ids.ts
+function generatedId(request, n) {
+  return `c${String(request).padStart(5, "0")}n${String(n).padStart(2, "0")}`.slice(-9).padStart(9, "0");
+}
+function withCallIds(calls, request) {
+  const seen = /* @__PURE__ */ new Set();
+  return calls.map((call, n) => {
+    const id = call.id && !seen.has(call.id) ? call.id : generatedId(request, n + 1);
+    seen.add(id);
+    return { id, name: call.name, arguments: call.arguments };
+  });
+}
+
+// action/model/build-reply.ts
+function isJsonObject(text2) {
+  try {
+    const value = JSON.parse(text2 || "{}");
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+var CUT_OFF_NOTE = "Your reply was cut off by the length limit in the middle of a tool call, so that call was not run. Take a shorter step: write or edit a large file in several smaller edit_file calls, or read it in parts.";
+function buildReply(wire, mode, tools, request) {
+  const split = splitReasoning(wire.content);
+  const reasoning = joinReasoning(wire.reasoning, split.reasoning);
+  const parsed = mode === "text" ? parseTextToolCalls(split.content, `call_${request}`, tools) : { calls: withCallIds(wire.toolCalls, request), errors: [] };
+  if (wire.finishReason !== "length") {
+    return { content: split.content, reasoning, toolCalls: parsed.calls, protocolErrors: parsed.errors };
+  }
+  const complete = parsed.calls.filter((call) => isJsonObject(call.arguments));
+  const brokenCall = complete.length < parsed.calls.length || parsed.errors.length > 0;
+  return {
+    content: split.content,
+    reasoning,
+    toolCalls: complete,
+    protocolErrors: brokenCall ? [CUT_OFF_NOTE] : []
+  };
+}
+
 // action/retry.ts
 function sleep2(ms, signal) {
   return new Promise((resolve2, reject) => {
@@ -88666,14 +89052,14 @@ function backoffDelayMs(retry, baseDelayMs, maxDelayMs) {
 async function withRetry(fn, options) {
   const wait = options.sleep ?? sleep2;
   const maxDelayMs = options.maxDelayMs ?? 3e4;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
-      return await fn(attempt);
+      return await fn(attempt2);
     } catch (error62) {
-      if (attempt >= options.attempts || !options.isRetryable(error62) || options.signal?.aborted) throw error62;
+      if (attempt2 >= options.attempts || !options.isRetryable(error62) || options.signal?.aborted) throw error62;
       const serverWait = options.retryAfterMs?.(error62);
-      const delayMs = serverWait !== void 0 ? Math.min(serverWait, maxDelayMs) : backoffDelayMs(attempt, options.baseDelayMs, maxDelayMs);
-      options.onRetry?.({ attempt, delayMs, error: error62 });
+      const delayMs = serverWait !== void 0 ? Math.min(serverWait, maxDelayMs) : backoffDelayMs(attempt2, options.baseDelayMs, maxDelayMs);
+      options.onRetry?.({ attempt: attempt2, delayMs, error: error62 });
       await wait(delayMs, options.signal);
     }
   }
@@ -88688,6 +89074,40 @@ function parseRetryAfter(headers) {
   return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
 }
 
+// action/model/stream-errors.ts
+var StreamCutError = class extends Error {
+  constructor(detail) {
+    super(`the reply stream ${detail} before the server said the reply was complete (connection cut)`);
+  }
+};
+var StreamIdleError = class extends Error {
+  constructor(ms) {
+    super(`the reply stream sent nothing for ${Math.round(ms / 1e3)} s`);
+  }
+};
+
+// action/model/wire-reply.ts
+var ModelBodyError = class extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+function argumentsAsText(value) {
+  if (typeof value === "string") return value;
+  if (value === void 0 || value === null) return "";
+  return JSON.stringify(value);
+}
+function bodyError(body) {
+  const error62 = body?.error;
+  if (error62 === void 0 || error62 === null) return void 0;
+  if (typeof error62 === "string") return new ModelBodyError(error62);
+  const { message, code } = error62;
+  const status = typeof code === "number" ? code : Number.isFinite(Number(code)) ? Number(code) : void 0;
+  return new ModelBodyError(typeof message === "string" ? message : JSON.stringify(error62), status);
+}
+
 // action/model/model-errors.ts
 var ModelError = class extends Error {
   constructor(message, status) {
@@ -88696,27 +89116,54 @@ var ModelError = class extends Error {
   }
   status;
 };
+function retryableCode(code) {
+  return code === void 0 || code === 408 || code === 409 || code === 429 || code >= 500;
+}
+function inBodyCode(error62) {
+  if (error62 instanceof ModelBodyError) return { inBody: true, code: error62.code };
+  const transportError = error62 instanceof APIConnectionError || error62 instanceof APIUserAbortError;
+  if (error62 instanceof APIError && error62.status === void 0 && !transportError) {
+    const code = Number(error62.error?.code);
+    return { inBody: true, code: Number.isFinite(code) ? code : void 0 };
+  }
+  return { inBody: false };
+}
 function isRetryableModelError(error62) {
   if (error62 instanceof APIUserAbortError) return false;
+  if (error62 instanceof StreamCutError || error62 instanceof StreamIdleError) return true;
+  const body = inBodyCode(error62);
+  if (body.inBody) return retryableCode(body.code);
   if (error62 instanceof APIConnectionError) return true;
-  if (error62 instanceof APIError) {
-    const status = error62.status ?? 0;
-    return status === 408 || status === 409 || status === 429 || status >= 500;
-  }
+  if (error62 instanceof APIError) return retryableCode(error62.status ?? 0);
   return false;
 }
 function modelRetryAfterMs(error62) {
   return error62 instanceof APIError ? parseRetryAfter(error62.headers) : void 0;
 }
-function isToolsRejected(error62) {
+function isRequestRejected(error62) {
   return error62 instanceof APIError && (error62.status === 400 || error62.status === 422);
 }
+function plural2(n) {
+  return `${n} attempt${n === 1 ? "" : "s"}`;
+}
 function explainModelError(error62, baseUrl, model, attempts) {
-  if (error62 instanceof APIUserAbortError) return error62;
+  if (error62 instanceof APIUserAbortError || error62 instanceof ModelError) return error62;
+  if (error62 instanceof StreamCutError || error62 instanceof StreamIdleError) {
+    return new ModelError(
+      `the model endpoint ${baseUrl}: ${error62.message} (${plural2(attempts)}); check the server's logs, and any proxy or gateway in front of it that may cut long responses, or raise requestTimeoutMs`
+    );
+  }
+  const body = inBodyCode(error62);
+  if (body.inBody) {
+    return new ModelError(
+      `the model endpoint ${baseUrl} answered 200 but reported an error in the body${body.code ? ` (code ${body.code})` : ""}: ${error62.message} (${plural2(attempts)}); check the server's or gateway's logs`,
+      body.code
+    );
+  }
   if (error62 instanceof APIConnectionError) {
     const what = error62.constructor.name === "APIConnectionTimeoutError" ? "timed out" : "could not be reached";
     return new ModelError(
-      `the model endpoint ${baseUrl} ${what} (${attempts} attempt${attempts === 1 ? "" : "s"}); check that the server is running and that the profile's baseUrl (or --base-url) points at it, or raise requestTimeoutMs`
+      `the model endpoint ${baseUrl} ${what} (${plural2(attempts)}); check that the server is running and that the profile's baseUrl (or --base-url) points at it, or raise requestTimeoutMs`
     );
   }
   if (error62 instanceof APIError) {
@@ -88728,134 +89175,6 @@ function explainModelError(error62, baseUrl, model, attempts) {
     );
   }
   return error62 instanceof Error ? error62 : new Error(String(error62));
-}
-
-// action/model/text-tools.ts
-var FENCED = /```tool[^\S\n]*\n([\s\S]*?)```/g;
-var TAGGED = /<tool_call>([\s\S]*?)<\/tool_call>/g;
-function describeToolsAsText(tools) {
-  const list = tools.map(
-    (tool) => `### ${tool.name}
-${tool.description}
-Arguments (JSON Schema): ${JSON.stringify(tool.parameters)}`
-  ).join("\n\n");
-  return [
-    "## How to call tools",
-    "Call a tool by writing a fenced block tagged `tool` holding one JSON object with `name` and `arguments`:",
-    "```tool",
-    '{"name": "read_file", "arguments": {"path": "src/index.js"}}',
-    "```",
-    "You may write several blocks in one reply; they run in order. The results come back in the next message.",
-    "",
-    "## Tools",
-    list
-  ].join("\n");
-}
-function looksLikeTextToolCall(content) {
-  return content.includes("```tool") || content.includes("<tool_call>");
-}
-function parseTextToolCalls(content, idPrefix) {
-  const blocks = [...content.matchAll(FENCED), ...content.matchAll(TAGGED)].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((match) => match[1].trim());
-  const calls = [];
-  const errors = [];
-  for (const block of blocks) {
-    let value;
-    try {
-      value = JSON.parse(block);
-    } catch (error62) {
-      errors.push(
-        `A tool block is not valid JSON (${error62.message}): ${block.slice(0, 200)}. Write exactly one JSON object: {"name": "<tool>", "arguments": {...}}.`
-      );
-      continue;
-    }
-    const call = value;
-    if (typeof call !== "object" || call === null || typeof call.name !== "string") {
-      errors.push(
-        `A tool block has no "name": ${block.slice(0, 200)}. Write {"name": "<tool>", "arguments": {...}}.`
-      );
-      continue;
-    }
-    const args = call.arguments ?? call.parameters ?? {};
-    calls.push({
-      id: `${idPrefix}_${calls.length + 1}`,
-      name: call.name,
-      arguments: typeof args === "string" ? args : JSON.stringify(args)
-    });
-  }
-  return { calls, errors };
-}
-function renderTextToolCall(call) {
-  let args = call.arguments;
-  try {
-    args = JSON.parse(call.arguments);
-  } catch {
-  }
-  return `\`\`\`tool
-${JSON.stringify({ name: call.name, arguments: args })}
-\`\`\``;
-}
-
-// action/model/render-messages.ts
-function renderNative(messages) {
-  return messages.map((message) => {
-    switch (message.role) {
-      case "assistant":
-        return message.toolCalls.length === 0 ? { role: "assistant", content: message.content } : {
-          role: "assistant",
-          content: message.content || null,
-          tool_calls: message.toolCalls.map((call) => ({
-            id: call.id,
-            type: "function",
-            function: { name: call.name, arguments: call.arguments }
-          }))
-        };
-      case "tool":
-        return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
-      default:
-        return { role: message.role, content: message.content };
-    }
-  });
-}
-function renderText(messages, tools) {
-  const out = [];
-  for (const message of messages) {
-    let rendered;
-    if (message.role === "system") {
-      rendered = {
-        role: "system",
-        content: tools.length ? `${message.content}
-
-${describeToolsAsText(tools)}` : message.content
-      };
-    } else if (message.role === "assistant") {
-      const calls = message.toolCalls.length > 0 && !looksLikeTextToolCall(message.content) ? message.toolCalls.map(renderTextToolCall).join("\n") : "";
-      rendered = { role: "assistant", content: [message.content, calls].filter(Boolean).join("\n") };
-    } else if (message.role === "tool") {
-      rendered = {
-        role: "user",
-        content: `[result of ${message.name} (${message.toolCallId})]
-${message.content}`
-      };
-    } else {
-      rendered = { role: "user", content: message.content };
-    }
-    const last = out.at(-1);
-    if (rendered.role === "user" && last?.role === "user")
-      last.content = `${last.content}
-
-${rendered.content}`;
-    else out.push(rendered);
-  }
-  return out;
-}
-function renderTools(tools) {
-  return tools.map((tool) => ({
-    type: "function",
-    function: { name: tool.name, description: tool.description, parameters: tool.parameters }
-  }));
-}
-function renderMessages(messages, tools, mode) {
-  return mode === "native" ? renderNative(messages) : renderText(messages, tools);
 }
 
 // action/model/usage.ts
@@ -88886,104 +89205,387 @@ function addUsage(a, b) {
 }
 var ZERO_USAGE = { prompt: 0, completion: 0, total: 0, estimated: false };
 
+// action/model/prompt-truncation.ts
+var TRUNCATION_RATIO = 0.5;
+var MIN_PROMPT_TOKENS_CHECKED = 2048;
+var PromptTruncatedError = class extends Error {
+};
+function truncationAdvice(reportedTokens, estimatedTokens) {
+  return `the model server reported ${reportedTokens} prompt tokens for a prompt of about ${estimatedTokens} tokens, so it silently cut the prompt to fit its context window and the model never saw the task. Give the model a larger window: for Ollama set OLLAMA_CONTEXT_LENGTH (e.g. 32768) on the server or PARAMETER num_ctx in a Modelfile; for llama.cpp start llama-server with -c 32768 (per slot: divide by --parallel); for vLLM raise --max-model-len. Then set contextWindow in the model profile to the same number. \`inhouse doctor\` reports the window the server uses.`;
+}
+function detectPromptTruncation(requestChars, reportedPromptTokens) {
+  if (!reportedPromptTokens || reportedPromptTokens <= 0) return void 0;
+  const estimated = estimateTokens(requestChars);
+  if (estimated < MIN_PROMPT_TOKENS_CHECKED) return void 0;
+  if (reportedPromptTokens >= estimated * TRUNCATION_RATIO) return void 0;
+  return truncationAdvice(reportedPromptTokens, estimated);
+}
+
+// action/model/render-messages.ts
+function renderNative(messages, resendReasoning = false) {
+  return messages.map((message) => {
+    switch (message.role) {
+      case "assistant": {
+        if (message.toolCalls.length === 0) return { role: "assistant", content: message.content };
+        const reasoning = resendReasoning && message.reasoning ? { reasoning_content: message.reasoning } : {};
+        return {
+          role: "assistant",
+          content: message.content || null,
+          ...reasoning,
+          tool_calls: message.toolCalls.map((call) => ({
+            id: call.id,
+            type: "function",
+            function: { name: call.name, arguments: call.arguments }
+          }))
+        };
+      }
+      case "tool":
+        return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
+      default:
+        return { role: message.role, content: message.content };
+    }
+  });
+}
+function renderText(messages, tools) {
+  const out = [];
+  for (const message of messages) {
+    let rendered;
+    if (message.role === "system") {
+      rendered = {
+        role: "system",
+        content: tools.length ? `${message.content}
+
+${describeToolsAsText(tools)}` : message.content
+      };
+    } else if (message.role === "assistant") {
+      const calls = message.toolCalls.length > 0 && !looksLikeTextToolCall(message.content, tools) ? message.toolCalls.map(renderTextToolCall).join("\n") : "";
+      rendered = { role: "assistant", content: [message.content, calls].filter(Boolean).join("\n") };
+    } else if (message.role === "tool") {
+      rendered = {
+        role: "user",
+        content: `[result of ${message.name} (${message.toolCallId})]
+${message.content}`
+      };
+    } else {
+      rendered = { role: "user", content: message.content };
+    }
+    const last = out.at(-1);
+    if (rendered.role === "user" && last?.role === "user")
+      last.content = `${last.content}
+
+${rendered.content}`;
+    else out.push(rendered);
+  }
+  return out;
+}
+function renderTools(tools) {
+  return tools.map((tool) => ({
+    type: "function",
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters }
+  }));
+}
+function renderMessages(messages, tools, mode, resendReasoning = false) {
+  return mode === "native" ? renderNative(messages, resendReasoning) : renderText(messages, tools);
+}
+
+// action/model/request-body.ts
+function requestBody(settings, messages, tools, options) {
+  return {
+    model: settings.model,
+    ...options.stream ? { stream: true, stream_options: { include_usage: true } } : {},
+    ...settings.maxTokens ? { max_tokens: settings.maxTokens } : {},
+    ...options.mode === "native" && tools.length > 0 ? { tools: renderTools(tools) } : {},
+    messages: renderMessages(messages, tools, options.mode, options.resendReasoning)
+  };
+}
+
+// action/model/read-completion.ts
+function text(value) {
+  return typeof value === "string" ? value : "";
+}
+function readCompletion(body) {
+  const error62 = bodyError(body);
+  if (error62) throw error62;
+  const completion = body;
+  const choice = completion?.choices?.[0];
+  if (!choice) throw new ModelBodyError("the answer has no choices (not a chat completion)");
+  const message = choice.message ?? {};
+  return {
+    content: text(message.content),
+    reasoning: [text(message.reasoning_content), text(message.reasoning)].filter(Boolean).join("\n\n"),
+    toolCalls: (message.tool_calls ?? []).flatMap(
+      (call) => typeof call.function?.name === "string" ? [
+        {
+          id: typeof call.id === "string" && call.id ? call.id : void 0,
+          name: call.function.name,
+          arguments: argumentsAsText(call.function.arguments)
+        }
+      ] : []
+    ),
+    finishReason: choice.finish_reason ?? null,
+    usage: completion.usage ?? void 0,
+    capped: false
+  };
+}
+
+// action/model/read-stream.ts
+function mergeCall(calls, delta) {
+  const index = delta.index ?? (delta.function?.name ? calls.length : Math.max(0, calls.length - 1));
+  calls[index] ??= { name: "", arguments: "" };
+  const call = calls[index];
+  if (delta.id) call.id = delta.id;
+  if (delta.function?.name) call.name += delta.function.name;
+  const args = delta.function?.arguments;
+  if (typeof args === "string") call.arguments += args;
+  else if (args !== void 0 && args !== null) call.arguments = argumentsAsText(args);
+  return (delta.function?.name?.length ?? 0) + (typeof args === "string" ? args.length : 0);
+}
+async function readStream(chunks, options) {
+  const reply = { content: "", reasoning: "", toolCalls: [], finishReason: null, capped: false };
+  let chars = 0;
+  for await (const raw of chunks) {
+    const error62 = bodyError(raw);
+    if (error62) throw error62;
+    const chunk = raw;
+    if (chunk.usage) reply.usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) continue;
+    const delta = choice.delta ?? {};
+    const piece = delta.content ?? "";
+    const thought = (delta.reasoning_content ?? "") + (delta.reasoning ?? "");
+    reply.content += piece;
+    reply.reasoning += thought;
+    chars += piece.length + thought.length;
+    for (const call of delta.tool_calls ?? []) chars += mergeCall(reply.toolCalls, call);
+    if (choice.finish_reason) reply.finishReason = choice.finish_reason;
+    options.onText?.(chars);
+    if (chars > options.maxChars && !reply.finishReason) {
+      reply.capped = true;
+      reply.finishReason = "length";
+      break;
+    }
+  }
+  if (!reply.finishReason) throw new StreamCutError(`ended after ${chars} characters`);
+  reply.toolCalls = reply.toolCalls.filter((call) => call.name !== "");
+  return reply;
+}
+
+// action/model/send-request.ts
+function watchSilence(transport, call, idleMs) {
+  const since = performance.now();
+  const timer = setInterval(
+    () => {
+      const silentFor = performance.now() - Math.max(since, transport.lastByteAt());
+      if (silentFor > idleMs) call.abort(new StreamIdleError(silentFor));
+    },
+    Math.max(20, Math.min(1e3, idleMs / 4))
+  );
+  return () => clearInterval(timer);
+}
+async function readStreamed(transport, body, call, options) {
+  const { data, response } = await transport.openai.chat.completions.create(body, { signal: call.signal }).withResponse();
+  if (!response.headers.get("content-type")?.includes("text/event-stream")) {
+    return { wire: readCompletion(await response.json()), streamIgnored: true };
+  }
+  const stopWatching = watchSilence(transport, call, options.idleTimeoutMs);
+  try {
+    const wire = await readStream(data, { maxChars: options.maxReplyChars, onText: options.onText });
+    return { wire, streamIgnored: false };
+  } catch (error62) {
+    if (call.signal.aborted || error62 instanceof ModelBodyError || error62 instanceof StreamCutError)
+      throw error62;
+    if (error62 instanceof APIError) throw error62;
+    throw new StreamCutError(`broke (${error62.message})`);
+  } finally {
+    stopWatching();
+  }
+}
+async function attempt(transport, body, options) {
+  const call = new AbortController();
+  const forward = () => call.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  options.signal.addEventListener("abort", forward, { once: true });
+  try {
+    const result = body.stream ? await readStreamed(transport, body, call, options) : {
+      wire: readCompletion(await transport.openai.chat.completions.create(body, { signal: call.signal })),
+      streamIgnored: false
+    };
+    if (call.signal.aborted) throw call.signal.reason;
+    return result;
+  } catch (error62) {
+    if (call.signal.reason instanceof StreamIdleError) throw call.signal.reason;
+    if (options.signal.aborted) throw new APIUserAbortError();
+    throw error62;
+  } finally {
+    options.signal.removeEventListener("abort", forward);
+  }
+}
+async function sendRequest(transport, body, options) {
+  let attempts = 0;
+  const result = await withRetry(
+    (n) => {
+      attempts = n;
+      return attempt(transport, body, options);
+    },
+    {
+      attempts: options.attempts,
+      baseDelayMs: options.retryBaseDelayMs,
+      isRetryable: isRetryableModelError,
+      retryAfterMs: modelRetryAfterMs,
+      onRetry: options.onRetry,
+      signal: options.signal
+    }
+  ).catch((error62) => {
+    throw Object.assign(error62, { attempts });
+  });
+  return { ...result, attempts };
+}
+
 // action/model/client.ts
 var MODEL_ATTEMPTS = 3;
+var DEFAULT_REPLY_TOKENS = 32768;
+var CONTEXT_OVERFLOW = /context length|context window|maximum context|max_model_len|n_ctx|too long/i;
+var REASONING_DEMANDED = /reasoning_content.*(passed back|missing)|missing.*reasoning_content/i;
+function trackBytes(response, touch) {
+  if (!response.body) return response;
+  const counted = response.body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        touch();
+        controller.enqueue(chunk);
+      }
+    })
+  );
+  return new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers
+  });
+}
 function createModelClient(settings, hooks = {}) {
   let sentBodyChars = 0;
-  const measuringFetch = (input2, init) => {
+  let lastByteAt = 0;
+  const trackingFetch = async (input2, init) => {
     sentBodyChars = typeof init?.body === "string" ? init.body.length : 0;
-    return fetch(input2, init);
+    return trackBytes(await fetch(input2, init), () => lastByteAt = performance.now());
   };
+  const timeoutMs = settings.requestTimeoutMs ?? 3e5;
   const openai = new OpenAI({
-    fetch: measuringFetch,
+    fetch: trackingFetch,
     baseURL: settings.baseUrl,
     apiKey: settings.apiKey || "no-key",
     defaultHeaders: settings.headers,
-    timeout: settings.requestTimeoutMs ?? 3e5,
+    timeout: timeoutMs,
     maxRetries: 0
   });
+  const transport = { openai, lastByteAt: () => lastByteAt };
   const auto = (settings.toolCalling ?? "auto") === "auto";
   let mode = settings.toolCalling === "text" ? "text" : "native";
+  let streaming = settings.stream ?? true;
+  let resendReasoning = settings.resendReasoning ?? false;
+  let triedWithoutStreaming = false;
+  let noStreamReason = "";
   let requestCount = 0;
-  const switchToText = (reason) => {
-    mode = "text";
-    hooks.onModeChange?.("text", reason);
-  };
-  async function request(messages, tools, requestMode, signal) {
-    const body = {
-      model: settings.model,
-      ...requestMode === "native" && tools.length > 0 ? { tools: renderTools(tools) } : {},
-      messages: renderMessages(messages, tools, requestMode)
-    };
+  const change = (what, reason) => hooks.onModeChange?.(what, reason);
+  async function request(messages, tools, signal, options) {
+    const body = requestBody(settings, messages, tools, { mode, stream: streaming, resendReasoning });
+    const capTokens = settings.maxTokens ?? DEFAULT_REPLY_TOKENS;
     const started = performance.now();
-    let attempts = 0;
-    const completion = await withRetry(
-      (attempt) => {
-        attempts = attempt;
-        return openai.chat.completions.create(body, { signal });
-      },
-      {
-        attempts: MODEL_ATTEMPTS,
-        baseDelayMs: hooks.retryBaseDelayMs ?? 1e3,
-        isRetryable: isRetryableModelError,
-        retryAfterMs: modelRetryAfterMs,
-        onRetry: hooks.onRetry,
-        signal
-      }
-    ).catch((error62) => {
-      if (isToolsRejected(error62)) throw error62;
-      throw explainModelError(error62, settings.baseUrl, settings.model, attempts);
+    const sent = await sendRequest(transport, body, {
+      signal,
+      idleTimeoutMs: timeoutMs,
+      maxReplyChars: Math.min(capTokens * 5, (options.maxReplyTokens ?? Number.POSITIVE_INFINITY) * 4),
+      attempts: MODEL_ATTEMPTS,
+      retryBaseDelayMs: hooks.retryBaseDelayMs ?? 1e3,
+      onRetry: hooks.onRetry,
+      onText: options.onText
     });
-    const requestChars = sentBodyChars;
-    const message = completion.choices[0]?.message;
-    const content = message?.content ?? "";
-    const native = (message?.tool_calls ?? []).flatMap(
-      (call) => call.type === "function" ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : []
-    );
-    const parsed = requestMode === "text" ? parseTextToolCalls(content, `call_${requestCount}`) : { calls: [], errors: [] };
-    const replyChars = content.length + native.reduce((n, call) => n + call.name.length + call.arguments.length, 0);
-    return {
-      content,
-      toolCalls: requestMode === "text" ? parsed.calls : native,
-      protocolErrors: parsed.errors,
-      usage: usageFrom(completion.usage, requestChars, replyChars),
+    if (sent.streamIgnored) {
+      streaming = false;
+      noStreamReason = "the server answered a streaming request with a plain JSON body";
+    }
+    const read = buildReply(sent.wire, mode, tools, requestCount);
+    const replyChars = sent.wire.content.length + sent.wire.reasoning.length + sent.wire.toolCalls.reduce((n, call) => n + call.name.length + call.arguments.length, 0);
+    const reply = {
+      ...read,
+      usage: usageFrom(sent.wire.usage, sentBodyChars, replyChars),
       latencyMs: performance.now() - started,
-      requestChars,
-      mode: requestMode,
-      finishReason: completion.choices[0]?.finish_reason ?? null,
-      attempts
+      requestChars: sentBodyChars,
+      mode,
+      finishReason: sent.wire.finishReason,
+      attempts: sent.attempts,
+      streamed: Boolean(body.stream) && !sent.streamIgnored,
+      capped: sent.wire.capped
     };
-  }
-  async function completeWith(messages, tools, signal) {
-    let reply;
-    try {
-      reply = await request(messages, tools, mode, signal);
-    } catch (error62) {
-      if (!(auto && mode === "native" && tools.length > 0 && isToolsRejected(error62))) {
-        throw isToolsRejected(error62) ? explainModelError(error62, settings.baseUrl, settings.model, 1) : error62;
-      }
-      switchToText(`the server rejected native tools: ${error62.message}`);
-      return request(messages, tools, mode, signal);
-    }
-    if (auto && mode === "native" && reply.toolCalls.length === 0 && looksLikeTextToolCall(reply.content)) {
-      switchToText("the model wrote its tool calls as text");
-      const parsed = parseTextToolCalls(reply.content, `call_${requestCount}`);
-      return { ...reply, toolCalls: parsed.calls, protocolErrors: parsed.errors, mode: "text" };
-    }
+    const truncated = detectPromptTruncation(
+      reply.requestChars,
+      reply.usage.estimated ? void 0 : reply.usage.prompt
+    );
+    if (truncated) throw new PromptTruncatedError(truncated);
     return reply;
+  }
+  function adaptTo(error62, tools) {
+    const message = error62.message;
+    if (CONTEXT_OVERFLOW.test(message)) return false;
+    if (REASONING_DEMANDED.test(message) && !resendReasoning) {
+      resendReasoning = true;
+      change("resend-reasoning", `the server requires reasoning to be sent back: ${message}`);
+      return true;
+    }
+    const aboutTools = /tool/i.test(message) && !/stream/i.test(message);
+    if (streaming && !triedWithoutStreaming && !aboutTools) {
+      streaming = false;
+      triedWithoutStreaming = true;
+      noStreamReason = `the server refused a streaming request: ${message}`;
+      return true;
+    }
+    if (auto && mode === "native" && tools.length > 0) {
+      if (triedWithoutStreaming) streaming = settings.stream ?? true;
+      mode = "text";
+      change("text", `the server rejected native tools: ${message}`);
+      return true;
+    }
+    return false;
+  }
+  async function completeWith(messages, tools, signal, options) {
+    const streamingBefore = streaming;
+    for (; ; ) {
+      try {
+        const reply = await request(messages, tools, signal, options);
+        if (streamingBefore && !streaming) change("no-stream", noStreamReason);
+        return reply;
+      } catch (error62) {
+        if (error62 instanceof PromptTruncatedError) throw new ModelError(error62.message);
+        if (!isRequestRejected(error62) || !adaptTo(error62, tools)) {
+          throw explainModelError(
+            error62,
+            settings.baseUrl,
+            settings.model,
+            error62.attempts ?? 1
+          );
+        }
+      }
+    }
   }
   return {
     get mode() {
       return mode;
     },
-    async complete(messages, tools, signal) {
+    async complete(messages, tools, signal, options = {}) {
       requestCount++;
       const call = new AbortController();
       const forwardAbort = () => call.abort(signal?.reason);
       if (signal?.aborted) call.abort(signal.reason);
       signal?.addEventListener("abort", forwardAbort, { once: true });
       try {
-        return await completeWith(messages, tools, call.signal);
+        const reply = await completeWith(messages, tools, call.signal, options);
+        if (auto && mode === "native" && reply.toolCalls.length === 0 && looksLikeTextToolCall(reply.content, tools)) {
+          mode = "text";
+          change("text", "the model wrote its tool calls as text");
+          const parsed = parseTextToolCalls(reply.content, `call_${requestCount}`, tools);
+          return { ...reply, toolCalls: parsed.calls, protocolErrors: parsed.errors, mode: "text" };
+        }
+        return reply;
       } finally {
         signal?.removeEventListener("abort", forwardAbort);
       }
@@ -88991,11 +89593,66 @@ function createModelClient(settings, hooks = {}) {
   };
 }
 
+// action/model/context-window.ts
+var PROBE_TIMEOUT_MS = 3e3;
+async function getJson(url2, settings, init = {}) {
+  try {
+    const response = await fetch(url2, {
+      ...init,
+      headers: {
+        "content-type": "application/json",
+        ...settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {},
+        ...settings.headers
+      },
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
+    });
+    return response.ok ? await response.json() : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function positive(value) {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : void 0;
+}
+function serverRoot(baseUrl) {
+  return baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+async function discoverContextWindow(settings) {
+  const base = settings.baseUrl.replace(/\/+$/, "");
+  const root = serverRoot(base);
+  const [models, props, show] = await Promise.all([
+    getJson(`${base}/models`, settings),
+    getJson(`${root}/props`, settings),
+    getJson(`${root}/api/show`, settings, {
+      method: "POST",
+      body: JSON.stringify({ model: settings.model })
+    })
+  ]);
+  const card = models?.data?.find(
+    (entry) => entry.id === settings.model
+  );
+  const vllm = positive(card?.max_model_len);
+  if (vllm) return { tokens: vllm, source: "vllm max_model_len" };
+  const nCtx = positive(
+    props?.default_generation_settings?.n_ctx
+  );
+  if (nCtx) return { tokens: nCtx, source: "llama.cpp n_ctx" };
+  if (show && typeof show === "object") {
+    const { parameters, model_info: info } = show;
+    const numCtx = typeof parameters === "string" ? /(?:^|\n)num_ctx\s+(\d+)/.exec(parameters)?.[1] : void 0;
+    const arch = info?.["general.architecture"];
+    const trainedContext = positive(typeof arch === "string" ? info?.[`${arch}.context_length`] : void 0);
+    if (numCtx) return { tokens: Number(numCtx), source: "ollama num_ctx", ollama: { trainedContext } };
+    return { ollama: { trainedContext } };
+  }
+  return {};
+}
+
 // action/tools/closest-lines.ts
-function bigrams(text) {
+function bigrams(text2) {
   const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < text.length - 1; i++) {
-    const pair = text.slice(i, i + 2);
+  for (let i = 0; i < text2.length - 1; i++) {
+    const pair = text2.slice(i, i + 2);
     counts.set(pair, (counts.get(pair) ?? 0) + 1);
   }
   return counts;
@@ -89016,14 +89673,14 @@ function closestLines(fileLines, snippet, count = 3) {
   if (!probe) return [];
   return fileLines.map((line, index) => ({ line: index + 1, score: similarity(probe, line.trim()) })).filter((candidate) => candidate.score > 0.4).sort((a, b) => b.score - a.score || a.line - b.line).slice(0, count).map((candidate) => candidate.line);
 }
-function occurrences(text, snippet) {
+function occurrences(text2, snippet) {
   const found = [];
-  for (let at = text.indexOf(snippet); at !== -1; at = text.indexOf(snippet, at + 1)) found.push(at);
+  for (let at = text2.indexOf(snippet); at !== -1; at = text2.indexOf(snippet, at + 1)) found.push(at);
   return found;
 }
-function lineAt(text, offset) {
+function lineAt(text2, offset) {
   let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < offset; i++) if (text2.charCodeAt(i) === 10) line++;
   return line;
 }
 
@@ -89032,8 +89689,8 @@ function numberLines(lines, firstLine) {
   const width = String(firstLine + lines.length - 1).length;
   return lines.map((line, i) => `${String(firstLine + i).padStart(width)}| ${line}`).join("\n");
 }
-function splitLines(text) {
-  const lines = text.split("\n");
+function splitLines(text2) {
+  const lines = text2.split("\n");
   if (lines.at(-1) === "") lines.pop();
   return lines;
 }
@@ -89479,22 +90136,22 @@ var SECRET_PATTERNS = [
 ];
 var PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g;
 var PRIVATE_KEY_END = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g;
-function redactPrivateKeyBlocks(text) {
+function redactPrivateKeyBlocks(text2) {
   const parts = [];
   let copied = 0;
   PRIVATE_KEY_BEGIN.lastIndex = 0;
-  for (let begin = PRIVATE_KEY_BEGIN.exec(text); begin; begin = PRIVATE_KEY_BEGIN.exec(text)) {
+  for (let begin = PRIVATE_KEY_BEGIN.exec(text2); begin; begin = PRIVATE_KEY_BEGIN.exec(text2)) {
     PRIVATE_KEY_END.lastIndex = PRIVATE_KEY_BEGIN.lastIndex;
-    const end = PRIVATE_KEY_END.exec(text);
-    parts.push(text.slice(copied, begin.index), REDACTED);
-    copied = end ? PRIVATE_KEY_END.lastIndex : text.length;
+    const end = PRIVATE_KEY_END.exec(text2);
+    parts.push(text2.slice(copied, begin.index), REDACTED);
+    copied = end ? PRIVATE_KEY_END.lastIndex : text2.length;
     PRIVATE_KEY_BEGIN.lastIndex = copied;
     if (!end) break;
   }
-  return parts.length === 0 ? text : parts.join("") + text.slice(copied);
+  return parts.length === 0 ? text2 : parts.join("") + text2.slice(copied);
 }
-function redactSecretShapes(text) {
-  let redacted = redactPrivateKeyBlocks(text);
+function redactSecretShapes(text2) {
+  let redacted = redactPrivateKeyBlocks(text2);
   for (const { pattern } of SECRET_PATTERNS) {
     redacted = redacted.replace(
       pattern,
@@ -89535,8 +90192,8 @@ function secretVariants(secret) {
 // core/redact.ts
 function createRedactor(secrets) {
   const variants = [...new Set(secrets.flatMap(secretVariants))].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let redacted = text;
+  return (text2) => {
+    let redacted = text2;
     for (const variant of variants) {
       if (redacted.includes(variant)) redacted = redacted.split(variant).join(REDACTED);
     }
@@ -89563,8 +90220,8 @@ function openAuditLog(path2, secrets) {
     }
   };
 }
-function capForAudit(text) {
-  return text.length <= AUDIT_RESULT_MAX_CHARS ? text : `${text.slice(0, AUDIT_RESULT_MAX_CHARS)}[... ${text.length - AUDIT_RESULT_MAX_CHARS} chars]`;
+function capForAudit(text2) {
+  return text2.length <= AUDIT_RESULT_MAX_CHARS ? text2 : `${text2.slice(0, AUDIT_RESULT_MAX_CHARS)}[... ${text2.length - AUDIT_RESULT_MAX_CHARS} chars]`;
 }
 
 // action/agent/budget.ts
@@ -89668,18 +90325,18 @@ async function enterNetworkPhase(sandbox, network, phase) {
 
 // action/agent/observation.ts
 var OBSERVATION_MAX_CHARS = 1e4;
-function capObservation(text, maxChars = OBSERVATION_MAX_CHARS) {
-  if (text.length <= maxChars) return text;
+function capObservation(text2, maxChars = OBSERVATION_MAX_CHARS) {
+  if (text2.length <= maxChars) return text2;
   const head = Math.floor(maxChars * 0.4);
   const tail2 = maxChars - head;
-  const cut = text.length - head - tail2;
-  return `${text.slice(0, head)}
+  const cut = text2.length - head - tail2;
+  return `${text2.slice(0, head)}
 [... ${cut} characters cut from the middle ...]
-${text.slice(-tail2)}`;
+${text2.slice(-tail2)}`;
 }
-function tail(text, maxChars) {
-  return text.length <= maxChars ? text : `[... ${text.length - maxChars} characters cut ...]
-${text.slice(-maxChars)}`;
+function tail(text2, maxChars) {
+  return text2.length <= maxChars ? text2 : `[... ${text2.length - maxChars} characters cut ...]
+${text2.slice(-maxChars)}`;
 }
 
 // action/agent/rule-files.ts
@@ -89715,8 +90372,8 @@ var INVISIBLE = new RegExp(
   ].join("|"),
   "gu"
 );
-function removeInvisibleCharacters(text) {
-  return text.replace(INVISIBLE, "");
+function removeInvisibleCharacters(text2) {
+  return text2.replace(INVISIBLE, "");
 }
 
 // core/html-tag.ts
@@ -89756,12 +90413,12 @@ function attributesHide(attributes) {
   }
   return false;
 }
-function readHtmlTag(text, position) {
+function readHtmlTag(text2, position) {
   CLOSE_TAG.lastIndex = position;
-  const close = CLOSE_TAG.exec(text);
+  const close = CLOSE_TAG.exec(text2);
   if (close) return { kind: "close", name: close[1].toLowerCase(), end: CLOSE_TAG.lastIndex };
   OPEN_TAG.lastIndex = position;
-  const open2 = OPEN_TAG.exec(text);
+  const open2 = OPEN_TAG.exec(text2);
   if (!open2) return void 0;
   const name = open2[1].toLowerCase();
   return {
@@ -89781,30 +90438,30 @@ var LINK_DEFINITION = /( {0,3})\[(?!\^)(?:[^\\[\]]|\\.){1,999}\]:[ \t]*\n?[ \t]*
 var LINK_TAIL = /\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\)/y;
 var SPECIAL_CODES = /* @__PURE__ */ new Set([92, 96, 60, 33, 91, 93, 10]);
 var ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-function fenceEnd(text, lineEnd, marker) {
+function fenceEnd(text2, lineEnd, marker) {
   let position = lineEnd;
-  while (position < text.length) {
-    const next = text.indexOf("\n", position + 1);
-    const end = next < 0 ? text.length : next;
-    const close = FENCE_CLOSE.exec(text.slice(position + 1, end))?.[1];
+  while (position < text2.length) {
+    const next = text2.indexOf("\n", position + 1);
+    const end = next < 0 ? text2.length : next;
+    const close = FENCE_CLOSE.exec(text2.slice(position + 1, end))?.[1];
     if (close && close[0] === marker[0] && close.length >= marker.length) return end;
     position = end;
   }
-  return text.length;
+  return text2.length;
 }
-function invisibleHtmlEnd(text, position) {
+function invisibleHtmlEnd(text2, position) {
   const upTo = (terminator, from) => {
-    const index = text.indexOf(terminator, from);
-    return index < 0 ? text.length : index + terminator.length;
+    const index = text2.indexOf(terminator, from);
+    return index < 0 ? text2.length : index + terminator.length;
   };
-  if (text.startsWith("<!--", position)) {
-    if (text.startsWith(">", position + 4)) return position + 5;
-    if (text.startsWith("->", position + 4)) return position + 6;
+  if (text2.startsWith("<!--", position)) {
+    if (text2.startsWith(">", position + 4)) return position + 5;
+    if (text2.startsWith("->", position + 4)) return position + 6;
     return upTo("-->", position + 4);
   }
-  if (text.startsWith("<?", position)) return upTo("?>", position + 2);
-  if (text.startsWith("<![CDATA[", position)) return upTo("]]>", position + 9);
-  if (/^<![A-Za-z]/.test(text.slice(position, position + 3))) return upTo(">", position + 2);
+  if (text2.startsWith("<?", position)) return upTo("?>", position + 2);
+  if (text2.startsWith("<![CDATA[", position)) return upTo("]]>", position + 9);
+  if (/^<![A-Za-z]/.test(text2.slice(position, position + 3))) return upTo(">", position + 2);
   return void 0;
 }
 var CodeSpans = class {
@@ -89812,8 +90469,8 @@ var CodeSpans = class {
   lineEnd = -1;
   runsByLength = /* @__PURE__ */ new Map();
   /** Where the run that closes a span opened by `length` backticks at `start` begins, if any. */
-  closerFor(text, start, length) {
-    if (start < this.lineStart || start >= this.lineEnd) this.indexLine(text, start);
+  closerFor(text2, start, length) {
+    if (start < this.lineStart || start >= this.lineEnd) this.indexLine(text2, start);
     const starts = this.runsByLength.get(length) ?? [];
     let low = 0;
     let high = starts.length;
@@ -89824,71 +90481,71 @@ var CodeSpans = class {
     }
     return starts[low];
   }
-  indexLine(text, position) {
-    this.lineStart = text.lastIndexOf("\n", position) + 1;
-    const end = text.indexOf("\n", position);
-    this.lineEnd = end < 0 ? text.length : end;
+  indexLine(text2, position) {
+    this.lineStart = text2.lastIndexOf("\n", position) + 1;
+    const end = text2.indexOf("\n", position);
+    this.lineEnd = end < 0 ? text2.length : end;
     this.runsByLength = /* @__PURE__ */ new Map();
-    for (const run2 of text.slice(this.lineStart, this.lineEnd).matchAll(/`+/g)) {
+    for (const run2 of text2.slice(this.lineStart, this.lineEnd).matchAll(/`+/g)) {
       const starts = this.runsByLength.get(run2[0].length) ?? [];
       starts.push(this.lineStart + run2.index);
       this.runsByLength.set(run2[0].length, starts);
     }
   }
 };
-function backtickRunLength(text, start) {
+function backtickRunLength(text2, start) {
   let end = start;
-  while (text[end] === "`") end += 1;
+  while (text2[end] === "`") end += 1;
   return end - start;
 }
-function scanMarkdown(text) {
+function scanMarkdown(text2) {
   const tokens = [];
   const codeSpans = new CodeSpans();
   let textStart = 0;
   let position = 0;
   const flush = (end) => {
-    if (end > textStart) tokens.push({ kind: "text", text: text.slice(textStart, end) });
+    if (end > textStart) tokens.push({ kind: "text", text: text2.slice(textStart, end) });
   };
   const skipTo = (end) => {
     position = end;
     textStart = end;
   };
-  while (position < text.length) {
-    if (position === 0 || text[position - 1] === "\n") {
+  while (position < text2.length) {
+    if (position === 0 || text2[position - 1] === "\n") {
       FENCE_OPEN.lastIndex = position;
-      const fence = FENCE_OPEN.exec(text);
+      const fence = FENCE_OPEN.exec(text2);
       if (fence) {
-        const lineEnd = text.indexOf("\n", position);
-        const end = lineEnd < 0 ? text.length : fenceEnd(text, lineEnd, fence[2]);
+        const lineEnd = text2.indexOf("\n", position);
+        const end = lineEnd < 0 ? text2.length : fenceEnd(text2, lineEnd, fence[2]);
         flush(position);
-        tokens.push({ kind: "code", text: text.slice(position, end) });
+        tokens.push({ kind: "code", text: text2.slice(position, end) });
         skipTo(end);
         continue;
       }
       LINK_DEFINITION.lastIndex = position;
-      if (LINK_DEFINITION.exec(text)) {
+      if (LINK_DEFINITION.exec(text2)) {
         flush(position);
         skipTo(LINK_DEFINITION.lastIndex);
         continue;
       }
     }
-    while (position < text.length && !SPECIAL_CODES.has(text.charCodeAt(position))) position += 1;
-    if (position >= text.length) break;
-    const char = text[position];
+    while (position < text2.length && !SPECIAL_CODES.has(text2.charCodeAt(position))) position += 1;
+    if (position >= text2.length) break;
+    const char = text2[position];
     if (char === "\n") position += 1;
-    else if (char === "\\") position += ASCII_PUNCTUATION.test(text[position + 1] ?? "") ? 2 : 1;
+    else if (char === "\\") position += ASCII_PUNCTUATION.test(text2[position + 1] ?? "") ? 2 : 1;
     else if (char === "`") {
-      const length = backtickRunLength(text, position);
-      const closer = codeSpans.closerFor(text, position, length);
+      const length = backtickRunLength(text2, position);
+      const closer = codeSpans.closerFor(text2, position, length);
       if (closer === void 0) position += length;
       else {
         flush(position);
-        tokens.push({ kind: "code", text: text.slice(position, closer + length) });
+        tokens.push({ kind: "code", text: text2.slice(position, closer + length) });
         skipTo(closer + length);
       }
     } else if (char === "<") {
-      const invisibleEnd = invisibleHtmlEnd(text, position);
-      const tag = invisibleEnd === void 0 ? readHtmlTag(text, position) : void 0;
+      const invisibleEnd = invisibleHtmlEnd(text2, position);
+      const tag = invisibleEnd === void 0 ? readHtmlTag(text2, position) : void 0;
       if (invisibleEnd !== void 0) {
         flush(position);
         skipTo(invisibleEnd);
@@ -89897,7 +90554,7 @@ function scanMarkdown(text) {
         tokens.push({ kind: "tag", tag });
         skipTo(tag.end);
       } else position += 1;
-    } else if (char === "!" && text[position + 1] !== "[") position += 1;
+    } else if (char === "!" && text2[position + 1] !== "[") position += 1;
     else if (char === "!" || char === "[") {
       flush(position);
       tokens.push({ kind: "bracket-open", image: char === "!" });
@@ -89905,12 +90562,12 @@ function scanMarkdown(text) {
     } else {
       flush(position);
       LINK_TAIL.lastIndex = position + 1;
-      const tail2 = LINK_TAIL.exec(text);
+      const tail2 = LINK_TAIL.exec(text2);
       tokens.push(tail2 ? { kind: "bracket-close", destination: tail2[1] } : { kind: "bracket-close" });
       skipTo(tail2 ? LINK_TAIL.lastIndex : position + 1);
     }
   }
-  flush(text.length);
+  flush(text2.length);
   return tokens;
 }
 
@@ -89968,14 +90625,14 @@ function visibleText(tokens) {
   }
   return out.join("");
 }
-function capLength(text, maxChars) {
-  if (text.length <= maxChars) return text;
-  const note = (cut) => `[${cut} of ${text.length} characters cut here: the text was longer than the limit]`;
-  let keep = Math.max(0, maxChars - note(text.length).length - 2);
-  if (/[\uD800-\uDBFF]/.test(text[keep - 1] ?? "")) keep -= 1;
-  return keep > 0 ? `${text.slice(0, keep)}
+function capLength(text2, maxChars) {
+  if (text2.length <= maxChars) return text2;
+  const note = (cut) => `[${cut} of ${text2.length} characters cut here: the text was longer than the limit]`;
+  let keep = Math.max(0, maxChars - note(text2.length).length - 2);
+  if (/[\uD800-\uDBFF]/.test(text2[keep - 1] ?? "")) keep -= 1;
+  return keep > 0 ? `${text2.slice(0, keep)}
 
-${note(text.length - keep)}` : note(text.length);
+${note(text2.length - keep)}` : note(text2.length);
 }
 function cleanPromptText(markdown, options) {
   const normalised = removeInvisibleCharacters(markdown.replace(/\r\n?/g, "\n"));
@@ -89990,13 +90647,13 @@ var ROOT_RULE_FILES = [
   "CLAUDE.md",
   ".github/copilot-instructions.md"
 ];
-function cleanRuleFile(text) {
-  return cleanPromptText(text, { maxChars: RULE_FILE_MAX_CHARS });
+function cleanRuleFile(text2) {
+  return cleanPromptText(text2, { maxChars: RULE_FILE_MAX_CHARS });
 }
 async function readIfPresent(sandbox, path2) {
   try {
-    const text = (await sandbox.readFile(path2)).toString("utf8");
-    const content = cleanRuleFile(text);
+    const text2 = (await sandbox.readFile(path2)).toString("utf8");
+    const content = cleanRuleFile(text2);
     return content ? { path: path2, content } : void 0;
   } catch {
     return void 0;
@@ -90104,11 +90761,13 @@ function createStuckDetector(repeatsBeforeStuck = STUCK_AFTER_REPEATS) {
   let lastSignature = "";
   let streak = 0;
   let noToolStreak = 0;
+  let reminded = false;
   let stuckCall = "";
   const failures = /* @__PURE__ */ new Map();
   return {
     recordCall(call, ok, result) {
       noToolStreak = 0;
+      reminded = false;
       const callKey = `${call.name} ${canonicalArguments(call.arguments)}`;
       const signature = `${callKey}
 ${result}`;
@@ -90121,7 +90780,12 @@ ${result}`;
       return count >= 2 ? `[You have made this exact ${call.name} call ${count} times and it failed each time. Do not repeat it: change the arguments or take another approach.]` : void 0;
     },
     recordReplyWithoutCalls() {
+      if (!reminded) {
+        reminded = true;
+        return "remind";
+      }
       noToolStreak++;
+      return "counted";
     },
     stuckReason() {
       if (stuckCall) {
@@ -90269,8 +90933,20 @@ function verificationFeedback(verification) {
   ].join("\n");
 }
 
+// action/agent/writing-progress.ts
+function writingReporter(progress, turn, maxTurns, everyMs = 2e3) {
+  let last = Number.NEGATIVE_INFINITY;
+  return (chars) => {
+    const now = performance.now();
+    if (now - last < everyMs) return;
+    last = now;
+    progress({ phase: "writing", turn, maxTurns, chars });
+  };
+}
+
 // action/agent/run-agent.ts
 var NO_TOOL_NUDGE = "You did not call a tool. Continue with a tool call, or call finish with a summary when the task is done.";
+var AUDIT_REASONING_MAX_CHARS = 16e3;
 var PATH_TOOLS = /* @__PURE__ */ new Set(["read_file", "edit_file", "write_file"]);
 function touchedPath(name, rawArguments) {
   if (!PATH_TOOLS.has(name)) return void 0;
@@ -90298,6 +90974,36 @@ function fitToContext(conversation, turn, contextWindow, specsChars, audit) {
   });
   return conversation.render(turn);
 }
+async function resolveContextWindow(model) {
+  if (model.contextWindow) return { tokens: model.contextWindow, source: "profile" };
+  const found = await discoverContextWindow(model);
+  return { tokens: found.tokens, source: found.source ?? "unknown" };
+}
+function promptChars(messages) {
+  return messages.reduce((sum, message) => sum + message.content.length, 0);
+}
+function replyTokensLeft(limit2, used, promptChars2) {
+  return Math.max(1, limit2 - used - estimateTokens(promptChars2));
+}
+function auditReply(audit, turn, messages, reply) {
+  audit.write({
+    type: "model_request",
+    turn,
+    mode: reply.mode,
+    messages,
+    requestChars: reply.requestChars,
+    promptTokens: reply.usage.prompt,
+    completionTokens: reply.usage.completion,
+    estimated: reply.usage.estimated,
+    latencyMs: Math.round(reply.latencyMs),
+    attempts: reply.attempts,
+    finishReason: reply.finishReason,
+    streamed: reply.streamed,
+    capped: reply.capped,
+    // Reasoning is kept here and nowhere else: never parsed for calls, shown, or sent back.
+    ...reply.reasoning ? { reasoning: reply.reasoning.slice(0, AUDIT_REASONING_MAX_CHARS) } : {}
+  });
+}
 async function runAgent(options) {
   const startedAt = Date.now();
   const { sandbox, task } = options;
@@ -90309,9 +91015,9 @@ async function runAgent(options) {
   const state = { turns: 0, usage: ZERO_USAGE, reviewComments: [] };
   const client = createModelClient(options.model, {
     retryBaseDelayMs: tuning.retryBaseDelayMs,
-    onRetry: ({ attempt, delayMs, error: error62 }) => audit.write({
+    onRetry: ({ attempt: attempt2, delayMs, error: error62 }) => audit.write({
       type: "model_retry",
-      attempt,
+      attempt: attempt2,
       delayMs,
       error: error62 instanceof Error ? error62.message : String(error62)
     }),
@@ -90369,13 +91075,16 @@ async function runAgent(options) {
     const ruleFiles = await loadRootRuleFiles(sandbox);
     const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
     testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });
+    const contextWindow = await resolveContextWindow(options.model);
     audit.write({
       type: "start",
       task: task.title,
       kind: task.kind,
       model: options.model.model,
       baseUrl: options.model.baseUrl,
-      testCommand
+      testCommand,
+      contextWindow: contextWindow.tokens,
+      contextWindowSource: contextWindow.source
     });
     const parts = { task, ruleFiles, testCommand, tools, setupFailures };
     const conversation = new Conversation(buildSystemPrompt(parts), buildTaskMessage(parts), {
@@ -90389,30 +91098,30 @@ async function runAgent(options) {
       if (over) return await endOnBudget(over);
       const turn = ++state.turns;
       progress({ phase: "turn", turn, maxTurns: options.limits.turns });
-      const messages = fitToContext(conversation, turn, options.model.contextWindow, specsChars, audit);
+      const messages = fitToContext(conversation, turn, contextWindow.tokens, specsChars, audit);
       let reply;
       try {
-        reply = await client.complete(messages, specs, budget.signal);
+        reply = await client.complete(messages, specs, budget.signal, {
+          onText: writingReporter(progress, turn, options.limits.turns),
+          maxReplyTokens: replyTokensLeft(
+            options.limits.tokens,
+            state.usage.total,
+            promptChars(messages) + specsChars
+          )
+        });
       } catch (error62) {
         if (budget.signal.aborted)
           return await endOnBudget(budget.exceeded(state.turns, 0) ?? "the run was cancelled");
         return end("failed", `The model call failed: ${error62.message}`);
       }
       state.usage = addUsage(state.usage, reply.usage);
-      audit.write({
-        type: "model_request",
-        turn,
-        mode: reply.mode,
-        messages: messages.length,
-        requestChars: reply.requestChars,
-        promptTokens: reply.usage.prompt,
-        completionTokens: reply.usage.completion,
-        estimated: reply.usage.estimated,
-        latencyMs: Math.round(reply.latencyMs),
-        attempts: reply.attempts,
-        finishReason: reply.finishReason
-      });
-      conversation.append({ role: "assistant", content: reply.content, toolCalls: reply.toolCalls }, turn);
+      auditReply(audit, turn, messages.length, reply);
+      const spent = reply.capped ? budget.exceeded(state.turns, state.usage.total) : void 0;
+      if (spent) return await endOnBudget(spent);
+      conversation.append(
+        { role: "assistant", content: reply.content, toolCalls: reply.toolCalls, reasoning: reply.reasoning },
+        turn
+      );
       let finishSummary;
       const notes = [...reply.protocolErrors];
       for (const [index, call] of reply.toolCalls.entries()) {
@@ -90464,8 +91173,8 @@ ${rules.content}`);
         if (result.ok && result.finish) finishSummary = result.finish.summary;
       }
       if (reply.toolCalls.length === 0 && reply.protocolErrors.length === 0) {
-        stuck.recordReplyWithoutCalls();
-        notes.push(NO_TOOL_NUDGE);
+        const seen = stuck.recordReplyWithoutCalls();
+        notes.push(seen === "remind" ? formatReminder(client.mode, specs) : NO_TOOL_NUDGE);
       }
       const stuckReason = stuck.stuckReason();
       if (stuckReason) return end("stuck", `Stopped: ${stuckReason}; the changes made so far are kept.`);
@@ -90498,26 +91207,32 @@ var ModelProfileSchema = external_exports.strictObject({
   headers: external_exports.record(external_exports.string(), external_exports.string()).optional(),
   requestTimeoutMs: external_exports.int().min(1e3).max(36e5).optional(),
   contextWindow: external_exports.int().min(1024).optional(),
-  toolCalling: external_exports.enum(["native", "text", "auto"]).optional()
+  toolCalling: external_exports.enum(["native", "text", "auto"]).optional(),
+  /** `max_tokens` per reply; the client also stops a reply that runs past it (servers that ignore it). */
+  maxTokens: external_exports.int().min(16).optional(),
+  /** Streamed replies (on by default; off again by itself where the server cannot stream). */
+  stream: external_exports.boolean().optional(),
+  /** Send reasoning back on tool-call turns, for models whose documentation requires it (DeepSeek thinking mode). */
+  resendReasoning: external_exports.boolean().optional()
 });
 var ProfilesFileSchema = external_exports.strictObject({ profiles: external_exports.record(profileName, ModelProfileSchema) });
 var ModelProfileError = class extends Error {
 };
 async function loadModelProfiles(path2) {
-  let text;
+  let text2;
   try {
-    text = await readFile(path2, "utf8");
+    text2 = await readFile(path2, "utf8");
   } catch (error62) {
     throw new ModelProfileError(
       `cannot read the model profiles file ${path2} (${error62.code ?? error62}); check the path given as profiles-file`
     );
   }
-  return parseModelProfiles(text, path2);
+  return parseModelProfiles(text2, path2);
 }
-function parseModelProfiles(text, source = "model profiles") {
+function parseModelProfiles(text2, source = "model profiles") {
   let raw;
   try {
-    raw = loadYamlSafely(text);
+    raw = loadYamlSafely(text2);
   } catch (error62) {
     throw new ModelProfileError(`${source}: ${error62.message}`);
   }
@@ -90567,7 +91282,10 @@ function resolveModelProfile(name, sources = {}) {
     headers: profile.headers,
     requestTimeoutMs: profile.requestTimeoutMs,
     contextWindow: profile.contextWindow,
-    toolCalling: profile.toolCalling
+    toolCalling: profile.toolCalling,
+    maxTokens: profile.maxTokens,
+    stream: profile.stream,
+    resendReasoning: profile.resendReasoning
   }) : {};
   const merged = { ...fromProfile, ...fromEnv(env), ...defined(sources.overrides ?? {}) };
   if (!merged.baseUrl) {
@@ -90593,7 +91311,10 @@ function resolveModelProfile(name, sources = {}) {
     headers: merged.headers,
     requestTimeoutMs: merged.requestTimeoutMs ?? 3e5,
     contextWindow: merged.contextWindow,
-    toolCalling: merged.toolCalling ?? "auto"
+    toolCalling: merged.toolCalling ?? "auto",
+    ...merged.maxTokens ? { maxTokens: merged.maxTokens } : {},
+    ...merged.stream !== void 0 ? { stream: merged.stream } : {},
+    ...merged.resendReasoning !== void 0 ? { resendReasoning: merged.resendReasoning } : {}
   };
 }
 
@@ -91891,6 +92612,8 @@ function describeProgress(event) {
       return `setup: ${event.command}`;
     case "turn":
       return `turn ${event.turn}/${event.maxTurns}${event.step ? ` \xB7 ${event.step}` : " \xB7 thinking"}`;
+    case "writing":
+      return `turn ${event.turn}/${event.maxTurns} \xB7 model writing (${event.chars} characters)`;
     case "verifying":
       return `verifying: ${event.command}`;
     case "done":
@@ -91902,9 +92625,9 @@ function createProgressPrinter(stream, startedAt = Date.now()) {
     event(event) {
       this.line(describeProgress(event));
     },
-    line(text) {
+    line(text2) {
       const seconds = ((Date.now() - startedAt) / 1e3).toFixed(0).padStart(4);
-      const line = `[inhouse ${seconds}s] ${text}`;
+      const line = `[inhouse ${seconds}s] ${text2}`;
       stream.write(stream.isTTY ? `\r\x1B[K${line}` : `${line}
 `);
     },
@@ -91917,8 +92640,8 @@ function createProgressPrinter(stream, startedAt = Date.now()) {
 // action/cli/task-text.ts
 import { readFile as readFile3 } from "node:fs/promises";
 var TITLE_MAX_CHARS = 120;
-function taskFromText(text) {
-  const trimmed = text.trim();
+function taskFromText(text2) {
+  const trimmed = text2.trim();
   if (!trimmed) throw new UsageError("the task is empty; describe what the agent should do");
   const [first = "", ...rest] = trimmed.split("\n");
   const title = first.replace(/^#+\s*/, "").trim().slice(0, TITLE_MAX_CHARS);
@@ -91943,13 +92666,13 @@ function slugify2(title) {
 
 // action/cli/run-local.ts
 async function repoConfig(repo) {
-  let text;
+  let text2;
   try {
-    text = await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
+    text2 = await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
   } catch {
     return defaultConfig();
   }
-  const parsed = loadConfig(text);
+  const parsed = loadConfig(text2);
   if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid:
 ${formatErrors(parsed.errors)}`);
   return parsed.value;

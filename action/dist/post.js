@@ -95953,12 +95953,12 @@ var StatusComment = class {
   phase(text) {
     return this.write("running", text);
   }
-  /** Turn progress: written at most once per throttle window. */
-  turn(turn, maxTurns) {
+  /** Turn progress (and what is happening in it, such as the model writing): written at most once per throttle window. */
+  turn(turn, maxTurns, detail) {
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastTurnWrite < (this.options.turnThrottleMs ?? 15e3)) return this.chain;
     this.lastTurnWrite = now;
-    return this.write("running", `working: turn ${turn} of ${maxTurns}`);
+    return this.write("running", `working: turn ${turn} of ${maxTurns}${detail ? ` \xB7 ${detail}` : ""}`);
   }
   /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */
   finish(state, text) {
