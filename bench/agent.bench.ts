@@ -75,13 +75,13 @@ interface Trial {
   clientLatencyMs: number[];
 }
 
-async function trial(tuning: AgentLoopTuning): Promise<Trial> {
+async function trial(tuning: AgentLoopTuning, stream = true): Promise<Trial> {
   const server = await startScriptedModelServer(trajectory());
   const dir = await mkdtemp(join(tmpdir(), "inhouse-bench-agent-"));
   try {
     const result = await runAgent({
       sandbox: createMemorySandbox(files, answer),
-      model: { baseUrl: server.baseUrl, apiKey: "bench", model: server.model, toolCalling: "native" },
+      model: { baseUrl: server.baseUrl, apiKey: "bench", model: server.model, toolCalling: "native", stream },
       task: { kind: "fix-issue", title: "Benchmark", body: "A scripted 40-turn run." },
       commands: { setup: [], test: "npm test" },
       limits: { turns: TURNS + 5, tokens: 50_000_000, minutes: 10 },
@@ -160,6 +160,9 @@ const area: BenchArea = {
     const sliding = await trial({ maskEvery: 1 });
     const unmasked = await trial({ maskEvery: 0 });
     const again = await trial({});
+    // The same trajectory without streaming: what server-sent events cost the loop, side by side.
+    const plain = [await trial({}, false), await trial({}, false)];
+    const plainSamples = plain.flatMap((t) => overheadsMs(t.requests));
     const overheadSamples = [...overheadsMs(blocks.requests), ...overheadsMs(again.requests)];
     const loopOnly = [...loopOnlyMs(blocks), ...loopOnlyMs(again)];
 
@@ -200,6 +203,12 @@ const area: BenchArea = {
           goal: "p50 <= 5 ms",
         },
         {
+          measure: "loop overhead per turn, streamed replies vs plain JSON replies",
+          ours: `p50 ${round(p50, 2)} ms (streamed)`,
+          naive: `p50 ${round(percentile(plainSamples, 50), 2)} ms (not streamed)`,
+          ratio: `${round(p50 / percentile(plainSamples, 50), 2)}x`,
+        },
+        {
           measure: "same, without the HTTP client (derived from client latency)",
           ours: `p50 ${round(percentile(loopOnly, 50), 2)} ms, p95 ${round(percentile(loopOnly, 95), 2)} ms`,
         },
@@ -209,6 +218,7 @@ const area: BenchArea = {
         "agent.prefix_reuse_per_request_ratio": round(reuse.perRequest, 4),
         "agent.masking_token_saving_ratio": round(saving, 4),
         "agent.loop_overhead_p50_ms": round(p50, 3),
+        "agent.loop_overhead_nostream_p50_ms": round(percentile(plainSamples, 50), 3),
         "agent.loop_only_p50_ms": round(percentile(loopOnly, 50), 3),
       },
     };
