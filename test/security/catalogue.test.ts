@@ -9,6 +9,7 @@ import { describeDocker } from "../helpers/docker.ts";
 import { budgetCases } from "./catalogue/budget-cases.ts";
 import { policyCases } from "./catalogue/policy-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
+import { reasoningCases } from "./catalogue/reasoning-cases.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
 import { triggerCases } from "./catalogue/trigger-cases.ts";
@@ -31,4 +32,5 @@ describeDocker("security catalogue (real sandbox)", () => {
   promptAndSecretCases();
   sandboxEscapeCases();
   budgetCases();
+  reasoningCases();
 });

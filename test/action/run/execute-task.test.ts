@@ -42,7 +42,7 @@ describe("executeTask: issue to pull request", () => {
         ...(await filesContaining(root, Buffer.from(`x-access-token:${TOKEN}`).toString("base64"))),
         ...(await filesContaining(root, MODEL_KEY)),
       ];
-      options.onProgress?.({ phase: "turn", turn: 2, maxTurns: 40 });
+      options.onProgress?.({ phase: "writing", turn: 2, maxTurns: 40, chars: 1234 });
       await options.sandbox.writeFile("src/parse.ts", "export const parse = 2;\n");
       return agentResult();
     });
@@ -75,6 +75,7 @@ describe("executeTask: issue to pull request", () => {
     expect(phases).toEqual(
       expect.arrayContaining([
         expect.stringContaining("working: turn 1 of 40"),
+        expect.stringContaining("working: turn 2 of 40 · the model is writing (1234 characters so far)"),
         expect.stringContaining("publishing"),
       ]),
     );
