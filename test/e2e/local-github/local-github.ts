@@ -44,6 +44,7 @@ import {
 } from "./state.ts";
 import { WebhookPayloads } from "./webhook-payloads.ts";
 import { type Delivery, WebhookSender } from "./webhook-sender.ts";
+import { workflowsPushRule } from "./workflow-push-rule.ts";
 
 export interface LocalGitHubOptions {
   /** The account the App is installed on; repositories are created under it. */
@@ -137,6 +138,7 @@ export class LocalGitHub {
     this.payloads = new WebhookPayloads(ctx);
     this.branchRules = new BranchRules(ctx);
     pushGate.addRule(forkPushRule(ctx));
+    pushGate.addRule(workflowsPushRule());
     pushGate.addRule(this.branchRules.pushRule());
   }
 
