@@ -5,6 +5,7 @@ import { formatErrors } from "../core/result.ts";
 import { parseTask, type Task } from "../core/task.ts";
 import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
+import { commitAuthor } from "./github/commit-author.ts";
 import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { publishResult } from "./publish-result.ts";
@@ -182,7 +183,15 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       runUrl,
       redact,
       fit: bodies.fit,
-      change: { dir: workspace.dir, plan, defaultBranch, auth, settings, diff: () => sandbox!.diff() },
+      change: {
+        dir: workspace.dir,
+        plan,
+        defaultBranch,
+        auth,
+        settings,
+        author: () => commitAuthor(gh, task, settings.author, deps.log.warning),
+        diff: () => sandbox!.diff(),
+      },
     });
     link = published.link;
     outcome.message = published.message;

@@ -5,6 +5,7 @@ import type { GitHub } from "./github/client.ts";
 import { openFindingsIssue } from "./github/findings-issue.ts";
 import type { PullRequestInfo } from "./github/pull-request-info.ts";
 import { postReview } from "./github/review.ts";
+import type { CommitIdentity } from "./publish/commit.ts";
 import { verificationLine } from "./publish/pr-body.ts";
 import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
 import type { Settings } from "./settings.ts";
@@ -28,7 +29,9 @@ export interface PublishContext {
     plan: WorkspacePlan;
     defaultBranch: string;
     auth: GitAuth;
-    settings: Pick<Settings, "author" | "patch">;
+    settings: Pick<Settings, "patch">;
+    /** Resolved only when a commit is made (`github/commit-author.ts`). */
+    author: () => Promise<CommitIdentity>;
     diff: () => Promise<string>;
   };
 }
@@ -102,7 +105,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
     patch: await change.diff(),
     runUrl: ctx.runUrl,
     auth: change.auth,
-    author: change.settings.author,
+    author: await change.author(),
     limits: change.settings.patch,
     redact,
     fit: ctx.fit,

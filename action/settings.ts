@@ -99,7 +99,8 @@ export interface Settings {
     egressHosts: string[];
   };
   patch: { maxBytes: number; maxFiles: number };
-  author: { name: string; email: string };
+  /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
+  author: { name?: string; email?: string };
   statusIntervalMs: number;
   env: RunEnvironment;
 }
@@ -162,10 +163,7 @@ export function parseSettings(
       egressHosts: i["egress-hosts"],
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
-    author: {
-      name: i["author-name"] ?? "inhouse[bot]",
-      email: i["author-email"] ?? "inhouse[bot]@users.noreply.github.com",
-    },
+    author: { name: i["author-name"], email: i["author-email"] },
     statusIntervalMs: i["status-interval-seconds"] * 1000,
     env: runEnv,
   };

@@ -17,6 +17,7 @@ import {
   waitForModelRequests,
 } from "./helpers/system-assertions.ts";
 import type { WholeSystem } from "./helpers/whole-system.ts";
+import { runGit } from "./local-github/git-repos.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
 import type { Delivery } from "./local-github/webhook-sender.ts";
@@ -59,6 +60,10 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
       expect(pull.pull.baseRef).toBe("main");
       expect(pull.body).toContain(`Closes #${issue.number}`);
       expect(await system.github.readFile(repo, pull.pull.headRef, BUG.path)).toContain(BUG.fixed);
+      // The commit is linked to the App's bot: GitHub's noreply form <id>+<slug>[bot]@users.noreply.github.com.
+      const bot = system.github.state.user(system.github.credentials.botLogin);
+      const author = await runGit(["-C", repo.gitDir, "log", "-1", "--format=%an <%ae>", pull.pull.headRef]);
+      expect(author.toString().trim()).toBe(`${bot.login} <${bot.id}+${bot.login}@users.noreply.github.com>`);
 
       const statuses = statusComments(system, issue);
       expect(statuses).toHaveLength(1);

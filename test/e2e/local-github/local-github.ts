@@ -30,6 +30,7 @@ import { registerPullRoutes } from "./routes/pulls.ts";
 import { registerReactionRoutes } from "./routes/reactions.ts";
 import { registerRepoRoutes } from "./routes/repos.ts";
 import { registerReviewRoutes } from "./routes/reviews.ts";
+import { registerUserRoutes } from "./routes/users.ts";
 import { RunScheduler } from "./run-scheduler.ts";
 import type { InstallationRecord } from "./shapes/installation.ts";
 import type { PullIssue } from "./shapes/pull.ts";
@@ -113,6 +114,8 @@ export class LocalGitHub {
       permissions: manifest.permissions,
       events: manifest.events,
     };
+    // The App's bot is a user of its own from the moment the App exists (`GET /users/<slug>[bot]`).
+    this.state.user(this.credentials.botLogin, "Bot");
     this.webhooks = new WebhookSender(this.credentials.app.webhookSecret, this.credentials.app.id);
     const ctx: RouteContext = {
       state: this.state,
@@ -132,6 +135,7 @@ export class LocalGitHub {
       registerPullRoutes,
       registerReviewRoutes,
       registerActionRoutes,
+      registerUserRoutes,
     ]) {
       register(this.router, ctx);
     }
