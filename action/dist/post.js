@@ -101840,10 +101840,7 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       egressHosts: i["egress-hosts"]
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
-    author: {
-      name: i["author-name"] ?? "inhouse[bot]",
-      email: i["author-email"] ?? "inhouse[bot]@users.noreply.github.com"
-    },
+    author: { name: i["author-name"], email: i["author-email"] },
     statusIntervalMs: i["status-interval-seconds"] * 1e3,
     env: runEnv
   };
