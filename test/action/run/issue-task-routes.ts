@@ -37,5 +37,11 @@ export function issueTaskRoutes(options: IssueTaskRouteOptions): Route[] {
     ],
     ["GET", new RegExp(`^${repo}/issues/12/comments`), () => ({ status: 200, body: [] })],
     ["PATCH", new RegExp(`^${repo}/issues/comments/900$`), () => ({ status: 200, body: { id: 900 } })],
+    // The App's status comment: its author is the bot the commits are attributed to.
+    [
+      "GET",
+      new RegExp(`^${repo}/issues/comments/900$`),
+      () => ({ status: 200, body: { id: 900, user: { login: "inhouse[bot]", id: 41898999, type: "Bot" } } }),
+    ],
   ];
 }

@@ -28,7 +28,7 @@ describe("settings", () => {
       cacheDir: "/tc/inhouse",
       auditDir: "/rt/inhouse-audit",
       caps: { turns: 100, networks: ["none", "open"] },
-      author: { name: "inhouse[bot]" },
+      author: { name: undefined, email: undefined },
       env: { runId: 5, repository: "o/r", serverUrl: "https://github.com" },
     });
   });
