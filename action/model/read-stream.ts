@@ -64,10 +64,11 @@ export async function readStream(
     const thought = (delta.reasoning_content ?? "") + (delta.reasoning ?? "");
     reply.content += piece;
     reply.reasoning += thought;
+    const before = chars;
     chars += piece.length + thought.length;
     for (const call of delta.tool_calls ?? []) chars += mergeCall(reply.toolCalls, call);
     if (choice.finish_reason) reply.finishReason = choice.finish_reason;
-    options.onText?.(chars);
+    if (chars > before) options.onText?.(chars);
     if (chars > options.maxChars && !reply.finishReason) {
       // Leaving the loop makes the client abort the request, so the server stops generating.
       reply.capped = true;

@@ -155,4 +155,21 @@ describe("scripted model server", () => {
     expect(show.model_info["qwen2.context_length"]).toBe(32_768);
     expect(show.parameters).toMatch(/num_ctx\s+16384/);
   });
+
+  it("generates at a fixed rate when paced: events arrive one by one; a plain reply is held back as long", async () => {
+    const reply = step.text("word ".repeat(40));
+    server = await startScriptedModelServer([reply, reply], { eventIntervalMs: 5 });
+    const url = `${server.baseUrl}/chat/completions`;
+    const body = (stream: boolean) =>
+      JSON.stringify({ model: server!.model, stream, messages: [{ role: "user", content: "hi" }] });
+    const streamed = await fetch(url, { method: "POST", body: body(true) });
+    const reader = streamed.body!.getReader();
+    await reader.read();
+    expect(server.requests[0]!.eventsSent).toBeLessThan(5);
+    while (!(await reader.read()).done);
+    expect(server.requests[0]!.eventsSent).toBeGreaterThan(8);
+    await (await fetch(url, { method: "POST", body: body(false) })).json();
+    const plain = server.requests[1]!;
+    expect(plain.respondedAt! - plain.receivedAt).toBeGreaterThanOrEqual(8 * 5 - 2);
+  });
 });

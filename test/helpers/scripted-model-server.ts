@@ -100,6 +100,11 @@ export interface ScriptedServerOptions {
    * DeepSeek's thinking mode does (https://api-docs.deepseek.com/guides/thinking_mode#tool-calls).
    */
   requireReasoningBack?: boolean;
+  /**
+   * A model generating at a fixed rate: a streamed reply's events are written this many ms apart,
+   * and a plain reply is held back for as long as its events would have taken.
+   */
+  eventIntervalMs?: number;
 }
 
 /** The text of the last tool result (native `tool` message or text-mode user turn) in a request. */
@@ -174,6 +179,7 @@ function writeStreamed(
   recorded: RecordedRequest,
   reply: ScriptedReply,
   events: object[],
+  intervalMs = 0,
 ): void {
   openStream(res);
   if (reply.kind === "cut-stream") {
@@ -195,8 +201,20 @@ function writeStreamed(
     recorded.eventsSent = Math.ceil(events.length / 2);
     return; // silent from here until the client gives up
   }
-  res.end(events.map((event) => sseEvent(event)).join("") + sseEvent("[DONE]"));
-  recorded.eventsSent = events.length;
+  if (!intervalMs) {
+    res.end(events.map((event) => sseEvent(event)).join("") + sseEvent("[DONE]"));
+    recorded.eventsSent = events.length;
+    return;
+  }
+  const next = () => {
+    if (res.destroyed) return;
+    const event = events[recorded.eventsSent];
+    if (!event) return void res.end(sseEvent("[DONE]"));
+    recorded.eventsSent++;
+    res.write(sseEvent(event));
+    setTimeout(next, intervalMs);
+  };
+  next();
 }
 
 /** Writes `piece` until the client hangs up or `maxPieces` were sent: a server ignoring max_tokens. */
@@ -265,16 +283,16 @@ function answer(
   } else {
     const message = reply.kind === "reply" ? reply : reply.reply;
     const usage = usageFor(message, recorded, options);
-    if (!stream) send(res, 200, completionBody(message, recorded.index, model, usage));
-    else {
-      const includeUsage = recorded.body.stream_options?.include_usage === true;
-      writeStreamed(
-        res,
-        recorded,
-        reply,
-        streamChunks(message, recorded.index, model, includeUsage ? usage : undefined),
+    const includeUsage = recorded.body.stream_options?.include_usage === true;
+    const events = streamChunks(message, recorded.index, model, includeUsage ? usage : undefined);
+    const intervalMs = options.eventIntervalMs ?? 0;
+    if (stream) writeStreamed(res, recorded, reply, events, intervalMs);
+    else if (!intervalMs) send(res, 200, completionBody(message, recorded.index, model, usage));
+    else
+      setTimeout(
+        () => send(res, 200, completionBody(message, recorded.index, model, usage)),
+        events.length * intervalMs,
       );
-    }
   }
 }
 
