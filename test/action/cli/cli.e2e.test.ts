@@ -6,6 +6,7 @@ import { runCli } from "../../../action/cli/main.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { createJsFixtureRepo, git } from "../../helpers/fixture-repo.ts";
 import { startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
+import { fixingCalls, forms } from "../../helpers/tool-call-forms.ts";
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
 import { allowDockerHijack, requireSandboxImage } from "../sandbox/sandbox-helpers.ts";
 
@@ -172,4 +173,46 @@ describeDocker("inhouse run on a real sandbox", () => {
     expect(err.text()).toContain("turn 3/40 · edit_file");
     expect(err.text()).toContain("verifying: npm test");
   });
+
+  it("fixes the bug with a thinking coding model behind a server without tool parsing (Qwen3-Coder calls, <think> reasoning)", async () => {
+    const repo = await createJsFixtureRepo();
+    const qwen = forms["Qwen3-Coder <function=…><parameter=…>"]!;
+    const danger = qwen({ name: "run", args: { command: "echo PWNED > pwned.txt" } });
+    // vLLM without --enable-auto-tool-choice: tools refused, the model writes its calls as text.
+    const server = await startScriptedModelServer(
+      fixingCalls(repo).map((call) => ({
+        kind: "reply" as const,
+        reasoning: `Maybe ${danger}? No, that is out of scope.`,
+        reasoningIn: "think-tags" as const,
+        content: qwen(call),
+      })),
+      { rejectNativeTools: true },
+    );
+    const out = capture();
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "Fix sum",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          server.model,
+        ],
+        { stdout: out.stream, stderr: err.stream, env: {} },
+      );
+      expect(code, err.text()).toBe(0);
+    } finally {
+      await server.close();
+    }
+    expect(out.text()).toMatch(/verification: passed/);
+    const patch = git(repo.dir, "show", "agent/local-fix-sum");
+    expect(patch).toContain("+  return a + b;");
+    expect(patch).not.toContain("pwned");
+    expect(err.text()).toMatch(/model writing|edit_file/);
+  }, 90_000);
 });
