@@ -157,19 +157,20 @@ describe("scripted model server", () => {
   });
 
   it("generates at a fixed rate when paced: events arrive one by one; a plain reply is held back as long", async () => {
-    const reply = step.text("word ".repeat(40));
-    server = await startScriptedModelServer([reply, reply], { eventIntervalMs: 5 });
+    const reply = step.text("word ".repeat(40)); // role, 9 content events, finish: 11
+    server = await startScriptedModelServer([reply, reply], { eventIntervalMs: 40 });
     const url = `${server.baseUrl}/chat/completions`;
     const body = (stream: boolean) =>
       JSON.stringify({ model: server!.model, stream, messages: [{ role: "user", content: "hi" }] });
     const streamed = await fetch(url, { method: "POST", body: body(true) });
     const reader = streamed.body!.getReader();
     await reader.read();
-    expect(server.requests[0]!.eventsSent).toBeLessThan(5);
+    // The first event is in hand while the server is still generating the rest.
+    expect(server.requests[0]!.respondedAt).toBeUndefined();
     while (!(await reader.read()).done);
-    expect(server.requests[0]!.eventsSent).toBeGreaterThan(8);
+    expect(server.requests[0]!.eventsSent).toBe(11);
     await (await fetch(url, { method: "POST", body: body(false) })).json();
     const plain = server.requests[1]!;
-    expect(plain.respondedAt! - plain.receivedAt).toBeGreaterThanOrEqual(8 * 5 - 2);
+    expect(plain.respondedAt! - plain.receivedAt).toBeGreaterThanOrEqual(11 * 40 - 2);
   });
 });
