@@ -89355,10 +89355,11 @@ async function readStream(chunks, options) {
     const thought = (delta.reasoning_content ?? "") + (delta.reasoning ?? "");
     reply.content += piece;
     reply.reasoning += thought;
+    const before = chars;
     chars += piece.length + thought.length;
     for (const call of delta.tool_calls ?? []) chars += mergeCall(reply.toolCalls, call);
     if (choice.finish_reason) reply.finishReason = choice.finish_reason;
-    options.onText?.(chars);
+    if (chars > before) options.onText?.(chars);
     if (chars > options.maxChars && !reply.finishReason) {
       reply.capped = true;
       reply.finishReason = "length";
