@@ -1,10 +1,21 @@
 import { z } from "zod";
+import { GLOB_LIMITS, globProblem } from "./glob.ts";
 import { codeChangingMinimums } from "./permissions.ts";
 
 const commandList = z
   .union([z.string().min(1), z.array(z.string().min(1))])
   .transform((v) => (Array.isArray(v) ? v : [v]));
 const networkMode = z.enum(["none", "allowlist", "open"]);
+/** A path glob (core/glob.ts): a slow or misread pattern is refused here, with its place in the file. */
+const pathGlob = z
+  .string()
+  .min(1)
+  .max(GLOB_LIMITS.patternChars)
+  .superRefine((pattern, context) => {
+    const problem = globProblem(pattern);
+    if (problem)
+      context.addIssue({ code: "custom", message: `the pattern ${JSON.stringify(pattern)} ${problem}` });
+  });
 const hostName = z
   .string()
   .regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, "expected a host name such as registry.npmjs.org");
@@ -113,7 +124,7 @@ export const ConfigSchema = z.strictObject({
       labels: z.array(z.string().min(1)).default([]),
     })
     .default({ branchPrefix: "agent/", draftWhenVerificationFails: true, labels: [] }),
-  protectedPaths: z.array(z.string().min(1)).default([".github/workflows/**"]),
+  protectedPaths: z.array(pathGlob).max(GLOB_LIMITS.patterns).default([".github/workflows/**"]),
   allowProtectedPathChanges: z.boolean().default(false),
   automations: z
     .strictObject({

@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../../core/config.ts";
-import { matchesAny } from "./glob.ts";
+import { compileGlobs, PATH_LIMITS, pathTooLong } from "../../core/glob.ts";
 import { type PatchFile, patchFiles, touchedPaths } from "./patch-files.ts";
 
 export interface PatchLimits {
@@ -37,9 +37,16 @@ export function checkPatch(
   if (paths.some((p) => p === ".git" || p.startsWith(".git/") || p.split("/").includes(".."))) {
     reasons.push("the change touches .git or a path outside the repository");
   }
+  const judged = paths.filter((path) => !pathTooLong(path));
+  if (judged.length < paths.length) {
+    reasons.push(
+      `the change has a path longer than ${PATH_LIMITS.bytes} bytes or a name longer than ${PATH_LIMITS.segmentBytes} bytes, which no checkout can hold`,
+    );
+  }
   if (!config.allowProtectedPathChanges) {
-    const hits = paths
-      .map((path) => ({ path, pattern: matchesAny(path, config.protectedPaths) }))
+    const protectedBy = compileGlobs(config.protectedPaths);
+    const hits = judged
+      .map((path) => ({ path, pattern: protectedBy(path) }))
       .filter((hit) => hit.pattern !== undefined);
     if (hits.length > 0) {
       const list = hits.map((h) => `\`${h.path}\` (matches \`${h.pattern}\`)`).join(", ");

@@ -163,6 +163,18 @@ describe("loadConfig: wrong types and values", () => {
     ]);
   });
 
+  it("locates each protected-path pattern that would match slowly or not as written", () => {
+    const errors = errorsOf(configFixture("slow-globs.yml"));
+    expect(errors.map((e) => e.path)).toEqual([
+      "protectedPaths[1]",
+      "protectedPaths[2]",
+      "protectedPaths[3]",
+    ]);
+    expect(errors[0]!.message).toMatch(/^the pattern "\*\*a\*\*a.*" has '\*\*' inside the segment/);
+    expect(errors[1]!.message).toMatch(/has 13 '\*' in the segment .* at most 1 .* so matching stays linear/);
+    expect(errors[2]!.message).toMatch(/'\(', which picomatch reads as a regular-expression group/);
+  });
+
   it("refuses triage as a minimum permission", () => {
     expect(errorsOf(configFixture("minimum-triage.yml"))).toEqual([
       {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { globToRegExp } from "../../../action/publish/glob.ts";
 import { patchFiles } from "../../../action/publish/patch-files.ts";
 import { checkPatch } from "../../../action/publish/patch-policy.ts";
 
@@ -37,14 +36,22 @@ describe("patch policy", () => {
     ]);
   });
 
-  it("matches name patterns at any depth and quoted unicode paths", () => {
-    expect(globToRegExp("*.pem").test("certs/server.pem")).toBe(true);
-    expect(globToRegExp("*.pem").test("certs/server.pem.txt")).toBe(false);
-    expect(globToRegExp(".github/workflows/**").test(".github/workflowsx/a.yml")).toBe(false);
+  it("matches name patterns at any depth and quoted unicode paths (the glob table is in test/core/glob.test.ts)", () => {
+    expect(checkPatch(edit("certs/server.pem"), config, limits).ok).toBe(false);
+    expect(
+      checkPatch(edit("certs/server.pem.txt") + edit(".github/workflowsx/a.yml"), config, limits).ok,
+    ).toBe(true);
     const quoted =
       'diff --git "a/caf\\303\\251.pem" "b/caf\\303\\251.pem"\n--- "a/caf\\303\\251.pem"\n+++ "b/caf\\303\\251.pem"\n';
     expect(patchFiles(quoted)[0]?.newPath).toBe("café.pem");
     expect(checkPatch(quoted, config, limits).ok).toBe(false);
+  });
+
+  it("refuses a path no checkout can hold instead of matching it", () => {
+    const verdict = checkPatch(edit(`src/${"a".repeat(256)}.ts`), config, limits);
+    expect(verdict.ok ? [] : verdict.reasons).toEqual([
+      "the change has a path longer than 4096 bytes or a name longer than 255 bytes, which no checkout can hold",
+    ]);
   });
 
   it("lets a repository that allows it change protected paths", () => {
