@@ -9,6 +9,7 @@ import { describeDocker } from "../helpers/docker.ts";
 import { budgetCases } from "./catalogue/budget-cases.ts";
 import { policyCases } from "./catalogue/policy-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
+import { protectedPathCases, protectedPathConfigCases } from "./catalogue/protected-path-cases.ts";
 import { reasoningCases } from "./catalogue/reasoning-cases.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
@@ -19,6 +20,7 @@ printSummaryAfterAll();
 describe("security catalogue (triggers, policy, real git)", () => {
   policyCases();
   triggerCases();
+  protectedPathConfigCases();
 });
 
 describeDocker("security catalogue (real sandbox)", () => {
@@ -33,4 +35,5 @@ describeDocker("security catalogue (real sandbox)", () => {
   sandboxEscapeCases();
   budgetCases();
   reasoningCases();
+  protectedPathCases();
 });
