@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../core/config.ts";
 import type { AgentLimits } from "./agent/types.ts";
 import { effectiveAllowlist } from "./egress-allowlist.ts";
+import { allowedImage } from "./image-allowlist.ts";
 import type { NetworkMode } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 
@@ -12,12 +13,17 @@ export interface EffectiveLimits {
   network: { setup: NetworkMode; agent: NetworkMode };
   /** Hosts the allowlist proxy lets through: the runner's egress-hosts plus what the repository adds. */
   allowlist: string[];
+  /** Private ranges the allowlist proxy may reach: only the runner's `egress-internal-ranges`. */
+  internalRanges: string[];
+  /** The sandbox image: the runner's, or the repository's `sandbox.image` when the runner allows it. */
+  image: string;
 }
 
 /**
  * A repository may ask for less than the runner allows, never more: numbers are capped silently
  * (the summary shows the effective value); a network mode the runner does not allow is an error,
- * because quietly cutting the network would make setup fail in a confusing way.
+ * because quietly cutting the network would make setup fail in a confusing way. So is an image
+ * the runner does not list.
  */
 export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): EffectiveLimits {
   const network = config.sandbox.network;
@@ -41,5 +47,7 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
     pids: Math.min(config.sandbox.pids, caps.pids),
     network,
     allowlist: effectiveAllowlist(config.sandbox.allowlist, caps.egressHosts),
+    internalRanges: caps.egressInternalRanges,
+    image: allowedImage(config.sandbox.image, caps.images),
   };
 }

@@ -6,11 +6,19 @@
  * without naming hosts, and the repository's list stands.
  */
 
-/** True when `entry` (host, *.host, host:port) is covered by `allowed` under the same rules. */
+/** Ports an entry without a port lets through (squid-config.ts: `web_ports`). */
+const WEB_PORTS = ["80", "443"];
+
+/**
+ * True when `entry` (host, *.host, host:port) is covered by `allowed` under the same rules. An
+ * allowed entry without a port covers only the web ports: `host:22` never rides on `host`.
+ */
 function covers(allowed: string, entry: string): boolean {
   const [allowedHost = "", allowedPort] = allowed.toLowerCase().split(":");
   const [host = "", port] = entry.toLowerCase().split(":");
-  if (allowedPort !== undefined && allowedPort !== port) return false;
+  if (allowedPort === undefined ? port !== undefined && !WEB_PORTS.includes(port) : allowedPort !== port) {
+    return false;
+  }
   if (allowedHost.startsWith("*.")) {
     const suffix = allowedHost.slice(1);
     return host.endsWith(suffix) || host === allowedHost;

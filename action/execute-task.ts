@@ -116,10 +116,11 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     clock.start("starting the sandbox");
     await status.phase("provisioning: starting the sandbox");
     sandbox = await deps.createSandbox({
-      image: config.sandbox.image ?? settings.image,
+      image: limits.image,
       // Created under the setup profile; the loop moves it to the agent profile after setup.
       network: limits.network.setup,
       allowlist: limits.allowlist,
+      internalRanges: limits.internalRanges,
       memoryMb: limits.memoryMb,
       cpus: limits.cpus,
       pids: limits.pids,

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { formatErrors } from "../core/result.ts";
 import { toFieldErrors } from "../core/zod-errors.ts";
+import { parseInternalRanges } from "./sandbox/egress/private-ranges.ts";
+import { DEFAULT_IMAGE } from "./sandbox/options.ts";
 
 const positiveInt = (fallback: number) =>
   z
@@ -53,6 +55,24 @@ export const InputsSchema = z.object({
     .string()
     .trim()
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  "egress-internal-ranges": z
+    .string()
+    .trim()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .superRefine((ranges, context) => {
+      try {
+        parseInternalRanges(ranges);
+      } catch (error) {
+        context.addIssue({
+          code: "custom",
+          message: (error as Error).message.replace(/^egress-internal-ranges: /, ""),
+        });
+      }
+    }),
+  "allowed-images": z
+    .string()
+    .trim()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "max-patch-bytes": positiveInt(1_000_000),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -80,7 +100,6 @@ export interface Settings {
     profilesFile?: string;
     overrides: { baseUrl?: string; apiKey?: string; model?: string };
   };
-  image?: string;
   cacheDir: string;
   auditDir: string;
   caBundlePath?: string;
@@ -97,6 +116,10 @@ export interface Settings {
     networks: ("none" | "allowlist" | "open")[];
     /** Hosts the allowlist proxy always lets through; when set, the only ones a repository may add. */
     egressHosts: string[];
+    /** Private ranges (CIDR) the allowlist proxy may reach; every other private destination is refused. */
+    egressInternalRanges: string[];
+    /** Sandbox images a repository may name (`sandbox.image`): the runner's `image` first, then `allowed-images`. */
+    images: string[];
   };
   patch: { maxBytes: number; maxFiles: number };
   /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
@@ -147,7 +170,6 @@ export function parseSettings(
       profilesFile: i["model-profiles-file"],
       overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] },
     },
-    image: i.image,
     cacheDir: i["cache-dir"] ?? cacheRoot,
     auditDir: i["audit-dir"] ?? join(runEnv.runnerTemp, "inhouse-audit"),
     caBundlePath: i["ca-bundle"],
@@ -161,6 +183,8 @@ export function parseSettings(
       pids: i["max-pids"],
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"],
+      egressInternalRanges: i["egress-internal-ranges"],
+      images: [i.image ?? DEFAULT_IMAGE, ...i["allowed-images"]],
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },

@@ -52,6 +52,7 @@ export class DockerSandbox implements Sandbox {
       {
         image: settings.proxyImage,
         allowlist: settings.allowlist,
+        internalRanges: settings.internalRanges,
         taskId: settings.taskId,
         labels: sandboxLabels(settings, createdAt),
       },

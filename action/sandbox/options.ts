@@ -1,6 +1,6 @@
 /** Parses `SandboxOptions` once, at the boundary, into settings with every default filled in. */
 import { z } from "zod";
-import { DEFAULT_PROXY_IMAGE, parseAllowEntry } from "./egress/index.ts";
+import { DEFAULT_PROXY_IMAGE, parseAllowEntry, parseInternalRanges } from "./egress/index.ts";
 import { SandboxError } from "./errors.ts";
 import type { SandboxOptions } from "./types.ts";
 
@@ -24,6 +24,16 @@ const optionsSchema = z.object({
       ),
     )
     .default([]),
+  internalRanges: z
+    .array(z.string())
+    .default([])
+    .superRefine((ranges, context) => {
+      try {
+        parseInternalRanges(ranges);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   proxyImage: z.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: z.number().int().min(64).default(2048),
   cpus: z.number().positive().max(64).default(2),

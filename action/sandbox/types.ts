@@ -11,6 +11,11 @@ export interface SandboxOptions {
   network?: NetworkMode;
   /** Hosts the `allowlist` profile's proxy lets through (`host`, `*.host`, `host:port`). */
   allowlist?: string[];
+  /**
+   * Private address ranges (CIDR) the proxy may still reach, such as an internal registry. Every
+   * other loopback, private, link-local and CGNAT destination is refused. Default none.
+   */
+  internalRanges?: string[];
   /** Image of the allowlist proxy; built by `runner-image/egress-proxy/build.sh`. */
   proxyImage?: string;
   memoryMb?: number;

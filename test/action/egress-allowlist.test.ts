@@ -23,4 +23,17 @@ describe("effective allowlist", () => {
       ),
     ).toThrow(/evil\.test, mirror\.example, corp\.example\.evil\.test .*egress-hosts/);
   });
+
+  it("never lets a repository host:port widen a runner entry that named no port", () => {
+    const runner = ["registry.npmjs.org", "*.corp.example"];
+    for (const wider of ["registry.npmjs.org:22", "registry.npmjs.org:8080", "git.corp.example:6379"]) {
+      expect(() => effectiveAllowlist([wider], runner)).toThrow(`${wider} (allowed:`);
+    }
+    // The web ports are what an entry without a port already lets through.
+    expect(effectiveAllowlist(["registry.npmjs.org:443", "pypi.corp.example:80"], runner)).toEqual([
+      ...runner,
+      "registry.npmjs.org:443",
+      "pypi.corp.example:80",
+    ]);
+  });
 });

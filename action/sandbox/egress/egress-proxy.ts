@@ -19,6 +19,8 @@ const READY_TIMEOUT_MS = 30_000;
 export interface EgressProxyOptions {
   image: string;
   allowlist: readonly string[];
+  /** Private ranges the runner's administrator opened; every other private destination is refused. */
+  internalRanges?: readonly string[];
   taskId: string;
   /** The sandbox's labels (inhouse.sandbox, inhouse.created, …): the leftovers cleaner finds both by them. */
   labels: Record<string, string>;
@@ -143,7 +145,7 @@ function proxySpec(
   return {
     name: `inhouse-proxy-${options.taskId}-${suffix}`,
     Image: options.image,
-    Env: [`INHOUSE_SQUID_CONF=${squidConfig(options.allowlist)}`],
+    Env: [`INHOUSE_SQUID_CONF=${squidConfig(options.allowlist, { internalRanges: options.internalRanges })}`],
     Labels: labels,
     HostConfig: {
       NetworkMode: networkName,

@@ -1,9 +1,11 @@
 /**
  * The allowlist proxy's whole policy: Squid may open CONNECT tunnels (HTTPS) and plain GET/HEAD
- * requests only to the configured hosts, on 443/80 or the port an entry names; everything else is
+ * requests only to the configured hosts, on 443/80 or the port an entry names, and never to a
+ * private destination (private-ranges.ts), whatever name resolves to it; everything else is
  * refused with 403 and logged as TCP_DENIED, which `egress-log.ts` counts. No cache, no headers
  * that reveal the sandbox, nothing written outside the container's tmpfs.
  */
+import { deniedDestinations } from "./private-ranges.ts";
 
 export const PROXY_PORT = 3128;
 
@@ -29,9 +31,15 @@ export function parseAllowEntry(entry: string): AllowRule {
   return { domain: match[1] ? `.${host}` : host, port };
 }
 
+export interface SquidPolicy {
+  /** Private ranges the runner's administrator opened (`egress-internal-ranges`). */
+  internalRanges?: readonly string[];
+}
+
 /** The squid.conf for one task. `allowlist` empty means every request is refused. */
-export function squidConfig(allowlist: readonly string[]): string {
+export function squidConfig(allowlist: readonly string[], policy: SquidPolicy = {}): string {
   const rules = allowlist.map(parseAllowEntry);
+  const denied = deniedDestinations(policy.internalRanges);
   const lines = [
     `http_port ${PROXY_PORT}`,
     "pid_filename none",
@@ -50,7 +58,17 @@ export function squidConfig(allowlist: readonly string[]): string {
     "acl web_ports port 80 443",
     "acl CONNECT method CONNECT",
     "acl fetch method GET HEAD",
+    // Also the least time a positive answer stays cached, so the addresses `dst` checked are the
+    // ones Squid connects to (https://www.squid-cache.org/Doc/config/negative_dns_ttl).
+    "negative_dns_ttl 1 minutes",
   ];
+  if (denied.length > 0) {
+    // `dst` resolves the name and matches when ANY of its addresses is in the list
+    // (ACLDestinationIP::match, https://www.squid-cache.org/Doc/code/DestinationIp_8cc_source.html),
+    // so one private answer among public ones is enough to refuse. Checked before any allow rule.
+    lines.push(`acl private_destinations dst ${denied.join(" ")}`);
+    lines.push("http_access deny private_destinations");
+  }
   rules.forEach((rule, index) => {
     const name = `allowed_${index}`;
     // -n: compare names only, never reverse-resolve an IP literal into an allowed name.

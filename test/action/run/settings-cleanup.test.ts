@@ -44,6 +44,19 @@ describe("settings", () => {
     expect(masked).toEqual(["ghs_x"]);
   });
 
+  it("reads egress-internal-ranges as CIDR blocks and names a mistyped one", () => {
+    const read = (ranges: string) =>
+      parseSettings(
+        inputs({ task: "{}", "github-token": "ghs_x", "egress-internal-ranges": ranges }),
+        () => {},
+      ).caps.egressInternalRanges;
+    expect(read("")).toEqual([]);
+    expect(read("10.20.0.0/16, fd00:1::/64")).toEqual(["10.20.0.0/16", "fd00:1::/64"]);
+    expect(() => read("10.20.0.1/16")).toThrow(
+      /egress-internal-ranges: '10\.20\.0\.1\/16' has bits set past its prefix; write 10\.20\.0\.0\/16/,
+    );
+  });
+
   it("caps repository limits by the runner's and refuses a network mode the runner does not allow", () => {
     const caps = {
       turns: 10,
@@ -55,12 +68,16 @@ describe("settings", () => {
       pids: 256,
       networks: ["none" as const],
       egressHosts: [],
+      egressInternalRanges: ["10.20.0.0/16"],
+      images: ["runner/sandbox:2"],
     };
     expect(effectiveLimits(defaultConfig(), caps)).toMatchObject({
       agent: { turns: 10, tokens: 5_000, minutes: 30, callsPerTurn: 8 },
       memoryMb: 1024,
       cpus: 1,
       pids: 256,
+      image: "runner/sandbox:2",
+      internalRanges: ["10.20.0.0/16"],
     });
     const open = loadConfig("sandbox:\n  network:\n    setup: open\n");
     if (!open.ok) throw new Error("fixture config is invalid");

@@ -29,3 +29,12 @@ export function allowDockerHijack(): () => void {
   nock.restore();
   return () => nock.activate();
 }
+
+/** The runner host's address on Docker's default bridge (the subnet's first address when not listed). */
+export async function bridgeGateway(): Promise<string> {
+  const bridge = await new Docker().getNetwork("bridge").inspect();
+  const config = bridge.IPAM?.Config?.[0];
+  if (config?.Gateway) return config.Gateway;
+  const [network = ""] = (config?.Subnet ?? "172.17.0.0/16").split("/");
+  return network.replace(/\.0$/, ".1");
+}

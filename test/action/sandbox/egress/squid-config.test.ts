@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countBlocked, formatBlocked } from "../../../../action/sandbox/egress/egress-log.ts";
+import { deniedDestinations } from "../../../../action/sandbox/egress/private-ranges.ts";
 import { parseAllowEntry, squidConfig } from "../../../../action/sandbox/egress/squid-config.ts";
 
 describe("allowlist proxy policy", () => {
@@ -19,7 +20,21 @@ describe("allowlist proxy policy", () => {
     const rules = squidConfig([])
       .split("\n")
       .filter((line) => line.startsWith("http_access"));
-    expect(rules).toEqual(["http_access deny all"]);
+    expect(rules).toEqual(["http_access deny private_destinations", "http_access deny all"]);
+  });
+
+  it("refuses private destinations before any allow rule, minus the ranges the runner opened", () => {
+    const lines = squidConfig(["registry.npmjs.org"]).split("\n");
+    const acl = lines.find((line) => line.startsWith("acl private_destinations dst "))!;
+    expect(acl.split(" ").slice(3)).toEqual(deniedDestinations());
+    const denyAt = lines.indexOf("http_access deny private_destinations");
+    expect(denyAt).toBeGreaterThan(lines.indexOf(acl));
+    expect(denyAt).toBeLessThan(lines.findIndex((line) => line.startsWith("http_access allow")));
+    const opened = squidConfig(["registry.corp"], { internalRanges: ["10.20.0.0/16"] });
+    expect(opened).toContain(
+      " 10.0.0.0/12 10.16.0.0/14 10.21.0.0/16 10.22.0.0/15 10.24.0.0/13 10.32.0.0/11 ",
+    );
+    expect(opened).not.toContain(" 10.0.0.0/8 ");
   });
 
   it("refuses entries that are not host names, so nothing can be smuggled into squid.conf", () => {
