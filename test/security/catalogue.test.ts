@@ -8,10 +8,12 @@ import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbo
 import { describeDocker } from "../helpers/docker.ts";
 import { budgetCases } from "./catalogue/budget-cases.ts";
 import { policyCases } from "./catalogue/policy-cases.ts";
+import { privateDestinationCases } from "./catalogue/private-destination-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { protectedPathCases, protectedPathConfigCases } from "./catalogue/protected-path-cases.ts";
 import { reasoningCases } from "./catalogue/reasoning-cases.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
+import { runnerSettingCases } from "./catalogue/runner-setting-cases.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
 import { triggerCases } from "./catalogue/trigger-cases.ts";
 
@@ -36,4 +38,6 @@ describeDocker("security catalogue (real sandbox)", () => {
   budgetCases();
   reasoningCases();
   protectedPathCases();
+  privateDestinationCases();
+  runnerSettingCases();
 });
