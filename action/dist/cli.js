@@ -93564,6 +93564,135 @@ var FrameDemuxer = class {
   }
 };
 
+// action/sandbox/egress/ip-ranges.ts
+import { isIPv4, isIPv6 } from "node:net";
+var BITS = { 4: 32, 6: 128 };
+var IpRangeError = class extends Error {
+  name = "IpRangeError";
+};
+function parseCidr(text) {
+  const [address = "", prefixText, extra] = text.trim().split("/");
+  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : void 0;
+  if (!family || extra !== void 0) {
+    throw new IpRangeError(
+      `'${text}' is not an address range; write one such as 10.20.0.0/16 or fd00:1::/64`
+    );
+  }
+  const bits = BITS[family];
+  const prefix = prefixText === void 0 ? bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || prefixText === "") {
+    throw new IpRangeError(`'${text}' has a prefix length outside 0\u2013${bits}`);
+  }
+  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const size = 1n << BigInt(bits - prefix);
+  const first = value - value % size;
+  if (first !== value) {
+    throw new IpRangeError(
+      `'${text}' has bits set past its prefix; write ${formatCidr(family, first, prefix)}`
+    );
+  }
+  return { family, first, last: first + size - 1n };
+}
+function subtractRanges(ranges, holes) {
+  let pieces = ranges;
+  for (const hole of holes) {
+    pieces = pieces.flatMap((piece) => {
+      if (piece.family !== hole.family || hole.last < piece.first || hole.first > piece.last) return [piece];
+      const left = hole.first > piece.first ? [{ ...piece, last: hole.first - 1n }] : [];
+      const right = hole.last < piece.last ? [{ ...piece, first: hole.last + 1n }] : [];
+      return [...left, ...right];
+    });
+  }
+  return pieces.flatMap(toCidrs);
+}
+function toCidrs({ family, first, last }) {
+  const bits = BITS[family];
+  const blocks = [];
+  let start = first;
+  while (start <= last) {
+    let size = 1n;
+    let prefix = bits;
+    while (prefix > 0 && start % (size * 2n) === 0n && start + size * 2n - 1n <= last) {
+      size *= 2n;
+      prefix--;
+    }
+    blocks.push(formatCidr(family, start, prefix));
+    start += size;
+  }
+  return blocks;
+}
+function formatCidr(family, value, prefix) {
+  return `${family === 4 ? formatIpv4(value) : formatIpv6(value)}/${prefix}`;
+}
+function ipv4ToBigInt(address) {
+  return address.split(".").reduce((sum, part) => (sum << 8n) + BigInt(Number(part)), 0n);
+}
+function formatIpv4(value) {
+  return [24n, 16n, 8n, 0n].map((shift) => String(value >> shift & 255n)).join(".");
+}
+function ipv6ToBigInt(address) {
+  let text = address;
+  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4Tail) {
+    const v4 = ipv4ToBigInt(v4Tail[1]);
+    text = `${text.slice(0, v4Tail.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const [head = "", tail2] = text.split("::");
+  const headParts = head ? head.split(":") : [];
+  const tailParts = tail2 ? tail2.split(":") : [];
+  const zeros = tail2 === void 0 ? [] : Array(8 - headParts.length - tailParts.length).fill("0");
+  return [...headParts, ...zeros, ...tailParts].reduce((sum, part) => (sum << 16n) + BigInt(`0x${part}`), 0n);
+}
+function formatIpv6(value) {
+  const hextets = Array.from({ length: 8 }, (_, i) => Number(value >> BigInt(112 - i * 16) & 0xffffn));
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && hextets[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex3 = hextets.map((h) => h.toString(16));
+  if (best.length < 2) return hex3.join(":");
+  return `${hex3.slice(0, best.start).join(":")}::${hex3.slice(best.start + best.length).join(":")}`;
+}
+
+// action/sandbox/egress/private-ranges.ts
+var PRIVATE_RANGES = [
+  // https://www.iana.org/assignments/iana-ipv4-special-registry/ ("This network", RFC 791 §3.2):
+  // Linux connects 0.0.0.0 to the local host.
+  { cidr: "0.0.0.0/8", what: "this host on this network (RFC 791)" },
+  { cidr: "10.0.0.0/8", what: "private (RFC 1918)" },
+  { cidr: "100.64.0.0/10", what: "carrier-grade NAT shared space (RFC 6598)" },
+  { cidr: "127.0.0.0/8", what: "loopback (RFC 1122 \xA73.2.1.3)" },
+  { cidr: "169.254.0.0/16", what: "link-local, cloud metadata (RFC 3927)" },
+  { cidr: "172.16.0.0/12", what: "private (RFC 1918), Docker's bridges" },
+  { cidr: "192.168.0.0/16", what: "private (RFC 1918)" },
+  // https://www.iana.org/assignments/iana-ipv6-special-registry/
+  { cidr: "::/128", what: "unspecified (RFC 4291 \xA72.5.2)" },
+  { cidr: "::1/128", what: "loopback (RFC 4291 \xA72.5.3)" },
+  { cidr: "fc00::/7", what: "unique local (RFC 4193)" },
+  { cidr: "fe80::/10", what: "link-local (RFC 4291 \xA72.5.6)" },
+  { cidr: "fec0::/10", what: "site-local, deprecated but routed by some networks (RFC 3879)" }
+  // IPv4-mapped IPv6 (::ffff:0:0/96) is not listed: Squid keeps IPv4 addresses in that form, so the
+  // IPv4 ranges above already match a mapped answer, and listing it would refuse every IPv4 host.
+];
+function parseInternalRanges(ranges) {
+  return ranges.map((text) => {
+    try {
+      return parseCidr(text);
+    } catch (error62) {
+      throw new Error(`egress-internal-ranges: ${error62.message}`);
+    }
+  });
+}
+function deniedDestinations(internalRanges = []) {
+  return subtractRanges(
+    PRIVATE_RANGES.map((range) => parseCidr(range.cidr)),
+    parseInternalRanges(internalRanges)
+  );
+}
+
 // action/sandbox/egress/squid-config.ts
 var PROXY_PORT = 3128;
 var ENTRY = /^(\*\.)?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?$/;
@@ -93578,8 +93707,9 @@ function parseAllowEntry(entry) {
   const host = match[2].toLowerCase();
   return { domain: match[1] ? `.${host}` : host, port };
 }
-function squidConfig(allowlist) {
+function squidConfig(allowlist, policy = {}) {
   const rules = allowlist.map(parseAllowEntry);
+  const denied = deniedDestinations(policy.internalRanges);
   const lines = [
     `http_port ${PROXY_PORT}`,
     "pid_filename none",
@@ -93597,8 +93727,15 @@ function squidConfig(allowlist) {
     "pinger_enable off",
     "acl web_ports port 80 443",
     "acl CONNECT method CONNECT",
-    "acl fetch method GET HEAD"
+    "acl fetch method GET HEAD",
+    // Also the least time a positive answer stays cached, so the addresses `dst` checked are the
+    // ones Squid connects to (https://www.squid-cache.org/Doc/config/negative_dns_ttl).
+    "negative_dns_ttl 1 minutes"
   ];
+  if (denied.length > 0) {
+    lines.push(`acl private_destinations dst ${denied.join(" ")}`);
+    lines.push("http_access deny private_destinations");
+  }
   rules.forEach((rule, index) => {
     const name = `allowed_${index}`;
     lines.push(`acl ${name} dstdomain -n ${rule.domain}`);
@@ -93725,7 +93862,7 @@ function proxySpec(options, networkName, suffix, labels) {
   return {
     name: `inhouse-proxy-${options.taskId}-${suffix}`,
     Image: options.image,
-    Env: [`INHOUSE_SQUID_CONF=${squidConfig(options.allowlist)}`],
+    Env: [`INHOUSE_SQUID_CONF=${squidConfig(options.allowlist, { internalRanges: options.internalRanges })}`],
     Labels: labels,
     HostConfig: {
       NetworkMode: networkName,
@@ -93838,6 +93975,13 @@ var optionsSchema = external_exports.object({
       { error: "allowlist entries are host names: registry.npmjs.org, *.example.com or host:port" }
     )
   ).default([]),
+  internalRanges: external_exports.array(external_exports.string()).default([]).superRefine((ranges, context) => {
+    try {
+      parseInternalRanges(ranges);
+    } catch (error62) {
+      context.addIssue({ code: "custom", message: error62.message });
+    }
+  }),
   proxyImage: external_exports.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: external_exports.number().int().min(64).default(2048),
   cpus: external_exports.number().positive().max(64).default(2),
@@ -94344,6 +94488,7 @@ var DockerSandbox = class _DockerSandbox {
       {
         image: settings.proxyImage,
         allowlist: settings.allowlist,
+        internalRanges: settings.internalRanges,
         taskId: settings.taskId,
         labels: sandboxLabels(settings, createdAt)
       },

@@ -72838,8 +72838,8 @@ var require_docker = __commonJS({
     var util = require_util9();
     var withSession = require_session();
     var extend2 = util.extend;
-    var Docker4 = function(opts) {
-      if (!(this instanceof Docker4)) return new Docker4(opts);
+    var Docker5 = function(opts) {
+      if (!(this instanceof Docker5)) return new Docker5(opts);
       var plibrary = global.Promise;
       if (opts && opts.Promise) {
         plibrary = opts.Promise;
@@ -72854,7 +72854,7 @@ var require_docker = __commonJS({
       }
       this.modem.Promise = plibrary;
     };
-    Docker4.prototype.createContainer = function(opts, callback) {
+    Docker5.prototype.createContainer = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/containers/create?",
@@ -72889,7 +72889,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createImage = function(auth2, opts, callback) {
+    Docker5.prototype.createImage = function(auth2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72926,7 +72926,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.loadImage = function(file2, opts, callback) {
+    Docker5.prototype.loadImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72959,7 +72959,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.importImage = function(file2, opts, callback) {
+    Docker5.prototype.importImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -72995,7 +72995,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.checkAuth = function(opts, callback) {
+    Docker5.prototype.checkAuth = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/auth",
@@ -73023,7 +73023,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.buildImage = function(file2, opts, callback) {
+    Docker5.prototype.buildImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -73091,44 +73091,44 @@ var require_docker = __commonJS({
         dialWithSession(callback);
       }
     };
-    Docker4.prototype.followProgress = function(stream, onFinished, onProgress) {
+    Docker5.prototype.followProgress = function(stream, onFinished, onProgress) {
       var buildkit = require_buildkit();
       return buildkit.followProgress(stream, onFinished, onProgress);
     };
-    Docker4.prototype.getContainer = function(id) {
+    Docker5.prototype.getContainer = function(id) {
       return new Container(this.modem, id);
     };
-    Docker4.prototype.getImage = function(name) {
+    Docker5.prototype.getImage = function(name) {
       return new Image(this.modem, name);
     };
-    Docker4.prototype.getVolume = function(name) {
+    Docker5.prototype.getVolume = function(name) {
       return new Volume(this.modem, name);
     };
-    Docker4.prototype.getPlugin = function(name, remote) {
+    Docker5.prototype.getPlugin = function(name, remote) {
       return new Plugin(this.modem, name, remote);
     };
-    Docker4.prototype.getService = function(id) {
+    Docker5.prototype.getService = function(id) {
       return new Service(this.modem, id);
     };
-    Docker4.prototype.getTask = function(id) {
+    Docker5.prototype.getTask = function(id) {
       return new Task(this.modem, id);
     };
-    Docker4.prototype.getNode = function(id) {
+    Docker5.prototype.getNode = function(id) {
       return new Node(this.modem, id);
     };
-    Docker4.prototype.getNetwork = function(id) {
+    Docker5.prototype.getNetwork = function(id) {
       return new Network(this.modem, id);
     };
-    Docker4.prototype.getSecret = function(id) {
+    Docker5.prototype.getSecret = function(id) {
       return new Secret(this.modem, id);
     };
-    Docker4.prototype.getConfig = function(id) {
+    Docker5.prototype.getConfig = function(id) {
       return new Config(this.modem, id);
     };
-    Docker4.prototype.getExec = function(id) {
+    Docker5.prototype.getExec = function(id) {
       return new Exec(this.modem, id);
     };
-    Docker4.prototype.listContainers = function(opts, callback) {
+    Docker5.prototype.listContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73157,7 +73157,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listImages = function(opts, callback) {
+    Docker5.prototype.listImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73186,7 +73186,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.getImages = function(opts, callback) {
+    Docker5.prototype.getImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73216,7 +73216,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listServices = function(opts, callback) {
+    Docker5.prototype.listServices = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73244,7 +73244,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listNodes = function(opts, callback) {
+    Docker5.prototype.listNodes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73275,7 +73275,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listTasks = function(opts, callback) {
+    Docker5.prototype.listTasks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73303,7 +73303,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createSecret = function(opts, callback) {
+    Docker5.prototype.createSecret = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -73336,7 +73336,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createConfig = function(opts, callback) {
+    Docker5.prototype.createConfig = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -73369,7 +73369,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listSecrets = function(opts, callback) {
+    Docker5.prototype.listSecrets = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73397,7 +73397,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listConfigs = function(opts, callback) {
+    Docker5.prototype.listConfigs = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73425,7 +73425,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createPlugin = function(opts, callback) {
+    Docker5.prototype.createPlugin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73456,7 +73456,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listPlugins = function(opts, callback) {
+    Docker5.prototype.listPlugins = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73484,7 +73484,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pruneImages = function(opts, callback) {
+    Docker5.prototype.pruneImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73512,7 +73512,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pruneBuilder = function(opts, callback) {
+    Docker5.prototype.pruneBuilder = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73539,7 +73539,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pruneContainers = function(opts, callback) {
+    Docker5.prototype.pruneContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73567,7 +73567,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pruneVolumes = function(opts, callback) {
+    Docker5.prototype.pruneVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73595,7 +73595,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pruneNetworks = function(opts, callback) {
+    Docker5.prototype.pruneNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73623,7 +73623,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createVolume = function(opts, callback) {
+    Docker5.prototype.createVolume = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73655,7 +73655,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createService = function(auth2, opts, callback) {
+    Docker5.prototype.createService = function(auth2, opts, callback) {
       if (!callback && typeof opts === "function") {
         callback = opts;
         opts = auth2;
@@ -73692,7 +73692,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listVolumes = function(opts, callback) {
+    Docker5.prototype.listVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73721,7 +73721,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.createNetwork = function(opts, callback) {
+    Docker5.prototype.createNetwork = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73753,7 +73753,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.listNetworks = function(opts, callback) {
+    Docker5.prototype.listNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73782,7 +73782,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.searchImages = function(opts, callback) {
+    Docker5.prototype.searchImages = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/images/search?",
@@ -73810,7 +73810,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.info = function(opts, callback) {
+    Docker5.prototype.info = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -73837,7 +73837,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.version = function(opts, callback) {
+    Docker5.prototype.version = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -73864,7 +73864,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.ping = function(opts, callback) {
+    Docker5.prototype.ping = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73891,7 +73891,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.df = function(opts, callback) {
+    Docker5.prototype.df = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73918,7 +73918,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.getEvents = function(opts, callback) {
+    Docker5.prototype.getEvents = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -73947,7 +73947,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.pull = function(repoTag, opts, callback, auth2) {
+    Docker5.prototype.pull = function(repoTag, opts, callback, auth2) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -73958,7 +73958,7 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker4.prototype.pullAll = function(repoTag, opts, callback, auth2) {
+    Docker5.prototype.pullAll = function(repoTag, opts, callback, auth2) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -73968,14 +73968,14 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker4.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker5.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (typeof arguments[arguments.length - 1] === "function") {
         return this.runCallback(image, cmd, streamo, createOptions, startOptions, callback);
       } else {
         return this.runPromise(image, cmd, streamo, createOptions, startOptions);
       }
     };
-    Docker4.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker5.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (!callback && typeof createOptions === "function") {
         callback = createOptions;
         createOptions = {};
@@ -74044,7 +74044,7 @@ var require_docker = __commonJS({
       this.createContainer(optsc, handler2);
       return hub;
     };
-    Docker4.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
+    Docker5.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
       var self2 = this;
       createOptions = createOptions || {};
       startOptions = startOptions || {};
@@ -74104,7 +74104,7 @@ var require_docker = __commonJS({
         });
       });
     };
-    Docker4.prototype.swarmInit = function(opts, callback) {
+    Docker5.prototype.swarmInit = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74133,7 +74133,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.swarmJoin = function(opts, callback) {
+    Docker5.prototype.swarmJoin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74162,7 +74162,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.swarmLeave = function(opts, callback) {
+    Docker5.prototype.swarmLeave = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74190,7 +74190,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.swarmUpdate = function(opts, callback) {
+    Docker5.prototype.swarmUpdate = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74219,7 +74219,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.prototype.swarmInspect = function(opts, callback) {
+    Docker5.prototype.swarmInspect = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -74247,17 +74247,17 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker4.Container = Container;
-    Docker4.Image = Image;
-    Docker4.Volume = Volume;
-    Docker4.Network = Network;
-    Docker4.Service = Service;
-    Docker4.Plugin = Plugin;
-    Docker4.Secret = Secret;
-    Docker4.Task = Task;
-    Docker4.Node = Node;
-    Docker4.Exec = Exec;
-    module.exports = Docker4;
+    Docker5.Container = Container;
+    Docker5.Image = Image;
+    Docker5.Volume = Volume;
+    Docker5.Network = Network;
+    Docker5.Service = Service;
+    Docker5.Plugin = Plugin;
+    Docker5.Secret = Secret;
+    Docker5.Task = Task;
+    Docker5.Node = Node;
+    Docker5.Exec = Exec;
+    module.exports = Docker5;
   }
 });
 
@@ -76039,7 +76039,7 @@ function getState(name) {
 }
 
 // action/cleanup.ts
-var import_dockerode3 = __toESM(require_docker(), 1);
+var import_dockerode4 = __toESM(require_docker(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -101762,6 +101762,144 @@ async function removeSandboxInstance(instance, docker) {
 // action/settings.ts
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+
+// action/sandbox/egress/ip-ranges.ts
+import { isIPv4, isIPv6 } from "node:net";
+var BITS = { 4: 32, 6: 128 };
+var IpRangeError = class extends Error {
+  name = "IpRangeError";
+};
+function parseCidr(text) {
+  const [address = "", prefixText, extra] = text.trim().split("/");
+  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : void 0;
+  if (!family || extra !== void 0) {
+    throw new IpRangeError(
+      `'${text}' is not an address range; write one such as 10.20.0.0/16 or fd00:1::/64`
+    );
+  }
+  const bits = BITS[family];
+  const prefix = prefixText === void 0 ? bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || prefixText === "") {
+    throw new IpRangeError(`'${text}' has a prefix length outside 0\u2013${bits}`);
+  }
+  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const size = 1n << BigInt(bits - prefix);
+  const first = value - value % size;
+  if (first !== value) {
+    throw new IpRangeError(
+      `'${text}' has bits set past its prefix; write ${formatCidr(family, first, prefix)}`
+    );
+  }
+  return { family, first, last: first + size - 1n };
+}
+function formatCidr(family, value, prefix) {
+  return `${family === 4 ? formatIpv4(value) : formatIpv6(value)}/${prefix}`;
+}
+function ipv4ToBigInt(address) {
+  return address.split(".").reduce((sum, part) => (sum << 8n) + BigInt(Number(part)), 0n);
+}
+function formatIpv4(value) {
+  return [24n, 16n, 8n, 0n].map((shift) => String(value >> shift & 255n)).join(".");
+}
+function ipv6ToBigInt(address) {
+  let text = address;
+  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4Tail) {
+    const v4 = ipv4ToBigInt(v4Tail[1]);
+    text = `${text.slice(0, v4Tail.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const headParts = head ? head.split(":") : [];
+  const tailParts = tail ? tail.split(":") : [];
+  const zeros = tail === void 0 ? [] : Array(8 - headParts.length - tailParts.length).fill("0");
+  return [...headParts, ...zeros, ...tailParts].reduce((sum, part) => (sum << 16n) + BigInt(`0x${part}`), 0n);
+}
+function formatIpv6(value) {
+  const hextets = Array.from({ length: 8 }, (_, i) => Number(value >> BigInt(112 - i * 16) & 0xffffn));
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && hextets[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex3 = hextets.map((h) => h.toString(16));
+  if (best.length < 2) return hex3.join(":");
+  return `${hex3.slice(0, best.start).join(":")}::${hex3.slice(best.start + best.length).join(":")}`;
+}
+
+// action/sandbox/egress/private-ranges.ts
+function parseInternalRanges(ranges) {
+  return ranges.map((text) => {
+    try {
+      return parseCidr(text);
+    } catch (error62) {
+      throw new Error(`egress-internal-ranges: ${error62.message}`);
+    }
+  });
+}
+
+// action/sandbox/docker-connection.ts
+var import_dockerode3 = __toESM(require_docker(), 1);
+
+// action/sandbox/egress/squid-config.ts
+var ENTRY = /^(\*\.)?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?$/;
+function parseAllowEntry(entry) {
+  const match = ENTRY.exec(entry.trim());
+  const port = match?.[3] === void 0 ? void 0 : Number(match[3]);
+  if (!match || port !== void 0 && (port < 1 || port > 65535)) {
+    throw new Error(
+      `Allowlist entry ${JSON.stringify(entry)} is not a host name: use registry.npmjs.org, *.example.com or host:port.`
+    );
+  }
+  const host = match[2].toLowerCase();
+  return { domain: match[1] ? `.${host}` : host, port };
+}
+
+// action/sandbox/egress/egress-proxy.ts
+var DEFAULT_PROXY_IMAGE = "inhouse-egress-proxy:latest";
+
+// action/sandbox/options.ts
+var DEFAULT_IMAGE = "inhouse-sandbox:latest";
+var optionsSchema = external_exports.object({
+  image: external_exports.string().min(1).default(DEFAULT_IMAGE),
+  network: external_exports.enum(["none", "allowlist", "open"]).default("none"),
+  allowlist: external_exports.array(
+    external_exports.string().refine(
+      (entry) => {
+        try {
+          parseAllowEntry(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: "allowlist entries are host names: registry.npmjs.org, *.example.com or host:port" }
+    )
+  ).default([]),
+  internalRanges: external_exports.array(external_exports.string()).default([]).superRefine((ranges, context) => {
+    try {
+      parseInternalRanges(ranges);
+    } catch (error62) {
+      context.addIssue({ code: "custom", message: error62.message });
+    }
+  }),
+  proxyImage: external_exports.string().min(1).default(DEFAULT_PROXY_IMAGE),
+  memoryMb: external_exports.number().int().min(64).default(2048),
+  cpus: external_exports.number().positive().max(64).default(2),
+  pids: external_exports.number().int().min(32).default(512),
+  labels: external_exports.record(external_exports.string(), external_exports.string()).default({}),
+  taskId: external_exports.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "taskId may hold letters, digits, '.', '_' and '-' (at most 64)").default("adhoc"),
+  caBundlePath: external_exports.string().min(1).optional(),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are shell identifiers"), external_exports.string()).default({}),
+  workspaceMb: external_exports.number().int().min(16).default(4096),
+  tmpMb: external_exports.number().int().min(16).default(1024),
+  defaultTimeoutMs: external_exports.number().int().positive().default(10 * 6e4),
+  killGraceMs: external_exports.number().int().min(0).default(1e3),
+  maxOutputBytes: external_exports.number().int().min(1024).default(64 * 1024)
+});
+
+// action/settings.ts
 var positiveInt = (fallback) => external_exports.string().trim().transform((v) => v === "" ? fallback : Number(v)).pipe(external_exports.number().int().positive());
 var optionalText = external_exports.string().trim().transform((v) => v === "" ? void 0 : v);
 var networkList = external_exports.string().trim().transform((v) => (v === "" ? "none" : v).split(/[\s,]+/).filter(Boolean)).pipe(external_exports.array(external_exports.enum(["none", "allowlist", "open"])).min(1));
@@ -101785,6 +101923,17 @@ var InputsSchema = external_exports.object({
   "max-pids": positiveInt(4096),
   "allowed-networks": networkList,
   "egress-hosts": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  "egress-internal-ranges": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)).superRefine((ranges, context) => {
+    try {
+      parseInternalRanges(ranges);
+    } catch (error62) {
+      context.addIssue({
+        code: "custom",
+        message: error62.message.replace(/^egress-internal-ranges: /, "")
+      });
+    }
+  }),
+  "allowed-images": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "max-patch-bytes": positiveInt(1e6),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -101824,7 +101973,6 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       profilesFile: i["model-profiles-file"],
       overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] }
     },
-    image: i.image,
     cacheDir: i["cache-dir"] ?? cacheRoot,
     auditDir: i["audit-dir"] ?? join(runEnv.runnerTemp, "inhouse-audit"),
     caBundlePath: i["ca-bundle"],
@@ -101837,7 +101985,9 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       cpus: i["max-cpus"],
       pids: i["max-pids"],
       networks: i["allowed-networks"],
-      egressHosts: i["egress-hosts"]
+      egressHosts: i["egress-hosts"],
+      egressInternalRanges: i["egress-internal-ranges"],
+      images: [i.image ?? DEFAULT_IMAGE, ...i["allowed-images"]]
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },
@@ -101878,7 +102028,7 @@ async function runPost() {
       removeContainer: async (id) => {
         const instance = await sandboxInstanceOf(id);
         try {
-          await new import_dockerode3.default().getContainer(id).remove({ force: true, v: true });
+          await new import_dockerode4.default().getContainer(id).remove({ force: true, v: true });
         } catch (error62) {
           if (error62.statusCode !== 404) throw error62;
         }
