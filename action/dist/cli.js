@@ -1671,7 +1671,7 @@ var require_picomatch = __commonJS({
     var parse3 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
-    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input2) => picomatch2(input2, options, returnState));
@@ -1684,7 +1684,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject2(glob) && glob.tokens && glob.input;
+      const isState = isObject3(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -76786,12 +76786,12 @@ function splitPattern(pattern) {
     fail(`has ${texts.length} path segments; a pattern may have at most ${GLOB_LIMITS.segments}`);
   }
   let work = 0;
-  const segments = texts.map((text) => {
-    if (text === "") fail("has an empty path segment ('//'); remove the extra '/'");
-    if (text === "." || text === "..")
-      fail(`has a '${text}' segment; write the path from the repository root`);
-    if (text !== "**") work += checkSegment(text);
-    return { text, globstar: text === "**" };
+  const segments = texts.map((text2) => {
+    if (text2 === "") fail("has an empty path segment ('//'); remove the extra '/'");
+    if (text2 === "." || text2 === "..")
+      fail(`has a '${text2}' segment; write the path from the repository root`);
+    if (text2 !== "**") work += checkSegment(text2);
+    return { text: text2, globstar: text2 === "**" };
   });
   if (work > GLOB_LIMITS.work) {
     fail(
@@ -76827,35 +76827,35 @@ function splitOnSlashes(body) {
   segments.push(current);
   return segments;
 }
-function checkSegment(text) {
-  if (text.includes("**")) {
-    fail(`has '**' inside the segment '${text}'; '**' matches any depth only as a whole segment (a/**/b)`);
+function checkSegment(text2) {
+  if (text2.includes("**")) {
+    fail(`has '**' inside the segment '${text2}'; '**' matches any depth only as a whole segment (a/**/b)`);
   }
-  const { stars, expansions } = sequence(text, 0, 0);
+  const { stars, expansions } = sequence(text2, 0, 0);
   if (stars > GLOB_LIMITS.starsPerSegment) {
     fail(
-      `has ${stars} '*' in the segment '${text}'; a segment may hold at most ${GLOB_LIMITS.starsPerSegment} along any {\u2026} alternative, so matching stays linear (protect the directory instead, or list the names)`
+      `has ${stars} '*' in the segment '${text2}'; a segment may hold at most ${GLOB_LIMITS.starsPerSegment} along any {\u2026} alternative, so matching stays linear (protect the directory instead, or list the names)`
     );
   }
   return expansions;
 }
-function sequence(text, start, depth) {
+function sequence(text2, start, depth) {
   let stars = 0;
   let expansions = 1;
   let i = start;
-  while (i < text.length) {
-    const ch = text[i];
+  while (i < text2.length) {
+    const ch = text2[i];
     if (ch === "\\") i += 2;
-    else if (ch === "[") i = classEnd(text, i);
+    else if (ch === "[") i = classEnd(text2, i);
     else if (ch === "(" || ch === ")" || ch === "|") {
       fail(
         `has '${ch}', which picomatch reads as a regular-expression group; use {a,b} for alternatives, or write '\\${ch}' for the character itself`
       );
     } else if (ch === "*") {
       stars++;
-      while (text[i] === "*") i++;
+      while (text2[i] === "*") i++;
     } else if (ch === "{") {
-      const group = braceGroup(text, i, depth + 1);
+      const group = braceGroup(text2, i, depth + 1);
       stars += group.stars;
       expansions *= group.expansions;
       i = group.end;
@@ -76865,33 +76865,33 @@ function sequence(text, start, depth) {
   if (depth > 0) fail("has a '{' without its '}'; close it, or write '\\{' for the character itself");
   return { stars, expansions, end: i };
 }
-function braceGroup(text, open2, depth) {
+function braceGroup(text2, open2, depth) {
   let stars = 0;
   let expansions = 0;
   let i = open2 + 1;
   for (; ; ) {
-    const alternative = sequence(text, i, depth);
-    if (text.slice(i, alternative.end).includes("..")) {
+    const alternative = sequence(text2, i, depth);
+    if (text2.slice(i, alternative.end).includes("..")) {
       fail("has a {a..b} range, which is not supported; list the values: {1,2,3}");
     }
     stars = Math.max(stars, alternative.stars);
     expansions += alternative.expansions;
-    if (text[alternative.end] === "}") return { stars, expansions, end: alternative.end + 1 };
+    if (text2[alternative.end] === "}") return { stars, expansions, end: alternative.end + 1 };
     i = alternative.end + 1;
   }
 }
-function classEnd(text, open2) {
+function classEnd(text2, open2) {
   let i = open2 + 1;
-  if (text[i] === "!" || text[i] === "^") i++;
-  if (text[i] === "]") i++;
-  while (i < text.length && text[i] !== "]") {
-    if (text[i] === "[" && text[i + 1] === ":") {
-      const close = text.indexOf(":]", i + 2);
+  if (text2[i] === "!" || text2[i] === "^") i++;
+  if (text2[i] === "]") i++;
+  while (i < text2.length && text2[i] !== "]") {
+    if (text2[i] === "[" && text2[i + 1] === ":") {
+      const close = text2.indexOf(":]", i + 2);
       if (close > 0) i = close + 1;
     }
     i++;
   }
-  if (i >= text.length) fail("has a '[' without its ']'; close it, or write '\\[' for the character itself");
+  if (i >= text2.length) fail("has a '[' without its ']'; close it, or write '\\[' for the character itself");
   return i + 1;
 }
 
@@ -93570,25 +93570,25 @@ var BITS = { 4: 32, 6: 128 };
 var IpRangeError = class extends Error {
   name = "IpRangeError";
 };
-function parseCidr(text) {
-  const [address = "", prefixText, extra] = text.trim().split("/");
+function parseCidr(text2) {
+  const [address = "", prefixText, extra] = text2.trim().split("/");
   const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : void 0;
   if (!family || extra !== void 0) {
     throw new IpRangeError(
-      `'${text}' is not an address range; write one such as 10.20.0.0/16 or fd00:1::/64`
+      `'${text2}' is not an address range; write one such as 10.20.0.0/16 or fd00:1::/64`
     );
   }
   const bits = BITS[family];
   const prefix = prefixText === void 0 ? bits : Number(prefixText);
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || prefixText === "") {
-    throw new IpRangeError(`'${text}' has a prefix length outside 0\u2013${bits}`);
+    throw new IpRangeError(`'${text2}' has a prefix length outside 0\u2013${bits}`);
   }
   const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
   const size = 1n << BigInt(bits - prefix);
   const first = value - value % size;
   if (first !== value) {
     throw new IpRangeError(
-      `'${text}' has bits set past its prefix; write ${formatCidr(family, first, prefix)}`
+      `'${text2}' has bits set past its prefix; write ${formatCidr(family, first, prefix)}`
     );
   }
   return { family, first, last: first + size - 1n };
@@ -93631,13 +93631,13 @@ function formatIpv4(value) {
   return [24n, 16n, 8n, 0n].map((shift) => String(value >> shift & 255n)).join(".");
 }
 function ipv6ToBigInt(address) {
-  let text = address;
-  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  let text2 = address;
+  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text2);
   if (v4Tail) {
     const v4 = ipv4ToBigInt(v4Tail[1]);
-    text = `${text.slice(0, v4Tail.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+    text2 = `${text2.slice(0, v4Tail.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   }
-  const [head = "", tail2] = text.split("::");
+  const [head = "", tail2] = text2.split("::");
   const headParts = head ? head.split(":") : [];
   const tailParts = tail2 ? tail2.split(":") : [];
   const zeros = tail2 === void 0 ? [] : Array(8 - headParts.length - tailParts.length).fill("0");
@@ -93678,9 +93678,9 @@ var PRIVATE_RANGES = [
   // IPv4 ranges above already match a mapped answer, and listing it would refuse every IPv4 host.
 ];
 function parseInternalRanges(ranges) {
-  return ranges.map((text) => {
+  return ranges.map((text2) => {
     try {
-      return parseCidr(text);
+      return parseCidr(text2);
     } catch (error62) {
       throw new Error(`egress-internal-ranges: ${error62.message}`);
     }
