@@ -22,6 +22,7 @@ import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
+import { type RateLimitOptions, RateLimits } from "./rate-limits.ts";
 import { type RecordedRequest, Router, type Violation } from "./router.ts";
 import { registerActionRoutes } from "./routes/actions.ts";
 import { registerAppRoutes } from "./routes/apps.ts";
@@ -58,6 +59,8 @@ export interface LocalGitHubOptions {
   manifest?: { path?: string; text?: string };
   /** The local GitHub's time (token expiry, rate-limit windows); a test can `advance` it. */
   clock?: Clock;
+  /** Rate limits; GitHub's numbers unless a test lowers them (`rate-limits.ts`). */
+  limits?: RateLimitOptions;
 }
 
 export type RunListener = (run: RunRecord) => void;
@@ -126,7 +129,7 @@ export class LocalGitHub {
       emit: (event) => this.onEvent(event),
     };
     this.context = ctx;
-    this.router = new Router(ctx);
+    this.router = new Router(ctx, new RateLimits(this.clock, options.limits));
     for (const register of [
       registerAppRoutes,
       registerRepoRoutes,
@@ -255,6 +258,16 @@ export class LocalGitHub {
   /** Inject a fault on a route: `github.faults.inject({ route, status: 502, when: "after" })`. */
   get faults() {
     return this.router.faults;
+  }
+
+  /** Primary and secondary rate limits; `configure` lowers them for a test. */
+  get rateLimits(): RateLimits {
+    return this.router.limits;
+  }
+
+  /** What the installation (default: the App's) has spent: requests, writes, refusals, by route. */
+  usage(installationId = this.installation.id) {
+    return this.router.limits.usage(`installation:${installationId}`);
   }
 
   violations(): Violation[] {
@@ -424,8 +437,6 @@ export class LocalGitHub {
     const answer = await this.router.answer(request, url, body);
     const headers: Record<string, string> = {
       "x-github-media-type": "github.v3; format=json",
-      "x-ratelimit-limit": "5000",
-      "x-ratelimit-remaining": "4999",
       ...answer.headers,
     };
     if (answer.raw) {

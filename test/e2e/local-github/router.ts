@@ -4,6 +4,7 @@ import { GitHubError } from "./errors.ts";
 import { Faults } from "./faults.ts";
 import { matchGitHubRoute } from "./github-routes.ts";
 import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
+import { RateLimits } from "./rate-limits.ts";
 import { checkRequest } from "./request-checks.ts";
 import { ROUTE_PERMISSIONS } from "./route-permissions.ts";
 
@@ -59,7 +60,11 @@ export class Router {
   /** Errors a test injects per route (`faults.ts`). */
   readonly faults = new Faults();
 
-  constructor(private readonly ctx: RouteContext) {}
+  constructor(
+    private readonly ctx: RouteContext,
+    /** Primary and secondary rate limits, and the per-installation counters (`rate-limits.ts`). */
+    readonly limits: RateLimits = new RateLimits(ctx.clock),
+  ) {}
 
   /** Registers a route; every route must carry the permission GitHub documents for it. */
   on<K extends RouteKey>(key: K, handler: NoInfer<RouteHandler<K>>): void {
@@ -84,9 +89,10 @@ export class Router {
       });
     }
     const key = match.route.key;
+    let limitHeaders: Record<string, string> = {};
     const record = (answer: Answer, caller: Caller | undefined, body: unknown): Answer => {
       this.requests.push({ method, route: key, path, status: answer.status, caller, body });
-      return answer;
+      return { ...answer, headers: { ...limitHeaders, ...answer.headers } };
     };
 
     let body: unknown;
@@ -122,6 +128,9 @@ export class Router {
         message: `${key} is a GitHub route the local GitHub does not implement yet (add it in test/e2e/local-github/routes/)`,
       });
     }
+    const admitted = this.limits.admit(caller, key, method);
+    limitHeaders = admitted.headers;
+    if (admitted.refusal) return record(admitted.refusal, caller, body);
     try {
       const before = this.faults.take(key, "before");
       if (before) return record(before, caller, body);
