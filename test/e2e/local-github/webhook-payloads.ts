@@ -24,9 +24,10 @@ export class WebhookPayloads {
     };
   }
 
+  /** Webhooks carry `draft` on every issue (false for a plain issue), as GitHub's examples do. */
   private issue(issue: IssueRecord) {
     const count = this.ctx.state.comments.filter((comment) => comment.issue === issue).length;
-    return issueShape(issue, this.ctx.urls, count);
+    return { ...issueShape(issue, this.ctx.urls, count), draft: issue.pull?.draft ?? false };
   }
 
   issuesLabeled(issue: IssueRecord, label: LabelRecord, sender: UserRecord): WebhookPayload {
@@ -63,10 +64,22 @@ export class WebhookPayloads {
       reviewComments: 0,
       commits: 1,
     });
+    // A pull request webhook's head and base repositories carry the merge settings (GitHub's example).
+    const withMergeSettings = <T extends object>(repo: T) => ({
+      ...repo,
+      allow_squash_merge: true,
+      allow_merge_commit: true,
+      allow_rebase_merge: true,
+      delete_branch_on_merge: false,
+    });
     return {
       action: "opened",
       number: pull.number,
-      pull_request: shape,
+      pull_request: {
+        ...shape,
+        head: { ...shape.head, repo: shape.head.repo && withMergeSettings(shape.head.repo) },
+        base: { ...shape.base, repo: withMergeSettings(shape.base.repo) },
+      },
       ...this.envelope(pull.repo, pull.user),
     };
   }
