@@ -37,7 +37,7 @@ describe("npm start", () => {
     expect(manifest.default_permissions).toEqual({
       issues: "write",
       pull_requests: "write",
-      contents: "read",
+      contents: "write",
       actions: "write",
       metadata: "read",
     });
