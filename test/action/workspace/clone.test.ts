@@ -94,6 +94,8 @@ describe("workspace clone", () => {
       auth: gitAuth("t"),
     });
     const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "r");
+    // A marker path of this test's own, so a file another process left in /tmp cannot fail it.
+    const marker = join(await mkdtemp(join(tmpdir(), "inhouse-marker-")), "pwned");
     // Even a hostile local branch name is one argv element; git itself rejects what refs cannot hold.
     await expect(
       cloneWorkspace({
@@ -101,10 +103,10 @@ describe("workspace clone", () => {
         remoteUrl: origin.url,
         dir,
         branch: "main",
-        localBranch: "a;$(touch x)",
+        localBranch: `a;$(touch ${marker})`,
       }),
     ).rejects.toThrow(/not a valid branch name/);
-    await expect(stat(join(tmpdir(), "x"))).rejects.toThrow();
+    await expect(stat(marker)).rejects.toThrow();
   });
 
   it("lets two tasks update the same mirror at once", async () => {
