@@ -40,6 +40,8 @@ export function budgetCases(): void {
     let sandbox: DockerSandbox;
     let model: ScriptedModelServer;
     let late: { result: AgentResult; audit: AuditEntry[]; startedAt: number; starts: number[] };
+    let setup: AgentResult;
+    let setupLate: string;
     const auditPath = join(tmpdir(), `inhouse-deadline-${process.pid}.jsonl`);
     beforeAll(async () => {
       flood = await runAttack({
@@ -73,6 +75,17 @@ export function budgetCases(): void {
         tuning: { retryBaseDelayMs: 1 },
       });
       const starts = (await sandbox.exec("cat .starts")).stdout.split("\n").filter(Boolean).map(Number);
+      // The repository's setup commands against a three-second budget: the second must not start.
+      setup = await runAgent({
+        sandbox,
+        model: { baseUrl: model.baseUrl, apiKey: "sk-test", model: model.model, toolCalling: "native" },
+        task: { kind: "fix-issue", title: "t", body: "b" },
+        commands: { setup: ["sleep 30", "date +%s%3N > .setup-late"], test: "true" },
+        limits: { turns: 1, tokens: 1_000_000, minutes: 0.05 },
+        secrets: [],
+        tuning: { retryBaseDelayMs: 1 },
+      });
+      setupLate = (await sandbox.exec("cat .setup-late 2>/dev/null || echo never")).stdout.trim();
       late = { result, audit: auditEntries(await readFile(auditPath, "utf8")), startedAt, starts };
     }, 180_000);
     afterAll(async () => {
@@ -109,5 +122,11 @@ export function budgetCases(): void {
         expect(late.startedAt + late.result.durationMs).toBeLessThan(deadline + 3_000);
       },
     );
+
+    attack("a repository's setup commands start none after the deadline, and none gets time past it", () => {
+      expect(setup.outcome).toBe("budget");
+      expect(setupLate).toBe("never");
+      expect(model.requests).toHaveLength(1); // the setup attack never reached a model call
+    });
   });
 }
