@@ -109,16 +109,23 @@ export class BranchRules {
     };
   }
 
-  /** What a commit made through the API (`createCommitOnBranch`, signed by GitHub) violates on `branch`. */
-  apiCommitViolations(repo: RepoRecord, branch: string, caller: PushContext["caller"]): string[] {
+  /**
+   * Why a commit made through the API (`createCommitOnBranch`, signed by GitHub, never forced) may
+   * not land on `branch`, in the words GitHub uses for the API ("Repository rule violations found",
+   * as quoted in satisfactory-factories/application#67), or undefined when it may.
+   */
+  apiCommitRefusal(repo: RepoRecord, branch: string, caller: PushContext["caller"]): string | undefined {
     const ref = `refs/heads/${branch}`;
     const facts: UpdateFacts = { created: false, deleted: false, forced: false, unsigned: [] };
     const push = { repo, caller };
-    const violations = [
-      ...this.protectionViolations(push, ref, facts),
-      ...this.rulesetViolations(push, ref, facts),
-    ];
-    return violations.filter((line) => line.startsWith("- ")).map((line) => line.slice(2));
+    const rules = (lines: string[]) =>
+      lines.filter((line) => line.startsWith("- ")).map((line) => line.slice(2));
+    const protection = rules(this.protectionViolations(push, ref, facts));
+    if (protection.length > 0)
+      return `Protected branch update failed for ${ref}.\n\n${protection.join("\n\n")}`;
+    const rulesets = rules(this.rulesetViolations(push, ref, facts));
+    if (rulesets.length > 0) return `Repository rule violations found\n\n${rulesets.join("\n\n")}\n\n`;
+    return undefined;
   }
 
   private async facts(push: PushContext, update: RefUpdate): Promise<UpdateFacts> {

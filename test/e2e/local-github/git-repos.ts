@@ -15,14 +15,17 @@ const GIT_ENV = {
   LC_ALL: "C",
 };
 
-export function runGit(args: string[], options: { cwd?: string; encoding?: "buffer" } = {}): Promise<Buffer> {
+export function runGit(
+  args: string[],
+  options: { cwd?: string; encoding?: "buffer"; env?: Record<string, string> } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
       args,
       {
         cwd: options.cwd,
-        env: { ...process.env, ...GIT_ENV },
+        env: { ...process.env, ...GIT_ENV, ...options.env },
         encoding: "buffer",
         maxBuffer: 64 * 1024 * 1024,
       },

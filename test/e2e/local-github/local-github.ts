@@ -18,6 +18,7 @@ import {
   readPath,
   resolveBranchOrSha,
 } from "./git-repos.ts";
+import { serveGraphql } from "./graphql-endpoint.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
@@ -431,6 +432,13 @@ export class LocalGitHub {
       await answerGit(
         { request, response, body, url },
         { ctx: this.context, projectRoot: this.root, gate: this.pushGate },
+      );
+      return;
+    }
+    if (url.pathname === "/graphql" && request.method === "POST") {
+      await serveGraphql(
+        { request, response, raw: body },
+        { ctx: this.context, router: this.router, branchRules: this.branchRules },
       );
       return;
     }

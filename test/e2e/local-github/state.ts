@@ -141,6 +141,8 @@ export interface PushRecord {
   forced: boolean;
   /** git refused it (`ng <ref> <reason>`); accepted pushes have none. */
   refused?: string;
+  /** `api` for a commit made through GitHub's API (`createCommitOnBranch`), which moves the ref like a push. */
+  via?: "git" | "api";
 }
 
 /** GitHub's timestamps have second precision. */
