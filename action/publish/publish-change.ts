@@ -7,9 +7,10 @@ import { retryGit } from "../github/retry-policy.ts";
 import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
 import { type CommitIdentity, commitPatch } from "./commit.ts";
+import { deliverCommit } from "./deliver-commit.ts";
 import { checkPatch, type PatchLimits } from "./patch-policy.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
-import { deleteRemoteBranch, pushHead, remoteBranchExists } from "./push.ts";
+import { deleteRemoteBranch, remoteBranchExists } from "./push.ts";
 import { secretsInPatch } from "./secret-scan.ts";
 
 export interface PublishInput {
@@ -71,7 +72,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
     "Inhouse-Delivery": task.trigger.delivery,
     "Inhouse-Requested-By": `@${task.trigger.actor}`,
   };
-  const sha = await commitPatch({
+  const local = await commitPatch({
     dir: input.dir,
     patch: input.patch,
     subject,
@@ -91,7 +92,14 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
     defaultBranch: input.defaultBranch,
     allowed: { prefix: input.config.pr.branchPrefix, prBranch: plan.pushIsNew ? undefined : plan.pushBranch },
   };
-  await pushHead(target, (work, isRetryable) => retry(work, isRetryable));
+  const { sha } = await deliverCommit({
+    gh: input.gh,
+    repo,
+    target,
+    local,
+    isNew: plan.pushIsNew,
+    retry: (work, isRetryable) => retry(work, isRetryable),
+  });
 
   try {
     if (!plan.prBase) {

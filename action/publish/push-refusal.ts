@@ -47,7 +47,11 @@ const listed = (violations: string[]) => (violations.length > 0 ? ` (${violation
  * Classifies a refused push from git's stdout and stderr (`--porcelain` puts the verdict on
  * stdout); undefined when git did not report a refused ref (a network failure, a 403 on the URL).
  */
-export function classifyPushRefusal(output: string, branch: string): PushRefusal | undefined {
+export function classifyPushRefusal(
+  output: string,
+  branch: string,
+  notViaApi?: string,
+): PushRefusal | undefined {
   const violations = violationsIn(output);
   const reason = rejectedReason(output);
   if (reason?.startsWith("refusing to allow a GitHub App to create or update workflow")) {
@@ -70,8 +74,9 @@ export function classifyPushRefusal(output: string, branch: string): PushRefusal
     /GH013: Repository rule violations/.test(output)
   ) {
     const signatures = violations.some((v) => /verified signatures/i.test(v));
+    const why = notViaApi ? ` because ${notViaApi}` : "";
     const fix = signatures
-      ? "The agent's commits go through GitHub's API (signed by GitHub) where the change allows it; this one had to be pushed with git, whose commits are unsigned. Add the App to the ruleset's bypass list, or keep such changes (see the reason above) out of the agent's work."
+      ? `The agent's commits go through GitHub's API, which signs them, whenever the change allows it; this one had to be pushed with git${why}, and git commits are unsigned. Add the App to the ruleset's bypass list, or keep such changes out of the agent's work.`
       : "Add the App to the ruleset's bypass list, or exclude the agent's branches from the ruleset.";
     return {
       kind: "ruleset",

@@ -52,13 +52,27 @@ function isTransient(error: unknown): boolean {
 export async function pushHead(
   target: PushTarget,
   retry: <T>(work: () => Promise<T>, isRetryable: (error: unknown) => boolean) => Promise<T>,
+  options: {
+    /** What to push (default HEAD): the parent commit, to create a branch the API then commits to. */
+    source?: string;
+    /** Why this change could not go through GitHub's commit API (for the advice when a signature rule refuses it). */
+    notViaApi?: string;
+  } = {},
 ): Promise<void> {
   assertPushAllowed(target);
   try {
     await retry(
       () =>
         git(
-          ["-C", target.dir, "push", "--quiet", "--porcelain", "origin", `HEAD:refs/heads/${target.branch}`],
+          [
+            "-C",
+            target.dir,
+            "push",
+            "--quiet",
+            "--porcelain",
+            "origin",
+            `${options.source ?? "HEAD"}:refs/heads/${target.branch}`,
+          ],
           {
             config: target.auth.config,
             secrets: target.auth.secrets,
@@ -72,7 +86,7 @@ export async function pushHead(
     if (advice) throw new PushRejectedError(advice);
     // With --porcelain the per-ref verdict ("!\tHEAD:refs/heads/x\t[rejected] (fetch first)") is on stdout, GitHub's rule lines on stderr.
     const output = error instanceof GitError ? `${error.stdout}\n${error.stderr}` : "";
-    const refusal = classifyPushRefusal(output, target.branch);
+    const refusal = classifyPushRefusal(output, target.branch, options.notViaApi);
     if (refusal) throw new PushRejectedError(refusal.advice, refusal.kind);
     throw error;
   }

@@ -14,6 +14,8 @@ export interface GitOptions {
 export interface GitOutput {
   stdout: string;
   stderr: string;
+  /** stdout as bytes, for binary output (`git cat-file blob`). */
+  raw: Buffer;
 }
 
 export class GitError extends Error {
@@ -70,9 +72,10 @@ export function git(args: string[], options: GitOptions = {}): Promise<GitOutput
       ),
     );
     child.on("close", (code) => {
-      const stdout = Buffer.concat(out).toString("utf8");
+      const raw = Buffer.concat(out);
+      const stdout = raw.toString("utf8");
       const stderr = Buffer.concat(err).toString("utf8");
-      if (code === 0) return resolve({ stdout, stderr });
+      if (code === 0) return resolve({ stdout, stderr, raw });
       const shown = scrub(`git ${args.join(" ")} exited with ${code}: ${stderr.trim()}`, secrets);
       reject(new GitError(shown, args, code, scrub(stderr, secrets), scrub(stdout, secrets)));
     });

@@ -171,4 +171,36 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
+
+  it(
+    "a repository whose ruleset requires signed commits gets the agent's PR: the commit is made through GitHub's API and Verified",
+    async () => {
+      const repo = await widget();
+      system.github.branchRules.addRuleset(repo, {
+        name: "signed commits",
+        include: ["~ALL"],
+        rules: ["required_signatures"],
+      });
+      const issue = system.github.openIssue(repo, SCENARIO_ONE_ISSUE);
+      system.model.push(...scenarioOneScript());
+      await system.github.labelIssue(issue, "agent", "alice");
+      await system.settle();
+
+      const pulls = system.github.pulls(repo);
+      expect(pulls, runLogs(system)).toHaveLength(1);
+      const head = (await system.github.branches(repo)).get(pulls[0]!.pull.headRef)!;
+      expect(system.github.state.signedCommits.has(head)).toBe(true);
+      expect(await system.github.readFile(repo, head, BUG.path)).toContain(BUG.fixed);
+      const updates = system.github.pushes().filter((p) => p.repo === `${repo.owner.login}/${repo.name}`);
+      expect(updates.filter((p) => p.refused)).toEqual([]);
+      expect(updates.at(-1)).toMatchObject({
+        ref: `refs/heads/${pulls[0]!.pull.headRef}`,
+        after: head,
+        via: "api",
+      });
+      expect(statusComments(system, issue).map((s) => s.marker.state)).toEqual(["succeeded"]);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -73,8 +73,10 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
       expect(system.github.state.reactions.some((r) => r.content === "eyes")).toBe(true);
       expect(system.github.state.runs.map((run) => run.conclusion)).toEqual(["success"]);
       expect(system.model.remaining).toBe(0);
+      // The branch is created at main by a push, then GitHub's commit API adds the signed fix.
       const pushes = system.github.pushes().filter((push) => !push.refused);
-      expect(pushes.map((push) => push.ref)).toEqual([`refs/heads/${pull.pull.headRef}`]);
+      expect(new Set(pushes.map((push) => push.ref))).toEqual(new Set([`refs/heads/${pull.pull.headRef}`]));
+      expect(pushes.at(-1)?.via).toBe("api");
       await expectCleanSystem(system, repo);
     },
     SCENARIO_TIMEOUT_MS,
