@@ -192,6 +192,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         settings,
         author: () => commitAuthor(gh, task, settings.author, deps.log.warning),
         diff: () => sandbox!.diff(),
+        // GitHub's commit API can only commit where the clone came from GitHub itself.
+        commitThroughApi: deps.remoteUrl(repo.owner, repo.name).startsWith(`${env.serverUrl}/`),
       },
     });
     link = published.link;

@@ -32,6 +32,8 @@ export interface PublishContext {
     settings: Pick<Settings, "patch">;
     /** Resolved only when a commit is made (`github/commit-author.ts`). */
     author: () => Promise<CommitIdentity>;
+    /** The clone's remote is the GitHub the API serves, so commits may go through `createCommitOnBranch`. */
+    commitThroughApi?: boolean;
     diff: () => Promise<string>;
   };
 }
@@ -106,6 +108,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
     runUrl: ctx.runUrl,
     auth: change.auth,
     author: await change.author(),
+    commitThroughApi: change.commitThroughApi === true,
     limits: change.settings.patch,
     redact,
     fit: ctx.fit,

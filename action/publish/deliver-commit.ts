@@ -14,6 +14,8 @@ export interface DeliverInput {
   local: string;
   /** The branch does not exist yet (a new agent branch). */
   isNew: boolean;
+  /** The remote is the GitHub `gh` talks to (not a local repository, as for the CLI). */
+  useApi: boolean;
   retry: Retry;
 }
 
@@ -35,7 +37,12 @@ export async function deliverCommit(input: DeliverInput): Promise<Delivered> {
   const { target, local } = input;
   const dir = target.dir;
   const parent = (await git(["-C", dir, "rev-parse", `${local}^`])).stdout.trim();
-  const changes = await apiChanges(dir, parent, local);
+  const changes = input.useApi
+    ? await apiChanges(dir, parent, local)
+    : {
+        ok: false as const,
+        reason: "the repository is not cloned from the GitHub the action's API calls go to",
+      };
   if (!changes.ok) {
     await pushHead(target, input.retry, { notViaApi: changes.reason });
     return { sha: local, via: { kind: "git", reason: changes.reason } };

@@ -31,6 +31,8 @@ export interface PublishInput {
   /** Fits a body to GitHub's limit, keeping the whole text for the job summary (`LongBodies.fit`). */
   fit: (what: string, text: string) => string;
   retry?: typeof retryGit;
+  /** Commit through GitHub's API where the change allows (`deliver-commit.ts`); false pushes with git. */
+  commitThroughApi?: boolean;
 }
 
 export type PublishOutcome =
@@ -98,6 +100,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
     target,
     local,
     isNew: plan.pushIsNew,
+    useApi: input.commitThroughApi === true,
     retry: (work, isRetryable) => retry(work, isRetryable),
   });
 

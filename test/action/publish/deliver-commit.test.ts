@@ -66,6 +66,7 @@ describe("deliverCommit", () => {
       },
       local,
       isNew: true,
+      useApi: true,
       retry: noRetry,
     };
     return { repo, dir, local, base, input };
