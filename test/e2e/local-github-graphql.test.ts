@@ -184,4 +184,39 @@ describe("local GitHub: POST /graphql createCommitOnBranch", () => {
       ),
     });
   });
+
+  it("refuses an installation without Contents: write, as GitHub refuses an integration", async () => {
+    const readOnly = await LocalGitHub.start({
+      owner: "acme",
+      manifest: {
+        text: "name: t\nurl: https://example.com\ndefault_permissions:\n  contents: read\n  metadata: read\n",
+      },
+    });
+    try {
+      const only = await readOnly.createRepo("r", { "a.txt": "a\n" });
+      const head = (await runGit(["-C", only.gitDir, "rev-parse", "refs/heads/main"])).toString().trim();
+      const response = await fetch(`${readOnly.url}/graphql`, {
+        method: "POST",
+        headers: { authorization: `bearer ${readOnly.installationToken()}` },
+        body: JSON.stringify({
+          query: MUTATION,
+          variables: {
+            input: {
+              branch: { repositoryNameWithOwner: "acme/r", branchName: "main" },
+              expectedHeadOid: head,
+              message: { headline: "x" },
+              fileChanges: { additions: [{ path: "a.txt", contents: b64("b\n") }] },
+            },
+          },
+        }),
+      });
+      const json = (await response.json()) as { errors?: Array<{ type?: string; message: string }> };
+      expect(json.errors?.[0]).toMatchObject({
+        type: "FORBIDDEN",
+        message: "Resource not accessible by integration",
+      });
+    } finally {
+      await readOnly.close();
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { callerUser, type RouteContext } from "./context.ts";
 import { resolveRef } from "./git-repos.ts";
 import type { Caller } from "./openapi-route.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
+import { grants } from "./route-permissions.ts";
 
 /**
  * `POST /graphql`, strict: the request is parsed and validated against GitHub's own published
@@ -85,6 +86,11 @@ async function createCommitOnBranch(input: CreateCommitInput, deps: GraphqlDeps)
   const head = await resolveRef(repo.gitDir, `refs/heads/${branch}`);
   if (!head) throw failure("NOT_FOUND", `Could not resolve to a Ref with the name 'refs/heads/${branch}'.`);
   if (head !== input.expectedHeadOid) throw stale(input.expectedHeadOid);
+  // "Contents" write is what committing needs, through git or the API ("Permissions required for
+  // GitHub Apps"); GitHub's GraphQL answers an App without it "Resource not accessible by integration".
+  if (caller.kind === "installation" && !grants(caller.permissions, { contents: "write" })) {
+    throw failure("FORBIDDEN", "Resource not accessible by integration");
+  }
   const refusal = deps.branchRules.apiCommitRefusal(repo, branch, caller);
   if (refusal) throw failure("UNPROCESSABLE", refusal);
   const user = callerUser(ctx, caller);
