@@ -16,6 +16,12 @@ export interface TestApp {
   webhookSecret: string;
 }
 
+/** The App's OAuth client credentials, for the user web flow (`oauth-web-flow.ts`). */
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; message: string };
 
 /** What an installation token may do, fixed when it is minted. */
@@ -38,6 +44,10 @@ const JWT_HINT = "an App JWT (RS256, iss = the App id, signed with the App's pri
 
 export class Credentials {
   readonly app: TestApp;
+  readonly oauth: OAuthClientCredentials = {
+    clientId: `Iv1.${randomBytes(8).toString("hex")}`,
+    clientSecret: randomBytes(20).toString("hex"),
+  };
   private readonly publicKey: string;
   private readonly tokens = new Map<string, Caller>();
 
@@ -74,6 +84,13 @@ export class Credentials {
   issueUserToken(login: string): string {
     const token = `ghp_${randomBytes(18).toString("base64url")}`;
     this.tokens.set(token, { kind: "user", login });
+    return token;
+  }
+
+  /** A user access token of the App, as the web flow hands out (`ghu_` prefix, like GitHub's). */
+  issueUserAccessToken(login: string): string {
+    const token = `ghu_${randomBytes(18).toString("base64url")}`;
+    this.tokens.set(token, { kind: "user", login, appUser: true });
     return token;
   }
 

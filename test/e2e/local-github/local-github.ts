@@ -21,6 +21,7 @@ import {
 import { serveGraphql } from "./graphql-endpoint.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
+import { OAUTH_PATH, OAuthWebFlow } from "./oauth-web-flow.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
 import { type RateLimitOptions, RateLimits } from "./rate-limits.ts";
@@ -32,6 +33,7 @@ import { registerPullRoutes } from "./routes/pulls.ts";
 import { registerReactionRoutes } from "./routes/reactions.ts";
 import { registerRepoRoutes } from "./routes/repos.ts";
 import { registerReviewRoutes } from "./routes/reviews.ts";
+import { registerSignedInUserRoutes } from "./routes/signed-in-user.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 import { RunScheduler } from "./run-scheduler.ts";
 import type { InstallationRecord } from "./shapes/installation.ts";
@@ -79,6 +81,8 @@ export class LocalGitHub {
   readonly webhooks: WebhookSender;
   /** Branch protection and rulesets of each repository, enforced on pushes (`branch-rules.ts`). */
   readonly branchRules: BranchRules;
+  /** Sign-in with GitHub: the web flow's pages and token endpoint (`oauth-web-flow.ts`). */
+  readonly oauth: OAuthWebFlow;
   private readonly router: Router;
   private readonly context: RouteContext;
   /** Builds webhook payloads from the current state (also what `deliver` sends for API-made changes). */
@@ -121,6 +125,7 @@ export class LocalGitHub {
     // The App's bot is a user of its own from the moment the App exists (`GET /users/<slug>[bot]`).
     this.state.user(this.credentials.botLogin, "Bot");
     this.webhooks = new WebhookSender(this.credentials.app.webhookSecret, this.credentials.app.id);
+    this.oauth = new OAuthWebFlow(this.credentials, this.state);
     const ctx: RouteContext = {
       state: this.state,
       urls: { api: "", html: "" },
@@ -140,6 +145,7 @@ export class LocalGitHub {
       registerReviewRoutes,
       registerActionRoutes,
       registerUserRoutes,
+      registerSignedInUserRoutes,
     ]) {
       register(this.router, ctx);
     }
@@ -440,6 +446,10 @@ export class LocalGitHub {
         { request, response, raw: body },
         { ctx: this.context, router: this.router, branchRules: this.branchRules },
       );
+      return;
+    }
+    if (OAUTH_PATH.test(url.pathname)) {
+      await this.oauth.answer(request, response, url, body);
       return;
     }
     const answer = await this.router.answer(request, url, body);

@@ -67,7 +67,8 @@ export interface RouteRequest<K extends RouteKey> {
 export type Caller =
   | { kind: "app" }
   | ({ kind: "installation"; installationId: number; login: string } & InstallationGrant)
-  | { kind: "user"; login: string };
+  /** `appUser`: a user access token of the App (web flow, `ghu_`), not a personal token. */
+  | { kind: "user"; login: string; appUser?: true };
 
 export type RouteHandler<K extends RouteKey> = (
   request: RouteRequest<K>,
