@@ -55,7 +55,11 @@ describe("local GitHub: sign-in with GitHub (web application flow)", () => {
   it("signs in only with the user's password", async () => {
     const wrong = await post("/session", { login: "alice", password: "guess", return_to: "/" });
     expect(wrong.status).toBe(401);
-    const right = await post("/session", { login: "alice", password: github.oauth.password("alice"), return_to: "/x" });
+    const right = await post("/session", {
+      login: "alice",
+      password: github.oauth.password("alice"),
+      return_to: "/x",
+    });
     expect(right.status).toBe(302);
     cookie = right.headers.get("set-cookie")!.split(";")[0]!;
     expect(cookie).toMatch(/^user_session=/);
@@ -98,9 +102,11 @@ describe("local GitHub: sign-in with GitHub (web application flow)", () => {
     expect(await exchange({ code: await codeFor(), client_secret: "wrong" })).toMatchObject({
       error: "incorrect_client_credentials",
     });
-    expect(await exchange({ code: await codeFor(), redirect_uri: "http://127.0.0.1:1/other" })).toMatchObject({
-      error: "redirect_uri_mismatch",
-    });
+    expect(await exchange({ code: await codeFor(), redirect_uri: "http://127.0.0.1:1/other" })).toMatchObject(
+      {
+        error: "redirect_uri_mismatch",
+      },
+    );
     const code = await codeFor();
     const real = github.oauth.now;
     github.oauth.now = () => real() + CODE_TTL_MS + 1_000;

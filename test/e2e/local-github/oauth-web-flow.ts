@@ -74,7 +74,7 @@ export class OAuthWebFlow {
     }
   }
 
-  private signIn(response: ServerResponse, form: URLSearchParams): void {
+  private signIn(response: ServerResponse, form: URLSearchParams) {
     const login = form.get("login") ?? "";
     const returnTo = form.get("return_to") ?? "/";
     const expected = this.passwords.get(login);
@@ -133,7 +133,7 @@ export class OAuthWebFlow {
     redirect(response, withQuery(redirectUri, { code, state }));
   }
 
-  private exchange(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer): void {
+  private exchange(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) {
     const params = readParams(request, url, body);
     const code = params.get("code") ?? "";
     const fail = (error: string, description: string) => {
@@ -222,7 +222,7 @@ function redirect(response: ServerResponse, location: string): void {
   response.writeHead(302, { location }).end();
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(response: ServerResponse, status: number, body: string): void {
   response
@@ -233,8 +233,8 @@ function page(response: ServerResponse, status: number, body: string): void {
 }
 
 function loginForm(returnTo: string, error: string): string {
-  return `<h1>Sign in to GitHub</h1>${error ? `<p role="alert">${escape(error)}</p>` : ""}
-<form method="post" action="/session"><input type="hidden" name="return_to" value="${escape(returnTo)}">
+  return `<h1>Sign in to GitHub</h1>${error ? `<p role="alert">${escapeText(error)}</p>` : ""}
+<form method="post" action="/session"><input type="hidden" name="return_to" value="${escapeText(returnTo)}">
 <label>Username or email address <input name="login" autocomplete="username"></label>
 <label>Password <input type="password" name="password" autocomplete="current-password"></label>
 <button type="submit">Sign in</button></form>`;
@@ -242,7 +242,7 @@ function loginForm(returnTo: string, error: string): string {
 
 function consentForm(params: URLSearchParams): string {
   const hidden = [...params]
-    .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
+    .map(([k, v]) => `<input type="hidden" name="${escapeText(k)}" value="${escapeText(v)}">`)
     .join("");
   return `<h1>Authorize the App</h1><p>It will act on your behalf where you and the App both have access.</p>
 <form method="post" action="/login/oauth/authorize">${hidden}<button type="submit" name="authorize" value="1">Authorize</button></form>`;
