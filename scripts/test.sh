@@ -17,9 +17,11 @@ if [ "${INHOUSE_SKIP_DOCKER_SETUP:-}" != "1" ]; then
   fi
 fi
 
-# The run-history tests need a PostgreSQL server beside the embedded store (root: installed and started here).
+# The run-history tests need a PostgreSQL server beside the embedded store, and the dashboard's
+# browser tests Debian's chromium (root: installed and started here).
 if [ "$(id -u)" = "0" ]; then
   bash scripts/postgres-server.sh || echo "test: could not start PostgreSQL; the store's PostgreSQL tests will skip (or fail under INHOUSE_REQUIRE_POSTGRES=1)" >&2
+  bash scripts/chromium.sh || echo "test: could not install chromium; the browser tests will skip (or fail under INHOUSE_REQUIRE_CHROMIUM=1)" >&2
 fi
 
 exec npx vitest run "$@"
