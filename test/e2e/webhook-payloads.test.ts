@@ -63,6 +63,7 @@ describe("webhook payloads of the local GitHub", () => {
       pull: { headRef: "agent/x", baseRef: "main", draft: false, merged: false },
     }) as PullIssue;
     check("pull_request", "opened", await github.payloads.pullRequestOpened(pull));
+    check("pull_request", "closed", await github.payloads.pullRequestClosed(pull, github.state.user("bob")));
   });
 
   it("workflow_run.completed carries every field of GitHub's example", () => {

@@ -21,6 +21,7 @@ import {
 import { serveGraphql } from "./graphql-endpoint.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
+import { mergePull } from "./merge-pull.ts";
 import { OAUTH_PATH, OAuthWebFlow } from "./oauth-web-flow.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
@@ -243,6 +244,15 @@ export class LocalGitHub {
   async userComment(issue: IssueRecord, by: string, body: string): Promise<Delivery> {
     const comment = this.state.createComment(issue, body, this.state.user(by));
     return this.webhooks.deliver("issue_comment", this.payloads.issueCommentCreated(comment));
+  }
+
+  /** A person merges a pull request: a real merge commit on the base, then `pull_request.closed` (awaited). */
+  async mergePull(pull: PullIssue, by: string): Promise<Delivery> {
+    await mergePull(this.context, pull, this.state.user(by));
+    return this.webhooks.deliver(
+      "pull_request",
+      await this.payloads.pullRequestClosed(pull, this.state.user(by)),
+    );
   }
 
   /** Delivers an event again with the same delivery id, as GitHub's "Redeliver" button does. */

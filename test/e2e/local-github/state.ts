@@ -38,6 +38,10 @@ export interface PullFields {
   baseRef: string;
   draft: boolean;
   merged: boolean;
+  /** Set by a merge (`merge-pull.ts`). */
+  mergedAt?: string;
+  mergeCommitSha?: string;
+  mergedBy?: UserRecord;
   /** The fork the head branch lives in; undefined when it is a branch of the base repository. */
   headRepo?: RepoRecord;
   /** "Allow edits from maintainers" on a fork pull request (`forks.ts`). */

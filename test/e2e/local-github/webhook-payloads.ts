@@ -84,6 +84,12 @@ export class WebhookPayloads {
     };
   }
 
+  /** `pull_request.closed`: `merged` tells a merge from a close. */
+  async pullRequestClosed(pull: PullIssue, sender: UserRecord): Promise<WebhookPayload> {
+    const opened = await this.pullRequestOpened(pull);
+    return { ...opened, action: "closed", sender: userShape(sender, this.ctx.urls) };
+  }
+
   workflowRunCompleted(run: RunRecord): WebhookPayload {
     const runShape = workflowRunShape(run, this.ctx.urls);
     return {
