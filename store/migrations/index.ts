@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as runs from "./0001-runs.ts";
 import * as sessions from "./0002-sessions.ts";
+import * as spendByName from "./0003-spend-by-name.ts";
 
 /**
  * Every migration, by name, in order. Imported statically (not read from a folder) so the App, the
@@ -10,4 +11,5 @@ import * as sessions from "./0002-sessions.ts";
 export const migrations: Record<string, Migration> = {
   "0001-runs": runs,
   "0002-sessions": sessions,
+  "0003-spend-by-name": spendByName,
 };
