@@ -4,15 +4,18 @@ import { handleInstallation } from "./handlers/installation.ts";
 import { handleIssueComment } from "./handlers/issue-comment.ts";
 import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
 import { handlePullRequest } from "./handlers/pull-request.ts";
+import { handlePullRequestClosed } from "./handlers/pull-request-closed.ts";
 import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
 import { Metrics } from "./metrics.ts";
 import {
   InstallationSchema,
   IssueCommentSchema,
   IssueLabeledSchema,
+  PullRequestClosedSchema,
   PullRequestSchema,
   WorkflowRunSchema,
 } from "./payloads.ts";
+import type { RunRecorder } from "./run-recorder.ts";
 import type { Deps, GitHub, Outcome } from "./types.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -23,6 +26,9 @@ export interface AppOptions {
   now?: () => Date;
   /** Where handling happens after the acknowledgement; tests await its `idle()`. */
   queue?: WorkQueue;
+  /** Records every task in the run history. */
+  recorder?: RunRecorder;
+  checkBudget?: Deps["checkBudget"];
 }
 
 /** The fields of Probot's Context a handler uses, whatever the event. */
@@ -74,6 +80,8 @@ export function inhouse(options: AppOptions): ApplicationFunction {
           event: context.name,
           delivery: context.id,
           now,
+          ...(options.recorder ? { recorder: options.recorder } : {}),
+          ...(options.checkBudget ? { checkBudget: options.checkBudget } : {}),
         };
         outcome = await handler(deps, parsed.data);
         context.log.info({ event, outcome }, "delivery handled");
@@ -93,6 +101,10 @@ export function inhouse(options: AppOptions): ApplicationFunction {
     app.on(
       ["pull_request.opened", "pull_request.ready_for_review"],
       track("pull_request", PullRequestSchema, handlePullRequest),
+    );
+    app.on(
+      "pull_request.closed",
+      track("pull_request.closed", PullRequestClosedSchema, handlePullRequestClosed),
     );
     app.on(
       "workflow_run.completed",

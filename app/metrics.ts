@@ -82,6 +82,27 @@ export class Metrics {
     "inhouse_webhook_handling_seconds",
     "Time from verified delivery to handler completion, by event.",
   );
+  readonly runs = new Counter(
+    "inhouse_runs_total",
+    "Agent tasks that ended, by repository, model profile and state (refused, succeeded, failed, cancelled).",
+  );
+  readonly tokens = new Counter(
+    "inhouse_run_tokens_total",
+    "Model tokens of finished tasks, by repository, model profile and type (prompt, completion).",
+  );
+  readonly cost = new Counter(
+    "inhouse_run_cost_total",
+    "Money spent by finished tasks (tokens × the runner's prices), by repository and model profile.",
+  );
+  readonly runDuration = new Histogram(
+    "inhouse_run_duration_seconds",
+    "Wall time of finished tasks (sum of their phases), by repository and model profile.",
+    [30, 60, 120, 300, 600, 900, 1800, 3600],
+  );
+  readonly pulls = new Counter(
+    "inhouse_agent_pulls_closed_total",
+    "Agent pull requests closed, by repository and result (merged, closed).",
+  );
 
   private readonly gauges: { name: string; help: string; read: () => number }[] = [];
 
@@ -91,7 +112,17 @@ export class Metrics {
   }
 
   render(): string {
-    const lines = [this.deliveries, this.dispatches, this.refusals, this.latency].flatMap((m) => m.render());
+    const lines = [
+      this.deliveries,
+      this.dispatches,
+      this.refusals,
+      this.latency,
+      this.runs,
+      this.tokens,
+      this.cost,
+      this.runDuration,
+      this.pulls,
+    ].flatMap((m) => m.render());
     for (const g of this.gauges)
       lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`, `${g.name} ${g.read()}`);
     return `${lines.join("\n")}\n`;

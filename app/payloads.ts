@@ -47,6 +47,16 @@ export const PullRequestSchema = z.object({
 });
 export type PullRequest = z.infer<typeof PullRequestSchema>;
 
+export const PullRequestClosedSchema = z.object({
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    merged: z.boolean().nullable().default(false),
+    closed_at: z.string().nullable().optional(),
+  }),
+  repository,
+});
+export type PullRequestClosed = z.infer<typeof PullRequestClosedSchema>;
+
 export const WorkflowRunSchema = z.object({
   workflow_run: z.object({
     id: z.number().int().positive(),
@@ -54,6 +64,9 @@ export const WorkflowRunSchema = z.object({
     conclusion: z.string().nullable(),
     html_url: z.string(),
     event: z.string(),
+    created_at: z.string().optional(),
+    run_started_at: z.string().nullable().optional(),
+    updated_at: z.string().optional(),
   }),
   repository,
 });

@@ -1,5 +1,7 @@
 import type { ApplicationFunction, Probot, ProbotOctokit, Server } from "probot";
 import { run } from "probot";
+import { type History, privateKeyText, startHistory } from "./history.ts";
+import { readHistorySettings } from "./history-settings.ts";
 import { httpRoutes } from "./http-routes.ts";
 import { inhouse } from "./index.ts";
 import { Metrics } from "./metrics.ts";
@@ -30,6 +32,8 @@ export interface Started {
   metrics: Metrics;
   /** Acknowledged deliveries still being handled. */
   queue: WorkQueue;
+  /** The run history and dashboard; absent in setup mode (nothing to record yet). */
+  history?: History;
 }
 
 export async function start(options: StartOptions = {}): Promise<Started> {
@@ -37,15 +41,28 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const read = readSettings(env);
   if (!read.ok) throw new ConfigurationError(read.problems);
   const { settings } = read;
+  const historyRead = readHistorySettings(env, settings.port);
+  if (!historyRead.ok) throw new ConfigurationError(historyRead.problems);
   const metrics = new Metrics();
   const queue = new WorkQueue(() => {});
+  const history =
+    settings.mode === "serve"
+      ? await startHistory(historyRead.settings, privateKeyText(env), metrics, startupLog(env))
+      : undefined;
 
   const appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
-    await inhouse({ appId: settings.mode === "serve" ? settings.appId : 0, metrics, queue })(app, {
+    await inhouse({
+      appId: settings.mode === "serve" ? settings.appId : 0,
+      metrics,
+      queue,
+      ...(history ? { recorder: history.recorder } : {}),
+      ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
+    })(app, {
       addHandler,
       cwd: process.cwd(),
     });
     addHandler(httpRoutes(metrics));
+    if (history) addHandler(history.dashboard);
     // The manifest flow registers the webhook URL as the server root; accept deliveries there too.
     if (settings.mode === "serve" && settings.webhookPath !== "/")
       addHandler(await app.getNodeMiddleware({ path: "/" }));
@@ -62,8 +79,20 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       queue.idle().then(() => true),
       new Promise<false>((resolve) => setTimeout(resolve, DRAIN_MS, false).unref()),
     ]);
+    await history?.close().catch(() => undefined);
     process.exit(drained ? 0 : 1);
   };
   process.once("SIGTERM", () => void stop());
-  return { server, metrics, queue };
+  return { server, metrics, queue, ...(history ? { history } : {}) };
+}
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"];
+
+/** Start-up messages before Probot's logger exists: one JSON line each, at LOG_LEVEL like Probot's. */
+function startupLog(env: NodeJS.ProcessEnv) {
+  const floor = Math.max(0, LEVELS.indexOf(env.LOG_LEVEL ?? "info"));
+  const at = (level: string, write: (line: string) => void) => (details: object, message: string) => {
+    if (LEVELS.indexOf(level) >= floor) write(JSON.stringify({ level, msg: message, ...details }));
+  };
+  return { info: at("info", console.log), warn: at("warn", console.warn), error: at("error", console.error) };
 }

@@ -1,5 +1,7 @@
 import type { Context, Logger } from "probot";
+import type { BudgetCheck } from "./budgets.ts";
 import type { Metrics } from "./metrics.ts";
+import type { RunRecorder } from "./run-recorder.ts";
 
 export type GitHub = Context["octokit"];
 
@@ -14,6 +16,10 @@ export interface Deps {
   delivery: string;
   /** Clock for task timestamps; tests pin it. */
   now: () => Date;
+  /** The run history; absent where the App runs without one (some unit tests). */
+  recorder?: RunRecorder;
+  /** The monthly money budget of a repository and its owner, when budgets are set. */
+  checkBudget?: (repo: RepoRef) => Promise<BudgetCheck>;
 }
 
 /** What became of a delivery; the label of the deliveries metric. */

@@ -1,5 +1,6 @@
 import { parseCommand } from "../../core/commands.ts";
 import { defaultConfig } from "../../core/config.ts";
+import type { TaskKind } from "../../core/task.ts";
 import { configErrorText } from "../helpers/config-error-text.ts";
 import { reply } from "../helpers/github-writes.ts";
 import { renderHelp } from "../helpers/help-text.ts";
@@ -50,7 +51,10 @@ export async function handleIssueComment(deps: Deps, payload: IssueComment): Pro
     minimum,
     `use \`${prefix} ${command.name}\``,
   );
-  if (!gate.allowed) return refuseOnce(deps, repo, number, { login: actor.login, ...gate });
+  if (!gate.allowed) {
+    const kind = taskKindOf(command.name, isPullRequest);
+    return refuseOnce(deps, repo, number, { login: actor.login, ...gate, ...(kind ? { kind } : {}) });
+  }
 
   switch (command.name) {
     case "help":
@@ -83,4 +87,11 @@ export async function handleIssueComment(deps: Deps, payload: IssueComment): Pro
     commentId: comment.id,
     quietWhenBusy: false,
   });
+}
+
+/** The task a command asks for; `help` and `stop` start none. */
+function taskKindOf(command: string, isPullRequest: boolean): TaskKind | undefined {
+  if (command === "review") return "review";
+  if (command === "fix") return isPullRequest ? "fix-pr" : "fix-issue";
+  return undefined;
 }

@@ -30,7 +30,9 @@ export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Pro
     config.permissions.minimum,
     "start the agent",
   );
-  if (!gate.allowed) return refuseOnce(deps, repo, issue.number, { login: sender.login, ...gate });
+  if (!gate.allowed) {
+    return refuseOnce(deps, repo, issue.number, { login: sender.login, ...gate, kind: "fix-issue" });
+  }
   return startTask(deps, {
     repo,
     defaultBranch: repository.default_branch,

@@ -4,6 +4,8 @@ import {
   parseRunName,
   parseStatusMarker,
   renderStatusComment,
+  type StatusState,
+  statusText,
 } from "../../core/status-marker.ts";
 import { editComment } from "../helpers/github-writes.ts";
 import { httpStatus } from "../helpers/http-status.ts";
@@ -38,9 +40,24 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   }
   if (comment.performed_via_github_app?.id !== deps.appId) return "ignored";
   const marker = parseStatusMarker(comment.body ?? "");
-  if (!marker || isTerminalState(marker.state)) return "ignored";
+  if (!marker) return "ignored";
   if (marker.run && marker.run.id !== run.id) return "ignored";
   const runRef = { id: run.id, repo: `${repository.owner.login}/${repository.name}`, url: run.html_url };
+  const recordedRun = {
+    ...runRef,
+    conclusion: run.conclusion,
+    queuedAt: run.created_at,
+    startedAt: run.run_started_at,
+    completedAt: run.updated_at,
+  };
+  if (isTerminalState(marker.state)) {
+    // The action reported: its final marker is the outcome.
+    await deps.recorder?.ended(repo, tag.statusCommentId, marker.state as TerminalState, {
+      reason: firstLine(statusText(comment.body ?? "")),
+      run: recordedRun,
+    });
+    return "ignored";
+  }
   const conclusion = run.conclusion ?? "unknown";
   const kind = marker.task.kind;
   const loaded = await loadRepoConfig(deps.octokit, repo);
@@ -54,5 +71,15 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
       runEndedText(kind, conclusion, runRef, retryCommand(kind, trigger.command, trigger.label)),
     ),
   );
+  await deps.recorder?.ended(repo, tag.statusCommentId, conclusion === "cancelled" ? "cancelled" : "failed", {
+    reason: `the workflow run ended (${conclusion}) before the agent reported`,
+    run: recordedRun,
+  });
   return "closed";
+}
+
+type TerminalState = Exclude<StatusState, "queued" | "running">;
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]?.slice(0, 500) ?? "";
 }

@@ -54,6 +54,13 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       }
       return "busy";
     }
+    const budget = await deps.checkBudget?.(repo);
+    if (budget && !budget.ok) {
+      deps.metrics.refusals.inc({ reason: "budget" });
+      await reply(octokit, repo, number, `🚫 ${budget.message}`);
+      await deps.recorder?.refused(record(), budget.message);
+      return "refused";
+    }
     await reactEyes(octokit, repo, {
       number,
       ...(request.commentId ? { commentId: request.commentId } : {}),
@@ -86,6 +93,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       },
       statusCommentId: status.id,
     };
+    await deps.recorder?.dispatched({ ...record(), statusCommentId: status.id });
     const retry = retryCommand(kind, config.trigger.command, config.trigger.label);
     let target: DispatchTarget | undefined;
     try {
@@ -103,6 +111,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
     const result = await dispatchWorkflow(octokit, target, serializeTask(task), status.id, deps.now);
     if (!result.ok) return failed(result.problem, result.advice);
     deps.metrics.dispatches.inc({ kind, result: "ok" });
+    if (result.run) await deps.recorder?.workflowRun(repo, status.id, result.run);
     if (result.run) {
       const withRun: StatusMarker = { ...marker, run: result.run };
       await editStatusIfStill(
@@ -124,7 +133,14 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
         status.id,
         renderStatusComment({ ...marker, state: "failed" }, dispatchFailedText(kind, advice, retry)),
       );
+      await deps.recorder?.ended(repo, status.id, "failed", {
+        reason: `could not start the agent: ${problem}`,
+      });
       return "dispatch-failed";
+    }
+
+    function record() {
+      return { repo, number, kind, actor: request.actor, event: deps.event, delivery, at: deps.now() };
     }
   });
 }

@@ -53,6 +53,7 @@ export async function stopTask(
       active.id,
       renderStatusComment({ ...active.marker, state: "cancelled" }, cancelledText(kind, actor, run)),
     );
+    await deps.recorder?.ended(repo, active.id, "cancelled", { reason: `cancelled by @${actor}` });
     await reply(
       octokit,
       repo,

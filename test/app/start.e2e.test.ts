@@ -1,5 +1,8 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError, type Started, start } from "../../app/start.ts";
@@ -18,10 +21,21 @@ async function freePort(): Promise<number> {
 }
 
 let server: Server | undefined;
+let history: Started["history"];
+const dataDirs: string[] = [];
 afterEach(async () => {
   await server?.stop();
+  await history?.close();
   server = undefined;
+  history = undefined;
+  for (const dir of dataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
+
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "inhouse-start-"));
+  dataDirs.push(dir);
+  return dir;
+}
 
 describe("npm start", () => {
   it("unconfigured: serves Probot's registration page with the manifest from app.yml", async () => {
@@ -48,8 +62,9 @@ describe("npm start", () => {
   it("configured: serves webhooks at the webhook path and at the root, /healthz and /metrics", async () => {
     const port = await freePort();
     let queue: Started["queue"];
-    ({ server, queue } = await start({
+    ({ server, queue, history } = await start({
       env: {
+        INHOUSE_DATA_DIR: await dataDir(),
         APP_ID: "1",
         PRIVATE_KEY: pem,
         WEBHOOK_SECRET: "sec",
@@ -78,7 +93,14 @@ describe("npm start", () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('inhouse_webhook_deliveries_total{event="installation",outcome="logged"} 2');
-  });
+    // With no database configured, the run history is PGlite in INHOUSE_DATA_DIR and the dashboard is served.
+    expect(history?.store.backend).toBe("pglite");
+    const dashboard = await fetch(`http://127.0.0.1:${port}/dashboard/runs`, { redirect: "manual" });
+    expect(dashboard.headers.get("location")).toBe("/dashboard/login");
+    const login = await fetch(`http://127.0.0.1:${port}/dashboard/login`, { redirect: "manual" });
+    expect(login.status).toBe(503);
+    expect(await login.text()).toContain("GITHUB_CLIENT_ID");
+  }, 120_000);
 
   it("refuses to start with advice instead of a stack trace", async () => {
     await expect(start({ env: { APP_ID: "1", PRIVATE_KEY: pem } })).rejects.toThrow(ConfigurationError);

@@ -174,6 +174,27 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
     },
     SCENARIO_TIMEOUT_MS,
   );
+  it(
+    "8. the run history holds scenarios 1–3",
+    async () => {
+      expect(pull, "scenario 1 must open the PR first").toBeDefined();
+      const runs = await system.app.store.db.selectFrom("runs").selectAll().orderBy("id").execute();
+      expect(runs.map((r) => [r.number, r.kind, r.state])).toEqual([
+        [issue.number, "fix-issue", "succeeded"],
+        [pull.number, "fix-pr", "succeeded"],
+        [pull.number, "review", "succeeded"],
+      ]);
+      expect(runs[0]).toMatchObject({
+        actor: "alice",
+        trigger_event: "issues",
+        conclusion: "success",
+      });
+      expect(runs[0]!.workflow_run_url).toMatch(/\/actions\/runs\/\d+$/);
+      expect(runs[0]!.reason).toContain(`/pull/${pull.number}`);
+      expect(system.app.errors).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });
 
 describeDocker("whole system: refusals and failures", () => {
@@ -320,6 +341,26 @@ describeDocker("whole system: refusals and failures", () => {
       ]);
       expect(system.github.pulls(repo)).toEqual([]);
       await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    "8. the run history holds scenarios 4–7: one refusal though delivered twice, failures, a cancel",
+    async () => {
+      const runs = await system.app.store.db.selectFrom("runs").selectAll().orderBy("id").execute();
+      expect(runs.map((r) => r.state)).toEqual(["refused", "failed", "failed", "failed", "cancelled"]);
+      expect(runs[0]).toMatchObject({
+        actor: "rita",
+        kind: "fix-issue",
+        reason: expect.stringMatching(/write/),
+      });
+      // 6: the runner died, so GitHub's conclusion is the record.
+      expect(runs[2]).toMatchObject({
+        conclusion: "failure",
+        reason: expect.stringMatching(/before the agent reported/),
+      });
+      expect(runs[4]!.reason).toMatch(/Cancelled by @alice/);
+      expect(system.app.errors).toEqual([]);
     },
     SCENARIO_TIMEOUT_MS,
   );

@@ -1,14 +1,19 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import { inhouse } from "../../../app/index.ts";
+import { type AppOptions, inhouse } from "../../../app/index.ts";
 import { Metrics } from "../../../app/metrics.ts";
+import { RunRecorder } from "../../../app/run-recorder.ts";
 import { WorkQueue } from "../../../app/work-queue.ts";
+import type { Store } from "../../../store/open-store.ts";
+import { openMemoryStore } from "../../helpers/memory-store.ts";
 import { close } from "../local-github/http-server.ts";
 import type { LocalGitHub } from "../local-github/local-github.ts";
 
 export interface AppUnderTest {
   metrics: Metrics;
+  /** The App's run history (PGlite in memory): what a scenario leaves recorded. */
+  store: Store;
   /** Errors the App's handlers threw; a scenario expects none. */
   errors: unknown[];
   /** Resolves when the App has finished every delivery it acknowledged. */
@@ -28,10 +33,15 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
  * The real App, served by Probot over HTTP, authenticating as the local GitHub's test App (JWT →
  * installation token) and receiving its signed webhooks.
  */
-export async function startApp(github: LocalGitHub): Promise<AppUnderTest> {
+export async function startApp(
+  github: LocalGitHub,
+  options: Pick<AppOptions, "checkBudget"> = {},
+): Promise<AppUnderTest> {
   const metrics = new Metrics();
   const errors: unknown[] = [];
   const queue = new WorkQueue((error) => errors.push(error));
+  const store = await openMemoryStore();
+  const recorder = new RunRecorder(store.db, metrics, { warn: (details) => errors.push(details) });
   const probot = new Probot({
     appId: github.app.id,
     privateKey: github.app.privateKey,
@@ -40,10 +50,13 @@ export async function startApp(github: LocalGitHub): Promise<AppUnderTest> {
     Octokit: TestOctokit,
     logLevel: "fatal",
   });
-  const middleware = await createNodeMiddleware(inhouse({ appId: github.app.id, metrics, queue }), {
-    probot,
-    webhooksPath: "/api/github/webhooks",
-  });
+  const middleware = await createNodeMiddleware(
+    inhouse({ appId: github.app.id, metrics, queue, recorder, ...options }),
+    {
+      probot,
+      webhooksPath: "/api/github/webhooks",
+    },
+  );
   // Probot reads the request body itself, so this server hands it the untouched stream.
   const server = createServer((request, response) => {
     void middleware(request, response, () => response.writeHead(404).end());
@@ -53,6 +66,7 @@ export async function startApp(github: LocalGitHub): Promise<AppUnderTest> {
   github.connectApp(`${url}/api/github/webhooks`);
   return {
     metrics,
+    store,
     errors,
     idle: () => queue.idle(),
     get busy() {
@@ -62,6 +76,7 @@ export async function startApp(github: LocalGitHub): Promise<AppUnderTest> {
       github.connectApp(undefined);
       await queue.idle();
       await close(server);
+      await store.close();
     },
   };
 }
