@@ -130,6 +130,9 @@ describe("local GitHub: sign-in with GitHub (web application flow)", () => {
     expect(repos.repositories.map((r) => r.full_name)).toEqual(["acme/widget"]);
     const personal = { authorization: `token ${github.userToken("alice")}` };
     expect((await get("/user/installations", personal)).status).toBe(403);
+    const installation = { authorization: `token ${github.installationToken()}` };
+    expect((await get("/user/installations", installation)).status).toBe(403);
+    expect((await get("/user", installation)).status).toBe(403);
     expect(((await (await get("/user", auth)).json()) as { login: string }).login).toBe("alice");
   });
 });

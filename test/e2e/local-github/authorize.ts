@@ -20,6 +20,7 @@ export function authorizeInstallation(
   const requirement = ROUTE_PERMISSIONS[key];
   if (requirement === undefined) throw new Error(`${key} has no rule in route-permissions.ts`);
   if (requirement === "public" || requirement === "app-jwt") return;
+  if (requirement === "user-token") throw new GitHubError(403, "Resource not accessible by integration");
   if (caller.repositoryIds && params.owner !== undefined && params.repo !== undefined) {
     const repo = ctx.state.repo(params.owner, params.repo);
     if (repo && !caller.repositoryIds.includes(repo.id)) throw notFound();

@@ -7,9 +7,10 @@ import type { Access, PermissionSet } from "./app-manifest.ts";
  * github/docs `src/github-apps/data/fpt-2022-11-28/server-to-server-permissions.json`).
  * A route listed under several permissions with "additional permissions" works with any one of them
  * ("Other endpoints work with any one permission from a set of permissions"), so each entry is a list
- * of alternatives. `public`: no permission (public data); `app-jwt`: only the App's JWT reaches it.
+ * of alternatives. `public`: no permission (public data); `app-jwt`: only the App's JWT reaches it;
+ * `user-token`: only a user's token (the routes are absent from the server-to-server list).
  */
-export type RouteRequirement = { anyOf: PermissionSet[] } | "public" | "app-jwt";
+export type RouteRequirement = { anyOf: PermissionSet[] } | "public" | "app-jwt" | "user-token";
 
 const any = (...sets: PermissionSet[]): RouteRequirement => ({ anyOf: sets });
 const issuesOrPulls = (access: Access) => any({ issues: access }, { pull_requests: access });
@@ -22,6 +23,11 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   "GET /app/installations/{installation_id}": "app-jwt",
   "POST /app/installations/{installation_id}/access_tokens": "app-jwt",
   "GET /repos/{owner}/{repo}/installation": "app-jwt",
+  // Only a user access token: "List app installations accessible to the user access token" and
+  // its repositories (https://docs.github.com/rest/apps/installations), and the signed-in user.
+  "GET /user": "user-token",
+  "GET /user/installations": "user-token",
+  "GET /user/installations/{installation_id}/repositories": "user-token",
   // Repository permissions for "Metadata"
   "GET /repos/{owner}/{repo}": any({ metadata: "read" }),
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission": any({ metadata: "read" }),
