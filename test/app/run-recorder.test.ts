@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../../app/metrics.ts";
 import { RunRecorder } from "../../app/run-recorder.ts";
 import { openMemoryStore } from "../helpers/memory-store.ts";
@@ -15,6 +15,11 @@ const task = {
 };
 
 describe("run recorder", () => {
+  // The first store of a process runs initdb (seconds under load): in a hook, not a test's time.
+  beforeAll(async () => {
+    await (await openMemoryStore()).close();
+  });
+
   it("turns an ended task's usage into Prometheus series by repository and profile", async () => {
     const store = await openMemoryStore();
     const metrics = new Metrics();
