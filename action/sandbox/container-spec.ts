@@ -7,6 +7,7 @@
 import type Docker from "dockerode";
 import type { SandboxSettings } from "./options.ts";
 import { currentOwner, LABEL_OWNER } from "./owner-process.ts";
+import { SHELL_BOOT_SCRIPT } from "./shell-prelude.ts";
 import { WORKSPACE_DIR } from "./workspace-path.ts";
 
 export const AGENT_HOME = "/home/agent";
@@ -38,7 +39,8 @@ export function sandboxLabels(settings: SandboxSettings, createdAt: number): Rec
     [LABEL_SANDBOX]: "1",
     [LABEL_CREATED]: String(createdAt),
     [LABEL_TASK]: settings.taskId,
-    [LABEL_OWNER]: currentOwner(),
+    // The process whose end makes it a leftover: this one, or a warm pool's keeper (pool/).
+    [LABEL_OWNER]: settings.labels[LABEL_OWNER] ?? currentOwner(),
   };
 }
 
@@ -85,7 +87,11 @@ export function hardenedContainerSpec(
   return {
     name: names.container,
     Image: settings.image,
-    Cmd: ["sleep", "infinity"],
+    // The persistent shell is the main process: attaching to it is far cheaper than `docker exec`.
+    // Its stdin closes when the attached host goes away, and then the container stops.
+    Cmd: ["bash", "--noprofile", "--norc", "-c", SHELL_BOOT_SCRIPT],
+    OpenStdin: true,
+    StdinOnce: true,
     User: "1000:1000",
     WorkingDir: WORKSPACE_DIR,
     Env: [`HOME=${AGENT_HOME}`, ...env],
@@ -106,6 +112,8 @@ export function hardenedContainerSpec(
       NanoCpus: Math.round(settings.cpus * 1e9),
       PidsLimit: settings.pids,
       Init: true,
+      // Command output reaches the attached host only; nothing is written to the daemon's disk.
+      LogConfig: { Type: "none", Config: {} },
       Privileged: false,
       AutoRemove: false,
     },

@@ -21,9 +21,10 @@ export async function connectDocker(docker: Docker = new Docker()): Promise<Dock
   }
 }
 
-export async function ensureImagePresent(docker: Docker, image: string): Promise<void> {
+/** The image's id (`sha256:…`), or an error that says how to build it. */
+export async function ensureImagePresent(docker: Docker, image: string): Promise<string> {
   try {
-    await docker.getImage(image).inspect();
+    return (await docker.getImage(image).inspect()).Id;
   } catch (error) {
     if (statusCodeOf(error) === 404) {
       throw new SandboxError(

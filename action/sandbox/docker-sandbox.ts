@@ -1,6 +1,7 @@
 /** `Sandbox` on a real Docker engine: a hardened container driven through one persistent shell. */
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
 import { hardenedContainerSpec, LABEL_INSTANCE, SANDBOX_CA_BUNDLE, sandboxLabels } from "./container-spec.ts";
 import { connectDocker, ensureImagePresent, statusCodeOf } from "./docker-connection.ts";
@@ -9,6 +10,7 @@ import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import { parseSandboxOptions, type SandboxSettings } from "./options.ts";
 import { PersistentShell } from "./persistent-shell.ts";
 import { AFTER_SEED_SCRIPT, putTreeArchive } from "./seed.ts";
+import { attachShell } from "./shell-attach.ts";
 import type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
 import { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";
 
@@ -66,16 +68,56 @@ export class DockerSandbox implements Sandbox {
         throw error;
       });
     const sandbox = new DockerSandbox(container, names.volume, engine, settings, network, undefined);
-    try {
+    await sandbox.open(async () => {
+      // Attached before the start, as `docker run -i` does, so the shell's first output is ours.
+      const stream = await attachShell(container);
       await container.start();
-      sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
-      if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
-      if (settings.network === "allowlist") await sandbox.exportProxyEnvironment();
+      return stream;
+    });
+    return sandbox;
+  }
+
+  /**
+   * Takes over a running sandbox that was booted ahead of need (see `pool/`) and never attached:
+   * its shell learns this host's nonce, then the sandbox is this task's alone.
+   */
+  static async adopt(
+    engine: Docker,
+    container: Docker.Container,
+    booted: { volume: string; instance: string },
+    taskSettings: SandboxSettings,
+  ): Promise<DockerSandbox> {
+    // A proxy started later (a switch to allowlist) is labelled as this task's and this instance's.
+    const settings = {
+      ...taskSettings,
+      labels: { ...taskSettings.labels, [LABEL_INSTANCE]: booted.instance },
+    };
+    const network = new SandboxNetwork(
+      engine,
+      {
+        image: settings.proxyImage,
+        allowlist: settings.allowlist,
+        taskId: settings.taskId,
+        labels: sandboxLabels(settings, Date.now()),
+      },
+      settings.network,
+    );
+    network.dockerNetworkMode();
+    const sandbox = new DockerSandbox(container, booted.volume, engine, settings, network, undefined);
+    await sandbox.open(() => attachShell(container));
+    return sandbox;
+  }
+
+  /** Connects the shell, then what every sandbox gets before its first command; destroyed on failure. */
+  private async open(attach: () => Promise<Duplex>): Promise<void> {
+    try {
+      this.shell = await PersistentShell.connect(await attach(), () => this.describeLoss());
+      if (this.settings.caBundlePath) await this.installCaBundle(this.settings.caBundlePath);
+      if (this.settings.network === "allowlist") await this.exportProxyEnvironment();
     } catch (error) {
-      await sandbox.destroy();
+      await this.destroy();
       throw error;
     }
-    return sandbox;
   }
 
   get networkMode(): NetworkMode {
@@ -225,8 +267,8 @@ export class DockerSandbox implements Sandbox {
       : state.OOMKilled
         ? "the container ran out of memory and was killed"
         : state.Running
-          ? "the shell process inside it died"
-          : `the container stopped (exit ${state.ExitCode}${state.Error ? `, ${state.Error}` : ""}), killed from outside?`;
+          ? "the connection to its shell dropped (did the Docker daemon restart?)"
+          : `the container stopped (exit ${state.ExitCode}${state.Error ? `, ${state.Error}` : ""}): its shell ended or it was killed from outside`;
     return new SandboxError(
       "container-gone",
       `Sandbox ${this.container.id.slice(0, 12)} is gone: ${how}. Start a new sandbox.`,

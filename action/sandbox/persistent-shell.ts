@@ -1,16 +1,15 @@
 /**
- * One long-lived bash per sandbox over a hijacked `docker exec` stream. Operations are queued so
- * exactly one is in flight; each ends with a marker on stdout (exit code, flags) and one on stderr,
- * so both streams are known complete in the same round trip.
+ * One long-lived bash per sandbox (the container's main process) over a hijacked attach stream.
+ * Operations are queued so exactly one is in flight; each ends with a marker on stdout (exit code,
+ * flags) and one on stderr, so both streams are known complete in the same round trip.
  */
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type Docker from "dockerode";
 import { SandboxError } from "./errors.ts";
 import { MarkerScanner } from "./marker-scanner.ts";
 import { HeadTailCapture } from "./output-capture.ts";
-import { shellPrelude } from "./shell-prelude.ts";
+import { shellHello } from "./shell-prelude.ts";
 import { FrameDemuxer } from "./stream-frames.ts";
 import type { ExecResult } from "./types.ts";
 
@@ -68,24 +67,15 @@ export class PersistentShell {
     stream.on("error", lost);
   }
 
-  static async start(
-    container: Docker.Container,
-    describeLoss: () => Promise<SandboxError>,
-  ): Promise<PersistentShell> {
-    const exec = await container.exec({
-      Cmd: ["bash", "--noprofile", "--norc"],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: "1000:1000",
-      WorkingDir: "/workspace",
-    });
-    const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
+  /**
+   * Takes over the shell behind an attached stream (see `attachShell`): sends this host's nonce
+   * and waits for the shell's answer.
+   */
+  static async connect(stream: Duplex, describeLoss: () => Promise<SandboxError>): Promise<PersistentShell> {
     // Small request/answer frames: without this, Nagle + delayed ACK add ~40 ms per command.
     (stream as Partial<Socket>).setNoDelay?.(true);
     const shell = new PersistentShell(stream, describeLoss);
-    await shell.enqueue("ready", shellPrelude(shell.nonce), 30_000, {});
+    await shell.enqueue("ready", shellHello(shell.nonce), 30_000, {});
     return shell;
   }
 

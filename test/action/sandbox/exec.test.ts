@@ -70,6 +70,21 @@ describeDocker("sandbox exec through the persistent shell", () => {
     expect((await sandbox.exec("pwd; echo ${ONE_OFF-none}")).stdout).toBe("/workspace/sub\nnone\n");
   });
 
+  it("carries changes made after commands that changed nothing, unsets included", async () => {
+    await sandbox.exec("export CARRY_A=1 CARRY_B=2");
+    await sandbox.exec("true");
+    await sandbox.exec("unset CARRY_A; cd /tmp");
+    await sandbox.exec("ls >/dev/null");
+    await sandbox.exec("export CARRY_B=3; export CARRY_B=2");
+    await sandbox.exec("cd /workspace/sub");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+    expect((await sandbox.exec('pwd; echo "${CARRY_A-unset} $CARRY_B"; cd /tmp')).stdout).toBe(
+      "/workspace/sub\nunset 2\n",
+    );
+    expect((await sandbox.exec("pwd")).stdout).toBe("/tmp\n");
+    await sandbox.exec("cd /workspace/sub; unset CARRY_B");
+  });
+
   it("kills a command past its deadline and the shell lives on with its state", async () => {
     const slept = await sandbox.exec("sleep 100", { timeoutMs: 1000 });
     expect(slept.timedOut).toBe(true);
