@@ -8,5 +8,8 @@ export {
   removeLeftoverSandboxes,
 } from "./leftovers.ts";
 export { DEFAULT_IMAGE } from "./options.ts";
+export { ownerOf } from "./owner-process.ts";
+export { runnerKeeperFrom, runnerKeeperPid, sessionKeeperPid } from "./pool/keeper.ts";
+export { WarmPool, type WarmPoolOptions } from "./pool/warm-pool.ts";
 export type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
 export { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";

@@ -1,15 +1,38 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSandbox, type DockerSandbox } from "../../../action/sandbox/index.ts";
+import { createSandbox, type DockerSandbox, ownerOf, WarmPool } from "../../../action/sandbox/index.ts";
 import { describeDocker } from "../../helpers/docker.ts";
+import { drainWarmPool } from "../../helpers/warm-pool.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
-describeDocker("sandbox exec through the persistent shell", () => {
+const OPTIONS = { taskId: "test-exec", killGraceMs: 500 };
+/** A pool kept by this test process (each test file runs in a process of its own). */
+const KEEPER = ownerOf(process.pid);
+
+/** The same sandbox made for the task, or booted ahead of need by the pool and claimed. */
+const sources: [string, () => Promise<DockerSandbox>][] = [
+  ["made for the task", () => createSandbox(OPTIONS)],
+  [
+    "claimed from the warm pool",
+    async () => {
+      const pool = new WarmPool({ size: 1, keeper: KEEPER });
+      await (await pool.acquire(OPTIONS)).destroy();
+      await pool.settle();
+      const sandbox = await pool.acquire(OPTIONS);
+      if (pool.handedOut.at(-1) !== "pool") throw new Error("the pool handed out a new sandbox");
+      await pool.settle();
+      await drainWarmPool(KEEPER);
+      return sandbox;
+    },
+  ],
+];
+
+describeDocker.each(sources)("sandbox exec through the persistent shell, %s", (_name, make) => {
   let sandbox: DockerSandbox;
   let restoreNock: () => void = () => undefined;
   beforeAll(async () => {
     restoreNock = allowDockerHijack();
     await requireSandboxImage();
-    sandbox = await createSandbox({ taskId: "test-exec", killGraceMs: 500 });
+    sandbox = await make();
   });
   afterAll(async () => {
     await sandbox?.destroy();
