@@ -4,7 +4,7 @@ import { executeTask, type RunDeps } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
 import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
-import { createSandbox } from "./sandbox/index.ts";
+import { createSandbox, ownerOf, runnerKeeperPid, WarmPool } from "./sandbox/index.ts";
 import { parseSettings, type Settings } from "./settings.ts";
 import { messageOf } from "./task-errors.ts";
 
@@ -15,11 +15,11 @@ async function resolveModel(settings: Settings, profile: string) {
   return resolveModelProfile(profile, { profiles, overrides: settings.model.overrides });
 }
 
-export function defaultDeps(settings: Settings, signal?: AbortSignal): RunDeps {
+export function defaultDeps(settings: Settings, signal?: AbortSignal, pool?: WarmPool): RunDeps {
   return {
     signal,
     github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
-    createSandbox: (options) => createSandbox(options),
+    createSandbox: (options) => (pool ? pool.acquire(options) : createSandbox(options)),
     runAgent,
     resolveModel,
     remoteUrl: (owner, name) => `${settings.env.serverUrl}/${owner}/${name}.git`,
@@ -38,7 +38,14 @@ export async function run(): Promise<void> {
     // The runner signals a cancelled job before it kills the step; stop the loop and report it.
     const cancel = new AbortController();
     for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, () => cancel.abort());
-    const outcome = await executeTask(settings, defaultDeps(settings, cancel.signal));
+    // The pool belongs to the runner service, which outlives this job: the next job claims its refill.
+    const pool = new WarmPool({
+      size: settings.sandboxPool,
+      keeper: ownerOf(runnerKeeperPid()),
+      log: { warning: core.warning },
+    });
+    const outcome = await executeTask(settings, defaultDeps(settings, cancel.signal, pool));
+    await pool.settle();
     core.setOutput("state", outcome.state);
     core.setOutput("pr-number", outcome.prNumber ?? "");
     core.setOutput("pr-url", outcome.prUrl ?? "");

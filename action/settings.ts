@@ -78,6 +78,17 @@ export const InputsSchema = z.object({
   "author-name": optionalText,
   "author-email": optionalText,
   "status-interval-seconds": positiveInt(15),
+  "sandbox-pool": z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? 1 : Number(v)))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(0, "sandbox-pool is how many sandboxes to keep warm per profile: 0 (off) or more")
+        .max(16, "sandbox-pool keeps at most 16 warm sandboxes per profile"),
+    ),
 });
 
 export const INPUT_NAMES = Object.keys(InputsSchema.shape) as (keyof typeof InputsSchema.shape)[];
@@ -125,6 +136,8 @@ export interface Settings {
   /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
   author: { name?: string; email?: string };
   statusIntervalMs: number;
+  /** Warm sandboxes the runner keeps per image and sandbox profile (0 = every task creates its own). */
+  sandboxPool: number;
   env: RunEnvironment;
 }
 
@@ -189,6 +202,7 @@ export function parseSettings(
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },
     statusIntervalMs: i["status-interval-seconds"] * 1000,
+    sandboxPool: i["sandbox-pool"],
     env: runEnv,
   };
 }

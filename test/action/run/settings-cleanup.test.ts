@@ -33,6 +33,16 @@ describe("settings", () => {
     });
   });
 
+  it("keeps one warm sandbox per profile unless the runner says otherwise", () => {
+    const pool = (value: string) =>
+      parseSettings(inputs({ task: "{}", "github-token": "t", "sandbox-pool": value }), () => undefined)
+        .sandboxPool;
+    expect(pool("")).toBe(1);
+    expect(pool("0")).toBe(0);
+    expect(pool("3")).toBe(3);
+    expect(() => pool("-1")).toThrow(/sandbox-pool is how many sandboxes to keep warm per profile/);
+  });
+
   it("names every bad input in one error, still masking the token first", () => {
     const masked: string[] = [];
     expect(() =>

@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { type SavedState, STATE_KEY } from "../../../action/execute-task.ts";
+import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
 import type { TaskKind } from "../../../core/task.ts";
 import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {
@@ -10,6 +12,7 @@ import {
   type ScriptedStep,
   startScriptedModelServer,
 } from "../../helpers/scripted-model-server.ts";
+import { drainWarmPool } from "../../helpers/warm-pool.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "../local-github/local-github.ts";
 import type { RunRecord } from "../local-github/state.ts";
 import { TestRunner } from "../test-runner.ts";
@@ -48,15 +51,17 @@ function runToken(github: LocalGitHub, run: RunRecord): string {
   return github.installationToken({ permissions: taskTokenPermissions(kind), repositories: [run.repo.name] });
 }
 
-/** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest"> {
   /** The token each run gets; default: what the workflow template mints (`runToken`). */
   runnerToken?: (github: LocalGitHub, run: RunRecord) => string;
+  /** The runner's `sandbox-pool` input; unset, the action's default (one warm sandbox per profile). */
+  sandboxPool?: string;
 }
 
+/** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export async function startWholeSystem(
   script: ScriptedStep[] = [],
-  { runnerToken = runToken, ...options }: WholeSystemOptions = {},
+  { runnerToken = runToken, sandboxPool, ...options }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
   const github = await LocalGitHub.start({ owner, ...options });
@@ -78,15 +83,34 @@ export async function startWholeSystem(
       "audit-dir": join(scratch, "audit"),
       "status-interval-seconds": "1",
       "max-minutes": "5",
+      ...(sandboxPool === undefined ? {} : { "sandbox-pool": sandboxPool }),
     }),
     timeoutMs: 240_000,
     cancelGraceMs: 5_000,
   });
   const docker = new Docker();
+  // A sandbox made for a task carries its repository's label; one claimed from the warm pool was
+  // made before its task was known, so it is found by the id the run recorded.
+  const containers = async (repo?: string): Promise<Docker.ContainerInfo[]> => {
+    const all = await docker.listContainers({ all: true, filters: { label: ["inhouse.sandbox=1"] } });
+    const recorded = new Set(
+      runner.results
+        .filter((result) => repo === undefined || result.run.repo.name === repo)
+        .map((result) => recordedContainer(result.state)),
+    );
+    const prefix = repo === undefined ? `${owner}/` : `${owner}/${repo}`;
+    return all.filter(
+      (info) =>
+        recorded.has(info.Id) ||
+        (repo === undefined
+          ? info.Labels["inhouse.repo"]?.startsWith(prefix)
+          : info.Labels["inhouse.repo"] === prefix),
+    );
+  };
   const removeContainers = async (): Promise<string[]> => {
-    const all = await docker.listContainers({ all: true, filters: { label: ["inhouse.repo"] } });
-    const ours = all.filter((info) => info.Labels["inhouse.repo"]?.startsWith(`${owner}/`));
+    const ours = await containers();
     for (const info of ours) await docker.getContainer(info.Id).remove({ force: true, v: true });
+    await drainWarmPool(ownerOf(runnerKeeperFrom(process.pid)));
     return ours.map((info) => info.Id);
   };
   return {
@@ -102,8 +126,7 @@ export async function startWholeSystem(
         await app.idle();
       } while (github.busy || app.busy);
     },
-    containers: (repo) =>
-      docker.listContainers({ all: true, filters: { label: [`inhouse.repo=${owner}/${repo}`] } }),
+    containers: (repo) => containers(repo),
     removeContainers,
     close: async () => {
       await removeContainers();
@@ -113,6 +136,15 @@ export async function startWholeSystem(
       await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** The sandbox a run recorded in its saved state (`STATE_KEY`), for the post step. */
+function recordedContainer(state: Record<string, string>): string | undefined {
+  try {
+    return (JSON.parse(state[STATE_KEY] ?? "{}") as SavedState).containerId;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function agentWorkflow(): Promise<string> {
