@@ -20,6 +20,8 @@ Options:
   --test-command <cmd>    Test command (default: .github/agent.yml, AGENTS.md, or the manifest)
   --turns <n> --tokens <n> --minutes <n>   Budgets (default: the repository's limits)
   --audit <file>          Where to write the JSON-lines audit log (default: a temp file)
+  --sandbox-pool <n>      Keep n sandboxes warm for the next run while this terminal session lasts
+                          (default 0: off); env INHOUSE_SANDBOX_POOL
   -h, --help              Show this help`;
 
 export interface CliRunOptions {
@@ -38,9 +40,19 @@ export interface CliRunOptions {
   tokens?: number;
   minutes?: number;
   audit?: string;
+  /** Warm sandboxes kept per profile for later runs from the same terminal session (0 = off). */
+  sandboxPool: number;
 }
 
 export class UsageError extends Error {}
+
+function wholeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 16)
+    throw new UsageError(`--${name} expects a whole number from 0 to 16, got '${value}'`);
+  return number;
+}
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -78,6 +90,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         tokens: { type: "string" },
         minutes: { type: "string" },
         audit: { type: "string" },
+        "sandbox-pool": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -111,6 +124,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       tokens: positiveInt("tokens", str("tokens")),
       minutes: positiveInt("minutes", str("minutes")),
       audit: str("audit"),
+      sandboxPool: wholeNumber("sandbox-pool", str("sandbox-pool") ?? env.INHOUSE_SANDBOX_POOL) ?? 0,
     },
   };
 }

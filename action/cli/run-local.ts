@@ -11,8 +11,14 @@ import { formatErrors } from "../../core/result.ts";
 import { runAgent } from "../agent/run-agent.ts";
 import type { AgentResult, ModelSettings } from "../agent/types.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
-import { createSandbox } from "../sandbox/docker-sandbox.ts";
-import { DEFAULT_IMAGE } from "../sandbox/options.ts";
+import {
+  DEFAULT_IMAGE,
+  type DockerSandbox,
+  ownerOf,
+  removeLeftoverSandboxes,
+  sessionKeeperPid,
+  WarmPool,
+} from "../sandbox/index.ts";
 import type { CliRunOptions } from "./args.ts";
 import {
   cloneToTemp,
@@ -25,6 +31,8 @@ import {
 import { checkDocker, checkModelEndpoint } from "./preflight.ts";
 import { createProgressPrinter, type ProgressStream } from "./progress.ts";
 import { loadTaskText, slugify } from "./task-text.ts";
+
+const LEFTOVER_AGE_MS = 24 * 3600_000;
 
 export interface CliIo {
   stdout: ProgressStream;
@@ -103,13 +111,21 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   if (await hasUncommittedChanges(repo)) {
     progress.line(`note: uncommitted changes in ${repo} are not included; the agent works on HEAD`);
   }
+  // Like the action, start by removing what ended runs left: a killed run's sandbox, the pool of a
+  // terminal session that has closed. The age rule only takes what no task could still be using.
+  await removeLeftoverSandboxes({ olderThanMs: LEFTOVER_AGE_MS });
+  const pool = new WarmPool({
+    size: options.sandboxPool,
+    keeper: ownerOf(sessionKeeperPid()),
+    log: { warning: (message) => progress.line(`warning: ${message}`) },
+  });
   const clone = await cloneToTemp(repo);
   const slug = slugify(task.title);
   const auditPath = options.audit ?? join(tmpdir(), `inhouse-${slug}-${Date.now()}.audit.jsonl`);
-  let sandbox: Awaited<ReturnType<typeof createSandbox>> | undefined;
+  let sandbox: DockerSandbox | undefined;
   try {
     progress.line(`starting a sandbox (${image})`);
-    sandbox = await createSandbox({
+    sandbox = await pool.acquire({
       image,
       taskId: `local-${slug}`.slice(0, 64),
       memoryMb: config.sandbox.memoryMb,
@@ -150,5 +166,6 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   } finally {
     await sandbox?.destroy().catch(() => {});
     await rm(dirname(clone), { recursive: true, force: true });
+    await pool.settle();
   }
 }

@@ -46,6 +46,19 @@ describe("inhouse run arguments", () => {
     expect(parseCliArgs([], {})).toEqual({ command: "help" });
   });
 
+  it("keeps no warm sandboxes unless asked, by flag or environment", () => {
+    const pool = (argv: string[], env: Record<string, string> = {}) => {
+      const parsed = parseCliArgs(["run", "--task", "x", ...argv], env);
+      return parsed.command === "run" ? parsed.options.sandboxPool : undefined;
+    };
+    expect(pool([])).toBe(0);
+    expect(pool(["--sandbox-pool", "2"])).toBe(2);
+    expect(pool([], { INHOUSE_SANDBOX_POOL: "1" })).toBe(1);
+    expect(pool(["--sandbox-pool", "0"], { INHOUSE_SANDBOX_POOL: "1" })).toBe(0);
+    expect(() => pool(["--sandbox-pool=17"])).toThrow(/--sandbox-pool expects a whole number from 0 to 16/);
+    expect(() => pool([], { INHOUSE_SANDBOX_POOL: "many" })).toThrow(/got 'many'/);
+  });
+
   it("takes the title from the first line and makes a branch-safe slug", () => {
     expect(taskFromText("# Fix sum() for negatives\n\nsum(-1, 1) is wrong")).toEqual({
       kind: "fix-issue",
