@@ -8427,7 +8427,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash,
+      createHash: createHash2,
       createHmac,
       createSign,
       createVerify,
@@ -9115,11 +9115,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -9284,8 +9284,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -9325,7 +9325,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac(
           "sha1",
-          createHash("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -11647,7 +11647,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash,
+      createHash: createHash2,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -12073,7 +12073,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash(this.hashName);
+          const hash2 = createHash2(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -13081,9 +13081,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
           extended2.set(digest, 0);
           extended2.set(chunk, digest.length);
@@ -18518,7 +18518,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash,
+      createHash: createHash2,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -18740,7 +18740,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash(hashAlgo).update(key).digest("hex");
+              key = createHash2(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -21579,7 +21579,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes5
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -21843,7 +21843,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes5(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -21882,7 +21882,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes5(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -55500,8 +55500,8 @@ var require_docker = __commonJS({
     var util = require_util();
     var withSession = require_session();
     var extend2 = util.extend;
-    var Docker2 = function(opts) {
-      if (!(this instanceof Docker2)) return new Docker2(opts);
+    var Docker3 = function(opts) {
+      if (!(this instanceof Docker3)) return new Docker3(opts);
       var plibrary = global.Promise;
       if (opts && opts.Promise) {
         plibrary = opts.Promise;
@@ -55516,7 +55516,7 @@ var require_docker = __commonJS({
       }
       this.modem.Promise = plibrary;
     };
-    Docker2.prototype.createContainer = function(opts, callback) {
+    Docker3.prototype.createContainer = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/containers/create?",
@@ -55551,7 +55551,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createImage = function(auth, opts, callback) {
+    Docker3.prototype.createImage = function(auth, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -55588,7 +55588,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.loadImage = function(file2, opts, callback) {
+    Docker3.prototype.loadImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -55621,7 +55621,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.importImage = function(file2, opts, callback) {
+    Docker3.prototype.importImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -55657,7 +55657,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.checkAuth = function(opts, callback) {
+    Docker3.prototype.checkAuth = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/auth",
@@ -55685,7 +55685,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.buildImage = function(file2, opts, callback) {
+    Docker3.prototype.buildImage = function(file2, opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -55753,44 +55753,44 @@ var require_docker = __commonJS({
         dialWithSession(callback);
       }
     };
-    Docker2.prototype.followProgress = function(stream, onFinished, onProgress) {
+    Docker3.prototype.followProgress = function(stream, onFinished, onProgress) {
       var buildkit = require_buildkit();
       return buildkit.followProgress(stream, onFinished, onProgress);
     };
-    Docker2.prototype.getContainer = function(id) {
+    Docker3.prototype.getContainer = function(id) {
       return new Container(this.modem, id);
     };
-    Docker2.prototype.getImage = function(name) {
+    Docker3.prototype.getImage = function(name) {
       return new Image(this.modem, name);
     };
-    Docker2.prototype.getVolume = function(name) {
+    Docker3.prototype.getVolume = function(name) {
       return new Volume(this.modem, name);
     };
-    Docker2.prototype.getPlugin = function(name, remote) {
+    Docker3.prototype.getPlugin = function(name, remote) {
       return new Plugin(this.modem, name, remote);
     };
-    Docker2.prototype.getService = function(id) {
+    Docker3.prototype.getService = function(id) {
       return new Service(this.modem, id);
     };
-    Docker2.prototype.getTask = function(id) {
+    Docker3.prototype.getTask = function(id) {
       return new Task(this.modem, id);
     };
-    Docker2.prototype.getNode = function(id) {
+    Docker3.prototype.getNode = function(id) {
       return new Node(this.modem, id);
     };
-    Docker2.prototype.getNetwork = function(id) {
+    Docker3.prototype.getNetwork = function(id) {
       return new Network(this.modem, id);
     };
-    Docker2.prototype.getSecret = function(id) {
+    Docker3.prototype.getSecret = function(id) {
       return new Secret(this.modem, id);
     };
-    Docker2.prototype.getConfig = function(id) {
+    Docker3.prototype.getConfig = function(id) {
       return new Config(this.modem, id);
     };
-    Docker2.prototype.getExec = function(id) {
+    Docker3.prototype.getExec = function(id) {
       return new Exec(this.modem, id);
     };
-    Docker2.prototype.listContainers = function(opts, callback) {
+    Docker3.prototype.listContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55819,7 +55819,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listImages = function(opts, callback) {
+    Docker3.prototype.listImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55848,7 +55848,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.getImages = function(opts, callback) {
+    Docker3.prototype.getImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55878,7 +55878,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listServices = function(opts, callback) {
+    Docker3.prototype.listServices = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55906,7 +55906,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listNodes = function(opts, callback) {
+    Docker3.prototype.listNodes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55937,7 +55937,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listTasks = function(opts, callback) {
+    Docker3.prototype.listTasks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -55965,7 +55965,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createSecret = function(opts, callback) {
+    Docker3.prototype.createSecret = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -55998,7 +55998,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createConfig = function(opts, callback) {
+    Docker3.prototype.createConfig = function(opts, callback) {
       var args = util.processArgs(opts, callback);
       var self2 = this;
       var optsf = {
@@ -56031,7 +56031,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listSecrets = function(opts, callback) {
+    Docker3.prototype.listSecrets = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56059,7 +56059,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listConfigs = function(opts, callback) {
+    Docker3.prototype.listConfigs = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56087,7 +56087,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createPlugin = function(opts, callback) {
+    Docker3.prototype.createPlugin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56118,7 +56118,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listPlugins = function(opts, callback) {
+    Docker3.prototype.listPlugins = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56146,7 +56146,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneImages = function(opts, callback) {
+    Docker3.prototype.pruneImages = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56174,7 +56174,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneBuilder = function(opts, callback) {
+    Docker3.prototype.pruneBuilder = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56201,7 +56201,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneContainers = function(opts, callback) {
+    Docker3.prototype.pruneContainers = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56229,7 +56229,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneVolumes = function(opts, callback) {
+    Docker3.prototype.pruneVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56257,7 +56257,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pruneNetworks = function(opts, callback) {
+    Docker3.prototype.pruneNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56285,7 +56285,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createVolume = function(opts, callback) {
+    Docker3.prototype.createVolume = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56317,7 +56317,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createService = function(auth, opts, callback) {
+    Docker3.prototype.createService = function(auth, opts, callback) {
       if (!callback && typeof opts === "function") {
         callback = opts;
         opts = auth;
@@ -56354,7 +56354,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listVolumes = function(opts, callback) {
+    Docker3.prototype.listVolumes = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56383,7 +56383,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.createNetwork = function(opts, callback) {
+    Docker3.prototype.createNetwork = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56415,7 +56415,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.listNetworks = function(opts, callback) {
+    Docker3.prototype.listNetworks = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56444,7 +56444,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.searchImages = function(opts, callback) {
+    Docker3.prototype.searchImages = function(opts, callback) {
       var self2 = this;
       var optsf = {
         path: "/images/search?",
@@ -56472,7 +56472,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.info = function(opts, callback) {
+    Docker3.prototype.info = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -56499,7 +56499,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.version = function(opts, callback) {
+    Docker3.prototype.version = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var opts = {
@@ -56526,7 +56526,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.ping = function(opts, callback) {
+    Docker3.prototype.ping = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56553,7 +56553,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.df = function(opts, callback) {
+    Docker3.prototype.df = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56580,7 +56580,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.getEvents = function(opts, callback) {
+    Docker3.prototype.getEvents = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56609,7 +56609,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.pull = function(repoTag, opts, callback, auth) {
+    Docker3.prototype.pull = function(repoTag, opts, callback, auth) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -56620,7 +56620,7 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker2.prototype.pullAll = function(repoTag, opts, callback, auth) {
+    Docker3.prototype.pullAll = function(repoTag, opts, callback, auth) {
       var args = util.processArgs(opts, callback);
       var imageSrc = util.parseRepositoryTag(repoTag);
       args.opts.fromImage = imageSrc.repository;
@@ -56630,14 +56630,14 @@ var require_docker = __commonJS({
       }
       return this.createImage.apply(this, argsf);
     };
-    Docker2.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker3.prototype.run = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (typeof arguments[arguments.length - 1] === "function") {
         return this.runCallback(image, cmd, streamo, createOptions, startOptions, callback);
       } else {
         return this.runPromise(image, cmd, streamo, createOptions, startOptions);
       }
     };
-    Docker2.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
+    Docker3.prototype.runCallback = function(image, cmd, streamo, createOptions, startOptions, callback) {
       if (!callback && typeof createOptions === "function") {
         callback = createOptions;
         createOptions = {};
@@ -56706,7 +56706,7 @@ var require_docker = __commonJS({
       this.createContainer(optsc, handler);
       return hub;
     };
-    Docker2.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
+    Docker3.prototype.runPromise = function(image, cmd, streamo, createOptions, startOptions) {
       var self2 = this;
       createOptions = createOptions || {};
       startOptions = startOptions || {};
@@ -56766,7 +56766,7 @@ var require_docker = __commonJS({
         });
       });
     };
-    Docker2.prototype.swarmInit = function(opts, callback) {
+    Docker3.prototype.swarmInit = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56795,7 +56795,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmJoin = function(opts, callback) {
+    Docker3.prototype.swarmJoin = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56824,7 +56824,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmLeave = function(opts, callback) {
+    Docker3.prototype.swarmLeave = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56852,7 +56852,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmUpdate = function(opts, callback) {
+    Docker3.prototype.swarmUpdate = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56881,7 +56881,7 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.prototype.swarmInspect = function(opts, callback) {
+    Docker3.prototype.swarmInspect = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -56909,17 +56909,17 @@ var require_docker = __commonJS({
         });
       }
     };
-    Docker2.Container = Container;
-    Docker2.Image = Image;
-    Docker2.Volume = Volume;
-    Docker2.Network = Network;
-    Docker2.Service = Service;
-    Docker2.Plugin = Plugin;
-    Docker2.Secret = Secret;
-    Docker2.Task = Task;
-    Docker2.Node = Node;
-    Docker2.Exec = Exec;
-    module.exports = Docker2;
+    Docker3.Container = Container;
+    Docker3.Image = Image;
+    Docker3.Volume = Volume;
+    Docker3.Network = Network;
+    Docker3.Service = Service;
+    Docker3.Plugin = Plugin;
+    Docker3.Secret = Secret;
+    Docker3.Task = Task;
+    Docker3.Node = Node;
+    Docker3.Exec = Exec;
+    module.exports = Docker3;
   }
 });
 
@@ -56948,9 +56948,18 @@ Options:
   --test-command <cmd>    Test command (default: .github/agent.yml, AGENTS.md, or the manifest)
   --turns <n> --tokens <n> --minutes <n>   Budgets (default: the repository's limits)
   --audit <file>          Where to write the JSON-lines audit log (default: a temp file)
+  --sandbox-pool <n>      Keep n sandboxes warm for the next run while this terminal session lasts
+                          (default 0: off); env INHOUSE_SANDBOX_POOL
   -h, --help              Show this help`;
 var UsageError = class extends Error {
 };
+function wholeNumber(name, value) {
+  if (value === void 0) return void 0;
+  const number4 = Number(value);
+  if (!Number.isInteger(number4) || number4 < 0 || number4 > 16)
+    throw new UsageError(`--${name} expects a whole number from 0 to 16, got '${value}'`);
+  return number4;
+}
 function positiveInt(name, value) {
   if (value === void 0) return void 0;
   const number4 = Number(value);
@@ -56984,6 +56993,7 @@ function parseCliArgs(argv, env) {
         tokens: { type: "string" },
         minutes: { type: "string" },
         audit: { type: "string" },
+        "sandbox-pool": { type: "string" },
         help: { type: "boolean", short: "h" }
       }
     }));
@@ -57016,7 +57026,8 @@ function parseCliArgs(argv, env) {
       turns: positiveInt("turns", str2("turns")),
       tokens: positiveInt("tokens", str2("tokens")),
       minutes: positiveInt("minutes", str2("minutes")),
-      audit: str2("audit")
+      audit: str2("audit"),
+      sandboxPool: wholeNumber("sandbox-pool", str2("sandbox-pool") ?? env.INHOUSE_SANDBOX_POOL) ?? 0
     }
   };
 }
@@ -93349,6 +93360,15 @@ function ownerOf(pid) {
 function currentOwner() {
   return ownerOf(process.pid);
 }
+function ownerIsGone(owner) {
+  if (!owner) return false;
+  const [host, pidText, startTicks] = owner.split("/");
+  if (host !== hostname3() || startTicks === "unknown") return false;
+  if (processStartTicks(process.pid) === void 0) return false;
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return processStartTicks(pid) !== startTicks;
+}
 
 // action/sandbox/workspace-path.ts
 import { posix as posix3 } from "node:path";
@@ -93400,6 +93420,130 @@ __ih_resolve() {
 }
 `;
 
+// action/sandbox/shell-prelude.ts
+var SHELL_BOOTED_LINE = "inhouse-shell-booted";
+function shellHello(nonce) {
+  return `__ih_hello '${nonce}'
+`;
+}
+var SHELL_BOOT_SCRIPT = `
+__ih_dir=/tmp/.inhouse-shell
+mkdir -p "$__ih_dir" && chmod 700 "$__ih_dir" && rm -f "$__ih_dir/notify" && mkfifo "$__ih_dir/notify"
+exec 9<>"$__ih_dir/notify"
+set -m
+cd /workspace
+# Inherited by every command: under memory pressure the kernel kills the biggest of them, which is
+# the memory hog, rather than an init or the shell. Set once: a write costs a round trip's worth.
+echo 500 2>/dev/null > /proc/self/oom_score_adj
+${WORKSPACE_PATH_SHELL_FUNCTION}
+__ih_read_exact() {
+  local LC_ALL=C
+  __ih_payload=''
+  [ "$1" -gt 0 ] || return 0
+  IFS= read -r -N "$1" __ih_payload
+}
+__ih_done() { printf '%s:DONE:%s:%s:%s\\n' "$__ih_nonce" "$1" "$2" "$3"; printf '%s:END:%s\\n' "$__ih_nonce" "$1" >&2; }
+__ih_hello() { __ih_nonce=$1; __ih_done ready 0 ""; }
+declare -gA __ih_keep=()
+compgen -e -P '__ih_keep[' -S ']=1' > "$__ih_dir/init.sh"; . "$__ih_dir/init.sh"
+# Forks and file writes are the cost of a round trip, so state travels in one file, written once;
+# its first line names the command that wrote it.
+__ih_save_state() {
+  {
+    printf '#%s\\n' "$__ih_id"
+    compgen -e -P '__ih_keep[' -S ']=1'
+    export -p
+    printf 'cd -- %q 2>/dev/null || cd /workspace\\n' "$PWD"
+  } > "$__ih_dir/state.sh"
+}
+__ih_exit_trap() {
+  local code=$?
+  if [ "$__ih_persist" = 1 ]; then __ih_save_state; fi
+  printf '%s %s\\n' "$__ih_id" "$code" > "$__ih_dir/notify"
+}
+__ih_now_us() { __ih_now=\${EPOCHREALTIME/./}; }
+__ih_nl=$'\\n'
+__ih_run() {
+  local line pid n=0 left slice end
+  __ih_id=$1 __ih_persist=$5 __ih_code=0 __ih_timed_out=0
+  __ih_read_exact "$2"
+  (
+    exec 9>&- </dev/null
+    unset __ih_nonce __ih_line __ih_applied __ih_state
+    trap __ih_exit_trap EXIT
+    eval "$__ih_payload"
+  ) &
+  pid=$!
+  __ih_now_us; end=$((__ih_now + $3 * 1000))
+  while :; do
+    __ih_now_us; left=$((end - __ih_now))
+    if [ "$left" -le 0 ]; then __ih_timed_out=1; break; fi
+    # Slices, because a command that replaces the subshell (exec) or dies of a signal never reports.
+    slice=$((left < 250000 ? left : 250000))
+    printf -v slice '%d.%06d' $((slice / 1000000)) $((slice % 1000000))
+    if IFS= read -r -t "$slice" -u 9 line; then
+      if [ "\${line%% *}" = "$__ih_id" ]; then __ih_code=\${line#* }; break; fi
+    elif ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null; __ih_code=$?; break
+    fi
+  done
+  if [ "$__ih_timed_out" = 1 ]; then
+    kill -TERM -- "-$pid" 2>/dev/null
+    __ih_now_us; end=$((__ih_now + $4 * 1000))
+    while kill -0 -- "-$pid" 2>/dev/null; do
+      __ih_now_us; [ "$__ih_now" -lt "$end" ] || break
+      IFS= read -r -t 0.05 -u 9 line
+    done
+    kill -KILL -- "-$pid" 2>/dev/null
+    __ih_code=124
+  fi
+  wait "$pid" 2>/dev/null
+  while kill -0 -- "-$pid" 2>/dev/null && [ "$n" -lt 100 ]; do
+    kill -KILL -- "-$pid" 2>/dev/null; n=$((n + 1)); IFS= read -r -t 0.01 -u 9 line
+  done
+}
+# Evaluated at top level by the host line: "declare -x" lines evaluated inside a function would
+# become locals. Most commands change neither cwd nor environment: when the saved state is the one
+# applied last time, applying it again would change nothing, so it is skipped (sourcing the state
+# costs more than the rest of a round trip, the fork aside). A file written by another command (this
+# one was killed, or replaced itself with exec) is never applied.
+__ih_restore_env='if [ "$__ih_persist" = 1 ] && [ "$__ih_timed_out" != 1 ]; then
+  __ih_state=(); mapfile -d "" __ih_state 2>/dev/null < "$__ih_dir/state.sh"
+  if [ "\${__ih_state%%"$__ih_nl"*}" = "#$__ih_id" ] && [ "\${__ih_state#*"$__ih_nl"}" != "$__ih_applied" ]; then
+    __ih_applied=\${__ih_state#*"$__ih_nl"}
+    __ih_prev=("\${!__ih_keep[@]}"); __ih_keep=()
+    eval "$__ih_applied"
+    for __ih_n in "\${__ih_prev[@]}"; do [ -n "\${__ih_keep[$__ih_n]}" ] || unset -v "$__ih_n" 2>/dev/null; done
+  fi
+fi'
+__ih_finish() { __ih_done "$1" "$__ih_code" "$__ih_timed_out"; }
+__ih_put() {
+  local id=$1 tmp="$__ih_dir/put.data" err=''
+  __ih_read_exact "$2"
+  local path=$__ih_payload
+  head -c "$3" > "$tmp"
+  if ! __ih_resolve "$path"; then err=path-refused
+  elif [ -d "$__ih_resolved" ]; then err=not-a-file
+  elif ! mkdir -p -- "\${__ih_resolved%/*}" 2>/dev/null || ! cat "$tmp" 2>/dev/null > "$__ih_resolved"; then err=file-io
+  fi
+  rm -f "$tmp"
+  __ih_done "$id" "\${err:+1}" "$err"
+}
+__ih_get() {
+  local id=$1
+  __ih_read_exact "$2"
+  if ! __ih_resolve "$__ih_payload"; then __ih_done "$id" 1 path-refused
+  elif [ ! -e "$__ih_resolved" ]; then __ih_done "$id" 1 file-not-found
+  elif [ ! -f "$__ih_resolved" ]; then __ih_done "$id" 1 not-a-file
+  else
+    printf '%s:DATA:%s\\n' "$__ih_nonce" "$id"
+    if base64 -w0 -- "$__ih_resolved" 2>/dev/null; then printf '\\n'; __ih_done "$id" 0 ""; else printf '\\n'; __ih_done "$id" 1 file-io; fi
+  fi
+}
+printf '%s\\n' '${SHELL_BOOTED_LINE}'
+while IFS= read -r __ih_line; do eval "$__ih_line"; done
+`;
+
 // action/sandbox/container-spec.ts
 var AGENT_HOME = "/home/agent";
 var SANDBOX_CA_BUNDLE = `${AGENT_HOME}/.inhouse/ca-bundle.pem`;
@@ -93420,7 +93564,8 @@ function sandboxLabels(settings, createdAt) {
     [LABEL_SANDBOX]: "1",
     [LABEL_CREATED]: String(createdAt),
     [LABEL_TASK]: settings.taskId,
-    [LABEL_OWNER]: currentOwner()
+    // The process whose end makes it a leftover: this one, or a warm pool's keeper (pool/).
+    [LABEL_OWNER]: settings.labels[LABEL_OWNER] ?? currentOwner()
   };
 }
 function workspaceMount(settings, names, labels) {
@@ -93450,7 +93595,11 @@ function hardenedContainerSpec(settings, names, createdAt, networkMode2 = settin
   return {
     name: names.container,
     Image: settings.image,
-    Cmd: ["sleep", "infinity"],
+    // The persistent shell is the main process: attaching to it is far cheaper than `docker exec`.
+    // Its stdin closes when the attached host goes away, and then the container stops.
+    Cmd: ["bash", "--noprofile", "--norc", "-c", SHELL_BOOT_SCRIPT],
+    OpenStdin: true,
+    StdinOnce: true,
     User: "1000:1000",
     WorkingDir: WORKSPACE_DIR,
     Env: [`HOME=${AGENT_HOME}`, ...env],
@@ -93471,6 +93620,8 @@ function hardenedContainerSpec(settings, names, createdAt, networkMode2 = settin
       NanoCpus: Math.round(settings.cpus * 1e9),
       PidsLimit: settings.pids,
       Init: true,
+      // Command output reaches the attached host only; nothing is written to the daemon's disk.
+      LogConfig: { Type: "none", Config: {} },
       Privileged: false,
       AutoRemove: false
     }
@@ -93497,7 +93648,7 @@ async function connectDocker(docker = new import_dockerode.default()) {
 }
 async function ensureImagePresent(docker, image) {
   try {
-    await docker.getImage(image).inspect();
+    return (await docker.getImage(image).inspect()).Id;
   } catch (error62) {
     if (statusCodeOf(error62) === 404) {
       throw new SandboxError(
@@ -94101,117 +94252,6 @@ ${decoder.decode(tail2)}`;
   }
 };
 
-// action/sandbox/shell-prelude.ts
-function shellPrelude(nonce) {
-  return `
-__ih_nonce='${nonce}'
-__ih_dir=/tmp/.inhouse-shell
-mkdir -p "$__ih_dir" && chmod 700 "$__ih_dir" && rm -f "$__ih_dir/notify" && mkfifo "$__ih_dir/notify"
-exec 9<>"$__ih_dir/notify"
-set -m
-cd /workspace
-# Inherited by every command: under memory pressure the kernel kills the biggest of them, which is
-# the memory hog, rather than an init or the shell. Set once: a write costs a round trip's worth.
-echo 500 2>/dev/null > /proc/self/oom_score_adj
-${WORKSPACE_PATH_SHELL_FUNCTION}
-__ih_read_exact() {
-  local LC_ALL=C
-  __ih_payload=''
-  [ "$1" -gt 0 ] || return 0
-  IFS= read -r -N "$1" __ih_payload
-}
-__ih_done() { printf '%s:DONE:%s:%s:%s\\n' "$__ih_nonce" "$1" "$2" "$3"; printf '%s:END:%s\\n' "$__ih_nonce" "$1" >&2; }
-declare -gA __ih_keep=()
-compgen -e -P '__ih_keep[' -S ']=1' > "$__ih_dir/init.sh"; . "$__ih_dir/init.sh"
-# Forks and file writes are the cost of a round trip, so state travels in one file, written once.
-__ih_save_state() {
-  {
-    printf '[ "$__ih_expect" = %s ] || return 0\\n' "$__ih_id"
-    compgen -e -P '__ih_keep[' -S ']=1'
-    export -p
-    printf 'cd -- %q 2>/dev/null || cd /workspace\\n' "$PWD"
-  } > "$__ih_dir/state.sh"
-}
-__ih_exit_trap() {
-  local code=$?
-  if [ "$__ih_persist" = 1 ]; then __ih_save_state; fi
-  printf '%s %s\\n' "$__ih_id" "$code" > "$__ih_dir/notify"
-}
-__ih_now_us() { __ih_now=\${EPOCHREALTIME/./}; }
-__ih_run() {
-  local line pid n=0 left slice end
-  __ih_id=$1 __ih_persist=$5 __ih_code=0 __ih_timed_out=0
-  __ih_read_exact "$2"
-  (
-    exec 9>&- </dev/null
-    unset __ih_nonce
-    trap __ih_exit_trap EXIT
-    eval "$__ih_payload"
-  ) &
-  pid=$!
-  __ih_now_us; end=$((__ih_now + $3 * 1000))
-  while :; do
-    __ih_now_us; left=$((end - __ih_now))
-    if [ "$left" -le 0 ]; then __ih_timed_out=1; break; fi
-    # Slices, because a command that replaces the subshell (exec) or dies of a signal never reports.
-    slice=$((left < 250000 ? left : 250000))
-    printf -v slice '%d.%06d' $((slice / 1000000)) $((slice % 1000000))
-    if IFS= read -r -t "$slice" -u 9 line; then
-      if [ "\${line%% *}" = "$__ih_id" ]; then __ih_code=\${line#* }; break; fi
-    elif ! kill -0 "$pid" 2>/dev/null; then
-      wait "$pid" 2>/dev/null; __ih_code=$?; break
-    fi
-  done
-  if [ "$__ih_timed_out" = 1 ]; then
-    kill -TERM -- "-$pid" 2>/dev/null
-    __ih_now_us; end=$((__ih_now + $4 * 1000))
-    while kill -0 -- "-$pid" 2>/dev/null; do
-      __ih_now_us; [ "$__ih_now" -lt "$end" ] || break
-      IFS= read -r -t 0.05 -u 9 line
-    done
-    kill -KILL -- "-$pid" 2>/dev/null
-    __ih_code=124
-  fi
-  wait "$pid" 2>/dev/null
-  while kill -0 -- "-$pid" 2>/dev/null && [ "$n" -lt 100 ]; do
-    kill -KILL -- "-$pid" 2>/dev/null; n=$((n + 1)); IFS= read -r -t 0.01 -u 9 line
-  done
-}
-# Evaluated at top level by the host line: sourced "declare -x" lines inside a function would become locals.
-__ih_restore_env='if [ "$__ih_persist" = 1 ] && [ "$__ih_timed_out" != 1 ]; then
-  __ih_prev=("\${!__ih_keep[@]}"); __ih_keep=(); __ih_expect=$__ih_id
-  . "$__ih_dir/state.sh" 2>/dev/null
-  [ "\${#__ih_keep[@]}" -gt 0 ] || for __ih_n in "\${__ih_prev[@]}"; do __ih_keep[$__ih_n]=1; done
-  for __ih_n in "\${__ih_prev[@]}"; do [ -n "\${__ih_keep[$__ih_n]}" ] || unset -v "$__ih_n" 2>/dev/null; done
-fi'
-__ih_finish() { __ih_done "$1" "$__ih_code" "$__ih_timed_out"; }
-__ih_put() {
-  local id=$1 tmp="$__ih_dir/put.data" err=''
-  __ih_read_exact "$2"
-  local path=$__ih_payload
-  head -c "$3" > "$tmp"
-  if ! __ih_resolve "$path"; then err=path-refused
-  elif [ -d "$__ih_resolved" ]; then err=not-a-file
-  elif ! mkdir -p -- "\${__ih_resolved%/*}" 2>/dev/null || ! cat "$tmp" 2>/dev/null > "$__ih_resolved"; then err=file-io
-  fi
-  rm -f "$tmp"
-  __ih_done "$id" "\${err:+1}" "$err"
-}
-__ih_get() {
-  local id=$1
-  __ih_read_exact "$2"
-  if ! __ih_resolve "$__ih_payload"; then __ih_done "$id" 1 path-refused
-  elif [ ! -e "$__ih_resolved" ]; then __ih_done "$id" 1 file-not-found
-  elif [ ! -f "$__ih_resolved" ]; then __ih_done "$id" 1 not-a-file
-  else
-    printf '%s:DATA:%s\\n' "$__ih_nonce" "$id"
-    if base64 -w0 -- "$__ih_resolved" 2>/dev/null; then printf '\\n'; __ih_done "$id" 0 ""; else printf '\\n'; __ih_done "$id" 1 file-io; fi
-  fi
-}
-__ih_done ready 0 ""
-`;
-}
-
 // action/sandbox/persistent-shell.ts
 var BACKSTOP_MS = 15e3;
 var PersistentShell = class _PersistentShell {
@@ -94243,20 +94283,14 @@ var PersistentShell = class _PersistentShell {
   current;
   brokenBy;
   lossHandled;
-  static async start(container, describeLoss) {
-    const exec = await container.exec({
-      Cmd: ["bash", "--noprofile", "--norc"],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: "1000:1000",
-      WorkingDir: "/workspace"
-    });
-    const stream = await exec.start({ hijack: true, stdin: true });
+  /**
+   * Takes over the shell behind an attached stream (see `attachShell`): sends this host's nonce
+   * and waits for the shell's answer.
+   */
+  static async connect(stream, describeLoss) {
     stream.setNoDelay?.(true);
     const shell = new _PersistentShell(stream, describeLoss);
-    await shell.enqueue("ready", shellPrelude(shell.nonce), 3e4, {});
+    await shell.enqueue("ready", shellHello(shell.nonce), 3e4, {});
     return shell;
   }
   run(request) {
@@ -94447,6 +94481,38 @@ if ! git rev-parse --verify -q HEAD >/dev/null; then
 fi
 `;
 
+// action/sandbox/shell-attach.ts
+async function attachShell(container) {
+  return await container.attach({
+    stream: true,
+    stdin: true,
+    stdout: true,
+    stderr: true,
+    hijack: true
+  });
+}
+async function watchForLine(container, line) {
+  const stream = await container.attach({
+    stream: true,
+    stdout: true,
+    stderr: true,
+    hijack: true
+  });
+  const seen = new Promise((resolve2, reject) => {
+    let text = "";
+    const demuxer = new FrameDemuxer((_kind, chunk) => {
+      text = (text + chunk.toString("latin1")).slice(-4096);
+      if (text.includes(line)) resolve2();
+    });
+    stream.on("data", (chunk) => demuxer.push(chunk));
+    const ended = () => reject(new Error(`the sandbox shell stopped before printing "${line}"`));
+    stream.on("end", ended);
+    stream.on("close", ended);
+    stream.on("error", ended);
+  });
+  return { seen, close: () => stream.destroy() };
+}
+
 // action/sandbox/docker-sandbox.ts
 var DIFF_MAX_BYTES = 256 * 1024 * 1024;
 function singleQuoted(value) {
@@ -94500,16 +94566,47 @@ var DockerSandbox = class _DockerSandbox {
       throw error62;
     });
     const sandbox = new _DockerSandbox(container, names.volume, engine, settings, network, void 0);
-    try {
+    await sandbox.open(async () => {
+      const stream = await attachShell(container);
       await container.start();
-      sandbox.shell = await PersistentShell.start(container, () => sandbox.describeLoss());
-      if (settings.caBundlePath) await sandbox.installCaBundle(settings.caBundlePath);
-      if (settings.network === "allowlist") await sandbox.exportProxyEnvironment();
+      return stream;
+    });
+    return sandbox;
+  }
+  /**
+   * Takes over a running sandbox that was booted ahead of need (see `pool/`) and never attached:
+   * its shell learns this host's nonce, then the sandbox is this task's alone.
+   */
+  static async adopt(engine, container, booted, taskSettings) {
+    const settings = {
+      ...taskSettings,
+      labels: { ...taskSettings.labels, [LABEL_INSTANCE]: booted.instance }
+    };
+    const network = new SandboxNetwork(
+      engine,
+      {
+        image: settings.proxyImage,
+        allowlist: settings.allowlist,
+        taskId: settings.taskId,
+        labels: sandboxLabels(settings, Date.now())
+      },
+      settings.network
+    );
+    network.dockerNetworkMode();
+    const sandbox = new _DockerSandbox(container, booted.volume, engine, settings, network, void 0);
+    await sandbox.open(() => attachShell(container));
+    return sandbox;
+  }
+  /** Connects the shell, then what every sandbox gets before its first command; destroyed on failure. */
+  async open(attach) {
+    try {
+      this.shell = await PersistentShell.connect(await attach(), () => this.describeLoss());
+      if (this.settings.caBundlePath) await this.installCaBundle(this.settings.caBundlePath);
+      if (this.settings.network === "allowlist") await this.exportProxyEnvironment();
     } catch (error62) {
-      await sandbox.destroy();
+      await this.destroy();
       throw error62;
     }
-    return sandbox;
   }
   get networkMode() {
     return this.network.mode;
@@ -94632,7 +94729,7 @@ var DockerSandbox = class _DockerSandbox {
   }
   async describeLoss() {
     const state = await this.container.inspect().then((info) => info.State).catch(() => void 0);
-    const how = !state ? "the container no longer exists (removed from outside?)" : state.OOMKilled ? "the container ran out of memory and was killed" : state.Running ? "the shell process inside it died" : `the container stopped (exit ${state.ExitCode}${state.Error ? `, ${state.Error}` : ""}), killed from outside?`;
+    const how = !state ? "the container no longer exists (removed from outside?)" : state.OOMKilled ? "the container ran out of memory and was killed" : state.Running ? "the connection to its shell dropped (did the Docker daemon restart?)" : `the container stopped (exit ${state.ExitCode}${state.Error ? `, ${state.Error}` : ""}): its shell ended or it was killed from outside`;
     return new SandboxError(
       "container-gone",
       `Sandbox ${this.container.id.slice(0, 12)} is gone: ${how}. Start a new sandbox.`
@@ -94651,9 +94748,281 @@ function fileError(problem, path2) {
   ];
   return new SandboxError(code, `File ${JSON.stringify(path2)}: ${why}.`);
 }
-function createSandbox(options = {}, docker) {
-  return DockerSandbox.create(options, docker);
+
+// action/sandbox/leftovers.ts
+var import_dockerode2 = __toESM(require_docker(), 1);
+
+// action/sandbox/pool/pool-labels.ts
+var LABEL_POOL = "inhouse.pool";
+var LABEL_POOL_KEEPER = "inhouse.pool.keeper";
+var LABEL_POOL_IMAGE = "inhouse.pool.image";
+var LABEL_POOL_BOOTER = "inhouse.pool.booter";
+var BOOTING_PREFIX = "inhouse-poolnew-";
+var IDLE_PREFIX = "inhouse-pool-";
+function containerName(info) {
+  return (info.Names?.[0] ?? "").replace(/^\//, "");
 }
+
+// action/sandbox/pool/pool-leftovers.ts
+var POOL_IDLE_MAX_MS = 24 * 36e5;
+function isPooled(labels) {
+  return labels?.[LABEL_POOL] !== void 0;
+}
+function imageIds(docker) {
+  const known = /* @__PURE__ */ new Map();
+  return (name) => {
+    let id = known.get(name);
+    if (!id) {
+      id = docker.getImage(name).inspect().then(
+        (info) => info.Id,
+        (error62) => statusCodeOf(error62) === 404 ? void 0 : Promise.reject(error62)
+      );
+      known.set(name, id);
+    }
+    return id;
+  };
+}
+function poolLeftoverJudge(docker, cutoff) {
+  const currentImage = imageIds(docker);
+  return async (info) => {
+    const labels = info.Labels ?? {};
+    const name = containerName(info);
+    const created = Number(labels[LABEL_CREATED]);
+    const old = (limit2) => Number.isFinite(created) && created <= limit2;
+    if (!["running", "paused", "created"].includes(info.State)) return true;
+    if (name.startsWith(BOOTING_PREFIX)) return ownerIsGone(labels[LABEL_POOL_BOOTER]) || old(cutoff);
+    const keeperGone = ownerIsGone(labels[LABEL_POOL_KEEPER]);
+    if (info.State === "paused") {
+      const image = labels[LABEL_POOL_IMAGE];
+      const stale = image !== void 0 && await currentImage(image) !== info.ImageID;
+      return keeperGone || stale || old(Date.now() - POOL_IDLE_MAX_MS);
+    }
+    if (name.startsWith(IDLE_PREFIX)) return keeperGone || old(cutoff);
+    return false;
+  };
+}
+
+// action/sandbox/leftovers.ts
+function isLeftover(labels, cutoff) {
+  const created = Number(labels?.[LABEL_CREATED]);
+  return Number.isFinite(created) && created <= cutoff || ownerIsGone(labels?.[LABEL_OWNER]);
+}
+async function removeLeftoverSandboxes(options) {
+  const docker = options.docker ?? new import_dockerode2.default();
+  const cutoff = Date.now() - options.olderThanMs;
+  const everything = options.olderThanMs === 0;
+  const filters = JSON.stringify({ label: [`${LABEL_SANDBOX}=1`, ...options.labels ?? []] });
+  const removed = { containers: [], volumes: [], networks: [] };
+  const pooledLeftover = poolLeftoverJudge(docker, cutoff);
+  const liveInstances = /* @__PURE__ */ new Set();
+  for (const info of await docker.listContainers({ all: true, filters })) {
+    const leftover = everything || (isPooled(info.Labels) ? await pooledLeftover(info) : isLeftover(info.Labels, cutoff));
+    const instance = info.Labels?.[LABEL_INSTANCE];
+    if (!leftover) {
+      if (instance) liveInstances.add(instance);
+      continue;
+    }
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).then(() => removed.containers.push(info.Id)).catch(() => void 0);
+  }
+  const volumeLeftover = (labels) => everything || (isPooled(labels) ? !liveInstances.has(labels?.[LABEL_INSTANCE] ?? "") : isLeftover(labels, cutoff));
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const volume of Volumes ?? []) {
+    if (!volumeLeftover(volume.Labels)) continue;
+    await docker.getVolume(volume.Name).remove().then(() => removed.volumes.push(volume.Name)).catch(() => void 0);
+  }
+  for (const network of await docker.listNetworks({ filters })) {
+    if (!everything && !isLeftover(network.Labels, cutoff)) continue;
+    await docker.getNetwork(network.Id).remove().then(() => removed.networks.push(network.Name)).catch(() => void 0);
+  }
+  return removed;
+}
+
+// action/sandbox/pool/keeper.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function procStat(pid) {
+  try {
+    const stat2 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    return {
+      command: stat2.slice(stat2.indexOf("(") + 1, stat2.lastIndexOf(")")),
+      parent: Number(fields[1]),
+      session: Number(fields[3])
+    };
+  } catch {
+    return void 0;
+  }
+}
+function sessionKeeperPid(pid = process.pid) {
+  const session = procStat(pid)?.session ?? 0;
+  return session > 0 && procStat(session) ? session : process.ppid;
+}
+
+// action/sandbox/pool/pool-key.ts
+import { createHash } from "node:crypto";
+function poolProfileKey(settings) {
+  const profile = {
+    image: settings.image,
+    network: settings.network,
+    memoryMb: settings.memoryMb,
+    cpus: settings.cpus,
+    pids: settings.pids,
+    env: Object.entries(settings.env).sort(([a], [b]) => a.localeCompare(b)),
+    // The bundle is installed when a task claims the sandbox; only the variables pointing at it are fixed.
+    caBundle: settings.caBundlePath !== void 0,
+    workspaceMb: settings.workspaceMb,
+    tmpMb: settings.tmpMb
+  };
+  return createHash("sha256").update(JSON.stringify(profile)).digest("hex").slice(0, 16);
+}
+function isPoolable(settings) {
+  return settings.network !== "allowlist";
+}
+
+// action/sandbox/pool/pool-member.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+var BOOT_TIMEOUT_MS = 6e4;
+function toMember(info) {
+  return {
+    id: info.Id,
+    name: containerName(info),
+    state: info.State,
+    imageId: info.ImageID,
+    volume: info.Mounts?.find((mount) => mount.Destination === WORKSPACE_DIR)?.Name,
+    createdMs: info.Created * 1e3
+  };
+}
+async function listMembers(engine, scope) {
+  const filters = JSON.stringify({
+    label: [scope.key ? `${LABEL_POOL}=${scope.key}` : LABEL_POOL, `${LABEL_POOL_KEEPER}=${scope.keeper}`]
+  });
+  const infos = await engine.listContainers({ all: true, filters });
+  return infos.map(toMember).sort((a, b) => a.createdMs - b.createdMs);
+}
+function isIdle(member) {
+  return member.state === "paused" && member.name.startsWith(IDLE_PREFIX);
+}
+function isBooting(member) {
+  return member.name.startsWith(BOOTING_PREFIX) && member.state !== "exited" && member.state !== "dead";
+}
+async function bootMember(engine, settings, scope) {
+  const suffix = randomBytes4(4).toString("hex");
+  const memberSettings = {
+    ...settings,
+    taskId: "pool",
+    labels: {
+      [LABEL_INSTANCE]: suffix,
+      [LABEL_POOL]: scope.key,
+      [LABEL_POOL_KEEPER]: scope.keeper,
+      [LABEL_POOL_IMAGE]: settings.image,
+      [LABEL_POOL_BOOTER]: currentOwner(),
+      [LABEL_OWNER]: scope.keeper
+    }
+  };
+  const names = { container: `${BOOTING_PREFIX}${suffix}`, volume: `inhouse-ws-pool-${suffix}` };
+  const container = await engine.createContainer(hardenedContainerSpec(memberSettings, names, Date.now()));
+  try {
+    const watch = await watchForLine(container, SHELL_BOOTED_LINE);
+    try {
+      await container.start();
+      await withTimeout(watch.seen, BOOT_TIMEOUT_MS, "the pooled sandbox's shell did not boot");
+    } finally {
+      watch.close();
+    }
+    await container.pause();
+    await container.rename({ name: `${IDLE_PREFIX}${suffix}` });
+  } catch (error62) {
+    await removeMember(engine, { id: container.id, volume: names.volume });
+    throw error62;
+  }
+}
+async function claimMember(engine, member) {
+  try {
+    await engine.getContainer(member.id).unpause();
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function removeMember(engine, member) {
+  await engine.getContainer(member.id).remove({ force: true, v: true }).catch(() => void 0);
+  if (member.volume)
+    await engine.getVolume(member.volume).remove().catch(() => void 0);
+}
+function withTimeout(promise2, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1e3} s`)), ms);
+  });
+  return Promise.race([promise2, timeout]).finally(() => clearTimeout(timer));
+}
+
+// action/sandbox/pool/warm-pool.ts
+function messageOf(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+var WarmPool = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  refills = Promise.resolve();
+  /** Where the sandboxes this pool handed out came from, in order (for logs and tests). */
+  handedOut = [];
+  /** A sandbox for one task: an idle member of its profile when there is one, else a new one. */
+  async acquire(options = {}) {
+    const settings = parseSandboxOptions(options);
+    if (this.options.size <= 0 || !isPoolable(settings)) {
+      this.handedOut.push("new");
+      return DockerSandbox.create(options, this.options.docker);
+    }
+    const engine = await connectDocker(this.options.docker);
+    const imageId = await ensureImagePresent(engine, settings.image);
+    const scope = { key: poolProfileKey(settings), keeper: this.options.keeper };
+    const claimed = await this.claim(engine, settings, scope, imageId);
+    this.handedOut.push(claimed ? "pool" : "new");
+    const sandbox = claimed ?? await DockerSandbox.create(options, engine);
+    this.refill(engine, settings, scope, imageId);
+    return sandbox;
+  }
+  /** Resolves when the background refills have finished; call it before the process exits. */
+  settle() {
+    return this.refills;
+  }
+  async claim(engine, settings, scope, imageId) {
+    for (const member of await listMembers(engine, scope)) {
+      if (!isIdle(member) || member.imageId !== imageId) continue;
+      if (!await claimMember(engine, member)) continue;
+      const container = engine.getContainer(member.id);
+      const instance = member.name.slice(IDLE_PREFIX.length);
+      try {
+        const sandbox = await DockerSandbox.adopt(
+          engine,
+          container,
+          { volume: member.volume ?? "", instance },
+          settings
+        );
+        void container.rename({ name: `inhouse-${settings.taskId}-${instance}` }).catch(() => void 0);
+        return sandbox;
+      } catch (error62) {
+        this.warn(`a pooled sandbox could not be taken over, trying the next: ${messageOf(error62)}`);
+      }
+    }
+    return void 0;
+  }
+  refill(engine, settings, scope, imageId) {
+    this.refills = this.refills.then(async () => {
+      const members2 = await listMembers(engine, scope);
+      const current = (member) => member.imageId === imageId;
+      for (const stale of members2.filter((m) => isIdle(m) && !current(m)))
+        await removeMember(engine, stale);
+      const ready = members2.filter((m) => (isIdle(m) || isBooting(m)) && current(m)).length;
+      for (let count = ready; count < this.options.size; count++) await bootMember(engine, settings, scope);
+    }).catch((error62) => this.warn(`refilling the sandbox pool failed: ${messageOf(error62)}`));
+  }
+  warn(message) {
+    this.options.log?.warning(message);
+  }
+};
 
 // action/cli/local-git.ts
 import { execFile } from "node:child_process";
@@ -94819,6 +95188,7 @@ function slugify2(title) {
 }
 
 // action/cli/run-local.ts
+var LEFTOVER_AGE_MS = 24 * 36e5;
 async function repoConfig(repo) {
   let text2;
   try {
@@ -94874,13 +95244,19 @@ async function runLocal(options, io) {
   if (await hasUncommittedChanges(repo)) {
     progress.line(`note: uncommitted changes in ${repo} are not included; the agent works on HEAD`);
   }
+  await removeLeftoverSandboxes({ olderThanMs: LEFTOVER_AGE_MS });
+  const pool = new WarmPool({
+    size: options.sandboxPool,
+    keeper: ownerOf(sessionKeeperPid()),
+    log: { warning: (message) => progress.line(`warning: ${message}`) }
+  });
   const clone2 = await cloneToTemp(repo);
   const slug = slugify2(task.title);
   const auditPath = options.audit ?? join2(tmpdir2(), `inhouse-${slug}-${Date.now()}.audit.jsonl`);
   let sandbox;
   try {
     progress.line(`starting a sandbox (${image})`);
-    sandbox = await createSandbox({
+    sandbox = await pool.acquire({
       image,
       taskId: `local-${slug}`.slice(0, 64),
       memoryMb: config2.sandbox.memoryMb,
@@ -94926,6 +95302,7 @@ Agent-Outcome: ${result.outcome}`;
     await sandbox?.destroy().catch(() => {
     });
     await rm(dirname2(clone2), { recursive: true, force: true });
+    await pool.settle();
   }
 }
 
