@@ -85,9 +85,8 @@ describeDocker("leftovers of crashed runs", () => {
     const tree = await tempTree();
     try {
       const report = await cleanLeftovers({ olderThanMs: DAY, tempDirs: [tree.root] });
-      expect(report.containers).toBeGreaterThanOrEqual(1);
-      expect(report.networks).toBeGreaterThanOrEqual(1);
-      expect(report.volumes).toBeGreaterThanOrEqual(1);
+      // Another task's cleaner on this shared engine may remove the stale ones first, so what this
+      // call counted is not asserted; that they are gone, and the fresh network is not, is.
       expect(report.workDirs).toEqual([tree.stale]);
       await expect(staleProxy.inspect()).rejects.toMatchObject({ statusCode: 404 });
       await expect(staleNet.inspect()).rejects.toMatchObject({ statusCode: 404 });

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { cleanLeftovers } from "../../../../action/leftover-cleaner.ts";
 import type { DockerSandbox } from "../../../../action/sandbox/docker-sandbox.ts";
+import { removeLeftoverSandboxes } from "../../../../action/sandbox/leftovers.ts";
 import { parseSandboxOptions } from "../../../../action/sandbox/options.ts";
 import { ownerOf } from "../../../../action/sandbox/owner-process.ts";
 import { poolProfileKey } from "../../../../action/sandbox/pool/pool-key.ts";
@@ -58,6 +58,12 @@ async function poolProcess(
   const [first] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   return { child, line: JSON.parse(first) as Record<string, string> };
 }
+
+/**
+ * The next start's sweep (the action's cleaner runs the same judge), limited to one label so this
+ * suite never sweeps other suites' or other people's leftovers on the shared engine.
+ */
+const nextStart = (label: string) => removeLeftoverSandboxes({ olderThanMs: DAY, labels: [label] });
 
 const exists = (id: string) =>
   docker
@@ -189,7 +195,7 @@ describeDocker("warm sandbox pool", () => {
       const [stale] = await idleMembers(owner, { ...OPTIONS, image });
       const [current] = await idleMembers(owner);
       await base.commit({ repo, tag, changes: ["LABEL inhouse.test.rebuilt=1"] });
-      await cleanLeftovers({ olderThanMs: DAY, tempDirs: [] });
+      await nextStart(`inhouse.pool.keeper=${owner}`);
       expect(await exists(stale!.id)).toBe(false);
       expect(await exists(current!.id)).toBe(true);
     } finally {
@@ -208,7 +214,7 @@ describeDocker("warm sandbox pool", () => {
     expect(members).toHaveLength(1);
     child.kill("SIGKILL");
     await once(child, "exit");
-    await cleanLeftovers({ olderThanMs: DAY, tempDirs: [] });
+    await nextStart(`inhouse.pool.keeper=${line.keeper}`);
     expect(await exists(members[0]!.id)).toBe(false);
     await expect(docker.getVolume(members[0]!.volume!).inspect()).rejects.toMatchObject({ statusCode: 404 });
   }, 120_000);
@@ -235,7 +241,7 @@ describeDocker("warm sandbox pool", () => {
     const orphan = await booting(dead.owner);
     const live = await booting(ownerOf(process.pid));
     try {
-      await cleanLeftovers({ olderThanMs: DAY, tempDirs: [] });
+      await nextStart("inhouse.pool=test-booting");
       expect(await exists(orphan.id)).toBe(false);
       expect(await exists(live.id)).toBe(true);
     } finally {
@@ -253,7 +259,7 @@ describeDocker("warm sandbox pool", () => {
     await once(child, "exit");
     // Its shell's stdin closed with the connection: the container stops by itself.
     await docker.getContainer(line.containerId!).wait();
-    await cleanLeftovers({ olderThanMs: DAY, tempDirs: [] });
+    await nextStart(`inhouse.pool.keeper=${owner}`);
     expect(await exists(line.containerId!)).toBe(false);
     // The killed task had refilled the pool first; that member is its keeper's and stays.
     expect(await idleMembers(owner)).toHaveLength(1);
