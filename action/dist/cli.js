@@ -94499,10 +94499,10 @@ async function watchForLine(container, line) {
     hijack: true
   });
   const seen = new Promise((resolve2, reject) => {
-    let text = "";
+    let text2 = "";
     const demuxer = new FrameDemuxer((_kind, chunk) => {
-      text = (text + chunk.toString("latin1")).slice(-4096);
-      if (text.includes(line)) resolve2();
+      text2 = (text2 + chunk.toString("latin1")).slice(-4096);
+      if (text2.includes(line)) resolve2();
     });
     stream.on("data", (chunk) => demuxer.push(chunk));
     const ended = () => reject(new Error(`the sandbox shell stopped before printing "${line}"`));
