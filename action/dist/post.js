@@ -97768,6 +97768,9 @@ function backoffDelayMs(retry2, baseDelayMs, maxDelayMs) {
   return Math.min(maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
 }
 
+// action/publish/api-changes.ts
+var MAX_API_CONTENT_BYTES = 20 * 1024 * 1024;
+
 // core/glob.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
