@@ -41,6 +41,7 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
       tokens: Math.min(config.limits.tokens, caps.tokens),
       minutes: Math.min(config.limits.minutes, caps.minutes),
       callsPerTurn: Math.min(config.limits.callsPerTurn, caps.callsPerTurn),
+      ...(caps.cost !== undefined ? { maxCost: caps.cost } : {}),
     },
     memoryMb: Math.min(config.sandbox.memoryMb, caps.memoryMb),
     cpus: Math.min(config.sandbox.cpus, caps.cpus),

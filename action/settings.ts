@@ -50,6 +50,16 @@ export const InputsSchema = z.object({
     .transform((v) => (v === "" ? 4 : Number(v)))
     .pipe(z.number().positive().max(64)),
   "max-pids": positiveInt(4096),
+  "max-task-cost": z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : Number(v)))
+    .pipe(
+      z
+        .number({ error: "max-task-cost must be a number, e.g. 2.50 (in the unit of the profiles' prices)" })
+        .min(0)
+        .optional(),
+    ),
   "allowed-networks": networkList,
   "egress-hosts": z
     .string()
@@ -124,6 +134,8 @@ export interface Settings {
     cpus: number;
     /** Processes and threads in the sandbox (`sandbox.pids`): the fork-bomb ceiling. */
     pids: number;
+    /** Money one task may spend (max-task-cost); needs a price on the model profile. */
+    cost?: number;
     networks: ("none" | "allowlist" | "open")[];
     /** Hosts the allowlist proxy always lets through; when set, the only ones a repository may add. */
     egressHosts: string[];
@@ -194,6 +206,7 @@ export function parseSettings(
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
       pids: i["max-pids"],
+      ...(i["max-task-cost"] !== undefined ? { cost: i["max-task-cost"] } : {}),
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"],
       egressInternalRanges: i["egress-internal-ranges"],

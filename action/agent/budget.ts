@@ -3,6 +3,7 @@
  * caller's abort signal. Time is checked before every model call and every tool call, and nothing
  * gets a minimum past the deadline: one reply cannot buy more time by asking for many calls.
  */
+import { costOf, type ModelPrice } from "../../core/cost.ts";
 import type { AgentLimits } from "./types.ts";
 
 /** Tool calls one reply may run when neither the repository nor the runner says otherwise. */
@@ -10,7 +11,11 @@ export const DEFAULT_CALLS_PER_TURN = 20;
 
 export interface Budget {
   /** The reason the loop must stop before another model call, or undefined. */
-  exceeded(turnsDone: number, tokensUsed: number): string | undefined;
+  exceeded(
+    turnsDone: number,
+    tokensUsed: number,
+    usage?: { prompt: number; completion: number },
+  ): string | undefined;
   /**
    * Checked before each tool call of a reply (`index` counts from 0): why the call must not run
    * (cancelled, out of time, past the per-reply cap), as the text the model reads, or undefined.
@@ -23,7 +28,12 @@ export interface Budget {
   dispose(): void;
 }
 
-export function createBudget(limits: AgentLimits, startedAt: number, callerSignal?: AbortSignal): Budget {
+export function createBudget(
+  limits: AgentLimits,
+  startedAt: number,
+  callerSignal?: AbortSignal,
+  price?: ModelPrice,
+): Budget {
   const deadline = startedAt + limits.minutes * 60_000;
   const callsPerTurn = limits.callsPerTurn ?? DEFAULT_CALLS_PER_TURN;
   const clock = new AbortController();
@@ -38,12 +48,19 @@ export function createBudget(limits: AgentLimits, startedAt: number, callerSigna
     signal,
     dispose: () => clearTimeout(timer),
     remainingMs: () => Math.max(0, deadline - Date.now()),
-    exceeded(turnsDone, tokensUsed) {
+    exceeded(turnsDone, tokensUsed, usage) {
       if (callerSignal?.aborted) return "the run was cancelled";
       if (Date.now() >= deadline) return outOfTime();
       if (turnsDone >= limits.turns) return `the turn budget of ${limits.turns} turns ran out (limits.turns)`;
       if (tokensUsed >= limits.tokens) {
         return `the token budget of ${limits.tokens} tokens ran out after ${tokensUsed} (limits.tokens)`;
+      }
+      // The cost cap fails closed: a runner that sets one without a price for the model is refused earlier (read-request).
+      if (limits.maxCost !== undefined && price && usage) {
+        const spent = costOf(usage, price);
+        if (spent >= limits.maxCost) {
+          return `the cost cap of ${limits.maxCost} per task was reached after ${spent.toFixed(4)} (the runner's max-task-cost)`;
+        }
       }
       return undefined;
     },

@@ -117,7 +117,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   const tuning = options.tuning ?? {};
   const progress = options.onProgress ?? (() => {});
   const audit: AuditLog = openAuditLog(options.auditPath, options.secrets);
-  const budget: Budget = createBudget(options.limits, startedAt, options.signal);
+  const budget: Budget = createBudget(options.limits, startedAt, options.signal, options.model.price);
   const state: RunState = { turns: 0, usage: ZERO_USAGE, reviewComments: [] };
   const client = createModelClient(options.model, {
     retryBaseDelayMs: tuning.retryBaseDelayMs,
@@ -208,7 +208,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     const stuck = createStuckDetector(tuning.stuckAfterRepeats);
 
     for (;;) {
-      const over = budget.exceeded(state.turns, state.usage.total);
+      const over = budget.exceeded(state.turns, state.usage.total, state.usage);
       if (over) return await endOnBudget(over);
       const turn = ++state.turns;
       progress({ phase: "turn", turn, maxTurns: options.limits.turns });

@@ -1,4 +1,5 @@
 /** The contract between the agent loop (action/agent) and the action that wraps it with GitHub. */
+import type { ModelPrice } from "../../core/cost.ts";
 import type { TaskKind } from "../../core/task.ts";
 import type { NetworkMode, Sandbox } from "../sandbox/types.ts";
 
@@ -27,6 +28,8 @@ export interface ModelSettings {
   stream?: boolean;
   /** Send reasoning back on tool-call turns: only for models whose documentation requires it. */
   resendReasoning?: boolean;
+  /** The profile's price per million tokens, when the runner set one. */
+  price?: ModelPrice;
 }
 
 export interface AgentLimits {
@@ -35,6 +38,8 @@ export interface AgentLimits {
   minutes: number;
   /** Tool calls one reply may run; the rest are answered "Not run". Default `DEFAULT_CALLS_PER_TURN`. */
   callsPerTurn?: number;
+  /** The runner's cost cap per task (max-task-cost), checked against the model's price beside tokens. */
+  maxCost?: number;
 }
 
 export interface AgentCommands {

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { ModelPriceSchema } from "../../core/cost.ts";
 import { formatErrors } from "../../core/result.ts";
 import { loadYamlSafely } from "../../core/safe-yaml.ts";
 import { toFieldErrors } from "../../core/zod-errors.ts";
@@ -31,6 +32,8 @@ export const ModelProfileSchema = z.strictObject({
   stream: z.boolean().optional(),
   /** Send reasoning back on tool-call turns, for models whose documentation requires it (DeepSeek thinking mode). */
   resendReasoning: z.boolean().optional(),
+  /** Price per million tokens: turns usage into cost for the cost cap and the run history. */
+  price: ModelPriceSchema.optional(),
 });
 
 export const ProfilesFileSchema = z.strictObject({ profiles: z.record(profileName, ModelProfileSchema) });
@@ -127,6 +130,7 @@ export function resolveModelProfile(name: string, sources: ModelSettingsSources 
         maxTokens: profile.maxTokens,
         stream: profile.stream,
         resendReasoning: profile.resendReasoning,
+        price: profile.price,
       })
     : {};
   const merged = { ...fromProfile, ...fromEnv(env), ...defined(sources.overrides ?? {}) };
@@ -157,5 +161,6 @@ export function resolveModelProfile(name: string, sources: ModelSettingsSources 
     ...(merged.maxTokens ? { maxTokens: merged.maxTokens } : {}),
     ...(merged.stream !== undefined ? { stream: merged.stream } : {}),
     ...(merged.resendReasoning !== undefined ? { resendReasoning: merged.resendReasoning } : {}),
+    ...(merged.price ? { price: merged.price } : {}),
   };
 }
