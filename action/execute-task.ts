@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { ModelPrice } from "../core/cost.ts";
 import { createRedactor } from "../core/redact.ts";
 import { formatErrors } from "../core/result.ts";
 import { parseTask, type Task } from "../core/task.ts";
@@ -17,6 +18,7 @@ import { auditLogPath } from "./summary/audit-path.ts";
 import { recordCutTexts } from "./summary/cut-texts.ts";
 import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
 import { PhaseClock } from "./summary/phases.ts";
+import { usageRecord } from "./summary/usage-record.ts";
 import { Cancelled, messageOf, Refusal } from "./task-errors.ts";
 import { gitAuth } from "./workspace/auth-header.ts";
 import { planWorkspace } from "./workspace/plan.ts";
@@ -90,6 +92,22 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   let workRoot: string | undefined;
   let result: AgentResult | undefined;
   let link: string | undefined;
+  let spend: { profile?: string; price?: ModelPrice } = {};
+  // The usage record the final status marker carries into the App's run history.
+  const usage = async () =>
+    usageRecord({
+      ...(result ? { result } : {}),
+      state: outcome.state,
+      phases: clock.list(),
+      ...spend,
+      ...(link ? { link } : {}),
+      ...(outcome.prNumber ? { prNumber: outcome.prNumber } : {}),
+      ...(await sandbox
+        ?.egressReport?.()
+        .then((egress) => ({ egress }))
+        .catch(() => ({}))),
+      runner: env.runnerName,
+    });
   const auditPath = auditLogPath(settings.auditDir, task, env.runId);
 
   try {
@@ -98,6 +116,12 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     save();
     const { defaultBranch, config, limits, model, text, pr } = await readRequest(gh, task, settings, deps);
     redact = createRedactor([...secrets, model.apiKey]);
+    spend = { profile: config.model.profile, ...(model.price ? { price: model.price } : {}) };
+    if (limits.agent.maxCost !== undefined && !model.price) {
+      throw new Error(
+        `the runner caps a task's cost (max-task-cost) but model profile '${config.model.profile}' has no price; add price: { prompt, completion } (per million tokens) to it in the profiles file`,
+      );
+    }
 
     clock.start("preparing the workspace");
     await status.phase("provisioning: preparing the workspace");
@@ -203,24 +227,25 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     outcome.message = await withBlockedHosts(outcome.message, sandbox);
     outcome.state = "succeeded";
     clock.stop();
-    await status.finish("succeeded", outcome.message);
+    await status.finish("succeeded", outcome.message, await usage());
   } catch (error) {
     const phase = clock.currentPhase ?? "starting";
     clock.stop();
     if (error instanceof Cancelled || deps.signal?.aborted) {
       outcome.state = "cancelled";
       outcome.message = "cancelled: the workflow run was cancelled, so nothing was published";
-      await status.finish("cancelled", outcome.message);
+      await status.finish("cancelled", outcome.message, await usage());
     } else if (error instanceof Refusal) {
       outcome.state = "refused";
       outcome.message = `refused: ${error.message}`;
-      await status.finish("refused", outcome.message);
+      await status.finish("refused", outcome.message, await usage());
     } else {
       outcome.state = "failed";
       outcome.message = await withBlockedHosts(`failed while ${phase}: ${messageOf(error)}`, sandbox);
       await status.finish(
         "failed",
         `${outcome.message}\n\nNothing was pushed under a misleading name. Fix the cause above and run the command again; the workflow run has the full log.`,
+        await usage(),
       );
     }
   } finally {

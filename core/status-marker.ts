@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { taskKinds } from "./task.ts";
+import { UsageRecordSchema } from "./usage-record.ts";
 
 /**
  * The status comment carries its machine state in a hidden HTML comment, so the app and the action
@@ -43,6 +44,8 @@ export const StatusMarkerSchema = z.object({
       url: z.string().optional(),
     })
     .optional(),
+  /** What the task used and produced; the action writes it with the terminal state (core/usage-record.ts). */
+  usage: UsageRecordSchema.optional(),
 });
 export type StatusMarker = z.infer<typeof StatusMarkerSchema>;
 

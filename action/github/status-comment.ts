@@ -6,6 +6,7 @@ import {
   type StatusState,
 } from "../../core/status-marker.ts";
 import type { Task } from "../../core/task.ts";
+import type { UsageRecord } from "../../core/usage-record.ts";
 import type { GitHub } from "./client.ts";
 
 export interface StatusCommentOptions {
@@ -56,7 +57,7 @@ export class StatusComment {
     return this.finished;
   }
 
-  private marker(state: StatusState): StatusMarker {
+  private marker(state: StatusState, usage?: UsageRecord): StatusMarker {
     const { task } = this.options;
     return {
       v: 1,
@@ -69,22 +70,23 @@ export class StatusComment {
       actor: task.trigger.actor,
       state,
       ...(this.options.run ? { run: this.options.run } : {}),
+      ...(usage ? { usage } : {}),
     };
   }
 
-  private render(state: StatusState, text: string): string {
+  private render(state: StatusState, text: string, usage?: UsageRecord): string {
     const { task, runUrl } = this.options;
     const redact = this.options.redact ?? ((t: string) => t);
     const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
     const lines = [`${ICON[state]} **inhouse** · ${what} · ${redact(text)}`, "", `[Workflow run](${runUrl})`];
-    const marker = this.marker(state);
+    const marker = this.marker(state, usage);
     const room = GITHUB_BODY_MAX_CHARS - [...renderStatusMarker(marker)].length - 1;
     const fitBody = this.options.fit ?? ((_what: string, body: string) => body);
     return renderStatusComment(marker, fitBody("status comment", lines.join("\n"), room));
   }
 
-  private write(state: StatusState, text: string): Promise<void> {
-    const body = this.render(state, text);
+  private write(state: StatusState, text: string, usage?: UsageRecord): Promise<void> {
+    const body = this.render(state, text, usage);
     this.chain = this.chain.then(() => this.send(body));
     return this.chain;
   }
@@ -119,11 +121,18 @@ export class StatusComment {
     return this.write("running", `working: turn ${turn} of ${maxTurns}${detail ? ` · ${detail}` : ""}`);
   }
 
-  /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */
-  finish(state: Exclude<StatusState, "queued" | "running">, text: string): Promise<void> {
+  /**
+   * The terminal state, with the usage record the App's run history reads; later calls are ignored
+   * so the post step cannot overwrite a real result.
+   */
+  finish(
+    state: Exclude<StatusState, "queued" | "running">,
+    text: string,
+    usage?: UsageRecord,
+  ): Promise<void> {
     if (this.finished) return this.chain;
     this.finished = true;
-    return this.write(state, text);
+    return this.write(state, text, usage);
   }
 
   /** Waits for every queued write. */

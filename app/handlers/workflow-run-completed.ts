@@ -55,6 +55,7 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
     await deps.recorder?.ended(repo, tag.statusCommentId, marker.state as TerminalState, {
       reason: firstLine(statusText(comment.body ?? "")),
       run: recordedRun,
+      ...(marker.usage ? { usage: marker.usage } : {}),
     });
     return "ignored";
   }

@@ -175,9 +175,11 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    "8. the run history holds scenarios 1–3",
+    "8. the run history holds scenarios 1–3 with their usage, and merging the agent's PR marks its run merged",
     async () => {
       expect(pull, "scenario 1 must open the PR first").toBeDefined();
+      await system.github.mergePull(pull, "alice");
+      await system.settle();
       const runs = await system.app.store.db.selectFrom("runs").selectAll().orderBy("id").execute();
       expect(runs.map((r) => [r.number, r.kind, r.state])).toEqual([
         [issue.number, "fix-issue", "succeeded"],
@@ -190,6 +192,21 @@ describeDocker("whole system: issue → PR → /agent fix → /agent review", ()
         conclusion: "success",
       });
       expect(runs[0]!.workflow_run_url).toMatch(/\/actions\/runs\/\d+$/);
+      // The usage record the action wrote into the final marker.
+      expect(runs[0]).toMatchObject({
+        pr_number: pull.number,
+        pr_state: "merged",
+        outcome: "finished",
+        verification: "passed",
+        profile: "default",
+        runner: "e2e-runner",
+      });
+      expect(runs[0]!.turns).toBeGreaterThan(0);
+      expect(runs[0]!.prompt_tokens).toBeGreaterThan(0);
+      expect(runs[0]!.phases?.map((p) => p.name)).toEqual(
+        expect.arrayContaining(["provisioning", "working", "publishing"]),
+      );
+      expect(runs[2]!.link).toMatch(/#pullrequestreview-\d+$|\/pull\/\d+/);
       expect(runs[0]!.reason).toContain(`/pull/${pull.number}`);
       expect(system.app.errors).toEqual([]);
     },
