@@ -92244,9 +92244,21 @@ function capForAudit(text2) {
   return text2.length <= AUDIT_RESULT_MAX_CHARS ? text2 : `${text2.slice(0, AUDIT_RESULT_MAX_CHARS)}[... ${text2.length - AUDIT_RESULT_MAX_CHARS} chars]`;
 }
 
+// core/cost.ts
+var ModelPriceSchema = external_exports.strictObject({
+  /** Price per million prompt (input) tokens, in the unit the budgets use. */
+  prompt: external_exports.number().min(0),
+  /** Price per million completion (output) tokens. */
+  completion: external_exports.number().min(0)
+});
+function costOf(tokens, price) {
+  const cost = (tokens.prompt * price.prompt + tokens.completion * price.completion) / 1e6;
+  return Math.round(cost * 1e6) / 1e6;
+}
+
 // action/agent/budget.ts
 var DEFAULT_CALLS_PER_TURN = 20;
-function createBudget(limits, startedAt, callerSignal) {
+function createBudget(limits, startedAt, callerSignal, price) {
   const deadline = startedAt + limits.minutes * 6e4;
   const callsPerTurn = limits.callsPerTurn ?? DEFAULT_CALLS_PER_TURN;
   const clock = new AbortController();
@@ -92261,12 +92273,18 @@ function createBudget(limits, startedAt, callerSignal) {
     signal,
     dispose: () => clearTimeout(timer),
     remainingMs: () => Math.max(0, deadline - Date.now()),
-    exceeded(turnsDone, tokensUsed) {
+    exceeded(turnsDone, tokensUsed, usage) {
       if (callerSignal?.aborted) return "the run was cancelled";
       if (Date.now() >= deadline) return outOfTime();
       if (turnsDone >= limits.turns) return `the turn budget of ${limits.turns} turns ran out (limits.turns)`;
       if (tokensUsed >= limits.tokens) {
         return `the token budget of ${limits.tokens} tokens ran out after ${tokensUsed} (limits.tokens)`;
+      }
+      if (limits.maxCost !== void 0 && price && usage) {
+        const spent = costOf(usage, price);
+        if (spent >= limits.maxCost) {
+          return `the cost cap of ${limits.maxCost} per task was reached after ${spent.toFixed(4)} (the runner's max-task-cost)`;
+        }
       }
       return void 0;
     },
@@ -93031,7 +93049,7 @@ async function runAgent(options) {
   const progress = options.onProgress ?? (() => {
   });
   const audit = openAuditLog(options.auditPath, options.secrets);
-  const budget = createBudget(options.limits, startedAt, options.signal);
+  const budget = createBudget(options.limits, startedAt, options.signal, options.model.price);
   const state = { turns: 0, usage: ZERO_USAGE, reviewComments: [] };
   const client = createModelClient(options.model, {
     retryBaseDelayMs: tuning.retryBaseDelayMs,
@@ -93114,7 +93132,7 @@ async function runAgent(options) {
     });
     const stuck = createStuckDetector(tuning.stuckAfterRepeats);
     for (; ; ) {
-      const over = budget.exceeded(state.turns, state.usage.total);
+      const over = budget.exceeded(state.turns, state.usage.total, state.usage);
       if (over) return await endOnBudget(over);
       const turn = ++state.turns;
       progress({ phase: "turn", turn, maxTurns: options.limits.turns });
@@ -93233,7 +93251,9 @@ var ModelProfileSchema = external_exports.strictObject({
   /** Streamed replies (on by default; off again by itself where the server cannot stream). */
   stream: external_exports.boolean().optional(),
   /** Send reasoning back on tool-call turns, for models whose documentation requires it (DeepSeek thinking mode). */
-  resendReasoning: external_exports.boolean().optional()
+  resendReasoning: external_exports.boolean().optional(),
+  /** Price per million tokens: turns usage into cost for the cost cap and the run history. */
+  price: ModelPriceSchema.optional()
 });
 var ProfilesFileSchema = external_exports.strictObject({ profiles: external_exports.record(profileName, ModelProfileSchema) });
 var ModelProfileError = class extends Error {
@@ -93305,7 +93325,8 @@ function resolveModelProfile(name, sources = {}) {
     toolCalling: profile.toolCalling,
     maxTokens: profile.maxTokens,
     stream: profile.stream,
-    resendReasoning: profile.resendReasoning
+    resendReasoning: profile.resendReasoning,
+    price: profile.price
   }) : {};
   const merged = { ...fromProfile, ...fromEnv(env), ...defined(sources.overrides ?? {}) };
   if (!merged.baseUrl) {
@@ -93334,7 +93355,8 @@ function resolveModelProfile(name, sources = {}) {
     toolCalling: merged.toolCalling ?? "auto",
     ...merged.maxTokens ? { maxTokens: merged.maxTokens } : {},
     ...merged.stream !== void 0 ? { stream: merged.stream } : {},
-    ...merged.resendReasoning !== void 0 ? { resendReasoning: merged.resendReasoning } : {}
+    ...merged.resendReasoning !== void 0 ? { resendReasoning: merged.resendReasoning } : {},
+    ...merged.price ? { price: merged.price } : {}
   };
 }
 

@@ -97623,6 +97623,28 @@ function formatErrors(errors) {
 // core/github-body.ts
 var GITHUB_BODY_MAX_CHARS = 65536;
 
+// core/usage-record.ts
+var verificationResults = ["passed", "failed", "not-run"];
+var UsageRecordSchema = external_exports.strictObject({
+  /** The agent loop's outcome: finished, budget, stuck, failed (or cancelled/refused before it ran). */
+  outcome: external_exports.string().max(40),
+  turns: external_exports.int().min(0),
+  tokens: external_exports.strictObject({ prompt: external_exports.int().min(0), completion: external_exports.int().min(0) }),
+  /** Seconds per phase, in order (provisioning, working, verifying, publishing…). */
+  phases: external_exports.array(external_exports.strictObject({ name: external_exports.string().max(60), seconds: external_exports.number().min(0) })).max(12),
+  verification: external_exports.enum(verificationResults),
+  /** The PR, pushed commit or review published; absent when nothing was. */
+  link: external_exports.url().max(500).optional(),
+  pr: external_exports.int().positive().optional(),
+  /** Hosts the allowlist proxy refused, as `host` (at most 20). */
+  blocked: external_exports.array(external_exports.string().max(255)).max(20).optional(),
+  /** The runner-side model profile name; never an endpoint. */
+  profile: external_exports.string().max(60),
+  /** tokens × the profile's price per million tokens; absent when the runner set no price. */
+  cost: external_exports.number().min(0).optional(),
+  runner: external_exports.string().max(100).optional()
+});
+
 // core/status-marker.ts
 var STATUS_MARKER_NAME = "inhouse:status";
 var statusStates = ["queued", "running", "succeeded", "failed", "cancelled", "refused"];
@@ -97642,7 +97664,9 @@ var StatusMarkerSchema = external_exports.object({
     id: external_exports.number().int().positive(),
     repo: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/),
     url: external_exports.string().optional()
-  }).optional()
+  }).optional(),
+  /** What the task used and produced; the action writes it with the terminal state (core/usage-record.ts). */
+  usage: UsageRecordSchema.optional()
 });
 function renderStatusMarker(marker) {
   const json2 = JSON.stringify(StatusMarkerSchema.parse(marker)).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e");
@@ -97679,7 +97703,7 @@ var StatusComment = class {
   get isFinished() {
     return this.finished;
   }
-  marker(state) {
+  marker(state, usage) {
     const { task } = this.options;
     return {
       v: 1,
@@ -97691,21 +97715,22 @@ var StatusComment = class {
       delivery: task.trigger.delivery,
       actor: task.trigger.actor,
       state,
-      ...this.options.run ? { run: this.options.run } : {}
+      ...this.options.run ? { run: this.options.run } : {},
+      ...usage ? { usage } : {}
     };
   }
-  render(state, text) {
+  render(state, text, usage) {
     const { task, runUrl } = this.options;
     const redact = this.options.redact ?? ((t) => t);
     const what = task.kind === "automation" ? `automation ${task.automation}` : task.kind;
     const lines = [`${ICON[state]} **inhouse** \xB7 ${what} \xB7 ${redact(text)}`, "", `[Workflow run](${runUrl})`];
-    const marker = this.marker(state);
+    const marker = this.marker(state, usage);
     const room = GITHUB_BODY_MAX_CHARS - [...renderStatusMarker(marker)].length - 1;
     const fitBody = this.options.fit ?? ((_what, body) => body);
     return renderStatusComment(marker, fitBody("status comment", lines.join("\n"), room));
   }
-  write(state, text) {
-    const body = this.render(state, text);
+  write(state, text, usage) {
+    const body = this.render(state, text, usage);
     this.chain = this.chain.then(() => this.send(body));
     return this.chain;
   }
@@ -97736,11 +97761,14 @@ var StatusComment = class {
     this.lastTurnWrite = now;
     return this.write("running", `working: turn ${turn} of ${maxTurns}${detail ? ` \xB7 ${detail}` : ""}`);
   }
-  /** The terminal state; later calls are ignored so the post step cannot overwrite a real result. */
-  finish(state, text) {
+  /**
+   * The terminal state, with the usage record the App's run history reads; later calls are ignored
+   * so the post step cannot overwrite a real result.
+   */
+  finish(state, text, usage) {
     if (this.finished) return this.chain;
     this.finished = true;
-    return this.write(state, text);
+    return this.write(state, text, usage);
   }
   /** Waits for every queued write. */
   flush() {
@@ -99191,6 +99219,14 @@ var INVISIBLE = new RegExp(
 // core/html-tag.ts
 var ATTRIBUTE = String.raw`\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>\x60]+))?`;
 var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(\/?)>`, "y");
+
+// core/cost.ts
+var ModelPriceSchema = external_exports.strictObject({
+  /** Price per million prompt (input) tokens, in the unit the budgets use. */
+  prompt: external_exports.number().min(0),
+  /** Price per million completion (output) tokens. */
+  completion: external_exports.number().min(0)
+});
 
 // action/workspace/lock.ts
 var STALE_AFTER_MS = 30 * 6e4;
@@ -104117,6 +104153,9 @@ var InputsSchema = external_exports.object({
   "max-memory-mb": positiveInt(8192),
   "max-cpus": external_exports.string().trim().transform((v) => v === "" ? 4 : Number(v)).pipe(external_exports.number().positive().max(64)),
   "max-pids": positiveInt(4096),
+  "max-task-cost": external_exports.string().trim().transform((v) => v === "" ? void 0 : Number(v)).pipe(
+    external_exports.number({ error: "max-task-cost must be a number, e.g. 2.50 (in the unit of the profiles' prices)" }).min(0).optional()
+  ),
   "allowed-networks": networkList,
   "egress-hosts": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   "egress-internal-ranges": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)).superRefine((ranges, context) => {
@@ -104183,6 +104222,7 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       memoryMb: i["max-memory-mb"],
       cpus: i["max-cpus"],
       pids: i["max-pids"],
+      ...i["max-task-cost"] !== void 0 ? { cost: i["max-task-cost"] } : {},
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"],
       egressInternalRanges: i["egress-internal-ranges"],
