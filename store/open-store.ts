@@ -77,6 +77,9 @@ async function openPostgres(url: string, max: number): Promise<Store> {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server ends (a restart, an administrator) must not crash the App: the
+  // pool drops it and the next query opens a new one (node-postgres emits 'error' on the pool).
+  pool.on("error", () => undefined);
   try {
     const client = await pool.connect();
     client.release();
