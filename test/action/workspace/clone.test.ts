@@ -109,6 +109,39 @@ describe("workspace clone", () => {
     await expect(stat(marker)).rejects.toThrow();
   });
 
+  it("records origin's URL exactly, even with characters git's config syntax treats specially", async () => {
+    const origin = await createOrigin({ "a.txt": "a\n" });
+    const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
+    const mirror = await updateMirror({
+      cacheDir: cache,
+      owner: "o",
+      name: "r",
+      remoteUrl: origin.url,
+      auth: gitAuth("t"),
+    });
+    for (const odd of [`${origin.url}#x;y`, `${origin.url}?q="1"\\2`, ` ${origin.url} `]) {
+      const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "r");
+      await cloneWorkspace({ mirror, remoteUrl: odd, dir, branch: "main", localBranch: "agent/x" });
+      expect(sh(dir, "config", "--get", "remote.origin.url")).toBe(`${odd}\n`);
+    }
+  });
+
+  it("names the branch that the mirror does not have", async () => {
+    const origin = await createOrigin({ "a.txt": "a\n" });
+    const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
+    const mirror = await updateMirror({
+      cacheDir: cache,
+      owner: "o",
+      name: "r",
+      remoteUrl: origin.url,
+      auth: gitAuth("t"),
+    });
+    const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "r");
+    await expect(
+      cloneWorkspace({ mirror, remoteUrl: origin.url, dir, branch: "gone", localBranch: "agent/x" }),
+    ).rejects.toThrow(/refs\/heads\/gone not found in file:.*deleted or renamed/);
+  });
+
   it("lets two tasks update the same mirror at once", async () => {
     const origin = await createOrigin({ "a.txt": "a\n" });
     const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
