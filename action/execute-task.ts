@@ -135,6 +135,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
       remoteUrl: deps.remoteUrl(repo.owner, repo.name),
       auth,
       plan,
+      triggeredAt: new Date(task.trigger.at),
     });
 
     clock.start("starting the sandbox");

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { GitAuth } from "./auth-header.ts";
 import { git } from "./git.ts";
 import { withDirectoryLock } from "./lock.ts";
+import { type Freshness, isFreshEnough, recordFetch } from "./mirror-freshness.ts";
 
 export interface MirrorOptions {
   cacheDir: string;
@@ -13,6 +14,8 @@ export interface MirrorOptions {
   auth: GitAuth;
   /** Refs outside branches and tags this task needs, e.g. `refs/pull/7/head`. */
   extraRefs?: string[];
+  /** When the mirror may be used without fetching (see `isFreshEnough`); absent, it always fetches. */
+  freshness?: Freshness;
 }
 
 export function mirrorPath(cacheDir: string, owner: string, name: string): string {
@@ -50,21 +53,31 @@ export async function withMirror<T>(
       await rm(path, { recursive: true, force: true });
       await git(["init", "--bare", "--quiet", path]);
     }
-    const refspecs = [
-      "+refs/heads/*:refs/heads/*",
-      "+refs/tags/*:refs/tags/*",
-      ...(options.extraRefs ?? []).map((ref) => `+${ref}:${mirrorRefFor(ref)}`),
-    ];
-    // The URL is given on the command line, never stored: the mirror's config holds no remote at all.
-    await git(
-      ["-C", path, "fetch", "--prune", "--quiet", "--no-write-fetch-head", options.remoteUrl, ...refspecs],
-      {
-        config: options.auth.config,
-        secrets: options.auth.secrets,
-      },
-    );
+    if (!(options.freshness && (await isFreshEnough(path, options.freshness))))
+      await fetchInto(path, options);
     return work(path);
   });
+}
+
+async function fetchInto(path: string, options: MirrorOptions): Promise<void> {
+  const refspecs = [
+    "+refs/heads/*:refs/heads/*",
+    "+refs/tags/*:refs/tags/*",
+    ...(options.extraRefs ?? []).map((ref) => `+${ref}:${mirrorRefFor(ref)}`),
+  ];
+  const started = Date.now();
+  // The URL is given on the command line, never stored: the mirror's config holds no remote at all.
+  // What a fetch brings stays one pack (fetch.unpackLimit=1) rather than loose objects (git's default
+  // under 100 objects): a mirror that lives through many tasks would otherwise pile up thousands of
+  // loose objects, and every task's clone links each one.
+  await git(
+    ["-C", path, "fetch", "--prune", "--quiet", "--no-write-fetch-head", options.remoteUrl, ...refspecs],
+    {
+      config: [...options.auth.config, "fetch.unpackLimit=1"],
+      secrets: options.auth.secrets,
+    },
+  );
+  await recordFetch(path, started);
 }
 
 export function updateMirror(options: MirrorOptions): Promise<string> {

@@ -20,6 +20,8 @@ export interface WorkspacePlan {
   prBase?: string;
   /** Why the result is shaped differently from what was asked (fork PRs). */
   note?: string;
+  /** Remote refs whose commit the task already knows (a PR's head, from the API): remote ref → object name. */
+  knownCommits: Record<string, string>;
 }
 
 const remote = (branch: string) => `refs/remotes/origin/${branch}`;
@@ -42,6 +44,7 @@ function newBranchFromDefault(branch: string, defaultBranch: string): WorkspaceP
     pushBranch: branch,
     pushIsNew: true,
     prBase: defaultBranch,
+    knownCommits: {},
   };
 }
 
@@ -69,6 +72,7 @@ export function planWorkspace(
         startPoint: pullRef(pr!.number),
         localBranch: `inhouse-review-${pr!.number}`,
         pushIsNew: false,
+        knownCommits: { [`refs/pull/${pr!.number}/head`]: pr!.headSha },
       };
     case "fix-pr": {
       if (!pr!.isFork) {
@@ -79,6 +83,7 @@ export function planWorkspace(
           localBranch: pr!.headRef,
           pushBranch: pr!.headRef,
           pushIsNew: false,
+          knownCommits: { [`refs/heads/${pr!.headRef}`]: pr!.headSha },
         };
       }
       const branch = agentBranchName(prefix, task.kind, task.number!, title);
@@ -90,6 +95,7 @@ export function planWorkspace(
         pushBranch: branch,
         pushIsNew: true,
         prBase: pr!.baseRef,
+        knownCommits: { [`refs/pull/${pr!.number}/head`]: pr!.headSha },
         note: `#${pr!.number} comes from the fork ${pr!.headRepo ?? "(deleted)"}, which the agent cannot push to. This PR holds #${pr!.number}'s commits plus the fix; its author can take the fix with \`git pull <this repository> ${branch}\`, or this PR can replace #${pr!.number}.`,
       };
     }

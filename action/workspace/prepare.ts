@@ -1,7 +1,7 @@
 import type { GitAuth } from "./auth-header.ts";
 import { checkoutWorkspace, fetchWorkspace, headSha } from "./clone.ts";
 import { assertSeedable } from "./credential-check.ts";
-import { withMirror } from "./mirror.ts";
+import { mirrorRefFor, withMirror } from "./mirror.ts";
 import type { WorkspacePlan } from "./plan.ts";
 
 export interface PrepareOptions {
@@ -13,7 +13,15 @@ export interface PrepareOptions {
   remoteUrl: string;
   auth: GitAuth;
   plan: WorkspacePlan;
+  /**
+   * When the task was asked for. A mirror fetched after it (by a task that ran meanwhile) holding
+   * the plan's known commits is used without fetching again.
+   */
+  triggeredAt?: Date;
 }
+
+/** Allowed difference between GitHub's clock (the trigger time) and the runner's (the fetch time). */
+const CLOCK_SKEW_MS = 2_000;
 
 export interface PreparedWorkspace {
   dir: string;
@@ -30,6 +38,13 @@ export async function prepareWorkspace(options: PrepareOptions): Promise<Prepare
     remoteUrl: options.remoteUrl,
     auth: options.auth,
     extraRefs: plan.extraRefs.map((ref) => ref.remote).filter((ref) => !ref.startsWith("refs/heads/")),
+    freshness: options.triggeredAt && {
+      since: new Date(options.triggeredAt.getTime() + CLOCK_SKEW_MS),
+      refs: [`refs/heads/${plan.cloneBranch}`, ...plan.extraRefs.map((ref) => mirrorRefFor(ref.remote))],
+      expect: Object.fromEntries(
+        Object.entries(plan.knownCommits).map(([ref, commit]) => [mirrorRefFor(ref), commit]),
+      ),
+    },
   };
   await withMirror(mirrorOptions, (mirror) =>
     fetchWorkspace({
