@@ -1,132 +1,21 @@
 // Workspace: a task's clone from a warm per-repository mirror vs a cold clone, over smart HTTP on
-// loopback (git http-backend) so the bytes moved are the bytes a real remote would send.
-import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+// loopback (git http-backend) so the bytes moved are the bytes a real remote would send; then the
+// warm path's own parts side by side with what they replaced: the local clone (links and refs
+// written directly vs `git clone --local` + `remote set-url`) and the fetch that finds nothing
+// (skipped when the mirror was fetched after the task was asked for).
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { noAuth } from "../action/workspace/auth-header.ts";
 import { checkoutWorkspace, fetchWorkspace } from "../action/workspace/clone.ts";
 import { git } from "../action/workspace/git.ts";
-import { updateMirror, withMirror } from "../action/workspace/mirror.ts";
+import { type MirrorOptions, mirrorPath, updateMirror, withMirror } from "../action/workspace/mirror.ts";
 import { type GitHttpServer, startGitHttpServer } from "../test/action/workspace/git-http-server.ts";
-import { round, timeMs } from "./stats.ts";
-import type { BenchArea, BenchOutcome } from "./types.ts";
+import { percentile, round, timeMs } from "./stats.ts";
+import type { BenchArea, BenchOutcome, BenchRow } from "./types.ts";
+import { addCommits, COMMITS, FILES, generatedOrigin } from "./workspace-origin.ts";
 
-const FILES = 5_000;
-const COMMITS = 200;
-/** Lines per generated file: about 4 KB, near the median size of a source file in real repositories. */
-const LINES = 100;
-const RUNS = 3;
-
-/** Deterministic pseudo-random text, so packs compress like source code rather than like zeros. */
-function* words(seed: number): Generator<string> {
-  const vocabulary = [
-    "const",
-    "let",
-    "return",
-    "function",
-    "if",
-    "else",
-    "for",
-    "import",
-    "export",
-    "value",
-    "count",
-    "result",
-    "error",
-    "string",
-    "number",
-    "await",
-    "async",
-    "=>",
-    "{",
-    "}",
-    "(",
-    ")",
-    ";",
-    "items",
-    "index",
-    "options",
-  ];
-  let x = seed || 1;
-  for (;;) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    yield vocabulary[Math.abs(x) % vocabulary.length]!;
-  }
-}
-
-function fileText(file: number, version: number): string {
-  const gen = words(file * 7919 + version * 104729);
-  const lines: string[] = [`// file ${file} version ${version}`];
-  for (let line = 0; line < LINES; line++) {
-    const parts: string[] = [];
-    for (let w = 0; w < 8; w++) parts.push(gen.next().value as string);
-    lines.push(parts.join(" "));
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-const pathOf = (file: number) => `src/module${Math.floor(file / 100)}/file${file}.ts`;
-
-/** A git fast-import stream: one commit with every file, then small commits touching 10 files each. */
-function fastImportStream(commits: number, startVersion: number, parent: string | undefined): string {
-  const out: string[] = [];
-  let time = 1_700_000_000 + startVersion * 3600;
-  for (let c = 0; c < commits; c++) {
-    const version = startVersion + c;
-    const touched =
-      version === 0
-        ? Array.from({ length: FILES }, (_, i) => i)
-        : Array.from({ length: 10 }, (_, i) => (version * 37 + i * 499) % FILES);
-    const message = `commit ${version}\n`;
-    out.push(
-      `commit refs/heads/main\ncommitter Bench <bench@example.com> ${time++} +0000\ndata ${Buffer.byteLength(message)}\n${message}`,
-    );
-    if (c === 0 && parent) out.push(`from ${parent}\n`);
-    for (const file of touched) {
-      const text = fileText(file, version);
-      out.push(`M 100644 inline ${pathOf(file)}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
-    }
-  }
-  return out.join("");
-}
-
-function runGit(args: string[], input: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { stdio: ["pipe", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`git ${args.join(" ")}: ${err}`)),
-    );
-    child.stdin.end(input);
-  });
-}
-
-/** Generated once and kept in the temp dir: about 5,000 files and 200 commits. */
-async function generatedOrigin(): Promise<string> {
-  const root = join(tmpdir(), "inhouse-bench-workspace", `origin-${FILES}-${COMMITS}-${LINES}`);
-  const bare = join(root, "repo.git");
-  try {
-    await stat(join(bare, "refs/heads/main"));
-    return bare;
-  } catch {}
-  await rm(root, { recursive: true, force: true });
-  await mkdir(root, { recursive: true });
-  await git(["init", "-q", "--bare", "-b", "main", bare]);
-  await runGit(["-C", bare, "fast-import", "--quiet"], fastImportStream(COMMITS, 0, undefined));
-  await git(["-C", bare, "repack", "-adq"]);
-  await git(["-C", bare, "pack-refs", "--all"]);
-  return bare;
-}
-
-/** The day's work on the remote between two tasks: a few new commits. */
-async function addCommits(bare: string, count: number, startVersion: number): Promise<void> {
-  const tip = (await git(["-C", bare, "rev-parse", "main"])).stdout.trim();
-  await runGit(["-C", bare, "fast-import", "--quiet"], fastImportStream(count, startVersion, tip));
-}
+const RUNS = 5;
 
 interface Samples {
   coldFetchMs: number[];
@@ -136,6 +25,10 @@ interface Samples {
   warmTotalMs: number[];
   warmBytes: number[];
   dissociateMs: number[];
+  localCloneMs: number[];
+  gitLocalCloneMs: number[];
+  noopFetchMs: number[];
+  freshSkipMs: number[];
 }
 
 interface Served {
@@ -147,19 +40,58 @@ interface Served {
   version: number;
 }
 
+const emptySamples = (): Samples => ({
+  coldFetchMs: [],
+  coldTotalMs: [],
+  coldBytes: [],
+  warmFetchMs: [],
+  warmTotalMs: [],
+  warmBytes: [],
+  dissociateMs: [],
+  localCloneMs: [],
+  gitLocalCloneMs: [],
+  noopFetchMs: [],
+  freshSkipMs: [],
+});
+
+/** The mirror's part alone, nothing fetched: what this code does vs `git clone --local` + set-url. */
+async function measureLocalClone(served: Served, samples: Samples, run: number): Promise<void> {
+  const mirror = mirrorPath(served.cacheDir, "bench", "repo");
+  const ours = join(served.scratch, `local-${run}`);
+  const theirs = join(served.scratch, `git-local-${run}`);
+  samples.localCloneMs.push(
+    await timeMs(() =>
+      fetchWorkspace({ mirror, remoteUrl: served.remoteUrl, dir: ours, branch: "main", localBranch: "x" }),
+    ),
+  );
+  const clone = ["clone", "-q", "--no-checkout", "--single-branch", "--no-tags", "--branch", "main"];
+  samples.gitLocalCloneMs.push(
+    await timeMs(async () => {
+      await git([...clone, "--", mirror, theirs]);
+      await git(["-C", theirs, "remote", "set-url", "origin", served.remoteUrl]);
+    }),
+  );
+}
+
+/** A second task right after the first: its fetch finds nothing, or is skipped when it may be. */
+async function measureNoopFetch(served: Served, samples: Samples): Promise<void> {
+  const options: MirrorOptions = {
+    cacheDir: served.cacheDir,
+    owner: "bench",
+    name: "repo",
+    remoteUrl: served.remoteUrl,
+    auth: noAuth,
+  };
+  samples.noopFetchMs.push(await timeMs(() => withMirror(options, async () => undefined)));
+  const freshness = { since: new Date(Date.now() - 60_000), refs: ["refs/heads/main"] };
+  samples.freshSkipMs.push(await timeMs(() => withMirror({ ...options, freshness }, async () => undefined)));
+}
+
 /** RUNS rounds of: the remote gains 5 commits, then a cold clone, a warm clone, a --dissociate clone. */
 async function measure(served: Served, bytesPerSecond: number): Promise<Samples> {
   const { bare, remoteUrl, scratch, cacheDir, server } = served;
   server.bytesPerSecond = bytesPerSecond;
-  const samples: Samples = {
-    coldFetchMs: [],
-    coldTotalMs: [],
-    coldBytes: [],
-    warmFetchMs: [],
-    warmTotalMs: [],
-    warmBytes: [],
-    dissociateMs: [],
-  };
+  const samples = emptySamples();
   for (let run = 0; run < RUNS; run++) {
     await addCommits(bare, 5, served.version);
     served.version += 5;
@@ -196,21 +128,27 @@ async function measure(served: Served, bytesPerSecond: number): Promise<Samples>
     // The other way to a self-contained tree: borrow objects with --reference, then copy them in
     // with --dissociate (a full local repack). Same bytes on the wire, more CPU.
     const altDir = join(scratch, `alt-${run}`);
-    const mirror = join(cacheDir, "mirrors", "bench", "repo.git");
+    const mirror = mirrorPath(cacheDir, "bench", "repo");
     const args = ["clone", "-q", "--no-checkout", "--single-branch", "--branch", "main"];
     samples.dissociateMs.push(
       await timeMs(() => git([...args, "--reference", mirror, "--dissociate", remoteUrl, altDir])),
     );
-    await Promise.all([coldDir, warmDir, altDir].map((d) => rm(d, { recursive: true, force: true })));
+    await measureLocalClone(served, samples, run);
+    await measureNoopFetch(served, samples);
+    const dirs = ["cold", "warm", "alt", "local", "git-local"].map((name) => join(scratch, `${name}-${run}`));
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
   return samples;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${round(x, 0)} ms`;
+const p50 = (xs: number[]) => percentile(xs, 50);
+const p99 = (xs: number[]) => percentile(xs, 99);
+const both = (xs: number[]) => `${ms(p50(xs))} (p99 ${ms(p99(xs))})`;
+const ratio = (naive: number[], ours: number[]) => round(p50(naive) / p50(ours), 2);
 const MBIT_100 = 100_000_000 / 8;
 
-async function main(): Promise<BenchOutcome> {
+async function serve(): Promise<Served> {
   const template = await generatedOrigin();
   const scratch = await mkdtemp(join(tmpdir(), "inhouse-bench-ws-"));
   // A fresh copy of the generated origin per bench run, so added commits do not accumulate.
@@ -218,7 +156,7 @@ async function main(): Promise<BenchOutcome> {
   const bare = join(scratch, "served", "repo.git");
   await git(["clone", "-q", "--bare", "--no-local", template, bare]);
   const server = await startGitHttpServer(join(scratch, "served"));
-  const served: Served = {
+  return {
     bare,
     remoteUrl: `${server.url}/repo.git`,
     scratch,
@@ -226,6 +164,34 @@ async function main(): Promise<BenchOutcome> {
     server,
     version: COMMITS,
   };
+}
+
+function linkRows(name: string, s: Samples): BenchRow[] {
+  return [
+    {
+      measure: `${name}: clone ${FILES} files / ${COMMITS} commits, objects + refs (p50 of ${RUNS})`,
+      ours: both(s.warmFetchMs),
+      naive: both(s.coldFetchMs),
+      ratio: `${ratio(s.coldFetchMs, s.warmFetchMs)}x (p99 ${round(p99(s.coldFetchMs) / p99(s.warmFetchMs), 1)}x)`,
+      goal: ">= 3x",
+    },
+    {
+      measure: `${name}: same, including the checkout of every file`,
+      ours: both(s.warmTotalMs),
+      naive: both(s.coldTotalMs),
+      ratio: `${ratio(s.coldTotalMs, s.warmTotalMs)}x`,
+    },
+    {
+      measure: `${name}: self-contained warm clone vs --reference --dissociate`,
+      ours: both(s.warmFetchMs),
+      naive: both(s.dissociateMs),
+      ratio: `${ratio(s.dissociateMs, s.warmFetchMs)}x`,
+    },
+  ];
+}
+
+async function main(): Promise<BenchOutcome> {
+  const served = await serve();
   let loopback: Samples;
   let link: Samples;
   try {
@@ -239,58 +205,49 @@ async function main(): Promise<BenchOutcome> {
     loopback = await measure(served, 0);
     link = await measure(served, MBIT_100);
   } finally {
-    await server.close();
-    await rm(scratch, { recursive: true, force: true });
+    await served.server.close();
+    await rm(served.scratch, { recursive: true, force: true });
   }
-  const speedup = (s: Samples) => median(s.coldFetchMs) / median(s.warmFetchMs);
-  const bytesRatio = median(loopback.coldBytes) / Math.max(1, median(loopback.warmBytes));
-  const rows: BenchOutcome["rows"] = [
+  const bytesRatio = p50(loopback.coldBytes) / Math.max(1, p50(loopback.warmBytes));
+  const rows: BenchRow[] = [
     {
       measure: "bytes moved over HTTP per clone",
-      ours: `${median(loopback.warmBytes)} B`,
-      naive: `${median(loopback.coldBytes)} B`,
+      ours: `${p50(loopback.warmBytes)} B`,
+      naive: `${p50(loopback.coldBytes)} B`,
       ratio: `${round(bytesRatio, 0)}x`,
       goal: ">= 20x",
     },
+    ...linkRows("loopback", loopback),
+    ...linkRows("100 Mbit/s link", link),
+    {
+      measure: "warm path, the local clone: links + refs written vs `git clone --local` + `remote set-url`",
+      ours: both(loopback.localCloneMs),
+      naive: both(loopback.gitLocalCloneMs),
+      ratio: `${ratio(loopback.gitLocalCloneMs, loopback.localCloneMs)}x`,
+    },
+    {
+      measure:
+        "warm path, nothing new: mirror fetched after the request (skipped) vs a fetch finding nothing",
+      ours: both(loopback.freshSkipMs),
+      naive: both(loopback.noopFetchMs),
+      ratio: `${ratio(loopback.noopFetchMs, loopback.freshSkipMs)}x`,
+    },
   ];
-  for (const [name, s] of [
-    ["loopback", loopback],
-    ["100 Mbit/s link", link],
-  ] as const) {
-    rows.push(
-      {
-        measure: `${name}: clone ${FILES} files / ${COMMITS} commits, objects + refs (median of ${RUNS})`,
-        ours: ms(median(s.warmFetchMs)),
-        naive: ms(median(s.coldFetchMs)),
-        ratio: `${round(speedup(s), 1)}x`,
-        goal: ">= 3x",
-      },
-      {
-        measure: `${name}: same, including the checkout of every file`,
-        ours: ms(median(s.warmTotalMs)),
-        naive: ms(median(s.coldTotalMs)),
-        ratio: `${round(median(s.coldTotalMs) / median(s.warmTotalMs), 1)}x`,
-      },
-      {
-        measure: `${name}: self-contained warm clone vs --reference --dissociate`,
-        ours: ms(median(s.warmFetchMs)),
-        naive: ms(median(s.dissociateMs)),
-        ratio: `${round(median(s.dissociateMs) / median(s.warmFetchMs), 1)}x`,
-      },
-    );
-  }
   return {
     rows,
     metrics: {
       "workspace.mirror_bytes_ratio": round(bytesRatio, 1),
-      "workspace.mirror_speedup": round(speedup(loopback), 2),
-      "workspace.mirror_speedup_100mbit": round(speedup(link), 2),
-      "workspace.mirror_speedup_with_checkout": round(
-        median(loopback.coldTotalMs) / median(loopback.warmTotalMs),
-        2,
-      ),
-      "workspace.cold_clone_ms": round(median(loopback.coldFetchMs), 0),
-      "workspace.warm_clone_ms": round(median(loopback.warmFetchMs), 0),
+      "workspace.mirror_speedup": ratio(loopback.coldFetchMs, loopback.warmFetchMs),
+      "workspace.mirror_speedup_p99": round(p99(loopback.coldFetchMs) / p99(loopback.warmFetchMs), 2),
+      "workspace.mirror_speedup_100mbit": ratio(link.coldFetchMs, link.warmFetchMs),
+      "workspace.mirror_speedup_with_checkout": ratio(loopback.coldTotalMs, loopback.warmTotalMs),
+      "workspace.cold_clone_ms": round(p50(loopback.coldFetchMs), 0),
+      "workspace.warm_clone_ms": round(p50(loopback.warmFetchMs), 0),
+      "workspace.warm_clone_p99_ms": round(p99(loopback.warmFetchMs), 0),
+      "workspace.local_clone_ms": round(p50(loopback.localCloneMs), 1),
+      "workspace.git_local_clone_ms": round(p50(loopback.gitLocalCloneMs), 1),
+      "workspace.noop_fetch_ms": round(p50(loopback.noopFetchMs), 1),
+      "workspace.fresh_mirror_ms": round(p50(loopback.freshSkipMs), 1),
     },
   };
 }
