@@ -9,6 +9,7 @@ import type { GitHub } from "./github/client.ts";
 import { commitAuthor } from "./github/commit-author.ts";
 import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
+import { authenticateTask } from "./github/task-authenticity.ts";
 import { publishResult } from "./publish-result.ts";
 import { readRequest } from "./read-request.ts";
 import { withBlockedHosts } from "./sandbox/egress/egress-log.ts";
@@ -19,7 +20,7 @@ import { recordCutTexts } from "./summary/cut-texts.ts";
 import { type SummaryWriter, writeJobSummary } from "./summary/job-summary.ts";
 import { PhaseClock } from "./summary/phases.ts";
 import { usageRecord } from "./summary/usage-record.ts";
-import { Cancelled, messageOf, Refusal } from "./task-errors.ts";
+import { Cancelled, messageOf, NotDispatchedByApp, Refusal } from "./task-errors.ts";
 import { gitAuth } from "./workspace/auth-header.ts";
 import { planWorkspace } from "./workspace/plan.ts";
 import { prepareWorkspace } from "./workspace/prepare.ts";
@@ -68,6 +69,13 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   const secrets = [settings.githubToken, ...auth.secrets];
   let redact = createRedactor(secrets);
   const gh = deps.github(settings.githubToken, env.apiUrl);
+  // Before anything is written or saved for the post step: a forged task must not touch any comment.
+  const authentic = await authenticateTask(gh, task, {
+    appId: settings.appId,
+    run: { event: env.event, triggeringActor: env.triggeringActor },
+    now: new Date(),
+  });
+  if (!authentic.ok) throw new NotDispatchedByApp(authentic.reason);
   // Bodies over GitHub's 65,536 characters are cut; the whole texts go to the job summary and audit log.
   const bodies = new LongBodies(runUrl);
   const status = new StatusComment({

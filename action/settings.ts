@@ -31,6 +31,15 @@ export const InputsSchema = z.object({
     .string()
     .trim()
     .min(1, "github-token is empty; pass an installation token or secrets.GITHUB_TOKEN"),
+  "app-id": z
+    .string()
+    .trim()
+    .min(
+      1,
+      "app-id is empty; set it to the inhouse App's numeric id (the App's settings page, or vars.INHOUSE_APP_ID): the action runs only tasks that App dispatched",
+    )
+    .transform(Number)
+    .pipe(z.number({ error: "app-id must be the App's numeric id, e.g. 123456" }).int().positive()),
   "model-base-url": optionalText,
   "model-api-key": optionalText,
   "model-name": optionalText,
@@ -110,12 +119,18 @@ export interface RunEnvironment {
   /** Repository the workflow runs in (the target, or a central runner repository). */
   repository: string;
   runId: number;
+  /** What started this run, as the runner reports it (never the task text): the authenticity check reads it. */
+  event: string;
+  /** Who started it (`GITHUB_TRIGGERING_ACTOR`): the App's bot for every task the App dispatched. */
+  triggeringActor: string;
   runnerName: string;
   runnerTemp: string;
 }
 
 export interface Settings {
   taskJson: string;
+  /** The inhouse App whose status comments (and bot) authenticate a task. */
+  appId: number;
   githubToken: string;
   model: {
     profilesFile?: string;
@@ -164,6 +179,8 @@ function runEnvironment(env: NodeJS.ProcessEnv): RunEnvironment {
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     repository: env.GITHUB_REPOSITORY ?? "",
     runId: Number(env.GITHUB_RUN_ID ?? 0),
+    event: env.GITHUB_EVENT_NAME ?? "",
+    triggeringActor: env.GITHUB_TRIGGERING_ACTOR ?? env.GITHUB_ACTOR ?? "",
     runnerName: env.RUNNER_NAME ?? "this runner",
     runnerTemp: env.RUNNER_TEMP ?? tmpdir(),
   };
@@ -190,6 +207,7 @@ export function parseSettings(
     : join(homedir(), ".cache", "inhouse");
   return {
     taskJson: i.task,
+    appId: i["app-id"],
     githubToken: i["github-token"],
     model: {
       profilesFile: i["model-profiles-file"],

@@ -38,7 +38,7 @@ describe("sandbox image allowlist", () => {
   it("puts the runner's image input first and allowed-images after it", () => {
     const read = (inputs: Record<string, string>) =>
       parseSettings(
-        (name) => ({ task: "{}", "github-token": "ghs_x", ...inputs })[name] ?? "",
+        (name) => ({ task: "{}", "github-token": "ghs_x", "app-id": "4242", ...inputs })[name] ?? "",
         () => {},
       ).caps.images;
     expect(read({})).toEqual(["inhouse-sandbox:latest"]);

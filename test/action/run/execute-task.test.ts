@@ -240,10 +240,15 @@ describe("executeTask: automations", () => {
       statusCommentId: undefined,
       trigger: { event: "schedule", delivery: "sched-1", actor: "alice", at: TRIGGER_AT },
     });
-    const outcome = await harness.run(task, async (options) => {
-      expect(options.task.body).toBe("List outdated dependencies.");
-      return agentResult({ summary: "lodash is 2 majors behind.", verification: undefined });
-    });
+    const outcome = await harness.run(
+      task,
+      async (options) => {
+        expect(options.task.body).toBe("List outdated dependencies.");
+        return agentResult({ summary: "lodash is 2 majors behind.", verification: undefined });
+      },
+      undefined,
+      { GITHUB_EVENT_NAME: "schedule", GITHUB_TRIGGERING_ACTOR: "alice" },
+    );
     expect(outcome).toMatchObject({ state: "succeeded", verification: "not-run" });
     expect(outcome.message).toContain("opened https://github.com/acme/widgets/issues/50 with the findings");
     expect(sh(harness.origin.bare, "branch", "--list", "agent/*").trim()).toBe("");

@@ -10,6 +10,7 @@ import type { Sandbox } from "../../../action/sandbox/types.ts";
 import { parseSettings } from "../../../action/settings.ts";
 import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import type { Task } from "../../../core/task.ts";
+import { APP_DISPATCHED_RUN, APP_ID_INPUT, appStatusComment } from "../../helpers/app-status-comment.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
 import { API, noWaitRetry } from "../github/fixtures.ts";
 import { createOrigin, type Origin } from "../workspace/origin.ts";
@@ -45,6 +46,8 @@ export interface Harness {
     task: Task,
     agent: (options: AgentRunOptions) => Promise<AgentResult>,
     signal?: AbortSignal,
+    /** What the runner reports about the run; default: the test App dispatched it. */
+    runEnv?: Record<string, string>,
   ): Promise<TaskOutcome>;
 }
 
@@ -63,10 +66,11 @@ export async function createHarness(
     state: {},
     masked: [],
     summary: [],
-    async run(task, agent, signal) {
+    async run(task, agent, signal, runEnv = APP_DISPATCHED_RUN) {
       const inputs: Record<string, string> = {
         task: JSON.stringify(task),
         "github-token": TOKEN,
+        ...APP_ID_INPUT,
         "model-api-key": MODEL_KEY,
         "cache-dir": cache,
         "allowed-networks": "none",
@@ -75,6 +79,7 @@ export async function createHarness(
         (name) => inputs[name] ?? "",
         (secret) => harness.masked.push(secret),
         {
+          ...runEnv,
           GITHUB_REPOSITORY: "acme/widgets",
           GITHUB_RUN_ID: "77",
           RUNNER_TEMP: runnerTemp,
@@ -106,6 +111,10 @@ export async function createHarness(
         summary: summaryRecorder(harness.summary),
         signal,
       };
+      // The App's status comment the task names: what the authenticity check reads first.
+      if (task.statusCommentId !== undefined) {
+        nock(API).get(`${REPO}/issues/comments/${task.statusCommentId}`).reply(200, appStatusComment(task));
+      }
       return executeTask(settings, deps);
     },
   };

@@ -3,6 +3,9 @@
  * action reads before it works and the status comment it edits. Shared by the action's run-through
  * and the security catalogue, which add the routes their cases need.
  */
+import type { Task } from "../../../core/task.ts";
+import { appStatusComment } from "../../helpers/app-status-comment.ts";
+import { makeTask } from "../github/fixtures.ts";
 import type { Route } from "./fake-github.ts";
 
 export const ISSUE_REPO_PATH = "/repos/acme/widgets";
@@ -11,6 +14,8 @@ export interface IssueTaskRouteOptions {
   /** The text of `.github/agent.yml` on the default branch. */
   config: string;
   issue: { title: string; body: string };
+  /** The task the App's status comment 900 describes (default `makeTask()`). */
+  task?: Task;
 }
 
 export function issueTaskRoutes(options: IssueTaskRouteOptions): Route[] {
@@ -41,7 +46,7 @@ export function issueTaskRoutes(options: IssueTaskRouteOptions): Route[] {
     [
       "GET",
       new RegExp(`^${repo}/issues/comments/900$`),
-      () => ({ status: 200, body: { id: 900, user: { login: "inhouse[bot]", id: 41898999, type: "Bot" } } }),
+      () => ({ status: 200, body: appStatusComment(options.task ?? makeTask()) }),
     ],
   ];
 }

@@ -3,6 +3,7 @@
  * sandbox, real git (a local bare repository as the remote), fake GitHub on loopback. Shared by
  * the e2e test (which asserts on everything recorded) and the `action` bench (which times it).
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { createGitHubClient } from "../../../action/github/client.ts";
 import { createSandbox } from "../../../action/sandbox/index.ts";
 import type { Sandbox } from "../../../action/sandbox/types.ts";
 import { parseSettings } from "../../../action/settings.ts";
+import { APP_DISPATCHED_RUN, APP_ID_INPUT } from "../../helpers/app-status-comment.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
 import { type ScriptedModelServer, startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
@@ -63,6 +65,7 @@ export async function runIssueToPr(
   const inputs: Record<string, string> = {
     task: JSON.stringify(makeTask()),
     "github-token": E2E_TOKEN,
+    ...APP_ID_INPUT,
     "model-api-key": E2E_MODEL_KEY,
     "cache-dir": cacheDir ?? join(root, "cache"),
     "status-interval-seconds": "1",
@@ -70,7 +73,13 @@ export async function runIssueToPr(
   const settings = parseSettings(
     (name) => inputs[name] ?? "",
     () => {},
-    { GITHUB_REPOSITORY: "acme/widgets", GITHUB_RUN_ID: "4242", RUNNER_TEMP: root, RUNNER_NAME: "e2e" },
+    {
+      ...APP_DISPATCHED_RUN,
+      GITHUB_REPOSITORY: "acme/widgets",
+      GITHUB_RUN_ID: "4242",
+      RUNNER_TEMP: root,
+      RUNNER_NAME: "e2e",
+    },
   );
   const containers: string[] = [];
   const deps: RunDeps = {

@@ -6,7 +6,8 @@ import { API, makeTask, testClient } from "../github/fixtures.ts";
 
 function settingsIn(repository: string) {
   return parseSettings(
-    (name) => ({ task: "{}", "github-token": "ghs_x", "allowed-networks": "none" })[name] ?? "",
+    (name) =>
+      ({ task: "{}", "github-token": "ghs_x", "app-id": "4242", "allowed-networks": "none" })[name] ?? "",
     () => {},
     { GITHUB_REPOSITORY: repository },
   );

@@ -16,6 +16,7 @@ describe("settings", () => {
       inputs({
         task: "{}",
         "github-token": " ghs_tok ",
+        "app-id": "4242",
         "model-api-key": "sk-key",
         "allowed-networks": "none, open",
       }),
@@ -35,8 +36,10 @@ describe("settings", () => {
 
   it("keeps one warm sandbox per profile unless the runner says otherwise", () => {
     const pool = (value: string) =>
-      parseSettings(inputs({ task: "{}", "github-token": "t", "sandbox-pool": value }), () => undefined)
-        .sandboxPool;
+      parseSettings(
+        inputs({ task: "{}", "github-token": "t", "app-id": "4242", "sandbox-pool": value }),
+        () => undefined,
+      ).sandboxPool;
     expect(pool("")).toBe(1);
     expect(pool("0")).toBe(0);
     expect(pool("3")).toBe(3);
@@ -47,7 +50,12 @@ describe("settings", () => {
     const masked: string[] = [];
     expect(() =>
       parseSettings(
-        inputs({ "github-token": "ghs_x", "max-turns": "lots", "allowed-networks": "wide" }),
+        inputs({
+          "github-token": "ghs_x",
+          "app-id": "4242",
+          "max-turns": "lots",
+          "allowed-networks": "wide",
+        }),
         (s) => masked.push(s),
       ),
     ).toThrow(/task: the task input is empty[\s\S]*max-turns[\s\S]*allowed-networks/);
@@ -57,7 +65,7 @@ describe("settings", () => {
   it("reads egress-internal-ranges as CIDR blocks and names a mistyped one", () => {
     const read = (ranges: string) =>
       parseSettings(
-        inputs({ task: "{}", "github-token": "ghs_x", "egress-internal-ranges": ranges }),
+        inputs({ task: "{}", "github-token": "ghs_x", "app-id": "4242", "egress-internal-ranges": ranges }),
         () => {},
       ).caps.egressInternalRanges;
     expect(read("")).toEqual([]);
@@ -98,7 +106,7 @@ describe("settings", () => {
 });
 
 describe("post step", () => {
-  const read = inputs({ task: JSON.stringify(makeTask()), "github-token": "ghs_post" });
+  const read = inputs({ task: JSON.stringify(makeTask()), "github-token": "ghs_post", "app-id": "4242" });
 
   it("removes the container and ends a status comment main left running", async () => {
     const removed: string[] = [];

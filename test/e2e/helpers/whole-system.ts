@@ -75,6 +75,7 @@ export async function startWholeSystem(
     inputs: (run, token) => ({
       task: run.inputs.task ?? "",
       "github-token": token,
+      "app-id": String(github.app.id),
       "model-base-url": model.baseUrl,
       "model-api-key": "e2e-model-key",
       "model-name": model.model,

@@ -4,6 +4,7 @@
  * model. The canary credentials are the action's token and model key, and sit in this process's
  * environment while it runs. Everything that leaves the run is collected for the assertions.
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import { makeTask, noWaitRetry } from "../../action/github/fixtures.ts";
 import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
 import { ISSUE_REPO_PATH, issueTaskRoutes } from "../../action/run/issue-task-routes.ts";
+import { APP_DISPATCHED_RUN, APP_ID_INPUT } from "../../helpers/app-status-comment.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
 import {
   type ScriptedModelServer,
@@ -84,6 +86,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   const inputs: Record<string, string> = {
     task: JSON.stringify(makeTask()),
     "github-token": CANARY_TOKEN,
+    ...APP_ID_INPUT,
     "model-api-key": CANARY_MODEL_KEY,
     "cache-dir": join(root, "cache"),
     "allowed-networks": spec.allowedNetworks ?? "none",
@@ -92,7 +95,13 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   const settings = parseSettings(
     (name) => inputs[name] ?? "",
     () => {},
-    { GITHUB_REPOSITORY: "acme/widgets", GITHUB_RUN_ID: "4242", RUNNER_TEMP: root, RUNNER_NAME: "attack" },
+    {
+      ...APP_DISPATCHED_RUN,
+      GITHUB_REPOSITORY: "acme/widgets",
+      GITHUB_RUN_ID: "4242",
+      RUNNER_TEMP: root,
+      RUNNER_NAME: "attack",
+    },
   );
   const logs: string[] = [];
   const restoreEnv = plantInProcessEnv();

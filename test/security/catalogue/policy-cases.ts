@@ -35,7 +35,8 @@ const exists = (path: string) =>
 
 function runnerCaps() {
   return parseSettings(
-    (name) => ({ task: "{}", "github-token": "ghs_x", "allowed-networks": "none" })[name] ?? "",
+    (name) =>
+      ({ task: "{}", "github-token": "ghs_x", "app-id": "4242", "allowed-networks": "none" })[name] ?? "",
     () => {},
     { RUNNER_TEMP: tmpdir() },
   ).caps;

@@ -1,0 +1,55 @@
+import type { Task } from "../../core/task.ts";
+import {
+  type Authenticity,
+  checkDispatchedTask,
+  checkScheduledTask,
+  type RunEvidence,
+} from "../../core/task-authenticity.ts";
+import type { GitHub } from "./client.ts";
+
+/**
+ * Invariant 8: the action runs a task only after GitHub confirms the App dispatched it
+ * (`core/task-authenticity.ts`). Called before the first write, so a forged task can overwrite
+ * nothing: not the App's status comment, not a new comment.
+ */
+export async function authenticateTask(
+  gh: GitHub,
+  task: Task,
+  context: { appId: number; run: RunEvidence; now: Date },
+): Promise<Authenticity> {
+  if (task.statusCommentId === undefined) return checkScheduledTask(task, context.run);
+  if (task.number === undefined)
+    return { ok: false, reason: "a task with a status comment names its issue or PR number" };
+  let comment: {
+    issue_url: string;
+    body?: string;
+    performed_via_github_app?: { id: number; slug?: string } | null;
+  };
+  try {
+    ({ data: comment } = await gh.rest.issues.getComment({
+      owner: task.repo.owner,
+      repo: task.repo.name,
+      comment_id: task.statusCommentId,
+    }));
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) {
+      return {
+        ok: false,
+        reason: `status comment ${task.statusCommentId} does not exist in ${task.repo.owner}/${task.repo.name} (or this token cannot read it)`,
+      };
+    }
+    throw error;
+  }
+  const app = comment.performed_via_github_app;
+  return checkDispatchedTask(
+    task,
+    {
+      issueUrl: comment.issue_url,
+      body: comment.body ?? "",
+      app: app ? { id: app.id, slug: app.slug ?? "" } : null,
+    },
+    context.appId,
+    context.run,
+    context.now,
+  );
+}
