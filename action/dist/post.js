@@ -104138,6 +104138,10 @@ var networkList = external_exports.string().trim().transform((v) => (v === "" ? 
 var InputsSchema = external_exports.object({
   task: external_exports.string().trim().min(1, "the task input is empty; the workflow must pass inputs.task through with:"),
   "github-token": external_exports.string().trim().min(1, "github-token is empty; pass an installation token or secrets.GITHUB_TOKEN"),
+  "app-id": external_exports.string().trim().min(
+    1,
+    "app-id is empty; set it to the inhouse App's numeric id (the App's settings page, or vars.INHOUSE_APP_ID): the action runs only tasks that App dispatched"
+  ).transform(Number).pipe(external_exports.number({ error: "app-id must be the App's numeric id, e.g. 123456" }).int().positive()),
   "model-base-url": optionalText,
   "model-api-key": optionalText,
   "model-name": optionalText,
@@ -104189,6 +104193,8 @@ function runEnvironment(env) {
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     repository: env.GITHUB_REPOSITORY ?? "",
     runId: Number(env.GITHUB_RUN_ID ?? 0),
+    event: env.GITHUB_EVENT_NAME ?? "",
+    triggeringActor: env.GITHUB_TRIGGERING_ACTOR ?? env.GITHUB_ACTOR ?? "",
     runnerName: env.RUNNER_NAME ?? "this runner",
     runnerTemp: env.RUNNER_TEMP ?? tmpdir()
   };
@@ -104206,6 +104212,7 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
   const cacheRoot = env.RUNNER_TOOL_CACHE ? join(env.RUNNER_TOOL_CACHE, "inhouse") : join(homedir(), ".cache", "inhouse");
   return {
     taskJson: i.task,
+    appId: i["app-id"],
     githubToken: i["github-token"],
     model: {
       profilesFile: i["model-profiles-file"],
