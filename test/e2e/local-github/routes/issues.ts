@@ -20,13 +20,40 @@ export function registerIssueRoutes(router: Router, ctx: RouteContext): void {
     const labels = (body.labels ?? []).map((label) =>
       typeof label === "string" ? label : (label.name ?? ""),
     );
-    const issue = ctx.state.createIssue(repo, {
-      title: body.title,
-      body: body.body ?? null,
-      user: callerUser(ctx, caller),
-      labels,
-    });
+    const user = callerUser(ctx, caller);
+    const issue = ctx.state.createIssue(repo, { title: body.title, body: body.body ?? null, user, labels });
+    // Labels given at creation are delivered as one `issues.labeled` each, beside `issues.opened`
+    // (octokit/octokit.js#2444, a maintainer: "It's how github sends the webhooks";
+    // canonical/gh-jira-sync-bot#71 shows one delivery per label).
+    for (const name of issue.labels) {
+      ctx.emit({ name: "issues.labeled", issue, label: repo.labels.get(name.toLowerCase())!, sender: user });
+    }
     return { status: 201, body: issueShape(issue, ctx.urls, 0) };
+  });
+
+  // "List repository issues" (https://docs.github.com/rest/issues/issues#list-repository-issues):
+  // `state` open (default), closed or all; `labels` a comma-separated list the issue must all carry;
+  // `creator` a login; pull requests are issues too and are listed; newest first by default.
+  router.on("GET /repos/{owner}/{repo}/issues", ({ params, query }) => {
+    const repo = findRepo(ctx, params);
+    const state = query.get("state") ?? "open";
+    if (!["open", "closed", "all"].includes(state))
+      throw validationFailed("state must be open, closed or all");
+    const wanted = (query.get("labels") ?? "")
+      .split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean);
+    const creator = query.get("creator")?.toLowerCase();
+    const issues = ctx.state.issues
+      .filter((issue) => issue.repo === repo)
+      .filter((issue) => state === "all" || issue.state === state)
+      .filter((issue) => wanted.every((name) => issue.labels.some((l) => l.toLowerCase() === name)))
+      .filter((issue) => creator === undefined || issue.user.login.toLowerCase() === creator)
+      .sort((a, b) => b.number - a.number);
+    return {
+      status: 200,
+      body: paginate(issues, query).map((issue) => issueShape(issue, ctx.urls, commentCount(issue))),
+    };
   });
 
   router.on("GET /repos/{owner}/{repo}/issues/{issue_number}", ({ params }) => {
