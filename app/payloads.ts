@@ -14,6 +14,9 @@ const issue = z.object({
   number: z.number().int().positive(),
   /** Present when the "issue" is a pull request. */
   pull_request: z.unknown().optional(),
+  /** Who opened it, and its text: read only to recognise an issue the App opened for an outside signal. */
+  user: z.object({ login: z.string() }).nullish(),
+  body: z.string().nullish(),
 });
 
 export const IssueLabeledSchema = z.object({

@@ -4,6 +4,8 @@ import { type History, privateKeyText, startHistory } from "./history.ts";
 import { readHistorySettings } from "./history-settings.ts";
 import { httpRoutes } from "./http-routes.ts";
 import { inhouse } from "./index.ts";
+import { intakeRoutes } from "./intake/routes.ts";
+import { readIntakeSettings } from "./intake/settings.ts";
 import { Metrics } from "./metrics.ts";
 import { readSettings } from "./settings.ts";
 import { WorkQueue } from "./work-queue.ts";
@@ -43,6 +45,8 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const { settings } = read;
   const historyRead = readHistorySettings(env, settings.port);
   if (!historyRead.ok) throw new ConfigurationError(historyRead.problems);
+  const intakeRead = readIntakeSettings(env);
+  if (!intakeRead.ok) throw new ConfigurationError(intakeRead.problems);
   const metrics = new Metrics();
   const queue = new WorkQueue(() => {});
   const history =
@@ -63,6 +67,23 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     });
     addHandler(httpRoutes(metrics));
     if (history) addHandler(history.dashboard);
+    if (settings.mode === "serve" && intakeRead.settings) {
+      addHandler(
+        intakeRoutes(
+          {
+            app,
+            log: app.log,
+            appId: settings.appId,
+            metrics,
+            queue,
+            now: () => new Date(),
+            ...(history ? { recorder: history.recorder } : {}),
+            ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
+          },
+          intakeRead.settings,
+        ),
+      );
+    }
     // The manifest flow registers the webhook URL as the server root; accept deliveries there too.
     if (settings.mode === "serve" && settings.webhookPath !== "/")
       addHandler(await app.getNodeMiddleware({ path: "/" }));

@@ -1,3 +1,4 @@
+import { isBotActor } from "../../core/actor-gate.ts";
 import { defaultConfig } from "../../core/config.ts";
 import { configErrorText } from "../helpers/config-error-text.ts";
 import { reply } from "../helpers/github-writes.ts";
@@ -5,6 +6,7 @@ import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { checkActor } from "../helpers/permission-gate.ts";
 import { refuseOnce } from "../helpers/refuse-once.ts";
 import { startTask } from "../helpers/start-task.ts";
+import { readIntakeMarker } from "../intake/intake-marker.ts";
 import type { IssueLabeled } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
 
@@ -12,6 +14,12 @@ import type { Deps, Outcome } from "../types.ts";
 export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Promise<Outcome> {
   const { label, issue, repository, sender } = payload;
   if (!label || issue.pull_request) return "ignored";
+  // The App's own label on an issue it opened for Sentry, Slack or the API: that intake already
+  // gated and started the task for the person it maps to. Ignoring starts nothing, so the rule
+  // needs no proof that the bot is this App.
+  if (isBotActor(sender) && issue.user?.login === sender.login && readIntakeMarker(issue.body)) {
+    return "ignored";
+  }
   const repo = { owner: repository.owner.login, name: repository.name };
   const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
   if (!loaded.parsed.ok) {

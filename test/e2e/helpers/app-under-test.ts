@@ -2,6 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { type AppOptions, inhouse } from "../../../app/index.ts";
+import { intakeRoutes } from "../../../app/intake/routes.ts";
+import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { Metrics } from "../../../app/metrics.ts";
 import { RunRecorder } from "../../../app/run-recorder.ts";
 import { WorkQueue } from "../../../app/work-queue.ts";
@@ -11,6 +13,8 @@ import { close } from "../local-github/http-server.ts";
 import type { LocalGitHub } from "../local-github/local-github.ts";
 
 export interface AppUnderTest {
+  /** Where the App serves: webhooks, and the intake routes when `intake` was given. */
+  url: string;
   metrics: Metrics;
   /** The App's run history (PGlite in memory): what a scenario leaves recorded. */
   store: Store;
@@ -35,8 +39,9 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
  */
 export async function startApp(
   github: LocalGitHub,
-  options: Pick<AppOptions, "checkBudget"> = {},
+  options: Pick<AppOptions, "checkBudget"> & { intake?: IntakeSettings; now?: () => Date } = {},
 ): Promise<AppUnderTest> {
+  const { intake, now = () => new Date(), ...appOptions } = options;
   const metrics = new Metrics();
   const errors: unknown[] = [];
   const queue = new WorkQueue((error) => errors.push(error));
@@ -51,20 +56,39 @@ export async function startApp(
     logLevel: "fatal",
   });
   const middleware = await createNodeMiddleware(
-    inhouse({ appId: github.app.id, metrics, queue, recorder, ...options }),
+    inhouse({ appId: github.app.id, metrics, queue, recorder, ...appOptions }),
     {
       probot,
       webhooksPath: "/api/github/webhooks",
     },
   );
+  const intakeHandler = intake
+    ? intakeRoutes(
+        {
+          app: probot,
+          log: probot.log,
+          appId: github.app.id,
+          metrics,
+          queue,
+          now,
+          recorder,
+          ...(appOptions.checkBudget ? { checkBudget: appOptions.checkBudget } : {}),
+        },
+        intake,
+      )
+    : undefined;
   // Probot reads the request body itself, so this server hands it the untouched stream.
   const server = createServer((request, response) => {
-    void middleware(request, response, () => response.writeHead(404).end());
+    void (async () => {
+      if (intakeHandler && (await intakeHandler(request, response))) return;
+      await middleware(request, response, () => response.writeHead(404).end());
+    })();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   github.connectApp(`${url}/api/github/webhooks`);
   return {
+    url,
     metrics,
     store,
     errors,
