@@ -1,4 +1,7 @@
 /** The one retry helper: every call that may be retried (model requests, GitHub calls) goes through it. */
+import { backoffDelayMs, sleep } from "../core/backoff.ts";
+
+export { backoffDelayMs, sleep };
 
 export interface RetryOptions {
   /** Total tries including the first; 3 means at most two retries. */
@@ -13,27 +16,6 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Injected in tests so backoff is observable without waiting. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-export function backoffDelayMs(retry: number, baseDelayMs: number, maxDelayMs: number): number {
-  const exponential = baseDelayMs * 2 ** (retry - 1);
-  // Full jitter in the upper half keeps retries from many runners from arriving together.
-  return Math.min(maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {

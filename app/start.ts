@@ -7,6 +7,7 @@ import { inhouse } from "./index.ts";
 import { intakeRoutes } from "./intake/routes.ts";
 import { readIntakeSettings } from "./intake/settings.ts";
 import { Metrics } from "./metrics.ts";
+import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -21,7 +22,7 @@ export class ConfigurationError extends Error {
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
-  /** Tests and the benchmark pass an Octokit without retry and throttling; production keeps both. */
+  /** Tests and the benchmark pass an Octokit without retry and throttling; production keeps both (`octokit.ts`). */
   Octokit?: typeof ProbotOctokit;
 }
 
@@ -91,7 +92,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
 
   const server = await run(appFn, {
     env: { ...env, PORT: String(settings.port) },
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    Octokit: options.Octokit ?? AppOctokit,
   });
   // Stop taking deliveries, then finish the ones already acknowledged (GitHub will not resend them).
   const stop = async () => {

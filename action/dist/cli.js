@@ -91049,7 +91049,7 @@ function buildReply(wire, mode, tools, request) {
   };
 }
 
-// action/retry.ts
+// core/backoff.ts
 function sleep2(ms, signal) {
   return new Promise((resolve2, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -91068,6 +91068,8 @@ function backoffDelayMs(retry, baseDelayMs, maxDelayMs) {
   const exponential = baseDelayMs * 2 ** (retry - 1);
   return Math.min(maxDelayMs, exponential / 2 + Math.random() * (exponential / 2));
 }
+
+// action/retry.ts
 async function withRetry(fn, options) {
   const wait = options.sleep ?? sleep2;
   const maxDelayMs = options.maxDelayMs ?? 3e4;

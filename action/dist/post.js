@@ -97676,6 +97676,17 @@ function renderStatusComment(marker, text) {
   return `${renderStatusMarker(marker)}
 ${text}`;
 }
+function parseRunName(title) {
+  const match = /inhouse:([\w.-]+)\/([\w.-]+)#(\d*):(\d+)/.exec(title);
+  if (!match) return void 0;
+  const [, owner, name, number4, statusCommentId] = match;
+  return {
+    owner,
+    name,
+    ...number4 ? { number: Number(number4) } : {},
+    statusCommentId: Number(statusCommentId)
+  };
+}
 
 // action/github/status-comment.ts
 var ICON = {
@@ -97776,7 +97787,7 @@ var StatusComment = class {
   }
 };
 
-// action/retry.ts
+// core/backoff.ts
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -103590,9 +103601,29 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// action/github/first-attempt.ts
+// core/github/dispatched-run.ts
+async function findDispatchedRun(request2, target, statusCommentId, since) {
+  const { data } = await request2("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    ...target,
+    event: "workflow_dispatch",
+    created: `>=${since.toISOString()}`,
+    per_page: 20
+  });
+  const runs = [...data.workflow_runs].sort(
+    (a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)
+  );
+  const tagged = runs.filter((run) => parseRunName(run.display_title ?? "") !== void 0);
+  if (tagged.length === 0) return runs[0] ? { kind: "untagged", newest: runs[0] } : { kind: "none" };
+  const ours = tagged.find(
+    (run) => parseRunName(run.display_title ?? "")?.statusCommentId === statusCommentId
+  );
+  return ours ? { kind: "found", run: ours } : { kind: "none" };
+}
+
+// core/github/first-attempt.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
 var byABot = (item) => item.user?.type === "Bot";
+var created = (data) => data === void 0 ? { found: false } : { found: true, status: 201, data };
 var findComment = async (request2, write) => {
   const { owner, repo, issue_number, body } = write.params;
   const since = new Date(write.startedAt - CLOCK_SKEW_MS).toISOString();
@@ -103603,7 +103634,9 @@ var findComment = async (request2, write) => {
     since,
     per_page: 100
   });
-  return data.find((comment) => comment.body === body && byABot(comment));
+  return created(
+    data.find((comment) => comment.body === body && byABot(comment))
+  );
 };
 var findPullRequest = async (request2, write) => {
   const { owner, repo, head, base } = write.params;
@@ -103614,7 +103647,7 @@ var findPullRequest = async (request2, write) => {
     base,
     state: "open"
   });
-  return data[0];
+  return created(data[0]);
 };
 var findReview = async (request2, write) => {
   const { owner, repo, pull_number, body, commit_id } = write.params;
@@ -103624,14 +103657,44 @@ var findReview = async (request2, write) => {
     pull_number,
     per_page: 100
   });
-  return data.find(
-    (review) => review.body === body && byABot(review) && (commit_id === void 0 || review.commit_id === commit_id)
+  return created(
+    data.find(
+      (review) => review.body === body && byABot(review) && (commit_id === void 0 || review.commit_id === commit_id)
+    )
   );
 };
+var findWorkflowRun = async (request2, write) => {
+  const { owner, repo, workflow_id, inputs, return_run_details } = write.params;
+  const statusCommentId = statusCommentOf(inputs?.task);
+  if (statusCommentId === void 0) {
+    return { found: "unknown", why: "the dispatched task names no status comment to find its run by" };
+  }
+  const since = new Date(write.startedAt - CLOCK_SKEW_MS);
+  const lookup = await findDispatchedRun(request2, { owner, repo, workflow_id }, statusCommentId, since);
+  if (lookup.kind === "untagged") {
+    return { found: "unknown", why: "the workflow's runs carry no inhouse run-name tag" };
+  }
+  if (lookup.kind === "none") return { found: false };
+  const run = lookup.run;
+  return return_run_details ? {
+    found: true,
+    status: 200,
+    data: { workflow_run_id: run.id, run_url: run.url, html_url: run.html_url }
+  } : { found: true, status: 204, data: void 0 };
+};
+function statusCommentOf(task) {
+  try {
+    const id = JSON.parse(task ?? "{}").statusCommentId;
+    return typeof id === "number" ? id : void 0;
+  } catch {
+    return void 0;
+  }
+}
 var FINDERS = {
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": findComment,
   "POST /repos/{owner}/{repo}/pulls": findPullRequest,
-  "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews": findReview
+  "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews": findReview,
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": findWorkflowRun
 };
 function firstAttemptFinder(method, route) {
   return FINDERS[`${method} ${route}`];
@@ -103645,7 +103708,7 @@ function isIdempotent(method, route) {
   return method !== "POST" || IDEMPOTENT_POSTS.has(`${method} ${route}`);
 }
 
-// action/github/write-once.ts
+// core/github/write-once.ts
 var defaultWriteOnce = { attempts: 3, baseDelayMs: 1e3 };
 var isServerError = (error62) => {
   const status = error62.status;
@@ -103654,24 +103717,30 @@ var isServerError = (error62) => {
 function installWriteOnce(octokit, tuning = defaultWriteOnce) {
   const wait = tuning.sleep ?? ((ms) => sleep(ms));
   octokit.hook.wrap("request", async (request2, options) => {
+    const send = request2;
     const opts = options;
-    if (isIdempotent(opts.method, opts.url)) return request2(options);
+    if (isIdempotent(opts.method, opts.url)) return send(opts);
     opts.request = { ...opts.request, retries: 0 };
     const finder = firstAttemptFinder(opts.method, opts.url);
     const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await request2(options);
+        return await send(opts);
       } catch (error62) {
         if (!finder || !isServerError(error62) || attempt >= tuning.attempts) throw error62;
-        const found = await finder(octokit.request, {
+        await wait(backoffDelayMs(attempt, tuning.baseDelayMs, 3e4));
+        const first = await finder(octokit.request, {
           method: opts.method,
           route: opts.url,
           params: opts,
           startedAt
         });
-        if (found !== void 0) return { status: 201, url: opts.url, headers: {}, data: found };
-        await wait(backoffDelayMs(attempt, tuning.baseDelayMs, 3e4));
+        if (first.found === true)
+          return { status: first.status, url: opts.url, headers: {}, data: first.data };
+        if (first.found === "unknown") {
+          error62.message += ` (not sent again: ${first.why}, so a second try might make it twice; check whether it happened)`;
+          throw error62;
+        }
       }
     }
   });
@@ -103925,8 +103994,8 @@ function poolLeftoverJudge(docker, cutoff) {
   return async (info2) => {
     const labels = info2.Labels ?? {};
     const name = containerName(info2);
-    const created = Number(labels[LABEL_CREATED]);
-    const old = (limit) => Number.isFinite(created) && created <= limit;
+    const created2 = Number(labels[LABEL_CREATED]);
+    const old = (limit) => Number.isFinite(created2) && created2 <= limit;
     if (!["running", "paused", "created"].includes(info2.State)) return true;
     if (name.startsWith(BOOTING_PREFIX)) return ownerIsGone(labels[LABEL_POOL_BOOTER]) || old(cutoff);
     const keeperGone = ownerIsGone(labels[LABEL_POOL_KEEPER]);
@@ -103942,8 +104011,8 @@ function poolLeftoverJudge(docker, cutoff) {
 
 // action/sandbox/leftovers.ts
 function isLeftover(labels, cutoff) {
-  const created = Number(labels?.[LABEL_CREATED]);
-  return Number.isFinite(created) && created <= cutoff || ownerIsGone(labels?.[LABEL_OWNER]);
+  const created2 = Number(labels?.[LABEL_CREATED]);
+  return Number.isFinite(created2) && created2 <= cutoff || ownerIsGone(labels?.[LABEL_OWNER]);
 }
 async function removeLeftoverSandboxes(options) {
   const docker = options.docker ?? new import_dockerode2.default();

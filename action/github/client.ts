@@ -1,13 +1,13 @@
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { defaultWriteOnce, installWriteOnce, type WriteOnceTuning } from "./write-once.ts";
+import { defaultWriteOnce, installWriteOnce, type WriteOnceTuning } from "../../core/github/write-once.ts";
 
 /**
  * The action's Octokit has the plugins Probot gives the App: `@octokit/plugin-throttling` (GitHub's
  * pacing of writes, and waiting out primary and secondary rate limits with `retry-after`) and
  * `@octokit/plugin-retry` (5xx and network errors), with creates kept out of blind retries
- * (`write-once.ts`).
+ * (`core/github/write-once.ts`, the rule the App's client follows too).
  */
 const ActionOctokit = Octokit.plugin(throttling, retry);
 export type GitHub = InstanceType<typeof Octokit>;
@@ -45,7 +45,7 @@ const waitOut =
     retryCount < 3 && retryAfter <= tuning.maxRateLimitWaitSeconds;
 
 /** Limiter groups without GitHub's spacing between writes (the plugin's own groups pace them). */
-function unpacedGroups(): Record<string, unknown> {
+export function unpacedGroups(): Record<string, unknown> {
   const passThrough = () => ({
     key: () => ({ schedule: (_o: unknown, fn: () => Promise<unknown>) => fn() }),
   });

@@ -1,4 +1,5 @@
-import { parseRunName } from "../../core/status-marker.ts";
+import { findDispatchedRun as findRunByTag } from "../../core/github/dispatched-run.ts";
+import type { GitHubRequest } from "../../core/github/octokit-shape.ts";
 import type { GitHub } from "../types.ts";
 import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
 import { githubMessage, httpStatus } from "./http-status.ts";
@@ -70,9 +71,8 @@ function dispatch(octokit: GitHub, target: DispatchTarget, task: string, runDeta
 }
 
 /**
- * Fallback for servers without run details: the newest workflow_dispatch run since the dispatch.
- * When runs carry the inhouse run-name tag, only the one naming this status comment counts, so a
- * busy repository cannot hand us another task's run.
+ * Fallback for servers without run details: the run naming this status comment in its run-name tag;
+ * when runs carry no tag (an older workflow), the newest workflow_dispatch run since the dispatch.
  */
 export async function findDispatchedRun(
   octokit: GitHub,
@@ -80,19 +80,12 @@ export async function findDispatchedRun(
   statusCommentId: number,
   since: Date,
 ): Promise<RunRef | undefined> {
-  const { data } = await octokit.rest.actions.listWorkflowRuns({
-    owner: target.owner,
-    repo: target.name,
-    workflow_id: target.workflow,
-    event: "workflow_dispatch",
-    created: `>=${since.toISOString()}`,
-    per_page: 20,
-  });
-  const runs = [...data.workflow_runs].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
-  const tagged = runs.filter((run) => parseRunName(run.display_title ?? "") !== undefined);
-  const ours =
-    tagged.length > 0
-      ? tagged.find((run) => parseRunName(run.display_title ?? "")?.statusCommentId === statusCommentId)
-      : runs[0];
-  return ours ? { id: ours.id, repo: `${target.owner}/${target.name}`, url: ours.html_url } : undefined;
+  const lookup = await findRunByTag(
+    octokit.request as GitHubRequest,
+    { owner: target.owner, repo: target.name, workflow_id: target.workflow },
+    statusCommentId,
+    since,
+  );
+  const run = lookup.kind === "found" ? lookup.run : lookup.kind === "untagged" ? lookup.newest : undefined;
+  return run ? { id: run.id, repo: `${target.owner}/${target.name}`, url: run.html_url } : undefined;
 }

@@ -1,10 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { unpacedGroups } from "../../../action/github/client.ts";
 import { type AppOptions, inhouse } from "../../../app/index.ts";
 import { intakeRoutes } from "../../../app/intake/routes.ts";
 import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { Metrics } from "../../../app/metrics.ts";
+import { AppOctokit } from "../../../app/octokit.ts";
 import { RunRecorder } from "../../../app/run-recorder.ts";
 import { WorkQueue } from "../../../app/work-queue.ts";
 import type { Store } from "../../../store/open-store.ts";
@@ -34,12 +36,46 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
 }));
 
 /**
+ * The production Octokit (`app/octokit.ts`: retry, throttling, write-once) with its waits shrunk a
+ * hundredfold (GitHub's `retry-after: 60` is 0.6 s) and writes not spaced, for fault scenarios.
+ */
+const FastProductionOctokit = AppOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { retryAfterBaseValue: 10 },
+  throttle: { ...(options.throttle as object), retryAfterBaseValue: 10, ...unpacedGroups() },
+  writeOnce: { baseDelayMs: 10 },
+}));
+
+/** Probot's own Octokit with its retries, without the write-once rule: what the App had before it. */
+const BlindRetryOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { retryAfterBaseValue: 10 },
+  throttle: { ...(options.throttle as object), retryAfterBaseValue: 10, ...unpacedGroups() },
+}));
+
+const OCTOKITS = {
+  test: TestOctokit,
+  production: FastProductionOctokit,
+  "blind-retry": BlindRetryOctokit,
+};
+
+export interface StartAppOptions extends Pick<AppOptions, "checkBudget"> {
+  intake?: IntakeSettings;
+  now?: () => Date;
+  /**
+   * "production": retry, throttling and write-once on (fault scenarios); "blind-retry": Probot's
+   * retries without write-once (the naive way, to show a double catches it); default "test": all off.
+   */
+  octokit?: keyof typeof OCTOKITS;
+}
+
+/**
  * The real App, served by Probot over HTTP, authenticating as the local GitHub's test App (JWT →
  * installation token) and receiving its signed webhooks.
  */
 export async function startApp(
   github: LocalGitHub,
-  options: Pick<AppOptions, "checkBudget"> & { intake?: IntakeSettings; now?: () => Date } = {},
+  { octokit = "test", ...options }: StartAppOptions = {},
 ): Promise<AppUnderTest> {
   const { intake, now = () => new Date(), ...appOptions } = options;
   const metrics = new Metrics();
@@ -52,7 +88,7 @@ export async function startApp(
     privateKey: github.app.privateKey,
     secret: github.app.webhookSecret,
     baseUrl: github.url,
-    Octokit: TestOctokit,
+    Octokit: OCTOKITS[octokit],
     logLevel: "fatal",
   });
   const middleware = await createNodeMiddleware(

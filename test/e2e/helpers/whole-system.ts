@@ -16,7 +16,7 @@ import { drainWarmPool } from "../../helpers/warm-pool.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "../local-github/local-github.ts";
 import type { RunRecord } from "../local-github/state.ts";
 import { TestRunner } from "../test-runner.ts";
-import { type AppUnderTest, startApp } from "./app-under-test.ts";
+import { type AppUnderTest, type StartAppOptions, startApp } from "./app-under-test.ts";
 
 /** The action bundle a real runner would execute (`action.yml` → `dist/main.js`, `post: dist/post.js`). */
 export const ACTION_DIST = join(import.meta.dirname, "../../../action/dist");
@@ -56,17 +56,19 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
   runnerToken?: (github: LocalGitHub, run: RunRecord) => string;
   /** The runner's `sandbox-pool` input; unset, the action's default (one warm sandbox per profile). */
   sandboxPool?: string;
+  /** The App's Octokit: "production" keeps retry, throttling and write-once (fault scenarios). */
+  appOctokit?: StartAppOptions["octokit"];
 }
 
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export async function startWholeSystem(
   script: ScriptedStep[] = [],
-  { runnerToken = runToken, sandboxPool, ...options }: WholeSystemOptions = {},
+  { runnerToken = runToken, sandboxPool, appOctokit, ...options }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
   const github = await LocalGitHub.start({ owner, ...options });
   const model = await startScriptedModelServer(script);
-  const app = await startApp(github);
+  const app = await startApp(github, appOctokit ? { octokit: appOctokit } : {});
   const scratch = await mkdtemp(join(tmpdir(), "whole-system-"));
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
