@@ -2,6 +2,7 @@ import type { RepoConfig } from "../core/config.ts";
 import type { AgentLimits } from "./agent/types.ts";
 import { effectiveAllowlist } from "./egress-allowlist.ts";
 import { allowedImage } from "./image-allowlist.ts";
+import { allowedRuntime } from "./runtime-allowlist.ts";
 import type { NetworkMode } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 
@@ -17,6 +18,8 @@ export interface EffectiveLimits {
   internalRanges: string[];
   /** The sandbox image: the runner's, or the repository's `sandbox.image` when the runner allows it. */
   image: string;
+  /** The container runtime (undefined: the Docker daemon's default): `runtime-allowlist.ts`. */
+  runtime?: string;
 }
 
 /**
@@ -50,5 +53,10 @@ export function effectiveLimits(config: RepoConfig, caps: Settings["caps"]): Eff
     allowlist: effectiveAllowlist(config.sandbox.allowlist, caps.egressHosts),
     internalRanges: caps.egressInternalRanges,
     image: allowedImage(config.sandbox.image, caps.images),
+    ...runtimeField(allowedRuntime(config.sandbox.runtime, caps.runtimes)),
   };
+}
+
+function runtimeField(runtime: string | undefined): { runtime?: string } {
+  return runtime === undefined ? {} : { runtime };
 }

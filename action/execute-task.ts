@@ -150,6 +150,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     await status.phase("provisioning: starting the sandbox");
     sandbox = await deps.createSandbox({
       image: limits.image,
+      ...(limits.runtime ? { runtime: limits.runtime } : {}),
       // Created under the setup profile; the loop moves it to the agent profile after setup.
       network: limits.network.setup,
       allowlist: limits.allowlist,

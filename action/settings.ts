@@ -5,6 +5,7 @@ import { formatErrors } from "../core/result.ts";
 import { toFieldErrors } from "../core/zod-errors.ts";
 import { parseInternalRanges } from "./sandbox/egress/private-ranges.ts";
 import { DEFAULT_IMAGE } from "./sandbox/options.ts";
+import { RUNTIME_NAME } from "./sandbox/runtimes.ts";
 
 const positiveInt = (fallback: number) =>
   z
@@ -92,6 +93,19 @@ export const InputsSchema = z.object({
     .string()
     .trim()
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  "sandbox-runtime": optionalText.pipe(
+    z
+      .string()
+      .regex(RUNTIME_NAME, "sandbox-runtime is a runtime registered with dockerd, such as runsc")
+      .optional(),
+  ),
+  "allowed-runtimes": z
+    .string()
+    .trim()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(z.string().regex(RUNTIME_NAME, "allowed-runtimes lists runtime names, such as runsc, runc")),
+    ),
   "max-patch-bytes": positiveInt(1_000_000),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -158,6 +172,8 @@ export interface Settings {
     egressInternalRanges: string[];
     /** Sandbox images a repository may name (`sandbox.image`): the runner's `image` first, then `allowed-images`. */
     images: string[];
+    /** Container runtimes: the runner's default (undefined = the daemon's, runc) and what a repository may choose. */
+    runtimes: { default?: string; allowed: string[] };
   };
   patch: { maxBytes: number; maxFiles: number };
   /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
@@ -229,6 +245,10 @@ export function parseSettings(
       egressHosts: i["egress-hosts"],
       egressInternalRanges: i["egress-internal-ranges"],
       images: [i.image ?? DEFAULT_IMAGE, ...i["allowed-images"]],
+      runtimes: {
+        ...(i["sandbox-runtime"] ? { default: i["sandbox-runtime"] } : {}),
+        allowed: i["allowed-runtimes"],
+      },
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GLOB_LIMITS, globProblem } from "./glob.ts";
 import { codeChangingMinimums } from "./permissions.ts";
+import { RUNTIME_NAME } from "./runtime-name.ts";
 
 const commandList = z
   .union([z.string().min(1), z.array(z.string().min(1))])
@@ -94,6 +95,11 @@ export const ConfigSchema = z.strictObject({
   sandbox: z
     .strictObject({
       image: z.string().min(1).optional(),
+      /** Container runtime (runsc, kata, sysbox-runc): only one the runner allows (allowed-runtimes). */
+      runtime: z
+        .string()
+        .regex(RUNTIME_NAME, "expected a runtime name such as runsc, kata or sysbox-runc")
+        .optional(),
       network: networkProfile,
       allowlist: z.array(hostName).default([]),
       memoryMb: z.int().min(256).max(262_144).default(4096),

@@ -97,6 +97,8 @@ export function hardenedContainerSpec(
     Env: [`HOME=${AGENT_HOME}`, ...env],
     Labels: labels,
     HostConfig: {
+      // gVisor, Kata or Sysbox when the runner chose one; the daemon's default (runc) otherwise.
+      ...(settings.runtime ? { Runtime: settings.runtime } : {}),
       // The profile can change while the task runs (setup vs turns): see egress/sandbox-network.ts.
       NetworkMode: networkMode,
       CapDrop: ["ALL"],

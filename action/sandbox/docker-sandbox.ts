@@ -9,6 +9,7 @@ import { type EgressReport, PROXY_ENV_NAMES, SandboxNetwork } from "./egress/ind
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import { parseSandboxOptions, type SandboxSettings } from "./options.ts";
 import { PersistentShell } from "./persistent-shell.ts";
+import { ensureRuntimeAvailable } from "./runtimes.ts";
 import { AFTER_SEED_SCRIPT, putTreeArchive } from "./seed.ts";
 import { attachShell } from "./shell-attach.ts";
 import type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
@@ -42,6 +43,7 @@ export class DockerSandbox implements Sandbox {
     const settings = parseSandboxOptions(options);
     const engine = await connectDocker(docker);
     await ensureImagePresent(engine, settings.image);
+    await ensureRuntimeAvailable(engine, settings.runtime);
     const suffix = randomBytes(4).toString("hex");
     settings.labels = { ...settings.labels, [LABEL_INSTANCE]: suffix };
     const names = {

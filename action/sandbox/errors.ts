@@ -5,6 +5,7 @@
 export type SandboxErrorCode =
   | "docker-unavailable"
   | "image-missing"
+  | "runtime-missing"
   | "network-unavailable"
   | "invalid-options"
   | "container-gone"

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { DEFAULT_PROXY_IMAGE, parseAllowEntry, parseInternalRanges } from "./egress/index.ts";
 import { SandboxError } from "./errors.ts";
+import { RUNTIME_NAME } from "./runtimes.ts";
 import type { SandboxOptions } from "./types.ts";
 
 export const DEFAULT_IMAGE = "inhouse-sandbox:latest";
@@ -34,6 +35,13 @@ const optionsSchema = z.object({
         context.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  runtime: z
+    .string()
+    .regex(
+      RUNTIME_NAME,
+      "runtime is a name registered with the Docker daemon, such as runsc, kata or sysbox-runc",
+    )
+    .optional(),
   proxyImage: z.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: z.number().int().min(64).default(2048),
   cpus: z.number().positive().max(64).default(2),

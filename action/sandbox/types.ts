@@ -16,6 +16,11 @@ export interface SandboxOptions {
    * other loopback, private, link-local and CGNAT destination is refused. Default none.
    */
   internalRanges?: string[];
+  /**
+   * Container runtime registered with the Docker daemon (`runsc` for gVisor, `kata`, `sysbox-runc`);
+   * unset runs under the daemon's default (runc). Checked before anything is created.
+   */
+  runtime?: string;
   /** Image of the allowlist proxy; built by `runner-image/egress-proxy/build.sh`. */
   proxyImage?: string;
   memoryMb?: number;

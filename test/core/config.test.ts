@@ -140,7 +140,7 @@ describe("loadConfig: unknown keys", () => {
       { path: "trigger.lable", message: "unknown key; did you mean 'label'?" },
       {
         path: "sandbox.zzzzzz",
-        message: "unknown key; known keys: image, network, allowlist, memoryMb, cpus, pids",
+        message: "unknown key; known keys: image, runtime, network, allowlist, memoryMb, cpus, pids",
       },
       { path: "automations.tasks.weekly.outptu", message: "unknown key; did you mean 'output'?" },
       { path: "limitz", message: "unknown key; did you mean 'limits'?" },

@@ -9,6 +9,7 @@ import type { SandboxSettings } from "../options.ts";
 export function poolProfileKey(settings: SandboxSettings): string {
   const profile = {
     image: settings.image,
+    runtime: settings.runtime ?? "",
     network: settings.network,
     memoryMb: settings.memoryMb,
     cpus: settings.cpus,

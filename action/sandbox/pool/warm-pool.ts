@@ -11,6 +11,7 @@ import type Docker from "dockerode";
 import { connectDocker, ensureImagePresent } from "../docker-connection.ts";
 import { DockerSandbox } from "../docker-sandbox.ts";
 import { parseSandboxOptions, type SandboxSettings } from "../options.ts";
+import { ensureRuntimeAvailable } from "../runtimes.ts";
 import type { SandboxOptions } from "../types.ts";
 import { isPoolable, poolProfileKey } from "./pool-key.ts";
 import { IDLE_PREFIX } from "./pool-labels.ts";
@@ -56,6 +57,7 @@ export class WarmPool {
     }
     const engine = await connectDocker(this.options.docker);
     const imageId = await ensureImagePresent(engine, settings.image);
+    await ensureRuntimeAvailable(engine, settings.runtime);
     const scope: PoolScope = { key: poolProfileKey(settings), keeper: this.options.keeper };
     const claimed = await this.claim(engine, settings, scope, imageId);
     this.handedOut.push(claimed ? "pool" : "new");

@@ -88,6 +88,7 @@ describe("settings", () => {
       egressHosts: [],
       egressInternalRanges: ["10.20.0.0/16"],
       images: ["runner/sandbox:2"],
+      runtimes: { allowed: [] },
     };
     expect(effectiveLimits(defaultConfig(), caps)).toMatchObject({
       agent: { turns: 10, tokens: 5_000, minutes: 30, callsPerTurn: 8 },
