@@ -22,7 +22,9 @@ Options:
   --audit <file>          Where to write the JSON-lines audit log (default: a temp file)
   --sandbox-pool <n>      Keep n sandboxes warm for the next run while this terminal session lasts
                           (default 0: off); env INHOUSE_SANDBOX_POOL
-  -h, --help              Show this help`;
+  -h, --help              Show this help
+
+inhouse doctor [--json] checks a runner host and prints the fix for each failure (inhouse doctor --help).`;
 
 export interface CliRunOptions {
   repo: string;
@@ -68,7 +70,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h")
     return { command: "help" };
-  if (command !== "run") throw new UsageError(`unknown command '${command}'; the command is \`inhouse run\``);
+  if (command !== "run")
+    throw new UsageError(
+      `unknown command '${command}'; the commands are \`inhouse run\` and \`inhouse doctor\``,
+    );
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({

@@ -1,12 +1,25 @@
 /** The `inhouse` command line. The entry only wires process streams to `runCli`. */
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { formatReport, jsonReport } from "../doctor/format-report.ts";
+import { runDoctor } from "../doctor/run-doctor.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { DOCTOR_USAGE, parseDoctorArgs } from "./doctor-args.ts";
 import { type CliIo, runLocal } from "./run-local.ts";
 
 /** Runs one command line and returns the exit code: 0 finished, 1 anything else, 2 bad usage. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === "doctor") {
+      const doctor = parseDoctorArgs(argv.slice(1), io.env, existsSync);
+      if (doctor.command === "help") {
+        io.stdout.write(`${DOCTOR_USAGE}\n`);
+        return 0;
+      }
+      const results = await runDoctor(doctor.options, io.env);
+      io.stdout.write(doctor.json ? jsonReport(results) : formatReport(results));
+      return results.some((result) => result.status === "fail") ? 1 : 0;
+    }
     const parsed = parseCliArgs(argv, io.env);
     if (parsed.command === "help") {
       io.stdout.write(`${USAGE}\n`);

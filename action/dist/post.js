@@ -98045,6 +98045,9 @@ function messageOf(error62) {
 // core/permissions.ts
 var codeChangingMinimums = ["write", "maintain", "admin"];
 
+// core/runtime-name.ts
+var RUNTIME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 // core/config-schema.ts
 var commandList = external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1))]).transform((v) => Array.isArray(v) ? v : [v]);
 var networkMode = external_exports.enum(["none", "allowlist", "open"]);
@@ -98096,6 +98099,8 @@ var ConfigSchema = external_exports.strictObject({
   }).default({ turns: 40, tokens: 2e6, minutes: 30, callsPerTurn: 20 }),
   sandbox: external_exports.strictObject({
     image: external_exports.string().min(1).optional(),
+    /** Container runtime (runsc, kata, sysbox-runc): only one the runner allows (allowed-runtimes). */
+    runtime: external_exports.string().regex(RUNTIME_NAME, "expected a runtime name such as runsc, kata or sysbox-runc").optional(),
     network: networkProfile,
     allowlist: external_exports.array(hostName).default([]),
     memoryMb: external_exports.int().min(256).max(262144).default(4096),
@@ -104185,6 +104190,10 @@ var optionsSchema = external_exports.object({
       context.addIssue({ code: "custom", message: error62.message });
     }
   }),
+  runtime: external_exports.string().regex(
+    RUNTIME_NAME,
+    "runtime is a name registered with the Docker daemon, such as runsc, kata or sysbox-runc"
+  ).optional(),
   proxyImage: external_exports.string().min(1).default(DEFAULT_PROXY_IMAGE),
   memoryMb: external_exports.number().int().min(64).default(2048),
   cpus: external_exports.number().positive().max(64).default(2),
@@ -104242,6 +104251,12 @@ var InputsSchema = external_exports.object({
     }
   }),
   "allowed-images": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  "sandbox-runtime": optionalText.pipe(
+    external_exports.string().regex(RUNTIME_NAME, "sandbox-runtime is a runtime registered with dockerd, such as runsc").optional()
+  ),
+  "allowed-runtimes": external_exports.string().trim().transform((v) => v.split(/[\s,]+/).filter(Boolean)).pipe(
+    external_exports.array(external_exports.string().regex(RUNTIME_NAME, "allowed-runtimes lists runtime names, such as runsc, runc"))
+  ),
   "max-patch-bytes": positiveInt(1e6),
   "max-changed-files": positiveInt(200),
   "author-name": optionalText,
@@ -104302,7 +104317,11 @@ ${formatErrors(toFieldErrors(parsed.error))}`);
       networks: i["allowed-networks"],
       egressHosts: i["egress-hosts"],
       egressInternalRanges: i["egress-internal-ranges"],
-      images: [i.image ?? DEFAULT_IMAGE, ...i["allowed-images"]]
+      images: [i.image ?? DEFAULT_IMAGE, ...i["allowed-images"]],
+      runtimes: {
+        ...i["sandbox-runtime"] ? { default: i["sandbox-runtime"] } : {},
+        allowed: i["allowed-runtimes"]
+      }
     },
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },

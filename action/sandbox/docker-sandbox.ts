@@ -43,7 +43,7 @@ export class DockerSandbox implements Sandbox {
     const settings = parseSandboxOptions(options);
     const engine = await connectDocker(docker);
     await ensureImagePresent(engine, settings.image);
-    await ensureRuntimeAvailable(engine, settings.runtime);
+    await ensureRuntimeAvailable(engine, settings.runtime, settings.network);
     const suffix = randomBytes(4).toString("hex");
     settings.labels = { ...settings.labels, [LABEL_INSTANCE]: suffix };
     const names = {
@@ -129,6 +129,7 @@ export class DockerSandbox implements Sandbox {
   async setNetwork(mode: NetworkMode): Promise<void> {
     this.liveShell();
     const before = this.network.mode;
+    await ensureRuntimeAvailable(this.docker, this.settings.runtime, mode);
     await this.network.switchTo(this.container, mode);
     if (mode === "allowlist" || before === "allowlist") await this.exportProxyEnvironment();
   }

@@ -7,6 +7,7 @@
  */
 import type Docker from "dockerode";
 import { SandboxError } from "./errors.ts";
+import type { NetworkMode } from "./types.ts";
 
 export { RUNTIME_NAME } from "../../core/runtime-name.ts";
 
@@ -31,16 +32,47 @@ export function runtimeInstallAdvice(runtime: string): string {
   );
 }
 
-/** The runtimes the daemon offers (`docker info` → Runtimes) and its default. */
-export async function daemonRuntimes(docker: Docker): Promise<{ names: string[]; default: string }> {
-  const info = (await docker.info()) as { Runtimes?: Record<string, unknown>; DefaultRuntime?: string };
-  return { names: Object.keys(info.Runtimes ?? {}).sort(), default: info.DefaultRuntime ?? "runc" };
+interface RuntimeEntry {
+  path?: string;
+  runtimeArgs?: string[];
 }
 
-/** Fails with install advice when the daemon does not offer `runtime`; undefined means Docker's default. */
-export async function ensureRuntimeAvailable(docker: Docker, runtime: string | undefined): Promise<void> {
+export interface DaemonRuntimes {
+  names: string[];
+  default: string;
+  /** Runtimes registered with `--network=none`: their containers have no network whatever Docker attaches. */
+  networkless: string[];
+}
+
+/** The runtimes the daemon offers (`docker info` → Runtimes, with their runtimeArgs) and its default. */
+export async function daemonRuntimes(docker: Docker): Promise<DaemonRuntimes> {
+  const info = (await docker.info()) as {
+    Runtimes?: Record<string, RuntimeEntry>;
+    DefaultRuntime?: string;
+  };
+  const runtimes = info.Runtimes ?? {};
+  return {
+    names: Object.keys(runtimes).sort(),
+    default: info.DefaultRuntime ?? "runc",
+    networkless: Object.entries(runtimes)
+      .filter(([, entry]) => entry.runtimeArgs?.includes("--network=none"))
+      .map(([name]) => name),
+  };
+}
+
+/**
+ * Fails with install advice when the daemon does not offer `runtime` (undefined means Docker's
+ * default), and when the sandbox needs a network the runtime was registered without: gVisor with
+ * `--network=none` gives a container only loopback, so `allowlist` and `open` would fail later and
+ * obscurely (https://gvisor.dev/docs/user_guide/networking/#none).
+ */
+export async function ensureRuntimeAvailable(
+  docker: Docker,
+  runtime: string | undefined,
+  network: NetworkMode = "none",
+): Promise<void> {
   if (runtime === undefined) return;
-  let offered: { names: string[] };
+  let offered: DaemonRuntimes;
   try {
     offered = await daemonRuntimes(docker);
   } catch (error) {
@@ -48,7 +80,14 @@ export async function ensureRuntimeAvailable(docker: Docker, runtime: string | u
       cause: error,
     });
   }
-  if (offered.names.includes(runtime)) return;
+  if (offered.names.includes(runtime)) {
+    if (network === "none" || !offered.networkless.includes(runtime)) return;
+    throw new SandboxError(
+      "runtime-missing",
+      `The sandbox runtime '${runtime}' is registered with --network=none, so the '${network}' network profile cannot work under it. ` +
+        `To fix: use network 'none' with ${runtime}, or remove --network=none from its runtimeArgs in /etc/docker/daemon.json where gVisor's network works on this host (RUNSC_ARGS="" bash scripts/gvisor-runtime.sh).`,
+    );
+  }
   throw new SandboxError(
     "runtime-missing",
     `The sandbox runtime '${runtime}' is not registered with this Docker engine (it offers: ${offered.names.join(", ") || "none"}). ` +

@@ -57,7 +57,7 @@ export class WarmPool {
     }
     const engine = await connectDocker(this.options.docker);
     const imageId = await ensureImagePresent(engine, settings.image);
-    await ensureRuntimeAvailable(engine, settings.runtime);
+    await ensureRuntimeAvailable(engine, settings.runtime, settings.network);
     const scope: PoolScope = { key: poolProfileKey(settings), keeper: this.options.keeper };
     const claimed = await this.claim(engine, settings, scope, imageId);
     this.handedOut.push(claimed ? "pool" : "new");

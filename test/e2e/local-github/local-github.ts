@@ -221,6 +221,22 @@ export class LocalGitHub {
     return fork;
   }
 
+  /** Registers a self-hosted runner to `repo` (`self-hosted`, `Linux`, `X64` plus the given labels). */
+  addRunner(
+    repo: RepoRecord,
+    runner: { name: string; labels: string[]; status: "online" | "offline" },
+  ): void {
+    repo.runners = [
+      ...(repo.runners ?? []),
+      {
+        id: this.state.id(),
+        busy: false,
+        ...runner,
+        labels: ["self-hosted", "Linux", "X64", ...runner.labels],
+      },
+    ];
+  }
+
   addCollaborator(repo: RepoRecord, login: string, role: Role): void {
     this.state.user(login);
     repo.collaborators.set(login, role);

@@ -61,6 +61,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}": any({ actions: "read" }),
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs": any({ actions: "read" }),
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel": any({ actions: "write" }),
+  // Repository permissions for "Administration": "List self-hosted runners for a repository"
+  // (https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository)
+  "GET /repos/{owner}/{repo}/actions/runners": any({ administration: "read" }),
 };
 
 const RANK: Record<Access, number> = { read: 1, write: 2, admin: 3 };

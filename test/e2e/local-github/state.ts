@@ -24,6 +24,17 @@ export interface RepoRecord {
   createdAt: string;
   /** Set on a fork: the repository it was forked from (`forks.ts`). */
   forkOf?: RepoRecord;
+  /** Self-hosted runners registered to it (`LocalGitHub.addRunner`). */
+  runners?: RunnerRecord[];
+}
+
+/** A self-hosted runner registered to a repository, as Settings → Actions → Runners lists it. */
+export interface RunnerRecord {
+  id: number;
+  name: string;
+  labels: string[];
+  status: "online" | "offline";
+  busy: boolean;
 }
 
 export interface LabelRecord {

@@ -41,6 +41,25 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
     return run;
   };
 
+  // Labels as GitHub returns them: the default ones (`self-hosted`, the OS, the architecture) are
+  // "read-only", the ones given at registration "custom" (the runner object in the REST description).
+  router.on("GET /repos/{owner}/{repo}/actions/runners", ({ params, query }) => {
+    const repo = findRepo(ctx, params);
+    const runners = (repo.runners ?? []).map((runner) => ({
+      id: runner.id,
+      name: runner.name,
+      os: "Linux",
+      status: runner.status,
+      busy: runner.busy,
+      labels: runner.labels.map((name, index) => ({
+        id: index + 1,
+        name,
+        type: ["self-hosted", "Linux", "X64"].includes(name) ? ("read-only" as const) : ("custom" as const),
+      })),
+    }));
+    return { status: 200, body: { total_count: runners.length, runners: paginate(runners, query) } };
+  });
+
   router.on(
     "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
     async ({ params, body, caller }) => {
