@@ -220,7 +220,12 @@ describeDocker("inhouse doctor", () => {
     healthyModels();
     let out = "";
     const io = {
-      stdout: { write: (s: string) => ((out += s), true) },
+      stdout: {
+        write(s: string) {
+          out += s;
+          return true;
+        },
+      },
       stderr: { write: () => true },
       env: {
         INHOUSE_MODEL_PROFILES: join(dir, "models.yml"),
