@@ -24,4 +24,21 @@ if [ "$(id -u)" = "0" ]; then
   bash scripts/chromium.sh || echo "test: could not install chromium; the browser tests will skip (or fail under INHOUSE_REQUIRE_CHROMIUM=1)" >&2
 fi
 
-exec npx vitest run "$@"
+# gVisor (Debian's runsc) registered with dockerd as the runtime `runsc`, for the sandbox suites
+# that run under it (root only; INHOUSE_REQUIRE_RUNSC=1 in CI makes a missing runsc a failure).
+if [ "$(id -u)" = "0" ] && [ "${INHOUSE_SKIP_DOCKER_SETUP:-}" != "1" ]; then
+  bash scripts/gvisor-runtime.sh || echo "test: could not register gVisor; the runsc suites will skip (or fail under INHOUSE_REQUIRE_RUNSC=1)" >&2
+fi
+
+if [ $# -gt 0 ]; then exec npx vitest run "$@"; fi
+
+npx vitest run
+# The sandbox's own suites once more, every sandbox under gVisor (test/action/sandbox/runsc.test.ts
+# covers hardening and resource attacks there; allowlist/open need gVisor's network, see docs/action.md).
+if docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; then
+  INHOUSE_SANDBOX_RUNTIME=runsc npx vitest run test/action/sandbox/exec.test.ts test/action/sandbox/files.test.ts \
+    test/action/sandbox/workspace-path.test.ts
+elif [ "${INHOUSE_REQUIRE_RUNSC:-}" = "1" ]; then
+  echo "test: INHOUSE_REQUIRE_RUNSC=1 but dockerd offers no runsc runtime" >&2
+  exit 1
+fi

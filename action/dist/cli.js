@@ -77530,8 +77530,10 @@ var optionsSchema = external_exports.object({
   killGraceMs: external_exports.number().int().min(0).default(1e3),
   maxOutputBytes: external_exports.number().int().min(1024).default(64 * 1024)
 });
+var RUNTIME_ENV = "INHOUSE_SANDBOX_RUNTIME";
 function parseSandboxOptions(options = {}) {
-  const parsed = optionsSchema.safeParse(options);
+  const hostRuntime = process.env[RUNTIME_ENV] || void 0;
+  const parsed = optionsSchema.safeParse({ ...options, runtime: options.runtime ?? hostRuntime });
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
     throw new SandboxError(

@@ -72,8 +72,15 @@ const optionsSchema = z.object({
 
 export type SandboxSettings = z.output<typeof optionsSchema>;
 
+/**
+ * The host's default runtime for sandboxes that name none: `INHOUSE_SANDBOX_RUNTIME` (for the CLI
+ * and doctor on a host that runs everything under gVisor); unset, the Docker daemon's default.
+ */
+export const RUNTIME_ENV = "INHOUSE_SANDBOX_RUNTIME";
+
 export function parseSandboxOptions(options: SandboxOptions = {}): SandboxSettings {
-  const parsed = optionsSchema.safeParse(options);
+  const hostRuntime = process.env[RUNTIME_ENV] || undefined;
+  const parsed = optionsSchema.safeParse({ ...options, runtime: options.runtime ?? hostRuntime });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SandboxError(
