@@ -26,3 +26,10 @@ const INVISIBLE = new RegExp(
 export function removeInvisibleCharacters(text: string): string {
   return text.replace(INVISIBLE, "");
 }
+
+const INVISIBLE_ONE = new RegExp(`^(?:${INVISIBLE.source})$`, "u");
+
+/** Whether one code point is among the characters removeInvisibleCharacters drops. */
+export function isInvisibleCodePoint(code: number): boolean {
+  return INVISIBLE_ONE.test(String.fromCodePoint(code));
+}

@@ -78,6 +78,47 @@ describe("createRedactor: secrets the run knows", () => {
   });
 });
 
+describe("createRedactor: a known secret in disguise (issue #13, item 4)", () => {
+  const redact = createRedactor([modelKey]);
+  const hex = Buffer.from(modelKey).toString("hex");
+  const entities = [...modelKey].map((ch) => `&#${ch.charCodeAt(0)};`).join("");
+  const hexEntities = [...modelKey].map((ch) => `&#x${ch.charCodeAt(0).toString(16)};`).join("");
+  const percent = [...modelKey].map((ch) => `%${ch.charCodeAt(0).toString(16)}`).join("");
+
+  it.each([
+    ["hex", hex],
+    ["upper-case hex", hex.toUpperCase()],
+    ["reversed", [...modelKey].reverse().join("")],
+    ["split over lines", `${modelKey.slice(0, 9)}\n${modelKey.slice(9, 18)}\r\n${modelKey.slice(18)}`],
+    ["split by spaces and tabs", `${modelKey.slice(0, 5)} ${modelKey.slice(5, 14)}\t${modelKey.slice(14)}`],
+    ["every character percent-encoded", percent],
+    ["with zero-width characters between", [...modelKey].join("\u200b")],
+    ["with bidi and word-joiner characters", [...modelKey].join("\u2066\u2060")],
+    ["as decimal HTML references", entities],
+    ["as hex HTML references", hexEntities],
+    ["broken by an HTML comment", `${modelKey.slice(0, 10)}<!-- nothing here -->${modelKey.slice(10)}`],
+    ["in mixed case", modelKey.toUpperCase()],
+  ])("removes it %s", (_, disguised) => {
+    const redacted = redact(`before ${disguised} after`);
+    expect(redacted).toBe("before *** after");
+  });
+
+  it("removes it as named HTML references", () => {
+    const redactSymbols = createRedactor(["p@ss/w0rd&key"]);
+    expect(redactSymbols("x p&commat;ss&sol;w0rd&amp;key y")).toBe("x *** y");
+  });
+
+  it("keeps everything around the disguised secret exactly as it was", () => {
+    const text = `a <b>bold</b> 50% &amp; ${hex} <!-- note --> end`;
+    expect(redact(text)).toBe("a <b>bold</b> 50% &amp; *** <!-- note --> end");
+  });
+
+  it("leaves ordinary encoded text alone", () => {
+    const text = "caf%C3%A9 &lt;tag&gt; <!-- a comment --> deadbeef 0123456789abcdef";
+    expect(redact(text)).toBe(text);
+  });
+});
+
 describe("createRedactor: strings shaped like credentials", () => {
   const redact = createRedactor([]);
 
