@@ -1,4 +1,4 @@
-import { git } from "../workspace/git.ts";
+import { GitError, git } from "../workspace/git.ts";
 
 export interface CommitIdentity {
   name: string;
@@ -7,7 +7,6 @@ export interface CommitIdentity {
 
 export interface CommitOptions {
   dir: string;
-  patch: string;
   subject: string;
   body?: string;
   /** `Inhouse-Task: fix-issue #12`, … appended as git trailers. */
@@ -26,13 +25,33 @@ function message(options: CommitOptions): string {
 }
 
 /**
- * Applies the sandbox's patch to the runner's clone and commits it. Hooks and signing config of
- * the runner are bypassed: this commit's content came from the sandbox, not from a person.
+ * Applies the sandbox's patch to the runner's clone and its index, nothing more: what it changed is
+ * then read back from git (`staged-change.ts`) and judged before anything is committed. git apply
+ * itself refuses paths outside the tree and writes beyond a symbolic link.
  */
-export async function commitPatch(options: CommitOptions): Promise<string> {
-  await git(["-C", options.dir, "apply", "--index", "--binary", "--whitespace=nowarn", "-"], {
-    input: options.patch,
-  });
+export async function applyPatch(dir: string, patch: string): Promise<void> {
+  try {
+    await git(["-C", dir, "apply", "--index", "--binary", "--whitespace=nowarn", "-"], { input: patch });
+  } catch (error) {
+    const detail =
+      error instanceof GitError ? error.stderr.trim().split("\n").slice(0, 3).join("; ") : String(error);
+    throw new Error(
+      `the sandbox's patch does not apply to the task's checkout (${detail}); nothing was published`,
+    );
+  }
+}
+
+/** Drops whatever applyPatch staged, so a refused change leaves nothing behind in the clone. */
+export async function discardStaged(dir: string): Promise<void> {
+  await git(["-C", dir, "reset", "--quiet", "--hard", "HEAD"]);
+  await git(["-C", dir, "clean", "-q", "-f", "-d", "-x"]);
+}
+
+/**
+ * Commits the staged change. Hooks and signing config of the runner are bypassed: this commit's
+ * content came from the sandbox, not from a person.
+ */
+export async function commitStaged(options: CommitOptions): Promise<string> {
   const identity = [
     `user.name=${options.author.name}`,
     `user.email=${options.author.email}`,

@@ -6,12 +6,12 @@ import { openPullRequest, replyInThread } from "../github/pull-request.ts";
 import { retryGit } from "../github/retry-policy.ts";
 import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
-import { type CommitIdentity, commitPatch } from "./commit.ts";
+import { type CommitIdentity, commitStaged } from "./commit.ts";
 import { deliverCommit } from "./deliver-commit.ts";
-import { checkPatch, type PatchLimits } from "./patch-policy.ts";
+import { judgePatch } from "./judge-change.ts";
+import type { PatchLimits } from "./patch-policy.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
 import { deleteRemoteBranch, remoteBranchExists } from "./push.ts";
-import { secretsInPatch } from "./secret-scan.ts";
 
 export interface PublishInput {
   gh: GitHub;
@@ -57,10 +57,8 @@ async function freeBranch(dir: string, auth: GitAuth, wanted: string): Promise<s
  */
 export async function publishChange(input: PublishInput): Promise<PublishOutcome> {
   if (input.patch.trim() === "") return { kind: "no-changes" };
-  const verdict = checkPatch(input.patch, input.config, input.limits);
-  if (!verdict.ok) return { kind: "refused", reasons: verdict.reasons };
-  const secret = secretsInPatch(input.patch, input.redact);
-  if (secret) return { kind: "refused", reasons: [secret] };
+  const judged = await judgePatch(input);
+  if (judged.kind !== "staged") return judged;
   const { task, result, plan } = input;
   const repo = { owner: task.repo.owner, name: task.repo.name };
   const verificationFailed = result.verification !== undefined && !result.verification.passed;
@@ -74,9 +72,8 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
     "Inhouse-Delivery": task.trigger.delivery,
     "Inhouse-Requested-By": `@${task.trigger.actor}`,
   };
-  const local = await commitPatch({
+  const local = await commitStaged({
     dir: input.dir,
-    patch: input.patch,
     subject,
     body: input.redact(result.summary ?? result.reason),
     trailers,

@@ -18,6 +18,19 @@ import { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";
 /** A patch can be large; it must come out whole, never head+tail truncated. */
 const DIFF_MAX_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Hygiene, not the guarantee (the host judges what git stages from this patch, see
+ * action/publish/judge-change.ts): the model's shell may have moved PATH or GIT_DIR, written a
+ * global git config, or set diff drivers, text conversion, prefixes or relative paths in the
+ * workspace's config. The patch is made by the image's git, in a clean environment, with every
+ * output-shaping feature pinned, in a subshell so the model's shell keeps its state.
+ */
+const DIFF_SCRIPT = [
+  "(cd /workspace && exec /usr/bin/env -i PATH=/usr/bin:/bin HOME=/nonexistent GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null",
+  'sh -c \'G="/usr/bin/git -c core.hooksPath=/dev/null -c core.quotePath=true -c diff.noprefix=false -c diff.mnemonicPrefix=false -c diff.relative=false";',
+  "$G add -A && $G diff --cached --binary --full-index --no-ext-diff --no-textconv --no-color --src-prefix=a/ --dst-prefix=b/ -M HEAD')",
+].join(" ");
+
 function singleQuoted(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
@@ -183,7 +196,7 @@ export class DockerSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
-    const result = await this.exec("cd /workspace && git add -A && git diff --cached --binary -M HEAD", {
+    const result = await this.exec(DIFF_SCRIPT, {
       timeoutMs: 300_000,
       maxOutputBytes: DIFF_MAX_BYTES,
     });

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { retryGit } from "../../../action/github/retry-policy.ts";
-import { commitPatch } from "../../../action/publish/commit.ts";
 import { PushRejectedError, pushHead } from "../../../action/publish/push.ts";
 import { gitAuth } from "../../../action/workspace/auth-header.ts";
 import { cloneWorkspace } from "../../../action/workspace/clone.ts";
 import { updateMirror } from "../../../action/workspace/mirror.ts";
 import { type GitHttpServer, startGitHttpServer } from "../workspace/git-http-server.ts";
 import { createOrigin, sh } from "../workspace/origin.ts";
+import { commitPatch } from "./commit-patch.ts";
 
 let server: GitHttpServer | undefined;
 afterEach(async () => {

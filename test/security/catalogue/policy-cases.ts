@@ -10,16 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { effectiveLimits } from "../../../action/effective-limits.ts";
-import { commitPatch } from "../../../action/publish/commit.ts";
-import { checkPatch } from "../../../action/publish/patch-policy.ts";
+import { judgePatch } from "../../../action/publish/judge-change.ts";
 import { assertPushAllowed, pushHead } from "../../../action/publish/push.ts";
-import { secretsInPatch } from "../../../action/publish/secret-scan.ts";
 import { parseSettings } from "../../../action/settings.ts";
 import { gitAuth } from "../../../action/workspace/auth-header.ts";
 import { planWorkspace } from "../../../action/workspace/plan.ts";
 import { defaultConfig, loadConfig } from "../../../core/config.ts";
 import { createRedactor } from "../../../core/redact.ts";
 import { makeTask } from "../../action/github/fixtures.ts";
+import { commitPatch } from "../../action/publish/commit-patch.ts";
 import { createJsFixtureRepo, type FixtureRepo, git } from "../../helpers/fixture-repo.ts";
 import { CANARY_TOKEN } from "./canaries.ts";
 import { attack } from "./registry.ts";
@@ -136,9 +135,16 @@ export function policyCases(): void {
         }),
       ];
       for (const patch of patches) {
-        const verdict = checkPatch(patch, defaultConfig(), { maxBytes: 1_000_000, maxFiles: 100 });
-        expect(verdict.ok).toBe(false);
-        if (!verdict.ok) expect(verdict.reasons.join(" ")).toContain(".github/workflows/");
+        git(clone, "checkout", "-q", "-B", "judge", "origin/main");
+        const verdict = await judgePatch({
+          dir: clone,
+          patch,
+          config: defaultConfig(),
+          limits: { maxBytes: 1_000_000, maxFiles: 100 },
+          redact: createRedactor([]),
+        });
+        expect(verdict.kind).toBe("refused");
+        if (verdict.kind === "refused") expect(verdict.reasons.join(" ")).toContain(".github/workflows/");
       }
     });
 
@@ -212,16 +218,28 @@ export function policyCases(): void {
       expect(await exists(PWNED)).toBe(false);
     });
 
-    attack("a patch adding a known secret or a credential-shaped string is refused before commit", () => {
-      const redact = createRedactor([CANARY_TOKEN]);
-      const patch = `diff --git a/src/c.js b/src/c.js\n--- a/src/c.js\n+++ b/src/c.js\n@@ -1 +1,2 @@\n const a = 1;\n+const t = "${CANARY_TOKEN}";\n`;
-      const reason = secretsInPatch(patch, redact);
-      expect(reason).toContain("src/c.js");
-      expect(reason).not.toContain(CANARY_TOKEN);
-      const shaped = patch.replace(CANARY_TOKEN, "ghp_0123456789abcdefghijABCDEFGHIJ012345");
-      expect(secretsInPatch(shaped, redact)).toBeDefined();
-      expect(secretsInPatch(patch.replace(CANARY_TOKEN, "hello"), redact)).toBeUndefined();
-    });
+    attack(
+      "a patch adding a known secret or a credential-shaped string is refused before commit",
+      async () => {
+        const redact = createRedactor([CANARY_TOKEN]);
+        const judge = async (content: string) => {
+          git(clone, "checkout", "-q", "-B", "secret", "origin/main");
+          await writeFile(join(clone, "src/c.js"), content);
+          git(clone, "add", "-A");
+          const patch = git(clone, "diff", "--cached", "--binary", "HEAD");
+          git(clone, "reset", "-q", "--hard", "origin/main");
+          const limits = { maxBytes: 1_000_000, maxFiles: 100 };
+          return judgePatch({ dir: clone, patch, config: defaultConfig(), limits, redact });
+        };
+        const known = await judge(`const t = "${CANARY_TOKEN}";\n`);
+        const reason = known.kind === "refused" ? known.reasons.join(" ") : "";
+        expect(reason).toContain("src/c.js");
+        expect(reason).not.toContain(CANARY_TOKEN);
+        expect((await judge('const t = "ghp_0123456789abcdefghijABCDEFGHIJ012345";\n')).kind).toBe("refused");
+        expect((await judge('const t = "hello";\n')).kind).toBe("staged");
+        git(clone, "reset", "-q", "--hard", "origin/main");
+      },
+    );
 
     attack("the App and the action never approve or merge a pull request", async () => {
       const sources: string[] = [];
