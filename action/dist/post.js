@@ -97615,6 +97615,41 @@ function parseTask(text) {
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error) };
 }
 
+// core/invisible-characters.ts
+var INVISIBLE = new RegExp(
+  [
+    "[\\u200B-\\u200F]",
+    // zero-width space, non-joiner, joiner; left-to-right and right-to-left marks
+    "[\\u202A-\\u202E]",
+    // bidi embeddings and overrides
+    "[\\u2060-\\u2064]",
+    // word joiner and invisible math operators
+    "[\\u2066-\\u2069]",
+    // bidi isolates
+    "\\u061C",
+    // Arabic letter mark
+    "\\u00AD",
+    // soft hyphen
+    "\\u180E",
+    // Mongolian vowel separator
+    "\\uFEFF",
+    // zero-width no-break space (byte order mark)
+    "[\\uFE00-\\uFE0F]",
+    // variation selectors: 16 of the 256 values that smuggle a byte each
+    "[\\u{E0100}-\\u{E01EF}]",
+    // variation selectors supplement: the other 240
+    "[\\u{E0000}-\\u{E007F}]",
+    // Unicode tags: invisible ASCII look-alikes
+    // C0 and C1 controls except tab and newline (carriage returns are normalised before this runs).
+    "[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]"
+  ].join("|"),
+  "gu"
+);
+var INVISIBLE_ONE = new RegExp(`^(?:${INVISIBLE.source})$`, "u");
+
+// core/secret-view.ts
+var utf16 = new TextDecoder("utf-16le");
+
 // core/result.ts
 function formatErrors(errors) {
   return errors.map((e) => e.path ? `${e.path}: ${e.message}` : e.message).join("\n");
@@ -98036,6 +98071,9 @@ function matchSegments(tests, names) {
   }
   return reached.subarray(1).includes(1);
 }
+
+// action/publish/staged-change.ts
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 // action/task-errors.ts
 function messageOf(error62) {
@@ -99200,37 +99238,6 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 
 // core/safe-yaml.ts
 var MAX_YAML_BYTES = 64 * 1024;
-
-// core/invisible-characters.ts
-var INVISIBLE = new RegExp(
-  [
-    "[\\u200B-\\u200F]",
-    // zero-width space, non-joiner, joiner; left-to-right and right-to-left marks
-    "[\\u202A-\\u202E]",
-    // bidi embeddings and overrides
-    "[\\u2060-\\u2064]",
-    // word joiner and invisible math operators
-    "[\\u2066-\\u2069]",
-    // bidi isolates
-    "\\u061C",
-    // Arabic letter mark
-    "\\u00AD",
-    // soft hyphen
-    "\\u180E",
-    // Mongolian vowel separator
-    "\\uFEFF",
-    // zero-width no-break space (byte order mark)
-    "[\\uFE00-\\uFE0F]",
-    // variation selectors: 16 of the 256 values that smuggle a byte each
-    "[\\u{E0100}-\\u{E01EF}]",
-    // variation selectors supplement: the other 240
-    "[\\u{E0000}-\\u{E007F}]",
-    // Unicode tags: invisible ASCII look-alikes
-    // C0 and C1 controls except tab and newline (carriage returns are normalised before this runs).
-    "[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]"
-  ].join("|"),
-  "gu"
-);
 
 // core/html-tag.ts
 var ATTRIBUTE = String.raw`\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>\x60]+))?`;
