@@ -11,6 +11,7 @@ import { policyCases } from "./catalogue/policy-cases.ts";
 import { privateDestinationCases } from "./catalogue/private-destination-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
 import { protectedPathCases, protectedPathConfigCases } from "./catalogue/protected-path-cases.ts";
+import { publishedTreeCases } from "./catalogue/published-tree-cases.ts";
 import { reasoningCases } from "./catalogue/reasoning-cases.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { runnerSettingCases } from "./catalogue/runner-setting-cases.ts";
@@ -38,6 +39,7 @@ describeDocker("security catalogue (real sandbox)", () => {
   budgetCases();
   reasoningCases();
   protectedPathCases();
+  publishedTreeCases();
   privateDestinationCases();
   runnerSettingCases();
 });

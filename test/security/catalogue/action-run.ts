@@ -65,6 +65,8 @@ export interface AttackRun {
   /** Every request body sent to GitHub (comments, PR), the audit log, every pushed commit with its patch, log lines and the job summary. */
   outgoing: { github: string; audit: string; commits: string; logs: string };
   branches: string[];
+  /** The bare repository playing the remote (removed by cleanup). */
+  bare: string;
   cleanup(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
     model,
     github,
     branches,
+    bare,
     outgoing: {
       github: github.requests.map((r) => JSON.stringify(r.body)).join("\n"),
       audit: await readFile(auditPath, "utf8").catch(() => ""),
