@@ -12,6 +12,8 @@ export async function pruneHistory(
 ): Promise<{ runs: number; sessions: number }> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const runs = await db.deleteFrom("runs").where("dispatched_at", "<", cutoff).executeTakeFirst();
+  // The triggers took the deleted runs off their weeks; weeks left with no run go too.
+  await db.deleteFrom("run_weeks").where("runs", "=", 0).execute();
   const sessions = await db.deleteFrom("sessions").where("expires_at", "<", now).executeTakeFirst();
   return { runs: Number(runs.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
 }

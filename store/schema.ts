@@ -80,9 +80,28 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/**
+ * Weekly totals per repository and model profile (`''` for none), kept by triggers on `runs`
+ * (migration 0004): what the repositories and models pages read. Refused runs never count.
+ */
+export interface RunWeeksTable {
+  /** Monday (UTC) of the week the runs were dispatched in. */
+  week: ColumnType<Date, never, never>;
+  repository: string;
+  profile: string;
+  runs: ColumnType<number, never, never>;
+  succeeded: ColumnType<number, never, never>;
+  pulls: ColumnType<number, never, never>;
+  merged: ColumnType<number, never, never>;
+  tokens: ColumnType<number, never, never>;
+  seconds: ColumnType<number, never, never>;
+  cost: ColumnType<number, never, never>;
+}
+
 export interface Database {
   runs: RunsTable;
   sessions: SessionsTable;
+  run_weeks: RunWeeksTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -54,13 +54,11 @@ export async function runsPage(
   if (filters.actor) query = query.where("actor", "=", filters.actor);
   if (filters.from) query = query.where("dispatched_at", ">=", new Date(`${filters.from}T00:00:00Z`));
   if (filters.to) query = query.where("dispatched_at", "<", dayAfter(filters.to));
+  // A row comparison, not `a < x or (a = x and b < y)`: PostgreSQL turns only the row form into an
+  // index condition, so a page deep in the history starts at the cursor instead of scanning every
+  // row above it (bench store: 0.3 ms vs 110 ms half-way down 100,000 runs).
   if (cursor) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("dispatched_at", "<", cursor.at),
-        eb.and([eb("dispatched_at", "=", cursor.at), eb("id", "<", cursor.id)]),
-      ]),
-    );
+    query = query.where((eb) => eb(eb.refTuple("dispatched_at", "id"), "<", eb.tuple(cursor.at, cursor.id)));
   }
   const rows = await query
     .orderBy("dispatched_at", "desc")

@@ -21,9 +21,10 @@ export interface GroupStats {
 
 export const STATS_WEEKS = 12;
 
-interface Row {
+export interface WeekRow {
   grp: string | null;
-  week: Date;
+  /** `YYYY-MM-DD`, the Monday the week starts on. */
+  week: string;
   runs: number | string;
   succeeded: number | string;
   pulls: number | string;
@@ -35,8 +36,9 @@ interface Row {
 
 /**
  * Success and merge rates, tokens, minutes and cost per week over the last weeks, grouped by
- * repository or by model profile, for the repositories the reader may see. One grouped scan of the
- * date index; the per-week series feed the charts.
+ * repository or by model profile, for the repositories the reader may see. Read from the weekly
+ * totals the triggers of migration 0004 keep (`run_weeks`): at most repositories × profiles × weeks
+ * rows, however many runs were recorded. The per-week series feed the charts.
  */
 export async function weeklyStats(
   db: Kysely<Database>,
@@ -46,37 +48,37 @@ export async function weeklyStats(
   weeks = STATS_WEEKS,
 ): Promise<GroupStats[]> {
   if (visible.length === 0) return [];
-  const since = startOfWeek(now);
-  since.setUTCDate(since.getUTCDate() - 7 * (weeks - 1));
-  const column = by === "repository" ? sql.ref("repository") : sql.ref("profile");
-  const result = await sql<Row>`
-    select ${column} as grp,
-      date_trunc('week', dispatched_at at time zone 'UTC') as week,
-      count(*) as runs,
-      count(*) filter (where state = 'succeeded') as succeeded,
-      count(pr_number) as pulls,
-      count(*) filter (where pr_state = 'merged') as merged,
-      sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)) as tokens,
-      sum(duration_s) as seconds,
-      sum(cost) as cost
-    from runs
-    where dispatched_at >= ${since} and repository in (${sql.join([...visible])})
-      and state <> 'refused'
+  const since = firstWeek(now, weeks);
+  const column = by === "repository" ? sql`repository` : sql`nullif(profile, '')`;
+  const result = await sql<WeekRow>`
+    select ${column} as grp, to_char(week, 'YYYY-MM-DD') as week,
+      sum(runs) as runs, sum(succeeded) as succeeded, sum(pulls) as pulls, sum(merged) as merged,
+      sum(tokens) as tokens, sum(seconds) as seconds, sum(cost) as cost
+    from run_weeks
+    where week >= ${since}::date and repository in (${sql.join([...visible])})
     group by 1, 2
+    having sum(runs) <> 0
     order by 1, 2`.execute(db);
-  return group(result.rows, since, weeks);
+  return groupWeeks(result.rows, since, weeks);
 }
 
-function group(rows: Row[], since: Date, weeks: number): GroupStats[] {
+/** `YYYY-MM-DD` of the Monday the first of the last `weeks` weeks starts on. */
+export function firstWeek(now: Date, weeks = STATS_WEEKS): string {
+  const since = startOfWeek(now);
+  since.setUTCDate(since.getUTCDate() - 7 * (weeks - 1));
+  return since.toISOString().slice(0, 10);
+}
+
+export function groupWeeks(rows: WeekRow[], since: string, weeks: number): GroupStats[] {
   const labels = Array.from({ length: weeks }, (_, i) => {
-    const day = new Date(since);
+    const day = new Date(`${since}T00:00:00Z`);
     day.setUTCDate(day.getUTCDate() + 7 * i);
     return day.toISOString().slice(0, 10);
   });
   const groups = new Map<string, Map<string, WeekStats>>();
   for (const row of rows) {
     const name = row.grp ?? "(none)";
-    const week = new Date(row.week).toISOString().slice(0, 10);
+    const week = row.week;
     const byWeek = groups.get(name) ?? new Map<string, WeekStats>();
     groups.set(name, byWeek);
     byWeek.set(week, {

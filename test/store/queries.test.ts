@@ -65,6 +65,24 @@ describe.each(storeBackends)("queries on $name", (backend) => {
     expect(new Set(seen).size).toBe(81);
   });
 
+  it("pages through runs dispatched in the same instant without gaps or repeats (the cursor's id breaks ties)", async () => {
+    const tied = new Date("2024-01-01T00:00:00Z");
+    const rows = Array.from({ length: 7 }, (_, i) =>
+      run(600 + i, { repository: "acme/tied", dispatched_at: tied }),
+    );
+    await store.db.insertInto("runs").values(rows).execute();
+    const seen: string[] = [];
+    let cursor: ReturnType<typeof decodeCursor>;
+    for (let page = 0; page < 10; page++) {
+      const result = await runsPage(store.db, ["acme/tied"], {}, cursor, 3);
+      seen.push(...result.runs.map((r) => r.task_key));
+      if (!result.next) break;
+      cursor = decodeCursor(encodeCursor(result.next));
+    }
+    expect(seen.sort()).toEqual(rows.map((r) => r.task_key).sort());
+    await store.db.deleteFrom("runs").where("repository", "=", "acme/tied").execute();
+  });
+
   it("filters by repository, kind, outcome, actor and day, and never past what the reader may see", async () => {
     const visible = ["acme/widget"];
     const secret = await runsPage(store.db, visible, { repository: "acme/secret" });
