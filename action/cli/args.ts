@@ -1,5 +1,6 @@
 /** `inhouse run` arguments, parsed once into one typed settings object. */
 import { parseArgs } from "node:util";
+import { isPostgresUrl } from "../../store/open-postgres.ts";
 
 export const USAGE = `Usage: inhouse run --repo <path> (--task "<text>" | --issue-file <file.md>) [options]
 
@@ -22,6 +23,8 @@ Options:
   --audit <file>          Where to write the JSON-lines audit log (default: a temp file)
   --sandbox-pool <n>      Keep n sandboxes warm for the next run while this terminal session lasts
                           (default 0: off); env INHOUSE_SANDBOX_POOL
+  --record <url>          Record this run in a team's run history: the PostgreSQL DATABASE_URL of
+                          the App, e.g. postgres://user:password@host:5432/inhouse; env INHOUSE_RECORD_URL
   -h, --help              Show this help
 
 inhouse doctor [--json] checks a runner host and prints the fix for each failure (inhouse doctor --help).`;
@@ -44,6 +47,8 @@ export interface CliRunOptions {
   audit?: string;
   /** Warm sandboxes kept per profile for later runs from the same terminal session (0 = off). */
   sandboxPool: number;
+  /** PostgreSQL URL of the run history this run is recorded in (opt-in). */
+  record?: string;
 }
 
 export class UsageError extends Error {}
@@ -96,6 +101,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         minutes: { type: "string" },
         audit: { type: "string" },
         "sandbox-pool": { type: "string" },
+        record: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -110,6 +116,13 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const toolCalling = str("tool-calling");
   if (toolCalling !== undefined && !["native", "text", "auto"].includes(toolCalling)) {
     throw new UsageError(`--tool-calling expects native, text or auto, got '${toolCalling}'`);
+  }
+  const record = str("record") ?? env.INHOUSE_RECORD_URL;
+  if (record !== undefined && !isPostgresUrl(record)) {
+    throw new UsageError(
+      "--record expects the PostgreSQL URL of the run history (the App's DATABASE_URL), e.g. postgres://user:password@host:5432/inhouse; " +
+        "the App's embedded store (INHOUSE_DATA_DIR) belongs to the App process and cannot be shared",
+    );
   }
   return {
     command: "run",
@@ -130,6 +143,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       minutes: positiveInt("minutes", str("minutes")),
       audit: str("audit"),
       sandboxPool: wholeNumber("sandbox-pool", str("sandbox-pool") ?? env.INHOUSE_SANDBOX_POOL) ?? 0,
+      ...(record ? { record } : {}),
     },
   };
 }

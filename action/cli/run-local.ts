@@ -4,10 +4,11 @@
  * result back as a new branch.
  */
 import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
 import { formatErrors } from "../../core/result.ts";
+import type { Store } from "../../store/store.ts";
 import { runAgent } from "../agent/run-agent.ts";
 import type { AgentResult, ModelSettings } from "../agent/types.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
@@ -19,6 +20,7 @@ import {
   sessionKeeperPid,
   WarmPool,
 } from "../sandbox/index.ts";
+import { usageRecord } from "../summary/usage-record.ts";
 import type { CliRunOptions } from "./args.ts";
 import {
   cloneToTemp,
@@ -30,6 +32,7 @@ import {
 } from "./local-git.ts";
 import { checkDocker, checkModelEndpoint } from "./preflight.ts";
 import { createProgressPrinter, type ProgressStream } from "./progress.ts";
+import { type LocalRunEnd, localRepoName, openRecording, recordLocalRun } from "./record-run.ts";
 import { loadTaskText, slugify } from "./task-text.ts";
 
 const LEFTOVER_AGE_MS = 24 * 3600_000;
@@ -64,9 +67,10 @@ async function modelSettings(
   options: CliRunOptions,
   env: CliIo["env"],
   profileFromRepo?: string,
-): Promise<ModelSettings> {
+): Promise<ModelSettings & { profile: string }> {
   const profiles = options.profilesFile ? await loadModelProfiles(options.profilesFile) : undefined;
-  return resolveModelProfile(options.profile ?? (profiles ? (profileFromRepo ?? "default") : "default"), {
+  const profile = options.profile ?? (profiles ? (profileFromRepo ?? "default") : "default");
+  const settings = await resolveModelProfile(profile, {
     profiles,
     env,
     overrides: {
@@ -76,6 +80,7 @@ async function modelSettings(
       toolCalling: options.toolCalling,
     },
   });
+  return { ...settings, profile };
 }
 
 function report(io: CliIo, outcome: LocalRunOutcome, auditPath: string): void {
@@ -107,7 +112,100 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   await checkModelEndpoint(model);
   const image = options.image ?? DEFAULT_IMAGE;
   await checkDocker(image);
+  const recording = options.record ? await openRecording(options.record) : undefined;
+  if (recording) progress.line(`recording this run in the run history at ${recording.location}`);
+  const started = new Date();
+  const phases: Phase[] = [];
+  try {
+    const outcome = await work({ options, io, progress, repo, task, config, model, image, phases });
+    const { result } = outcome;
+    await record(recording, repo, task.kind, started, io, {
+      state: result.outcome === "finished" ? "succeeded" : io.signal?.aborted ? "cancelled" : "failed",
+      reason: `${result.outcome}: ${result.reason}${outcome.branch ? ` (branch ${outcome.branch})` : ""}`,
+      usage: usageRecord({ result, state: "succeeded", phases, profile: model.profile, price: model.price }),
+    });
+    return outcome;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const state = io.signal?.aborted ? "cancelled" : "failed";
+    await record(recording, repo, task.kind, started, io, {
+      state,
+      reason,
+      usage: usageRecord({ state, phases, profile: model.profile, price: model.price }),
+    });
+    throw error;
+  } finally {
+    await recording?.close();
+  }
+}
 
+/** Records the ended run when `--record` asked for it; a recording failure is reported, never fatal. */
+async function record(
+  store: Store | undefined,
+  repo: string,
+  kind: string,
+  at: Date,
+  io: CliIo,
+  end: LocalRunEnd,
+): Promise<void> {
+  if (!store) return;
+  try {
+    const start = { repo: await localRepoName(repo), kind, actor: localActor(io.env), at };
+    await recordLocalRun(store, start, end);
+    io.stderr.write(`recorded in the run history as ${start.repo.owner}/${start.repo.name} (${end.state})\n`);
+  } catch (error) {
+    io.stderr.write(
+      `inhouse: warning: the run could not be recorded in the run history at ${store.location}: ${(error as Error).message}\n`,
+    );
+  }
+}
+
+function localActor(env: CliIo["env"]): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? "local";
+  }
+}
+
+interface Phase {
+  name: string;
+  ms: number;
+}
+
+/** Times one phase of the run into `phases` (what the usage record and the run page show). */
+async function phase<T>(phases: Phase[], name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    phases.push({ name, ms: performance.now() - start });
+  }
+}
+
+interface WorkContext {
+  options: CliRunOptions;
+  io: CliIo;
+  progress: ReturnType<typeof createProgressPrinter>;
+  repo: string;
+  task: Awaited<ReturnType<typeof loadTaskText>>;
+  config: RepoConfig;
+  model: ModelSettings;
+  image: string;
+  phases: Phase[];
+}
+
+async function work({
+  options,
+  io,
+  progress,
+  repo,
+  task,
+  config,
+  model,
+  image,
+  phases,
+}: WorkContext): Promise<LocalRunOutcome> {
   if (await hasUncommittedChanges(repo)) {
     progress.line(`note: uncommitted changes in ${repo} are not included; the agent works on HEAD`);
   }
@@ -125,42 +223,49 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   let sandbox: DockerSandbox | undefined;
   try {
     progress.line(`starting a sandbox (${image})`);
-    sandbox = await pool.acquire({
-      image,
-      taskId: `local-${slug}`.slice(0, 64),
-      memoryMb: config.sandbox.memoryMb,
-      cpus: config.sandbox.cpus,
-      pids: config.sandbox.pids,
+    const ready = await phase(phases, "provisioning", async () => {
+      const acquired = await pool.acquire({
+        image,
+        taskId: `local-${slug}`.slice(0, 64),
+        memoryMb: config.sandbox.memoryMb,
+        cpus: config.sandbox.cpus,
+        pids: config.sandbox.pids,
+      });
+      sandbox = acquired;
+      await acquired.seed(clone);
+      return acquired;
     });
-    await sandbox.seed(clone);
-    const result = await runAgent({
-      sandbox,
-      model,
-      task,
-      commands: {
-        setup: config.commands.setup,
-        test: options.testCommand ?? config.commands.test,
-        lint: config.commands.lint,
-      },
-      limits: {
-        turns: options.turns ?? config.limits.turns,
-        tokens: options.tokens ?? config.limits.tokens,
-        minutes: options.minutes ?? config.limits.minutes,
-        callsPerTurn: config.limits.callsPerTurn,
-      },
-      secrets: [model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean),
-      auditPath,
-      onProgress: (event) => progress.event(event),
-      signal: io.signal,
-    });
+    const result = await phase(phases, "working", () =>
+      runAgent({
+        sandbox: ready,
+        model,
+        task,
+        commands: {
+          setup: config.commands.setup,
+          test: options.testCommand ?? config.commands.test,
+          lint: config.commands.lint,
+        },
+        limits: {
+          turns: options.turns ?? config.limits.turns,
+          tokens: options.tokens ?? config.limits.tokens,
+          minutes: options.minutes ?? config.limits.minutes,
+          callsPerTurn: config.limits.callsPerTurn,
+        },
+        secrets: [model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean),
+        auditPath,
+        onProgress: (event) => progress.event(event),
+        signal: io.signal,
+      }),
+    );
     progress.end();
-    const patch = task.kind === "review" ? "" : await sandbox.diff();
     const outcome: LocalRunOutcome = { result };
-    if (patch.trim()) {
+    await phase(phases, "publishing", async () => {
+      const patch = task.kind === "review" ? "" : await ready.diff();
+      if (!patch.trim()) return;
       outcome.branch = await freeBranchName(repo, slug);
       const message = `${task.title}\n\n${result.summary ?? result.reason}\n\nAgent-Outcome: ${result.outcome}`;
       outcome.diffStat = await commitAndPushBack(clone, patch, message, repo, outcome.branch);
-    }
+    });
     report(io, outcome, auditPath);
     return outcome;
   } finally {

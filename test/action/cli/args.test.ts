@@ -59,6 +59,23 @@ describe("inhouse run arguments", () => {
     expect(() => pool([], { INHOUSE_SANDBOX_POOL: "many" })).toThrow(/got 'many'/);
   });
 
+  it("records in a run history only when asked, and only in a PostgreSQL server", () => {
+    const record = (argv: string[], env: Record<string, string> = {}) => {
+      const parsed = parseCliArgs(["run", "--task", "x", ...argv], env);
+      return parsed.command === "run" ? parsed.options.record : undefined;
+    };
+    expect(record([])).toBeUndefined();
+    expect(record(["--record", "postgres://u:p@db:5432/inhouse"])).toBe("postgres://u:p@db:5432/inhouse");
+    expect(record([], { INHOUSE_RECORD_URL: "postgresql://db/inhouse" })).toBe("postgresql://db/inhouse");
+    const refused = () => record(["--record", "data/"]);
+    expect(refused).toThrow(UsageError);
+    expect(refused).toThrow(
+      /--record expects the PostgreSQL URL .*postgres:\/\/user:password@host:5432\/inhouse/,
+    );
+    // The refusal never echoes what was passed: a URL can hold a password.
+    expect(() => record(["--record", "mysql://u:s3cret@db/x"])).not.toThrow(/s3cret/);
+  });
+
   it("takes the title from the first line and makes a branch-safe slug", () => {
     expect(taskFromText("# Fix sum() for negatives\n\nsum(-1, 1) is wrong")).toEqual({
       kind: "fix-issue",

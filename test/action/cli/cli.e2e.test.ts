@@ -3,8 +3,10 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../action/cli/main.ts";
+import { openStore } from "../../../store/open-store.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { createJsFixtureRepo, git } from "../../helpers/fixture-repo.ts";
+import { createTestDatabase, postgresAvailable } from "../../helpers/postgres.ts";
 import { startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
 import { fixingCalls, forms } from "../../helpers/tool-call-forms.ts";
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
@@ -172,6 +174,98 @@ describeDocker("inhouse run on a real sandbox", () => {
     expect(out.text()).toMatch(/turns: +5/);
     expect(err.text()).toContain("turn 3/40 · edit_file");
     expect(err.text()).toContain("verifying: npm test");
+  });
+
+  it.skipIf(!postgresAvailable)(
+    "--record writes the ended run into the team's run history, usage and phases included",
+    async () => {
+      const repo = await createJsFixtureRepo();
+      git(repo.dir, "remote", "add", "origin", "git@github.com:acme/widget.git");
+      const database = await createTestDatabase();
+      const server = await startScriptedModelServer(fixingTrajectory(repo));
+      const err = capture();
+      try {
+        const code = await runCli(
+          [
+            "run",
+            "--repo",
+            repo.dir,
+            "--task",
+            "sum() subtracts instead of adding",
+            "--base-url",
+            server.baseUrl,
+            "--model",
+            server.model,
+            "--record",
+            database.url,
+          ],
+          { stdout: capture().stream, stderr: err.stream, env: {} },
+        );
+        expect(code, err.text()).toBe(0);
+        expect(err.text()).toContain("recorded in the run history as acme/widget (succeeded)");
+        const store = await openStore({ databaseUrl: database.url });
+        try {
+          const runs = await store.db.selectFrom("runs").selectAll().execute();
+          expect(runs).toHaveLength(1);
+          expect(runs[0]).toMatchObject({
+            source: "cli",
+            repository: "acme/widget",
+            owner: "acme",
+            kind: "fix-issue",
+            trigger_event: "cli",
+            state: "succeeded",
+            outcome: "finished",
+            verification: "passed",
+            turns: 5,
+            profile: "default",
+          });
+          expect(runs[0]!.task_key).toMatch(/^cli:[0-9a-f-]{36}$/);
+          expect(runs[0]!.reason).toContain("branch agent/local-sum-subtracts-instead-of-adding");
+          expect(runs[0]!.prompt_tokens).toBeGreaterThan(0);
+          expect(runs[0]!.phases?.map((p) => p.name)).toEqual(["provisioning", "working", "publishing"]);
+          expect(runs[0]!.completed_at!.getTime()).toBeGreaterThanOrEqual(runs[0]!.dispatched_at.getTime());
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await server.close();
+        await database.drop();
+      }
+    },
+    120_000,
+  );
+
+  it("--record with a server that does not answer fails before the model is asked anything", async () => {
+    const repo = await createJsFixtureRepo();
+    const server = await startScriptedModelServer([]);
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "Fix sum",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          server.model,
+          "--record",
+          "postgres://inhouse:s3cret@127.0.0.1:9/inhouse",
+        ],
+        { stdout: capture().stream, stderr: err.stream, env: {} },
+      );
+      expect(code).toBe(1);
+    } finally {
+      await server.close();
+    }
+    expect(err.text()).toMatch(
+      /cannot reach the PostgreSQL server of DATABASE_URL \(127\.0\.0\.1:9\/inhouse\)/,
+    );
+    expect(err.text()).not.toContain("s3cret");
+    expect(server.requests).toHaveLength(0);
+    expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
   });
 
   it("fixes the bug with a thinking coding model behind a server without tool parsing (Qwen3-Coder calls, <think> reasoning)", async () => {
