@@ -16,7 +16,7 @@ export interface Session {
 }
 
 /** The database keeps a hash of the session id: a copy of the table does not open sessions. */
-function rowId(id: string): string {
+export function sessionRowId(id: string): string {
   return createHash("sha256").update(id).digest("base64url");
 }
 
@@ -35,7 +35,7 @@ export class SessionStore {
     await this.db
       .insertInto("sessions")
       .values({
-        id: rowId(id),
+        id: sessionRowId(id),
         login: user.login,
         token_sealed: this.keys.seal(token),
         repositories: JSON.stringify(user.repositories),
@@ -56,7 +56,7 @@ export class SessionStore {
     const row = await this.db
       .selectFrom("sessions")
       .selectAll()
-      .where("id", "=", rowId(id))
+      .where("id", "=", sessionRowId(id))
       .executeTakeFirst();
     const now = this.now();
     if (!row || row.expires_at <= now) return undefined;
@@ -81,6 +81,6 @@ export class SessionStore {
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("id", "=", rowId(id)).execute();
+    await this.db.deleteFrom("sessions").where("id", "=", sessionRowId(id)).execute();
   }
 }

@@ -80,6 +80,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         is distinct from (new.state, new.dispatched_at, new.repository, new.profile, new.pr_number,
              new.pr_state, new.prompt_tokens, new.completion_tokens, new.duration_s, new.cost))
       execute function run_weeks_track()`.execute(db);
+  await fillRunWeeks(db);
+}
+
+/** Totals of the runs already recorded, as the triggers would have kept them (also the bench's bulk seed). */
+export async function fillRunWeeks<DB>(db: Kysely<DB>): Promise<void> {
   await sql`
     insert into run_weeks (week, repository, profile, runs, succeeded, pulls, merged, tokens, seconds, cost)
     select (date_trunc('week', dispatched_at at time zone 'UTC'))::date, repository, coalesce(profile, ''),

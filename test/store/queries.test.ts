@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../store/open-store.ts";
 import { pruneHistory } from "../../store/prune.ts";
@@ -138,5 +139,22 @@ describe.each(storeBackends)("queries on $name", (backend) => {
       .where("task_key", "=", "k501")
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it("leaves the planner statistics current after pruning (PGlite has no autovacuum to do it)", async () => {
+    const estimate = () =>
+      sql<{ rows: number }>`select reltuples::integer as rows from pg_class where relname = 'runs'`.execute(
+        store.db,
+      );
+    await sql`insert into runs (task_key, source, repository, owner, kind, actor, state, dispatched_at)
+      select 'stat-' || i, 'app', 'acme/stats', 'acme', 'review', 'bob', 'queued', now()
+      from generate_series(1, 500) as i`.execute(store.db);
+    await pruneHistory(store.db, 365, NOW);
+    const count = await store.db
+      .selectFrom("runs")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect((await estimate()).rows[0]?.rows).toBe(Number(count.n));
+    await store.db.deleteFrom("runs").where("repository", "=", "acme/stats").execute();
   });
 });
