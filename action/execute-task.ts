@@ -10,6 +10,9 @@ import { commitAuthor } from "./github/commit-author.ts";
 import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { authenticateTask } from "./github/task-authenticity.ts";
+import { openMcpServers } from "./mcp/open-mcp-servers.ts";
+import type { RemoteServers } from "./mcp/remote-servers.ts";
+import { taskMcpServers } from "./mcp/task-mcp-servers.ts";
 import { publishResult } from "./publish-result.ts";
 import { readRequest } from "./read-request.ts";
 import { withBlockedHosts } from "./sandbox/egress/egress-log.ts";
@@ -38,6 +41,8 @@ export interface RunDeps {
   mask(secret: string): void;
   /** Aborted when the job is cancelled: the loop stops and nothing is published. */
   signal?: AbortSignal;
+  /** Remote MCP servers the runner allows (mcp-servers-file), header values read from its environment. */
+  remoteMcpServers?(): Promise<RemoteServers>;
 }
 
 export interface TaskOutcome {
@@ -185,13 +190,31 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         void status.phase(`verifying: running \`${event.command}\``);
       }
     };
+    const mcpServers = taskMcpServers(config, task);
+    const remoteMcp = Object.keys(mcpServers).length > 0 ? ((await deps.remoteMcpServers?.()) ?? {}) : {};
+    const mcpSecrets = Object.values(remoteMcp).flatMap((server) => Object.values(server.headers));
+    for (const secret of mcpSecrets) deps.mask(secret);
+    const agentSecrets = [...secrets, model.apiKey, ...mcpSecrets].filter(Boolean);
+    const agentSandbox = sandbox;
     result = await deps.runAgent({
       sandbox,
       model,
       task: text,
       commands: { setup: config.commands.setup, test: config.commands.test, lint: config.commands.lint },
       limits: limits.agent,
-      secrets: [...secrets, model.apiKey].filter(Boolean),
+      secrets: agentSecrets,
+      ...(Object.keys(mcpServers).length > 0
+        ? {
+            openMcp: (onEvent) =>
+              openMcpServers({
+                servers: mcpServers,
+                remote: remoteMcp,
+                sandbox: agentSandbox,
+                secrets: agentSecrets,
+                onEvent,
+              }),
+          }
+        : {}),
       auditPath,
       onProgress,
       network: limits.network,

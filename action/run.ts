@@ -3,6 +3,7 @@ import { runAgent } from "./agent/run-agent.ts";
 import { executeTask, type RunDeps } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
 import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
+import { loadRemoteServers } from "./mcp/remote-servers.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
 import { createSandbox, ownerOf, runnerKeeperPid, WarmPool } from "./sandbox/index.ts";
 import { parseSettings, type Settings } from "./settings.ts";
@@ -27,6 +28,8 @@ export function defaultDeps(settings: Settings, signal?: AbortSignal, pool?: War
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,
     log: { info: core.info, warning: core.warning },
     mask: core.setSecret,
+    remoteMcpServers: async () =>
+      settings.mcpServersFile ? loadRemoteServers(settings.mcpServersFile, process.env) : {},
   };
 }
 

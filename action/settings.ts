@@ -45,6 +45,7 @@ export const InputsSchema = z.object({
   "model-api-key": optionalText,
   "model-name": optionalText,
   "model-profiles-file": optionalText,
+  "mcp-servers-file": optionalText,
   image: optionalText,
   "cache-dir": optionalText,
   "audit-dir": optionalText,
@@ -146,6 +147,8 @@ export interface Settings {
   /** The inhouse App whose status comments (and bot) authenticate a task. */
   appId: number;
   githubToken: string;
+  /** Remote MCP servers the runner allows (a file on the runner). */
+  mcpServersFile?: string;
   model: {
     profilesFile?: string;
     overrides: { baseUrl?: string; apiKey?: string; model?: string };
@@ -225,6 +228,7 @@ export function parseSettings(
     taskJson: i.task,
     appId: i["app-id"],
     githubToken: i["github-token"],
+    ...(i["mcp-servers-file"] ? { mcpServersFile: i["mcp-servers-file"] } : {}),
     model: {
       profilesFile: i["model-profiles-file"],
       overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] },

@@ -31,11 +31,57 @@ const networkProfile = z
     typeof v === "string" ? { setup: v, agent: v } : { setup: v.setup ?? "none", agent: v.agent ?? "none" },
   );
 
+/** `<server>__<tool>` must split one way: no underscore in a server name. */
+export const mcpServerName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,30}$/,
+    "expected a server name (lowercase letters, digits, '-'), such as docs",
+  );
+/**
+ * An MCP server for the agent: a command run inside the sandbox over stdio (under the sandbox's
+ * network profile), or the name of a remote server the runner allows. Never a URL or a header.
+ */
+const mcpServer = z
+  .strictObject({
+    command: z.array(z.string().min(1)).min(1).max(50).optional(),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are shell identifiers"), z.string())
+      .optional(),
+    remote: mcpServerName.optional(),
+  })
+  .superRefine((server, context) => {
+    if ((server.command === undefined) === (server.remote === undefined)) {
+      context.addIssue({
+        code: "custom",
+        message:
+          "give either command (a stdio server run in the sandbox, e.g. [node, tools/mcp.js]) or remote (the name of a server the runner allows)",
+      });
+    }
+    if (server.remote !== undefined && server.env !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["env"],
+        message: "env applies to a command, not to a remote server",
+      });
+    }
+  });
+const mcpServers = z
+  .record(mcpServerName, mcpServer, {
+    error: (issue) =>
+      issue.code === "invalid_key"
+        ? "expected a server name (lowercase letters, digits, '-'), such as docs"
+        : undefined,
+  })
+  .default({});
+
 const automation = z.strictObject({
   description: z.string().max(500).optional(),
   instructions: z.string().min(1).max(16_000),
   /** What the automation produces: a pull request with changes, or an issue with findings. */
   output: z.enum(["pull-request", "issue"]).default("pull-request"),
+  /** MCP servers for this automation's tasks, beside the repository's own. */
+  mcp: z.strictObject({ servers: mcpServers }).optional(),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -132,6 +178,7 @@ export const ConfigSchema = z.strictObject({
     .default({ branchPrefix: "agent/", draftWhenVerificationFails: true, labels: [] }),
   protectedPaths: z.array(pathGlob).max(GLOB_LIMITS.patterns).default([".github/workflows/**"]),
   allowProtectedPathChanges: z.boolean().default(false),
+  mcp: z.strictObject({ servers: mcpServers }).default({ servers: {} }),
   automations: z
     .strictObject({
       reviewPullRequests: z.boolean().default(false),

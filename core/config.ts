@@ -15,14 +15,20 @@ const RUNNER_ONLY_ADVICE =
   "model endpoints and keys are runner-side settings: the runner's administrator sets them in the action's inputs " +
   "or the model profiles file; a repository only picks a profile by name (model.profile)";
 
+const MCP_RUNNER_ONLY_ADVICE =
+  "a repository cannot give an MCP server's URL, headers or credentials: the runner's administrator allows remote " +
+  "servers (mcp-servers-file), and a repository picks one by name with `remote: <name>`";
+
 function runnerOnlyKeys(value: unknown, path: (string | number)[] = []): FieldError[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => runnerOnlyKeys(item, [...path, i]));
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, child]) => {
     const here = [...path, key];
     const inAutomationText = path[0] === "automations";
-    return RUNNER_ONLY_KEY.test(key) && !inAutomationText
-      ? [{ path: issuePath(here), message: `not allowed in ${CONFIG_PATH}: ${RUNNER_ONLY_ADVICE}` }]
+    const advice = here.includes("mcp") ? MCP_RUNNER_ONLY_ADVICE : RUNNER_ONLY_ADVICE;
+    const inAutomationInstructions = inAutomationText && !here.includes("mcp");
+    return RUNNER_ONLY_KEY.test(key) && !inAutomationInstructions
+      ? [{ path: issuePath(here), message: `not allowed in ${CONFIG_PATH}: ${advice}` }]
       : runnerOnlyKeys(child, here);
   });
 }

@@ -41,6 +41,8 @@ export type AuditEvent =
     }
   | { type: "model_retry"; attempt: number; delayMs: number; error: string }
   | { type: "mode_change"; mode: string; reason: string }
+  | { type: "mcp_server"; server: string; kind: "stdio" | "remote"; tools: string[] }
+  | { type: "mcp_server_failed" | "mcp_server_ended"; server: string; message: string }
   | {
       type: "context_mask";
       turn: number;

@@ -3,6 +3,8 @@
  * in the sandbox, and the loop (not the model) decides when the work is done: `finish` is accepted
  * only when the repository's test command passes. Budgets are enforced here, outside the model.
  */
+
+import type { McpToolset } from "../mcp/open-mcp-servers.ts";
 import { createModelClient } from "../model/client.ts";
 import { discoverContextWindow } from "../model/context-window.ts";
 import { formatReminder } from "../model/text-tools.ts";
@@ -130,9 +132,10 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       }),
     onModeChange: (mode, reason) => audit.write({ type: "mode_change", mode, reason }),
   });
-  const tools = toolsForTask(task.kind);
-  const specs = toolSpecs(tools);
-  const specsChars = JSON.stringify(specs).length;
+  let tools = toolsForTask(task.kind);
+  let specs = toolSpecs(tools);
+  let specsChars = JSON.stringify(specs).length;
+  let mcp: McpToolset | undefined;
   let testCommand: string | undefined;
 
   const end = (outcome: AgentOutcome, reason: string): AgentResult => {
@@ -185,6 +188,13 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       budget.remainingMs,
     );
     await enterNetworkPhase(sandbox, options.network, "agent");
+    // MCP servers start under the agent's network profile, after setup installed what they need.
+    mcp = await options.openMcp?.((event) => audit.write(event));
+    if (mcp) {
+      tools = [...tools, ...mcp.tools];
+      specs = toolSpecs(tools);
+      specsChars = JSON.stringify(specs).length;
+    }
     const ruleFiles = await loadRootRuleFiles(sandbox);
     const nestedRules = createNestedRules(sandbox, await listNestedAgentsFiles(sandbox));
     testCommand = await resolveTestCommand(sandbox, { configured: options.commands.test, ruleFiles });
@@ -199,7 +209,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       contextWindow: contextWindow.tokens,
       contextWindowSource: contextWindow.source,
     });
-    const parts = { task, ruleFiles, testCommand, tools, setupFailures };
+    const parts = { task, ruleFiles, testCommand, tools, setupFailures, mcpProblems: mcp?.problems ?? [] };
     const conversation = new Conversation(buildSystemPrompt(parts), buildTaskMessage(parts), {
       maskEvery: tuning.maskEvery ?? DEFAULT_MASKING.maskEvery,
       keepRecentTurns: tuning.keepRecentTurns ?? DEFAULT_MASKING.keepRecentTurns,
@@ -311,5 +321,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     }
   } catch (error) {
     return end("failed", `The run stopped on an unexpected error: ${(error as Error).message}`);
+  } finally {
+    await mcp?.close();
   }
 }

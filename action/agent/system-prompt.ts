@@ -10,6 +10,8 @@ export interface PromptParts {
   tools: Tool[];
   /** Setup commands that failed, with their output, so the model knows the environment is incomplete. */
   setupFailures: string[];
+  /** MCP servers that could not start, so the model does not look for their tools. */
+  mcpProblems?: string[];
 }
 
 const KIND_GOAL: Record<AgentTaskText["kind"], string> = {
@@ -62,6 +64,9 @@ export function buildTaskMessage(parts: PromptParts): string {
   const { task } = parts;
   const sections = [`# ${task.title}`, task.body.trim() || "(no description)"];
   if (task.instructions?.trim()) sections.push(`## Extra instructions\n${task.instructions.trim()}`);
+  if (parts.mcpProblems?.length) {
+    sections.push(`## MCP servers\n${parts.mcpProblems.join("\n")}`);
+  }
   if (parts.setupFailures.length > 0) {
     sections.push(
       `## Setup problems\nThese setup commands failed before you started:\n\n${parts.setupFailures.join("\n\n")}`,

@@ -1,7 +1,9 @@
 /** The contract between the agent loop (action/agent) and the action that wraps it with GitHub. */
 import type { ModelPrice } from "../../core/cost.ts";
 import type { TaskKind } from "../../core/task.ts";
+import type { McpToolset } from "../mcp/open-mcp-servers.ts";
 import type { NetworkMode, Sandbox } from "../sandbox/types.ts";
+import type { AuditEvent } from "./audit-log.ts";
 
 /** What the model is asked to do, frozen at trigger time and already sanitised. */
 export interface AgentTaskText {
@@ -93,6 +95,8 @@ export interface AgentRunOptions {
   network?: { setup: NetworkMode; agent: NetworkMode };
   /** Loop internals for tests and benchmarks; the defaults suit production. */
   tuning?: AgentLoopTuning;
+  /** Starts the task's MCP servers once the agent's network profile is on; closed at the end. */
+  openMcp?: (onEvent: (event: AuditEvent) => void) => Promise<McpToolset>;
 }
 
 export interface AgentLoopTuning {

@@ -12,6 +12,7 @@ import { PersistentShell } from "./persistent-shell.ts";
 import { ensureRuntimeAvailable } from "./runtimes.ts";
 import { AFTER_SEED_SCRIPT, putTreeArchive } from "./seed.ts";
 import { attachShell } from "./shell-attach.ts";
+import { type SandboxProcess, spawnInContainer } from "./spawn-process.ts";
 import type { ExecOptions, ExecResult, NetworkMode, Sandbox, SandboxOptions } from "./types.ts";
 import { resolveWorkspacePath, WORKSPACE_DIR } from "./workspace-path.ts";
 
@@ -145,6 +146,26 @@ export class DockerSandbox implements Sandbox {
     await ensureRuntimeAvailable(this.docker, this.settings.runtime, mode);
     await this.network.switchTo(this.container, mode);
     if (mode === "allowlist" || before === "allowlist") await this.exportProxyEnvironment();
+  }
+
+  async spawn(
+    argv: string[],
+    options: { env?: Record<string, string>; cwd?: string } = {},
+  ): Promise<SandboxProcess> {
+    this.liveShell();
+    return spawnInContainer(this.container, argv, {
+      ...options,
+      env: { ...this.settings.env, ...options.env },
+      pidFile: `/tmp/.inhouse-process-${randomBytes(6).toString("hex")}.pid`,
+      kill: async (file) => {
+        await this.exec(
+          `kill -TERM "$(cat ${file})" 2>/dev/null; sleep 0.5; kill -KILL "$(cat ${file})" 2>/dev/null; true`,
+          {
+            timeoutMs: 5_000,
+          },
+        );
+      },
+    });
   }
 
   async egressReport(): Promise<EgressReport> {

@@ -1,6 +1,7 @@
 /** Where the agent's commands and tests run: one hardened container per task. */
 
 import type { EgressReport } from "./egress/egress-log.ts";
+import type { SandboxProcess } from "./spawn-process.ts";
 
 export type NetworkMode = "none" | "allowlist" | "open";
 
@@ -81,5 +82,10 @@ export interface Sandbox {
   setNetwork?(mode: NetworkMode): Promise<void>;
   /** Requests the allowlist proxy refused, by host; still readable after `destroy()`. */
   egressReport?(): Promise<EgressReport>;
+  /**
+   * Starts a long-running process in the container beside the shell, stdin and stdout piped (an MCP
+   * server over stdio), as the sandbox user under the sandbox's network profile.
+   */
+  spawn?(argv: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<SandboxProcess>;
   destroy(): Promise<void>;
 }

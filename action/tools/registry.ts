@@ -29,6 +29,8 @@ export function toolsForTask(kind: TaskKind): Tool[] {
 
 export function toolSpecs(tools: Tool[]): ToolSpec[] {
   return tools.map((tool) => {
+    if (tool.parameters)
+      return { name: tool.name, description: tool.description, parameters: tool.parameters };
     const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.schema, { io: "input" }) as Record<
       string,
       unknown

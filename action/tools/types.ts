@@ -23,6 +23,8 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   /** One or two sentences the model reads to decide when to use it. */
   description: string;
   schema: Schema;
+  /** The JSON schema offered to the model, when it is not derived from `schema` (an MCP server's own). */
+  parameters?: Record<string, unknown>;
   /** Changes files; left out of review tasks. */
   writes: boolean;
   run(args: z.infer<Schema>, context: ToolContext): Promise<ToolOutcome>;

@@ -40,6 +40,7 @@ describe("loadConfig: valid files", () => {
       pr: { branchPrefix: "bots/agent/", draftWhenVerificationFails: false, labels: ["agent"] },
       protectedPaths: [".github/**", "infra/**"],
       allowProtectedPathChanges: false,
+      mcp: { servers: {} },
       automations: {
         reviewPullRequests: true,
         tasks: {
