@@ -36,7 +36,7 @@ export interface OpenMcpOptions {
   onEvent?: (event: AuditEvent) => void;
 }
 
-function transportFor(name: string, server: McpServersConfig[string], options: OpenMcpOptions): Transport {
+function transportFor(server: McpServersConfig[string], options: OpenMcpOptions): Transport {
   if (server.remote !== undefined) {
     const allowed = options.remote[server.remote];
     if (!allowed) {
@@ -89,7 +89,7 @@ export async function openMcpServers(options: OpenMcpOptions): Promise<McpToolse
     let transport: Transport | undefined;
     const client = new Client({ name: "inhouse", version: "1" });
     try {
-      transport = transportFor(name, config, options);
+      transport = transportFor(config, options);
       const server: LiveServer = { name, client };
       const t = transport;
       client.onclose = () => {

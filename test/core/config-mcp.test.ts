@@ -34,7 +34,9 @@ describe(".github/agent.yml: mcp.servers", () => {
       expect.arrayContaining([
         expect.objectContaining({
           path: "mcp.servers.evil.url",
-          message: expect.stringMatching(/cannot give an MCP server.s URL, headers or credentials.*mcp-servers-file.*remote: <name>/),
+          message: expect.stringMatching(
+            /cannot give an MCP server.s URL, headers or credentials.*mcp-servers-file.*remote: <name>/,
+          ),
         }),
         expect.objectContaining({ path: "mcp.servers.evil.headers" }),
       ]),
