@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { isPostgresUrl } from "../../store/open-postgres.ts";
 
 export const USAGE = `Usage: inhouse run --repo <path> (--task "<text>" | --issue-file <file.md>) [options]
+       inhouse eval <harvest|run> [options]   (inhouse eval --help; docs/eval.md)
 
 Runs the agent on a local repository and leaves the result as a new branch agent/local-<slug>
 in that repository. Your working tree and current branch are not touched.
@@ -77,7 +78,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     return { command: "help" };
   if (command !== "run")
     throw new UsageError(
-      `unknown command '${command}'; the commands are \`inhouse run\` and \`inhouse doctor\``,
+      `unknown command '${command}'; the commands are \`inhouse run\`, \`inhouse doctor\` and \`inhouse eval\``,
     );
   let values: Record<string, string | boolean | undefined>;
   try {

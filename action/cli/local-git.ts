@@ -17,10 +17,15 @@ const AGENT_IDENTITY = {
   GIT_COMMITTER_EMAIL: "agent@inhouse.invalid",
 };
 
-export async function git(cwd: string, args: string[], input?: string): Promise<string> {
+export async function git(
+  cwd: string,
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   const child = run("git", args, {
     cwd,
-    env: { ...process.env, ...AGENT_IDENTITY },
+    env: { ...process.env, ...AGENT_IDENTITY, ...env },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (input !== undefined) {

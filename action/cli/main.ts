@@ -5,11 +5,14 @@ import { formatReport, jsonReport } from "../doctor/format-report.ts";
 import { runDoctor } from "../doctor/run-doctor.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { DOCTOR_USAGE, parseDoctorArgs } from "./doctor-args.ts";
+import { EVAL_USAGE, parseEvalArgs } from "./eval-args.ts";
+import { runEvalCommand, runHarvest } from "./eval-command.ts";
 import { type CliIo, runLocal } from "./run-local.ts";
 
 /** Runs one command line and returns the exit code: 0 finished, 1 anything else, 2 bad usage. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === "eval") return await runEvalCli(argv.slice(1), io);
     if (argv[0] === "doctor") {
       const doctor = parseDoctorArgs(argv.slice(1), io.env, existsSync);
       if (doctor.command === "help") {
@@ -36,6 +39,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     return 1;
   }
+}
+
+async function runEvalCli(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseEvalArgs(argv, io.env);
+  if (parsed.command === "eval-help") {
+    io.stdout.write(`${EVAL_USAGE}\n`);
+    return 0;
+  }
+  return parsed.command === "harvest" ? runHarvest(parsed.options, io) : runEvalCommand(parsed.options, io);
 }
 
 /** True when this file is the program (tsx, node, or the `inhouse` bin, which is a symlink). */

@@ -54,6 +54,18 @@ describe("scripted model server", () => {
     expect(last).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number) } });
   });
 
+  it("waits for an async step: the reply is what its promise gives", async () => {
+    let looked = false;
+    const later = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      looked = true;
+      return step.text("after looking");
+    };
+    const answer = await post([later], {});
+    expect(looked).toBe(true);
+    expect(JSON.parse(answer.text).choices[0].message.content).toBe("after looking");
+  });
+
   it("puts reasoning where each server does", async () => {
     for (const reasoningIn of ["reasoning", "reasoning_content", "think-tags"] as const) {
       const { text } = await post([{ kind: "reply", content: "ok", reasoning: "hmm", reasoningIn }], {});

@@ -340,7 +340,7 @@ export async function startScriptedModelServer(
         },
       });
     }
-    answer(res, recorded, typeof next === "function" ? next(recorded) : next, model, options);
+    answer(res, recorded, typeof next === "function" ? await next(recorded) : next, model, options);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

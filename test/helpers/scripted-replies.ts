@@ -39,9 +39,10 @@ export type ScriptedReply =
   /** Writes `piece` again and again, ignoring max_tokens, until the client hangs up (bounded by `maxPieces`). */
   | { kind: "endless"; piece: string; maxPieces?: number };
 
+/** A reply, or a function of the request giving one; it may be async (a test looks at the world first). */
 export type ScriptedStep<R = ScriptedReply> =
   | R
-  | ((request: import("./scripted-model-server.ts").RecordedRequest) => R);
+  | ((request: import("./scripted-model-server.ts").RecordedRequest) => R | Promise<R>);
 
 /** Reply builders. */
 export const step = {

@@ -1,0 +1,77 @@
+/**
+ * The best profile, offered as a change to the repository's `.github/agent.yml` on a branch of its
+ * own (`eval/model-<profile>`), for a person to push and open as a pull request. Never committed to
+ * the current branch, never merged: the team decides. Edited with the `yaml` library's document
+ * model, which keeps the file's comments and layout (js-yaml would drop them).
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { CONFIG_PATH } from "../../core/config.ts";
+import { git } from "../cli/local-git.ts";
+import type { EvalReport } from "./report.ts";
+
+export type Suggestion =
+  | { kind: "branch"; branch: string; profile: string; commit: string }
+  | { kind: "unchanged"; profile: string; why: string };
+
+export function withModelProfile(configText: string | null, profile: string): string {
+  const document = parseDocument(configText ?? "");
+  if (document.contents === null) return `model:\n  profile: ${profile}\n`;
+  document.setIn(["model", "profile"], profile);
+  return document.toString();
+}
+
+function currentProfile(configText: string | null): string {
+  if (!configText) return "default";
+  const value = parseDocument(configText).getIn(["model", "profile"]);
+  return typeof value === "string" ? value : "default";
+}
+
+async function fileAtHead(repo: string): Promise<string | null> {
+  try {
+    return await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
+  } catch {
+    return null;
+  }
+}
+
+function commitMessage(report: EvalReport, profile: string): string {
+  const lines = report.profiles.map(
+    (p) =>
+      `- ${p.profile} (${p.model}): ${p.resolved}/${p.instances} resolved, ${p.tokensPerInstance} tokens per instance`,
+  );
+  return `Use model profile ${profile} (inhouse eval)\n\nReplaying ${report.instances.length} closed issues of ${report.repository}:\n${lines.join("\n")}\n`;
+}
+
+/** Writes the suggestion as one commit on a new branch, built without touching the working tree or index. */
+export async function suggestProfile(repo: string, report: EvalReport): Promise<Suggestion> {
+  const profile = report.best;
+  if (!profile) return { kind: "unchanged", profile: "", why: "no profile resolved any instance" };
+  const before = await fileAtHead(repo);
+  if (currentProfile(before) === profile)
+    return { kind: "unchanged", profile, why: `${CONFIG_PATH} already uses ${profile}` };
+  const blob = (await git(repo, ["hash-object", "-w", "--stdin"], withModelProfile(before, profile))).trim();
+  // A private index: the user's own index and working tree stay as they are.
+  const gitDir = (await git(repo, ["rev-parse", "--absolute-git-dir"])).trim();
+  const env = { GIT_INDEX_FILE: join(gitDir, "inhouse-eval-index") };
+  let tree: string;
+  try {
+    await git(repo, ["read-tree", "HEAD"], undefined, env);
+    await git(
+      repo,
+      ["update-index", "--add", "--cacheinfo", `100644,${blob},${CONFIG_PATH}`],
+      undefined,
+      env,
+    );
+    tree = (await git(repo, ["write-tree"], undefined, env)).trim();
+  } finally {
+    await rm(env.GIT_INDEX_FILE, { force: true });
+  }
+  const commit = (
+    await git(repo, ["commit-tree", tree, "-p", "HEAD", "-F", "-"], commitMessage(report, profile))
+  ).trim();
+  const branch = `eval/model-${profile}`;
+  await git(repo, ["branch", "--force", branch, commit]);
+  return { kind: "branch", branch, profile, commit };
+}
