@@ -39,8 +39,10 @@ const result = await build({
     ].join("\n"),
   },
   // ssh2 (via dockerode) loads optional native helpers in a try/catch; they are never needed for a
-  // local Docker socket, and bundling a .node file cannot work.
-  external: ["cpu-features", "*.node"],
+  // local Docker socket, and bundling a .node file cannot work. PGlite (the CLI's embedded run
+  // history, `inhouse eval`) finds its .wasm and .data files next to its own module: bundled, it
+  // would look in action/dist/. The `inhouse` bin loads it from the installed dependencies.
+  external: ["cpu-features", "*.node", "@electric-sql/pglite"],
 });
 
 for (const [file, info] of Object.entries(result.metafile.outputs)) {

@@ -98,13 +98,35 @@ export interface RunWeeksTable {
   cost: ColumnType<number, never, never>;
 }
 
+/** One model profile's result in one `inhouse eval` of a repository. */
+export interface EvalResultsTable {
+  id: Generated<number>;
+  repository: string;
+  profile: string;
+  model: string;
+  instances: number;
+  resolved: number;
+  /** The resolved rate's 95% Wilson interval. */
+  ci_low: number;
+  ci_high: number;
+  tokens_per_instance: number;
+  minutes_per_instance: number;
+  /** Null when the profile has no price. */
+  cost: number | null;
+  /** The profile the eval found best for the repository. */
+  best: boolean;
+  evaluated_at: Timestamp;
+}
+
 export interface Database {
   runs: RunsTable;
   sessions: SessionsTable;
   run_weeks: RunWeeksTable;
+  eval_results: EvalResultsTable;
 }
 
 export type RunRow = Selectable<RunsTable>;
 export type NewRun = Insertable<RunsTable>;
 export type RunUpdate = Updateable<RunsTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type EvalResultRow = Selectable<EvalResultsTable>;

@@ -6,6 +6,7 @@ import { type RepositoryExport, readRepositoryExport } from "../eval/export-form
 import { exportFromGitHub } from "../eval/github-export.ts";
 import { harvest } from "../eval/harvest.ts";
 import { readInstancesFile, writeInstancesFile } from "../eval/instance.ts";
+import { recordEvalReport } from "../eval/record-report.ts";
 import { buildReport, reportMarkdown } from "../eval/report.ts";
 import { runEval } from "../eval/run-eval.ts";
 import type { Profile } from "../eval/run-instance.ts";
@@ -102,6 +103,9 @@ export async function runEvalCommand(options: EvalRunArgs, io: CliIo): Promise<n
   await writeFile(join(options.out, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(options.out, "report.md"), markdown);
   io.stdout.write(markdown);
+  const recorded = await recordEvalReport(report, io.env);
+  if (recorded)
+    io.stdout.write(`\nRecorded in the run history (${recorded}): the dashboard's models page shows it.\n`);
   if (options.suggest) {
     const suggestion = await suggestProfile(repo, report);
     io.stdout.write(

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Kysely } from "kysely";
+import { latestEvalResults } from "../../store/eval-history.ts";
 import { decodeCursor, type RunFilters, runById, runsPage } from "../../store/queries/runs-page.ts";
 import { STATS_WEEKS, weeklyStats } from "../../store/queries/weekly-stats.ts";
 import type { Database } from "../../store/schema.ts";
@@ -8,6 +9,7 @@ import type { GitHubUrls } from "./github-user.ts";
 import { html } from "./html.ts";
 import { layout, type Section, type Viewer } from "./layout.ts";
 import { finishSignIn, type OAuthClient, SignInRefused, STATE_COOKIE, startSignIn } from "./oauth.ts";
+import { evalResultsSection } from "./pages/eval-results.ts";
 import { runPageBody } from "./pages/run.ts";
 import { runsPageBody } from "./pages/runs.ts";
 import { weeklyPageBody } from "./pages/weekly.ts";
@@ -123,17 +125,16 @@ export function dashboard(options: DashboardOptions): Handler {
         options.now?.(),
       );
       const title = byRepository ? "Repositories" : "Models";
-      return page(
+      const weekly = weeklyPageBody({
         title,
-        byRepository ? "repositories" : "models",
-        weeklyPageBody({
-          title,
-          groupLabel: byRepository ? "Repository" : "Model profile",
-          groups,
-          currency,
-          weeks: STATS_WEEKS,
-        }),
-      );
+        groupLabel: byRepository ? "Repository" : "Model profile",
+        groups,
+        currency,
+        weeks: STATS_WEEKS,
+      });
+      if (byRepository) return page(title, "repositories", weekly);
+      const evals = await latestEvalResults(options.db, session.repositories);
+      return page(title, "models", html`${weekly}${evalResultsSection(evals, currency)}`);
     }
     return sendPage(response, 404, layout("Not found", html`<h1>Not found</h1>`, viewer));
   }

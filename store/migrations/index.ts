@@ -3,6 +3,7 @@ import * as runs from "./0001-runs.ts";
 import * as sessions from "./0002-sessions.ts";
 import * as spendByName from "./0003-spend-by-name.ts";
 import * as runWeeks from "./0004-run-weeks.ts";
+import * as evalResults from "./0005-eval-results.ts";
 
 /**
  * Every migration, by name, in order. Imported statically (not read from a folder) so the App, the
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0002-sessions": sessions,
   "0003-spend-by-name": spendByName,
   "0004-run-weeks": runWeeks,
+  "0005-eval-results": evalResults,
 };

@@ -13,6 +13,8 @@ import { runCli } from "../../../action/cli/main.ts";
 import { readInstancesFile } from "../../../action/eval/instance.ts";
 import type { EvalReport } from "../../../action/eval/report.ts";
 import { readResults } from "../../../action/eval/results-log.ts";
+import { latestEvalResults } from "../../../store/eval-history.ts";
+import { openStore } from "../../../store/open-store.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import {
   createEvalFixture,
@@ -21,6 +23,7 @@ import {
 } from "../../helpers/eval-fixture-repo.ts";
 import { solverSteps } from "../../helpers/eval-solver.ts";
 import { git } from "../../helpers/fixture-repo.ts";
+import { createTestDatabase, postgresAvailable } from "../../helpers/postgres.ts";
 import { type ScriptedModelServer, startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
 import { allowDockerHijack, requireSandboxImage } from "../sandbox/sandbox-helpers.ts";
 
@@ -178,24 +181,32 @@ describeDocker("inhouse eval on a generated repository", () => {
       `profiles:\n  workstation:\n    baseUrl: ${weak.baseUrl}\n    model: small-7b\n  gpu:\n    baseUrl: ${strong.baseUrl}\n    model: big-32b\n    price: { prompt: 1, completion: 2 }\n`,
     );
     const main = git(fixture.dir, "rev-parse", "main").trim();
+    // The run history: the PostgreSQL test server (CI requires it), else an embedded store of its own.
+    const database = postgresAvailable ? await createTestDatabase() : undefined;
+    const historyEnv: Record<string, string> = database
+      ? { DATABASE_URL: database.url }
+      : { INHOUSE_DATA_DIR: join(fixture.dir, "..", "history") };
     const out = join(fixture.dir, "..", "run-two");
-    const result = await cli([
-      "eval",
-      "run",
-      "--repo",
-      fixture.dir,
-      "--instances",
-      instancesPath,
-      "--out",
-      out,
-      "--profiles",
-      "workstation,gpu",
-      "--profiles-file",
-      profilesFile,
-      "--concurrency",
-      "2",
-      "--suggest",
-    ]);
+    const result = await cli(
+      [
+        "eval",
+        "run",
+        "--repo",
+        fixture.dir,
+        "--instances",
+        instancesPath,
+        "--out",
+        out,
+        "--profiles",
+        "workstation,gpu",
+        "--profiles-file",
+        profilesFile,
+        "--concurrency",
+        "2",
+        "--suggest",
+      ],
+      historyEnv,
+    );
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(await readFile(join(out, "report.json"), "utf8")) as EvalReport;
     expect(report.profiles.map((p) => [p.profile, p.model, p.resolved, p.instances])).toEqual([
@@ -209,6 +220,21 @@ describeDocker("inhouse eval on a generated repository", () => {
       new Set(report.results.filter((r) => r.profile === "workstation").map((r) => r.instance)),
     );
     expect(result.stdout).toContain("Suggested change: branch eval/model-gpu");
+    expect(result.stdout).toContain("Recorded in the run history");
+    const store = await openStore({
+      databaseUrl: historyEnv.DATABASE_URL,
+      dataDir: historyEnv.INHOUSE_DATA_DIR,
+    });
+    try {
+      const recorded = await latestEvalResults(store.db, ["acme/mathlib"]);
+      expect(recorded.map((r) => [r.profile, r.resolved, r.instances, r.best])).toEqual([
+        ["gpu", 3, 4, true],
+        ["workstation", 1, 4, false],
+      ]);
+    } finally {
+      await store.close();
+      await database?.drop();
+    }
     expect(git(fixture.dir, "rev-parse", "main").trim()).toBe(main);
     const suggested = git(fixture.dir, "show", "eval/model-gpu:.github/agent.yml");
     expect(suggested).toContain("profile: gpu");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../../app/dashboard/dashboard.ts";
 import { STATE_COOKIE } from "../../../app/dashboard/oauth.ts";
+import { recordEvalSummary } from "../../../store/eval-history.ts";
 import type { Store } from "../../../store/open-store.ts";
 import { appTaskKey, RunHistory } from "../../../store/run-history.ts";
 import { LocalGitHub } from "../../e2e/local-github/local-github.ts";
@@ -135,6 +136,37 @@ describe("dashboard: sign-in, sessions and access", () => {
     );
     expect(out.status).toBe(303);
     expect((await alice.request(`${server.url}/dashboard/runs`)).status).toBe(303);
+  });
+
+  it("the models page shows the latest eval of each readable repository, and nothing of the others", async () => {
+    const summary = (repository: string, resolved: number, at: string) => ({
+      repository,
+      evaluatedAt: new Date(at),
+      best: "gpu",
+      profiles: [
+        {
+          profile: "gpu",
+          model: "qwen-32b",
+          instances: 4,
+          resolved,
+          confidence95: { low: 0.3, high: 0.95 },
+          tokensPerInstance: 12_500,
+          minutesPerInstance: 2.5,
+          cost: 0.12,
+        },
+      ],
+    });
+    await recordEvalSummary(store.db, summary("acme/widget", 1, "2026-01-01T00:00:00Z"));
+    await recordEvalSummary(store.db, summary("acme/widget", 3, "2026-02-01T00:00:00Z"));
+    await recordEvalSummary(store.db, summary("acme/secret", 4, "2026-02-01T00:00:00Z"));
+    const alice = await signInWithoutBrowser(github, server.url, "alice");
+    const page = await (await alice.visit(`${server.url}/dashboard/models`)).response.text();
+    expect(page).toContain("Eval results");
+    expect(page).toMatch(
+      /acme\/widget<\/td><td>gpu ★ best<\/td><td>qwen-32b<\/td>\s*<td class="num">3\/4<\/td><td class="num">75% \(30%–95%\)/,
+    );
+    expect(page).not.toContain("1/4");
+    expect(page).not.toContain("acme/secret");
   });
 
   it("puts no secret in a page and escapes what models and people wrote", async () => {
