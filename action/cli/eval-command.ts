@@ -14,6 +14,7 @@ import { suggestProfile } from "../eval/suggest-profile.ts";
 import { testPathClassifier } from "../eval/test-paths.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
 import { DEFAULT_IMAGE } from "../sandbox/index.ts";
+import { UsageError } from "./args.ts";
 import type { EvalRunArgs, HarvestArgs } from "./eval-args.ts";
 import { repositoryRoot } from "./local-git.ts";
 import { checkDocker, checkModelEndpoint } from "./preflight.ts";
@@ -64,6 +65,11 @@ export async function runHarvest(options: HarvestArgs, io: CliIo): Promise<numbe
 
 async function profilesFor(options: EvalRunArgs, env: CliIo["env"]): Promise<Profile[]> {
   const profiles = options.profilesFile ? await loadModelProfiles(options.profilesFile) : undefined;
+  if (!profiles && options.profiles.some((name) => name !== "default")) {
+    throw new UsageError(
+      `--profiles ${options.profiles.join(",")} names profiles: define them in a profiles file and pass --profiles-file (or INHOUSE_MODEL_PROFILES)`,
+    );
+  }
   const overrides: Partial<ModelSettings> = {
     baseUrl: options.baseUrl,
     model: options.model,
