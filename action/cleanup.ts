@@ -4,6 +4,7 @@ import { parseTask } from "../core/task.ts";
 import { type SavedState, STATE_KEY } from "./execute-task.ts";
 import { createGitHubClient, type GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
+import { taskTokenSource } from "./github/task-token.ts";
 import { removeSandboxInstance, sandboxInstanceOf } from "./leftover-cleaner.ts";
 import { parseSettings } from "./settings.ts";
 import { messageOf } from "./task-errors.ts";
@@ -11,6 +12,8 @@ import { messageOf } from "./task-errors.ts";
 export interface CleanupDeps {
   github(token: string, baseUrl: string): GitHub;
   removeContainer(id: string): Promise<void>;
+  /** `core.getIDToken`, for a task token from the App's exchange (app-url). */
+  idToken?(audience: string): Promise<string>;
   log: { info(message: string): void; warning(message: string): void };
 }
 
@@ -44,7 +47,15 @@ export async function cleanUp(
   const env = settings.env;
   const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
   const status = new StatusComment({
-    gh: deps.github(settings.githubToken, env.apiUrl),
+    gh: deps.github(
+      await taskTokenSource(settings.token, {
+        appId: settings.appId,
+        repository: `${parsed.value.repo.owner}/${parsed.value.repo.name}`,
+        ...(deps.idToken ? { idToken: deps.idToken } : {}),
+        onToken: core.setSecret,
+      }).current(),
+      env.apiUrl,
+    ),
     task: { ...parsed.value, statusCommentId: state.statusCommentId },
     runUrl,
     run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
@@ -57,6 +68,7 @@ export async function runPost(): Promise<void> {
   try {
     await cleanUp(core.getState(STATE_KEY), (name) => core.getInput(name), {
       github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
+      idToken: (audience) => core.getIDToken(audience),
       removeContainer: async (id) => {
         const instance = await sandboxInstanceOf(id);
         try {

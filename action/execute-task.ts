@@ -10,6 +10,7 @@ import { commitAuthor } from "./github/commit-author.ts";
 import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { authenticateTask } from "./github/task-authenticity.ts";
+import { taskTokenSource } from "./github/task-token.ts";
 import { openMcpServers } from "./mcp/open-mcp-servers.ts";
 import type { RemoteServers } from "./mcp/remote-servers.ts";
 import { taskMcpServers } from "./mcp/task-mcp-servers.ts";
@@ -39,6 +40,8 @@ export interface RunDeps {
   summary?: SummaryWriter;
   log: { info(message: string): void; warning(message: string): void };
   mask(secret: string): void;
+  /** `core.getIDToken`: the job's OIDC token, for the App's token exchange (app-url). */
+  idToken?(audience: string): Promise<string>;
   /** Aborted when the job is cancelled: the loop stops and nothing is published. */
   signal?: AbortSignal;
   /** Remote MCP servers the runner allows (mcp-servers-file), header values read from its environment. */
@@ -69,11 +72,34 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   const task: Task = parsed.value;
   const env = settings.env;
   const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
-  const auth = gitAuth(settings.githubToken, env.serverUrl);
-  for (const secret of auth.secrets) deps.mask(secret);
-  const secrets = [settings.githubToken, ...auth.secrets];
+  // Every token this run holds is masked and redacted the moment it exists, refreshed ones too.
+  const secrets: string[] = [];
+  let modelKey: string | undefined;
   let redact = createRedactor(secrets);
-  const gh = deps.github(settings.githubToken, env.apiUrl);
+  const tokens = taskTokenSource(settings.token, {
+    appId: settings.appId,
+    repository: `${task.repo.owner}/${task.repo.name}`,
+    ...(deps.idToken ? { idToken: deps.idToken } : {}),
+    onToken: deps.mask,
+  });
+  const tokenNow = async (): Promise<string> => {
+    const token = await tokens.current();
+    if (!secrets.includes(token)) {
+      for (const secret of [token, ...gitAuth(token, env.serverUrl).secrets]) {
+        deps.mask(secret);
+        secrets.push(secret);
+      }
+      redact = createRedactor(modelKey ? [...secrets, modelKey] : [...secrets]);
+    }
+    return token;
+  };
+  const auth = gitAuth(await tokenNow(), env.serverUrl);
+  const gh = deps.github(await tokenNow(), env.apiUrl);
+  if ("appUrl" in settings.token) {
+    gh.hook.before("request", async (options) => {
+      options.headers.authorization = `token ${await tokenNow()}`;
+    });
+  }
   // Before anything is written or saved for the post step: a forged task must not touch any comment.
   const authentic = await authenticateTask(gh, task, {
     appId: settings.appId,
@@ -128,7 +154,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     await status.phase(`provisioning on ${env.runnerName}: checking permission and reading the thread`);
     save();
     const { defaultBranch, config, limits, model, text, pr } = await readRequest(gh, task, settings, deps);
-    redact = createRedactor([...secrets, model.apiKey]);
+    modelKey = model.apiKey;
+    redact = createRedactor([...secrets, modelKey]);
     spend = { profile: config.model.profile, ...(model.price ? { price: model.price } : {}) };
     if (limits.agent.maxCost !== undefined && !model.price) {
       throw new Error(
@@ -245,7 +272,8 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         dir: workspace.dir,
         plan,
         defaultBranch,
-        auth,
+        // A fresh token for the push: the clone's may be close to its hour.
+        auth: gitAuth(await tokenNow(), env.serverUrl),
         settings,
         author: () => commitAuthor(gh, task, settings.author, deps.log.warning),
         diff: () => sandbox!.diff(),

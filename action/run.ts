@@ -20,6 +20,7 @@ export function defaultDeps(settings: Settings, signal?: AbortSignal, pool?: War
   return {
     signal,
     github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
+    idToken: (audience) => core.getIDToken(audience),
     createSandbox: (options) => (pool ? pool.acquire(options) : createSandbox(options)),
     runAgent,
     resolveModel,

@@ -28,10 +28,14 @@ const networkList = z
 /** Action inputs as `core.getInput` returns them: strings, empty when unset. */
 export const InputsSchema = z.object({
   task: z.string().trim().min(1, "the task input is empty; the workflow must pass inputs.task through with:"),
-  "github-token": z
-    .string()
-    .trim()
-    .min(1, "github-token is empty; pass an installation token or secrets.GITHUB_TOKEN"),
+  "github-token": optionalText,
+  "app-url": optionalText.pipe(
+    z
+      .url({
+        error: "app-url must be the inhouse App's address, e.g. https://inhouse.example.com (its PUBLIC_URL)",
+      })
+      .optional(),
+  ),
   "app-id": z
     .string()
     .trim()
@@ -144,9 +148,10 @@ export interface RunEnvironment {
 
 export interface Settings {
   taskJson: string;
+  /** Where the token comes from: the App's token exchange (app-url), or a token given as an input. */
+  token: { appUrl: string } | { githubToken: string };
   /** The inhouse App whose status comments (and bot) authenticate a task. */
   appId: number;
-  githubToken: string;
   /** Remote MCP servers the runner allows (a file on the runner). */
   mcpServersFile?: string;
   model: {
@@ -215,7 +220,16 @@ export function parseSettings(
 ): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name)]));
   for (const secret of [raw["github-token"], raw["model-api-key"]]) if (secret?.trim()) mask(secret.trim());
-  const parsed = InputsSchema.safeParse(raw);
+  const parsed = InputsSchema.superRefine((inputs, context) => {
+    if (!inputs["github-token"] === !inputs["app-url"]) {
+      context.addIssue({
+        code: "custom",
+        path: ["app-url"],
+        message:
+          "set app-url (the inhouse App's address: the job trades its OIDC token there for a task token; needs permissions: id-token: write) or, where runners cannot reach the App, github-token; not both",
+      });
+    }
+  }).safeParse(raw);
   if (!parsed.success) {
     throw new SettingsError(`invalid action inputs:\n${formatErrors(toFieldErrors(parsed.error))}`);
   }
@@ -227,8 +241,8 @@ export function parseSettings(
   return {
     taskJson: i.task,
     appId: i["app-id"],
-    githubToken: i["github-token"],
     ...(i["mcp-servers-file"] ? { mcpServersFile: i["mcp-servers-file"] } : {}),
+    token: i["app-url"] ? { appUrl: i["app-url"] } : { githubToken: i["github-token"]! },
     model: {
       profilesFile: i["model-profiles-file"],
       overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] },

@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Logger, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from "probot";
 import type { z } from "zod";
 import { handleInstallation } from "./handlers/installation.ts";
 import { handleIssueComment } from "./handlers/issue-comment.ts";
@@ -16,6 +16,7 @@ import {
   WorkflowRunSchema,
 } from "./payloads.ts";
 import type { RunRecorder } from "./run-recorder.ts";
+import { type TokenExchangeOptions, taskTokenRoute } from "./token-exchange/task-token-route.ts";
 import type { Deps, GitHub, Outcome } from "./types.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   /** Records every task in the run history. */
   recorder?: RunRecorder;
   checkBudget?: Deps["checkBudget"];
+  /** Serve `POST /api/task-token` (jobs trade their OIDC token for a task token); off when absent. */
+  tokenExchange?: TokenExchangeOptions;
 }
 
 /** The fields of Probot's Context a handler uses, whatever the event. */
@@ -95,7 +98,12 @@ export function inhouse(options: AppOptions): ApplicationFunction {
     }
   }
 
-  return (app: Probot) => {
+  return (app: Probot, loaded?: ApplicationFunctionOptions) => {
+    if (options.tokenExchange) {
+      if (!loaded?.addHandler)
+        throw new Error("the token exchange needs Probot's addHandler (probot.load with options)");
+      loaded.addHandler(taskTokenRoute(app, options.appId, options.tokenExchange));
+    }
     app.on("issues.labeled", track("issues.labeled", IssueLabeledSchema, handleIssueLabeled));
     app.on("issue_comment.created", track("issue_comment.created", IssueCommentSchema, handleIssueComment));
     app.on(

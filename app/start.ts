@@ -9,6 +9,7 @@ import { readIntakeSettings } from "./intake/settings.ts";
 import { Metrics } from "./metrics.ts";
 import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
+import { tokenExchangeSettings } from "./token-exchange/settings.ts";
 import { WorkQueue } from "./work-queue.ts";
 
 /** How long a stopping process waits for acknowledged deliveries to be handled. */
@@ -62,6 +63,9 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       queue,
       ...(history ? { recorder: history.recorder } : {}),
       ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
+      ...(settings.mode === "serve"
+        ? { tokenExchange: tokenExchangeSettings(env, historyRead.settings.dashboard.publicUrl) }
+        : {}),
     })(app, {
       addHandler,
       cwd: process.cwd(),

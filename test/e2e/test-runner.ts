@@ -205,6 +205,7 @@ export class TestRunner {
       RUNNER_ARCH: "X64",
       RUNNER_TEMP: files.runnerTemp,
       RUNNER_TOOL_CACHE: files.toolCache,
+      ...this.github.oidc.jobEnvironment(run),
     };
 
     this.github.startRun(run, this.runnerName);

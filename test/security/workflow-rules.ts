@@ -13,7 +13,9 @@ export interface WorkflowFinding {
 const UNTRUSTED = /\b(github\.event\b|inputs\.|github\.head_ref\b|fromjson\(\s*inputs)/i;
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 /** Scopes an agent workflow may write; any other workflow gets read access only. */
-const AGENT_WRITES = new Set(["contents", "pull-requests", "issues"]);
+// The agent's writes go through the task token the App mints; the workflow's own token writes
+// nothing, and the job only needs to request its OIDC token.
+const AGENT_WRITES = new Set(["id-token"]);
 
 type Mapping = Record<string, unknown>;
 const isMapping = (value: unknown): value is Mapping =>

@@ -15,7 +15,10 @@ describe("action.yml", () => {
     const action = await load("action.yml");
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
     expect(action.inputs.task.required).toBe(true);
-    expect(action.inputs["github-token"].required).toBe(true);
+    expect(action.inputs["app-id"].required).toBe(true);
+    // One of the two token sources; settings.ts refuses neither and both.
+    expect(action.inputs["app-url"].required).toBe(false);
+    expect(action.inputs["github-token"].required).toBe(false);
     expect(action.runs).toEqual({
       using: "node24",
       main: "action/dist/main.js",
@@ -38,12 +41,7 @@ describe("workflow template", () => {
     const workflow = yaml.load(text) as Yaml;
     expect(Object.keys(workflow.on)).toEqual(["workflow_dispatch"]);
     expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(["task"]);
-    expect(workflow.permissions).toEqual({
-      contents: "write",
-      "pull-requests": "write",
-      issues: "write",
-      actions: "read",
-    });
+    expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(workflow.concurrency.group).toContain("fromJSON(inputs.task).number");
     const job = workflow.jobs.agent;
     expect(job["runs-on"]).toEqual(["self-hosted", "agent"]);
@@ -51,7 +49,7 @@ describe("workflow template", () => {
     for (const step of job.steps as Yaml[]) expect(step.run ?? "").not.toContain("inputs.task");
     const agent = job.steps.find((s: Yaml) => s.id === "agent");
     expect(agent.with.task).toBe(expr("inputs.task"));
-    expect(agent.with["github-token"]).toBe(expr("steps.app-token.outputs.token"));
+    expect(agent.with["app-url"]).toBe(expr("vars.INHOUSE_APP_URL"));
     const upload = job.steps.find((s: Yaml) => String(s.uses).startsWith("actions/upload-artifact"));
     expect(upload.if).toBe("always()");
     expect(upload.with.path).toBe(`${expr("runner.temp")}/inhouse-audit/`);

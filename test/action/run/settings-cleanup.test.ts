@@ -25,7 +25,7 @@ describe("settings", () => {
     );
     expect(masked).toEqual(["ghs_tok", "sk-key"]);
     expect(settings).toMatchObject({
-      githubToken: "ghs_tok",
+      token: { githubToken: "ghs_tok" },
       cacheDir: "/tc/inhouse",
       auditDir: "/rt/inhouse-audit",
       caps: { turns: 100, networks: ["none", "open"] },

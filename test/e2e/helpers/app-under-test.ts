@@ -15,7 +15,7 @@ import { close } from "../local-github/http-server.ts";
 import type { LocalGitHub } from "../local-github/local-github.ts";
 
 export interface AppUnderTest {
-  /** Where the App serves: webhooks, and the intake routes when `intake` was given. */
+  /** Where the App serves: webhooks, `/api/task-token`, and the intake routes when `intake` was given. */
   url: string;
   metrics: Metrics;
   /** The App's run history (PGlite in memory): what a scenario leaves recorded. */
@@ -91,14 +91,20 @@ export async function startApp(
     Octokit: OCTOKITS[octokit],
     logLevel: "fatal",
   });
-  const middleware = await createNodeMiddleware(
-    inhouse({ appId: github.app.id, metrics, queue, recorder, ...appOptions }),
-    {
-      probot,
-      webhooksPath: "/api/github/webhooks",
-    },
-  );
-  const intakeHandler = intake
+  // Probot reads the request body itself, so this server hands it the untouched stream. It listens
+  // first: the App's address is the audience of the jobs' OIDC tokens (the token exchange).
+  let middleware: Awaited<ReturnType<typeof createNodeMiddleware>> | undefined;
+  let intakeHandler: ReturnType<typeof intakeRoutes> | undefined;
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (!middleware) return void response.writeHead(503).end();
+      if (intakeHandler && (await intakeHandler(request, response))) return;
+      await middleware(request, response, () => response.writeHead(404).end());
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  intakeHandler = intake
     ? intakeRoutes(
         {
           app: probot,
@@ -113,15 +119,17 @@ export async function startApp(
         intake,
       )
     : undefined;
-  // Probot reads the request body itself, so this server hands it the untouched stream.
-  const server = createServer((request, response) => {
-    void (async () => {
-      if (intakeHandler && (await intakeHandler(request, response))) return;
-      await middleware(request, response, () => response.writeHead(404).end());
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  middleware = await createNodeMiddleware(
+    inhouse({
+      appId: github.app.id,
+      metrics,
+      queue,
+      recorder,
+      tokenExchange: { issuer: github.oidc.issuer, audience: url },
+      ...appOptions,
+    }),
+    { probot, webhooksPath: "/api/github/webhooks" },
+  );
   github.connectApp(`${url}/api/github/webhooks`);
   return {
     url,

@@ -5,8 +5,6 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { type SavedState, STATE_KEY } from "../../../action/execute-task.ts";
 import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
-import type { TaskKind } from "../../../core/task.ts";
-import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {
   type ScriptedModelServer,
   type ScriptedStep,
@@ -42,17 +40,11 @@ export interface WholeSystem {
   close(): Promise<void>;
 }
 
-/**
- * The token the template's create-github-app-token step mints for a run: the one repository, and the
- * permissions of the task's kind (core/task-token-permissions.ts), from the App's installation.
- */
-function runToken(github: LocalGitHub, run: RunRecord): string {
-  const kind = (JSON.parse(run.inputs.task ?? "{}") as { kind?: TaskKind }).kind ?? "fix-issue";
-  return github.installationToken({ permissions: taskTokenPermissions(kind), repositories: [run.repo.name] });
-}
-
 export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest"> {
-  /** The token each run gets; default: what the workflow template mints (`runToken`). */
+  /**
+   * A token given to each run as `github-token` (a runner that cannot reach the App). Default: none;
+   * the action trades the job's OIDC token with the App (`app-url`), as the workflow template does.
+   */
   runnerToken?: (github: LocalGitHub, run: RunRecord) => string;
   /** The runner's `sandbox-pool` input; unset, the action's default (one warm sandbox per profile). */
   sandboxPool?: string;
@@ -63,7 +55,7 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export async function startWholeSystem(
   script: ScriptedStep[] = [],
-  { runnerToken = runToken, sandboxPool, appOctokit, ...options }: WholeSystemOptions = {},
+  { runnerToken, sandboxPool, appOctokit, ...options }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
   const github = await LocalGitHub.start({ owner, ...options });
@@ -73,10 +65,10 @@ export async function startWholeSystem(
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
     runnerName: "e2e-runner",
-    token: (run) => runnerToken(github, run),
+    ...(runnerToken ? { token: (run: RunRecord) => runnerToken(github, run) } : {}),
     inputs: (run, token) => ({
       task: run.inputs.task ?? "",
-      "github-token": token,
+      ...(runnerToken ? { "github-token": token } : { "app-url": app.url }),
       "app-id": String(github.app.id),
       "model-base-url": model.baseUrl,
       "model-api-key": "e2e-model-key",

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ActionsOidc, OIDC_PATH } from "./actions-oidc.ts";
 import { type AppManifest, loadManifest } from "./app-manifest.ts";
 import { BranchRules } from "./branch-rules.ts";
 import { Clock } from "./clock.ts";
@@ -101,6 +102,8 @@ export class LocalGitHub {
     cancel: (run) => this.cancelRun(run),
   });
   private server!: Server;
+  /** GitHub Actions' OIDC provider (issuer `<url>/_services/token`): tokens for the runs it runs. */
+  oidc!: ActionsOidc;
   /** API, web and git base URL, e.g. `http://127.0.0.1:40123` (Octokit's `baseUrl`, the runner's `GITHUB_SERVER_URL`). */
   url = "";
 
@@ -161,6 +164,7 @@ export class LocalGitHub {
     const manifest = await loadManifest(options.manifest);
     const root = await mkdtemp(join(tmpdir(), "local-github-"));
     const github = new LocalGitHub(root, options, await PushGate.start(root), manifest);
+    github.oidc = await ActionsOidc.create(github.clock, () => github.url);
     const { server, url } = await listen((request, response, body) => github.handle(request, response, body));
     github.server = server;
     github.url = url;
@@ -472,6 +476,10 @@ export class LocalGitHub {
         { request, response, raw: body },
         { ctx: this.context, router: this.router, branchRules: this.branchRules },
       );
+      return;
+    }
+    if (OIDC_PATH.test(url.pathname)) {
+      await this.oidc.answer(request, response, url);
       return;
     }
     if (OAUTH_PATH.test(url.pathname)) {

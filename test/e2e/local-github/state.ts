@@ -145,6 +145,8 @@ export interface RunRecord {
   concurrency?: { group: string; cancelInProgress: boolean };
   /** Every status the run has had, in order: queued → in_progress → completed. */
   statusHistory: RunRecord["status"][];
+  /** The workflow grants `id-token: write`, so the runner can request an OIDC token (`actions-oidc.ts`). */
+  idTokenWrite?: boolean;
 }
 
 export interface PushRecord {

@@ -9,6 +9,17 @@ export interface WorkflowFile {
   hasDispatch: boolean;
   /** `concurrency:` as written (the group is an expression template). */
   concurrency?: { group: string; cancelInProgress: boolean };
+  /**
+   * The job may request an OIDC token: "You need to specify id-token: write to allow the JSON Web Token
+   * (JWT) to be requested from GitHub's OIDC provider", at the workflow or job level, or `write-all`
+   * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings).
+   */
+  idTokenWrite: boolean;
+}
+
+function grantsIdToken(permissions: unknown): boolean {
+  if (permissions === "write-all") return true;
+  return (permissions as Record<string, unknown> | undefined)?.["id-token"] === "write";
 }
 
 function readConcurrency(raw: unknown): WorkflowFile["concurrency"] {
@@ -53,6 +64,11 @@ export async function readWorkflowFile(
     ...(typeof doc["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
     dispatchInputs,
     hasDispatch: dispatch !== undefined,
+    idTokenWrite:
+      grantsIdToken(doc.permissions) ||
+      Object.values((doc.jobs ?? {}) as Record<string, { permissions?: unknown }>).some((job) =>
+        grantsIdToken(job?.permissions),
+      ),
     ...(readConcurrency(doc.concurrency) ? { concurrency: readConcurrency(doc.concurrency) } : {}),
   };
 }

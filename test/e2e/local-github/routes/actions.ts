@@ -109,6 +109,7 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
         runStartedAt: at,
         runnerName: null,
         statusHistory: ["queued"],
+        idTokenWrite: workflow.idTokenWrite,
         ...(workflow.concurrency
           ? {
               concurrency: {

@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/** Ask for a new token when the current one has less than this left (tokens live one hour). */
+export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
+
+const AnswerSchema = z.object({
+  token: z.string().min(1),
+  expires_at: z.string(),
+  repository: z.string(),
+  permissions: z.record(z.string(), z.string()),
+  app: z.object({ id: z.number(), slug: z.string() }),
+});
+export type TaskTokenAnswer = z.infer<typeof AnswerSchema>;
+
+export interface TaskTokenSource {
+  /** A token with at least REFRESH_BEFORE_EXPIRY_MS left, exchanged again when needed. */
+  current(): Promise<string>;
+}
+
+/** A token given as an input (`github-token`): used as is, never refreshed. */
+export function fixedToken(token: string): TaskTokenSource {
+  return { current: async () => token };
+}
+
+export interface ExchangeOptions {
+  /** The App's public address (action input app-url); the OIDC token's audience. */
+  appUrl: string;
+  /** `core.getIDToken`: a fresh OIDC token from the runner for every exchange. */
+  idToken(audience: string): Promise<string>;
+  /** The App id the runner's administrator configured: the answer must come from that App. */
+  appId: number;
+  /** The repository the task names: the token must be for it and nothing else. */
+  repository: string;
+  /** Called with every new token before it is used (`core.setSecret`, the redactor). */
+  onToken(token: string): void;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The job's GitHub token, obtained from the App's token exchange (`POST <app-url>/api/task-token`
+ * with the job's OIDC token) and obtained again before it expires, so a task longer than an hour
+ * can still publish. Every answer is checked: the configured App, the task's repository.
+ */
+export class ExchangedToken implements TaskTokenSource {
+  private token?: string;
+  private expiresAt = 0;
+  private pending?: Promise<string>;
+
+  constructor(private readonly options: ExchangeOptions) {}
+
+  current(): Promise<string> {
+    const now = (this.options.now ?? Date.now)();
+    if (this.token && this.expiresAt - now > REFRESH_BEFORE_EXPIRY_MS) return Promise.resolve(this.token);
+    this.pending ??= this.exchange().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async exchange(): Promise<string> {
+    const { appUrl, appId, repository } = this.options;
+    const audience = appUrl.replace(/\/$/, "");
+    const oidcToken = await this.options.idToken(audience).catch((error: Error) => {
+      throw new Error(
+        `could not get the job's OIDC token (${error.message}); the workflow needs permissions: id-token: write`,
+      );
+    });
+    const response = await (this.options.fetch ?? fetch)(`${audience}/api/task-token`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ oidcToken }),
+    }).catch((error: Error) => {
+      throw new Error(
+        `could not reach the inhouse App at ${audience} for a task token: ${error.message}; check app-url`,
+      );
+    });
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    if (!response.ok) {
+      throw new Error(
+        `the inhouse App refused a task token (${response.status}): ${body.message ?? "no reason given"}`,
+      );
+    }
+    const answer = AnswerSchema.parse(body);
+    if (answer.app.id !== appId) {
+      throw new Error(
+        `the token came from App ${answer.app.id}, not the configured app-id ${appId}; check app-url`,
+      );
+    }
+    if (answer.repository.toLowerCase() !== repository.toLowerCase()) {
+      throw new Error(`the App minted a token for ${answer.repository}, but the task is for ${repository}`);
+    }
+    this.options.onToken(answer.token);
+    this.token = answer.token;
+    this.expiresAt = Date.parse(answer.expires_at);
+    return answer.token;
+  }
+}
+
+/** The settings' choice: the App's exchange (app-url) or the token input, for the task's repository. */
+export function taskTokenSource(
+  token: { appUrl: string } | { githubToken: string },
+  context: {
+    appId: number;
+    repository: string;
+    idToken?: (audience: string) => Promise<string>;
+    onToken(token: string): void;
+  },
+): TaskTokenSource {
+  if ("githubToken" in token) return fixedToken(token.githubToken);
+  const idToken = context.idToken;
+  if (!idToken) throw new Error("app-url is set but this runner cannot request OIDC tokens");
+  return new ExchangedToken({
+    appUrl: token.appUrl,
+    appId: context.appId,
+    repository: context.repository,
+    idToken,
+    onToken: context.onToken,
+  });
+}

@@ -1,0 +1,147 @@
+import { decodeJwt, generateKeyPair, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppUnderTest, startApp } from "./helpers/app-under-test.ts";
+import { octokitFor } from "./helpers/octokit.ts";
+import { agentWorkflow } from "./helpers/whole-system.ts";
+import { LocalGitHub } from "./local-github/local-github.ts";
+import type { IssueRecord, RepoRecord, RunRecord } from "./local-github/state.ts";
+
+/**
+ * The App's token exchange over HTTP (`POST /api/task-token`), against the local GitHub as OIDC
+ * issuer (its JWKS at `<url>/_services/token/.well-known/jwks`): only a live run the App dispatched
+ * gets a token, once per OIDC token, for the task's repository and kind only.
+ */
+describe("task token exchange", () => {
+  let github: LocalGitHub;
+  let app: AppUnderTest;
+  let repo: RepoRecord;
+  let other: RepoRecord;
+  let issue: IssueRecord;
+  let run: RunRecord;
+
+  const exchange = async (oidcToken: string) => {
+    const response = await fetch(`${app.url}/api/task-token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ oidcToken }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    github = await LocalGitHub.start({ owner: "acme" });
+    const files = { ".github/workflows/agent.yml": await agentWorkflow(), "README.md": "hi\n" };
+    repo = await github.createRepo("widget", files);
+    other = await github.createRepo("other", files);
+    github.addCollaborator(repo, "alice", "write");
+    github.addCollaborator(other, "mallory", "write");
+    app = await startApp(github);
+    issue = github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+    await github.labelIssue(issue, "agent", "alice");
+    await github.idle();
+    await app.idle();
+    run = github.state.runs.find((r) => r.repo === repo)!;
+    expect(run).toBeDefined();
+    expect(run.idTokenWrite).toBe(true);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await github?.close();
+  });
+
+  it("a live run the App dispatched gets a token for its repository, with the task kind's permissions", async () => {
+    const { status, body } = await exchange(await github.oidc.mint(run, { audience: app.url }));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      repository: "acme/widget",
+      app: { id: github.app.id, slug: github.app.slug },
+      permissions: { metadata: "read", contents: "write", issues: "write", pull_requests: "write" },
+    });
+    const token = body.token as string;
+    const gh = octokitFor(github, token);
+    expect(
+      (await gh.rest.issues.get({ owner: "acme", repo: "widget", issue_number: issue.number })).status,
+    ).toBe(200);
+    // Scoped to the one repository: another repository of the same installation is not found.
+    await expect(gh.rest.repos.get({ owner: "acme", repo: "other" })).rejects.toMatchObject({ status: 404 });
+    // And to the kind's permissions: nothing the task kind does not need (no Actions access).
+    await expect(
+      gh.rest.actions.getWorkflowRun({ owner: "acme", repo: "widget", run_id: run.id }),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("the same OIDC token a second time is refused (replay)", async () => {
+    const oidc = await github.oidc.mint(run, { audience: app.url });
+    expect((await exchange(oidc)).status).toBe(200);
+    const replay = await exchange(oidc);
+    expect(replay).toEqual({ status: 401, body: { message: expect.stringContaining("already exchanged") } });
+  });
+
+  it("a run a person dispatched in another repository gets nothing, whatever its task says", async () => {
+    const task = JSON.parse(run.inputs.task!);
+    const mallory = octokitFor(github, github.userToken("mallory"));
+    await mallory.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+      owner: "acme",
+      repo: "other",
+      workflow_id: "agent.yml",
+      ref: "main",
+      inputs: { task: JSON.stringify(task) },
+    });
+    const forged = github.state.runs.find((r) => r.repo === other)!;
+    const { status, body } = await exchange(await github.oidc.mint(forged, { audience: app.url }));
+    expect(status).toBe(403);
+    expect(body.message).toMatch(/was started by mallory \(workflow_dispatch\), not dispatched by the App/);
+  });
+
+  it("a token whose claims name another run is refused by its signature; an expired one and a wrong audience too", async () => {
+    const valid = await github.oidc.mint(run, { audience: app.url });
+    // Someone edits the claims of a real token (another run id) and keeps the signature.
+    const [header, , signature] = valid.split(".");
+    const claims = { ...decodeJwt(valid), run_id: "999999" };
+    const edited = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    expect(await exchange(edited)).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/signature/) },
+    });
+
+    const expired = await github.oidc.mint(run, { audience: app.url, expiresInSeconds: -120 });
+    expect(await exchange(expired)).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/expired/) },
+    });
+
+    const elsewhere = await github.oidc.mint(run, { audience: "https://someone-else.example" });
+    expect(await exchange(elsewhere)).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/aud/) },
+    });
+  });
+
+  it("a token signed with a key the issuer never published is refused", async () => {
+    const { privateKey } = await generateKeyPair("RS256");
+    const real = decodeJwt(await github.oidc.mint(run, { audience: app.url }));
+    const header = JSON.parse(
+      Buffer.from(
+        (await github.oidc.mint(run, { audience: app.url })).split(".")[0]!,
+        "base64url",
+      ).toString(),
+    ) as { kid: string };
+    const forged = await new SignJWT({ ...real, jti: "forged-1" })
+      .setProtectedHeader({ alg: "RS256", kid: header.kid })
+      .sign(privateKey);
+    expect(await exchange(forged)).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/signature/) },
+    });
+  });
+
+  it("a run that has finished gets nothing", async () => {
+    await github.completeRun(run, "success");
+    await github.idle();
+    await app.idle();
+    const { status, body } = await exchange(await github.oidc.mint(run, { audience: app.url }));
+    expect(status).toBe(403);
+    expect(body.message).toMatch(/has finished|has ended/);
+  });
+});
