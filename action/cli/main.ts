@@ -1,8 +1,6 @@
 /** The `inhouse` command line. The entry only wires process streams to `runCli`. */
 import { existsSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { formatReport, jsonReport } from "../doctor/format-report.ts";
-import { runDoctor } from "../doctor/run-doctor.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { DOCTOR_USAGE, parseDoctorArgs } from "./doctor-args.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval-args.ts";
@@ -19,6 +17,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(`${DOCTOR_USAGE}\n`);
         return 0;
       }
+      // Loaded only for doctor: its GitHub client and checks stay out of `inhouse run`'s start-up.
+      const { runDoctor } = await import("../doctor/run-doctor.ts");
+      const { formatReport, jsonReport } = await import("../doctor/format-report.ts");
       const results = await runDoctor(doctor.options, io.env);
       io.stdout.write(doctor.json ? jsonReport(results) : formatReport(results));
       return results.some((result) => result.status === "fail") ? 1 : 0;
