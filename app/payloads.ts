@@ -67,6 +67,12 @@ export const WorkflowRunSchema = z.object({
     conclusion: z.string().nullable(),
     html_url: z.string(),
     event: z.string(),
+    /**
+     * The workflow file the run ran (`.github/workflows/agent.yml`): required in GitHub's webhook
+     * description ("webhook-workflow-run-completed" in @octokit/openapi-types); missing reads as
+     * empty, which no configured workflow matches, so a payload without it is never taken as ours.
+     */
+    path: z.string().default(""),
     created_at: z.string().optional(),
     run_started_at: z.string().nullable().optional(),
     updated_at: z.string().optional(),

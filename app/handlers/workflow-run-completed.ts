@@ -10,6 +10,7 @@ import {
 import { editComment } from "../helpers/github-writes.ts";
 import { httpStatus } from "../helpers/http-status.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { whyNotOurRun } from "../helpers/our-run.ts";
 import { retryCommand, runEndedText } from "../helpers/status-text.ts";
 import type { WorkflowRun } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
@@ -21,7 +22,8 @@ import type { Deps, Outcome } from "../types.ts";
 export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRun): Promise<Outcome> {
   const { workflow_run: run, repository } = payload;
   const tag = parseRunName(run.display_title);
-  if (!tag) return "ignored";
+  // whyNotOurRun decides; this early look at the event only spares the API calls for CI runs.
+  if (!tag || run.event !== "workflow_dispatch") return "ignored";
   const repo = { owner: tag.owner, name: tag.name };
   let comment: { body?: string | undefined; performed_via_github_app?: { id: number } | null | undefined };
   try {
@@ -41,8 +43,23 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   if (comment.performed_via_github_app?.id !== deps.appId) return "ignored";
   const marker = parseStatusMarker(comment.body ?? "");
   if (!marker) return "ignored";
-  if (marker.run && marker.run.id !== run.id) return "ignored";
-  const runRef = { id: run.id, repo: `${repository.owner.login}/${repository.name}`, url: run.html_url };
+  const runRepo = `${repository.owner.login}/${repository.name}`;
+  const loaded = await loadRepoConfig(deps.octokit, repo);
+  const config = loaded.parsed.ok ? loaded.parsed.value : defaultConfig();
+  const notOurs = whyNotOurRun(
+    { id: run.id, event: run.event, path: run.path, repo: runRepo },
+    marker,
+    `${repo.owner}/${repo.name}`,
+    config.dispatch,
+  );
+  if (notOurs) {
+    deps.log.warn(
+      { tag, run: run.id },
+      `workflow run ${run.id} carries our run-name tag but is not ours: ${notOurs}`,
+    );
+    return "ignored";
+  }
+  const runRef = { id: run.id, repo: runRepo, url: run.html_url };
   const recordedRun = {
     ...runRef,
     conclusion: run.conclusion,
@@ -61,8 +78,7 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   }
   const conclusion = run.conclusion ?? "unknown";
   const kind = marker.task.kind;
-  const loaded = await loadRepoConfig(deps.octokit, repo);
-  const { trigger } = loaded.parsed.ok ? loaded.parsed.value : defaultConfig();
+  const { trigger } = config;
   await editComment(
     deps.octokit,
     repo,

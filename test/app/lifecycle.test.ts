@@ -23,6 +23,7 @@ function runPayload(conclusion: string, runId = 555, statusCommentId = STATUS_ID
   payload.workflow_run.id = runId;
   payload.workflow_run.conclusion = conclusion;
   payload.workflow_run.event = "workflow_dispatch";
+  payload.workflow_run.path = ".github/workflows/agent.yml";
   payload.workflow_run.html_url = `https://github.com/Codertocat/Hello-World/actions/runs/${runId}`;
   payload.workflow_run.display_title = renderRunName({
     owner: "Codertocat",
@@ -87,21 +88,86 @@ describe("workflow_run.completed", () => {
   });
 
   it.each([
-    ["already terminal", appComment(STATUS_ID, statusBody({ state: "succeeded" }))],
+    ["already terminal", appComment(STATUS_ID, statusBody({ state: "succeeded" })), true],
     [
       "another run's status",
       appComment(STATUS_ID, statusBody({ state: "running", run: { id: 1, repo: "Codertocat/Hello-World" } })),
+      true,
     ],
     [
       "not written by the App",
       { ...appComment(STATUS_ID, statusBody({ state: "running" })), performed_via_github_app: null },
+      false,
     ],
-  ])("leaves a status alone when it is %s", async (_case, comment) => {
+  ])("leaves a status alone when it is %s", async (_case, comment, readsConfig) => {
     const { probot, metrics } = await createApp();
     const scope = github().get(`${R}/issues/comments/${STATUS_ID}`).reply(200, comment);
+    if (readsConfig) scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
     await deliver(probot, "workflow_run", runPayload("failure"));
     expect(scope.isDone()).toBe(true);
     expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  });
+
+  // Issue #13, item 3: a run that is not ours never changes our state. nock fails the delivery on
+  // any request it was not told about, so "no PATCH mocked" is "no edit made".
+  it("ignores a fork's CI run whose title copies our run-name tag, without a single API call", async () => {
+    const { probot, metrics } = await createApp();
+    const payload = runPayload("failure");
+    payload.workflow_run.event = "pull_request";
+    await deliver(probot, "workflow_run", payload);
+    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  });
+
+  it.each([
+    ["another workflow of the repository", { path: ".github/workflows/ci.yml" }],
+    ["a run without a workflow path", { path: "" }],
+    ["a run in another repository", { repo: "mallory/Hello-World" }],
+  ] as Array<[string, { path?: string; repo?: string }]>)(
+    "leaves a queued status alone for %s",
+    async (_case, change) => {
+      const { probot, metrics } = await createApp();
+      const scope = github()
+        .get(`${R}/issues/comments/${STATUS_ID}`)
+        .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
+      scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+      const payload = runPayload("failure");
+      if (change.path !== undefined) payload.workflow_run.path = change.path;
+      if (change.repo) {
+        const [owner, name] = change.repo.split("/");
+        payload.repository.owner.login = owner!;
+        payload.repository.name = name!;
+      }
+      await deliver(probot, "workflow_run", payload);
+      expect(scope.isDone()).toBe(true);
+      expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+    },
+  );
+
+  it("takes a run of the configured workflow in the central runner repository (dispatch.repo)", async () => {
+    const { probot } = await createApp();
+    let edited = "";
+    const scope = github()
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
+    scope
+      .get(`${R}/contents/.github%2Fagent.yml`)
+      .reply(200, "dispatch:\n  repo: acme/runners\n  workflow: inhouse.yml\n");
+    scope
+      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
+        edited = body.body;
+        return true;
+      })
+      .reply(200, {});
+    const payload = runPayload("failure");
+    payload.workflow_run.path = ".github/workflows/inhouse.yml";
+    payload.repository.owner.login = "acme";
+    payload.repository.name = "runners";
+    await deliver(probot, "workflow_run", payload);
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(edited)).toMatchObject({
+      state: "failed",
+      run: { id: 555, repo: "acme/runners" },
+    });
   });
 
   it("ignores runs that are not agent runs", async () => {
@@ -119,7 +185,7 @@ describe("/agent stop", () => {
       statusBody({ state: "running", run: { id: 777, repo: "acme/runners" } }),
     );
     let edited = "";
-    const scope = mockConfig(github(), null);
+    const scope = mockConfig(github(), "dispatch:\n  repo: acme/runners\n");
     mockPermission(scope, "Codertocat", "write");
     mockComments(scope, [running]);
     scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
