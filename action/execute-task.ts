@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ModelPrice } from "../core/cost.ts";
-import { createRedactor } from "../core/redact.ts";
+import { createRedactor, type Redactor } from "../core/redact.ts";
 import { formatErrors } from "../core/result.ts";
+import { neutraliseMarkers } from "../core/status-marker.ts";
 import { parseTask, type Task } from "../core/task.ts";
 import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
@@ -11,6 +12,7 @@ import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { authenticateTask } from "./github/task-authenticity.ts";
 import { taskTokenSource } from "./github/task-token.ts";
+import { type JobLog, neutralisedLog, neutraliseForLog } from "./job-log.ts";
 import { openMcpServers } from "./mcp/open-mcp-servers.ts";
 import type { RemoteServers } from "./mcp/remote-servers.ts";
 import { taskMcpServers } from "./mcp/task-mcp-servers.ts";
@@ -38,7 +40,8 @@ export interface RunDeps {
   remoteUrl(owner: string, name: string): string;
   saveState(name: string, value: string): void;
   summary?: SummaryWriter;
-  log: { info(message: string): void; warning(message: string): void };
+  /** The job log; every line written to it is neutralised first (`job-log.ts`). */
+  log: JobLog;
   mask(secret: string): void;
   /** `core.getIDToken`: the job's OIDC token, for the App's token exchange (app-url). */
   idToken?(audience: string): Promise<string>;
@@ -65,8 +68,35 @@ export interface SavedState {
   finished: boolean;
 }
 
+/**
+ * Each tool call in its own collapsible group of the job log, so a reviewer sees what the agent did
+ * without downloading the audit artifact: redacted here, neutralised by the log (issue #13, item 2).
+ */
+function logToolCall(
+  log: Required<JobLog>,
+  call: Extract<AgentProgress, { phase: "tool" }>,
+  redact: (text: string) => string,
+): void {
+  const args = call.arguments.length > 120 ? `${call.arguments.slice(0, 119)}…` : call.arguments;
+  const seconds = (call.durationMs / 1000).toFixed(1);
+  log.group(
+    redact(`turn ${call.turn} · ${call.name} ${args} · ${call.ok ? "ok" : "error"} in ${seconds} s`),
+    redact(call.output),
+  );
+}
+
+/**
+ * What every text the run writes out passes through: the run's secrets and credential shapes
+ * removed, and anything that reads as one of the App's hidden markers made inert, since the model
+ * wrote much of it (issue #13, items 2 and 4).
+ */
+function outgoingText(redactor: Redactor): Redactor {
+  return (text) => neutraliseMarkers(redactor(text));
+}
+
 /** Steps 4–8 of the design for one task. Never throws for task failures: they end in the status comment. */
-export async function executeTask(settings: Settings, deps: RunDeps): Promise<TaskOutcome> {
+export async function executeTask(settings: Settings, runDeps: RunDeps): Promise<TaskOutcome> {
+  const deps = { ...runDeps, log: neutralisedLog(runDeps.log) };
   const parsed = parseTask(settings.taskJson);
   if (!parsed.ok) throw new Error(`the task input is invalid:\n${formatErrors(parsed.errors)}`);
   const task: Task = parsed.value;
@@ -75,7 +105,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
   // Every token this run holds is masked and redacted the moment it exists, refreshed ones too.
   const secrets: string[] = [];
   let modelKey: string | undefined;
-  let redact = createRedactor(secrets);
+  let redact = outgoingText(createRedactor(secrets));
   const tokens = taskTokenSource(settings.token, {
     appId: settings.appId,
     repository: `${task.repo.owner}/${task.repo.name}`,
@@ -89,7 +119,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         deps.mask(secret);
         secrets.push(secret);
       }
-      redact = createRedactor(modelKey ? [...secrets, modelKey] : [...secrets]);
+      redact = outgoingText(createRedactor(modelKey ? [...secrets, modelKey] : [...secrets]));
     }
     return token;
   };
@@ -155,7 +185,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     save();
     const { defaultBranch, config, limits, model, text, pr } = await readRequest(gh, task, settings, deps);
     modelKey = model.apiKey;
-    redact = createRedactor([...secrets, modelKey]);
+    redact = outgoingText(createRedactor([...secrets, modelKey]));
     spend = { profile: config.model.profile, ...(model.price ? { price: model.price } : {}) };
     if (limits.agent.maxCost !== undefined && !model.price) {
       throw new Error(
@@ -212,6 +242,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
           `the model is writing (${event.chars} characters so far)`,
         );
       else if (event.phase === "setup") void status.phase(`provisioning: running setup \`${event.command}\``);
+      else if (event.phase === "tool") logToolCall(deps.log, event, redact);
       else if (event.phase === "verifying") {
         clock.start("verifying");
         void status.phase(`verifying: running \`${event.command}\``);
@@ -311,7 +342,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
     }
   } finally {
     // The message goes to the log, the job summary and the step output: redacted on every path.
-    outcome.message = redact(outcome.message);
+    outcome.message = neutraliseForLog(redact(outcome.message));
     state.finished = status.isFinished;
     if (sandbox) {
       await sandbox
@@ -328,7 +359,7 @@ export async function executeTask(settings: Settings, deps: RunDeps): Promise<Ta
         title: `${task.kind}${task.number ? ` #${task.number}` : ""} in ${repo.owner}/${repo.name}`,
         outcome: outcome.message,
         phases: clock.list(),
-        result,
+        ...(result ? { result: { ...result, reason: redact(result.reason) } } : {}),
         link,
         auditPath,
         cut: bodies.cut,

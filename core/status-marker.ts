@@ -9,6 +9,8 @@ import { UsageRecordSchema } from "./usage-record.ts";
  *   <!-- inhouse:status {"v":1,"task":{"kind":"fix-issue","number":12},"delivery":"…","actor":"octocat","state":"queued","run":{"id":42,"repo":"o/r"}} -->
  *
  * Only markers in comments written by the App are trusted; anyone can type this text in a comment.
+ * And only at the App's own position, the very start of the body: the App's comments also carry
+ * text the model wrote (a reply's summary), and that text is data, never state (issue #13, item 2).
  */
 export const STATUS_MARKER_NAME = "inhouse:status";
 
@@ -49,7 +51,8 @@ export const StatusMarkerSchema = z.object({
 });
 export type StatusMarker = z.infer<typeof StatusMarkerSchema>;
 
-const MARKER = /<!-- inhouse:status (\{.*?\}) -->/s;
+/** Anchored: a marker anywhere but the start of the body is text, whoever's comment it is in. */
+const MARKER = /^<!-- inhouse:status (\{.*?\}) -->/s;
 
 /** `<` and `>` are escaped so no value can close the HTML comment early. */
 export function renderStatusMarker(marker: StatusMarker): string {
@@ -74,6 +77,16 @@ export function parseStatusMarker(body: string): StatusMarker | undefined {
 /** A full status comment: the marker, then the human-readable text. */
 export function renderStatusComment(marker: StatusMarker, text: string): string {
   return `${renderStatusMarker(marker)}\n${text}`;
+}
+
+/**
+ * Model-written text with anything that could read as one of the App's hidden markers made
+ * visible and inert: the HTML comment opener before `inhouse` is escaped, so GitHub shows it as
+ * text and no parser, ours or a future one, finds a marker in it. Applied to everything the
+ * action posts (replies, PR bodies, reviews, issues, status text, job summary).
+ */
+export function neutraliseMarkers(text: string): string {
+  return text.replace(/<!--(\s*inhouse)/gi, "&lt;!--$1");
 }
 
 /** The human-readable part of a status comment (everything but the marker). */

@@ -4,7 +4,8 @@ export function renderRefusalMarker(login: string): string {
 }
 
 export function parseRefusalMarker(body: string): string | undefined {
-  const json = /<!-- inhouse:refused (\{.*?\}) -->/s.exec(body)?.[1];
+  // Anchored like the status marker: the App writes it first; anywhere else it is someone's text.
+  const json = /^<!-- inhouse:refused (\{.*?\}) -->/s.exec(body)?.[1];
   if (json === undefined) return undefined;
   try {
     const actor = (JSON.parse(json) as { actor?: unknown }).actor;

@@ -29,6 +29,18 @@ export async function stopTask(
       return "answered";
     }
     const { run } = active.marker;
+    // Only a run in the repository this thread dispatches to (issue #13, item 2): a marker naming
+    // any other repository's run did not come from a dispatch of ours.
+    const dispatchRepo = config.dispatch.repo ?? `${repo.owner}/${repo.name}`;
+    if (run && run.repo.toLowerCase() !== dispatchRepo.toLowerCase()) {
+      await reply(
+        octokit,
+        repo,
+        number,
+        `Did not cancel workflow run #${run.id}: it is in \`${run.repo}\`, and this repository dispatches to \`${dispatchRepo}\`. Cancel it from its Actions tab if it is yours.`,
+      );
+      return "answered";
+    }
     if (run) {
       const [owner, name] = run.repo.split("/");
       try {
