@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { runAgent } from "./agent/run-agent.ts";
 import { executeTask, type RunDeps } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
+import { neutraliseForLog } from "./job-log.ts";
 import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
 import { loadRemoteServers } from "./mcp/remote-servers.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
@@ -27,7 +28,15 @@ export function defaultDeps(settings: Settings, signal?: AbortSignal, pool?: War
     remoteUrl: (owner, name) => `${settings.env.serverUrl}/${owner}/${name}.git`,
     saveState: core.saveState,
     summary: process.env.GITHUB_STEP_SUMMARY ? core.summary : undefined,
-    log: { info: core.info, warning: core.warning },
+    log: {
+      info: core.info,
+      warning: core.warning,
+      group: (title, body) => {
+        core.startGroup(title);
+        core.info(body);
+        core.endGroup();
+      },
+    },
     mask: core.setSecret,
     remoteMcpServers: async () =>
       settings.mcpServersFile ? loadRemoteServers(settings.mcpServersFile, process.env) : {},
@@ -58,6 +67,6 @@ export async function run(): Promise<void> {
     if (outcome.state === "failed" || outcome.state === "cancelled") core.setFailed(outcome.message);
     else core.info(outcome.message);
   } catch (error) {
-    core.setFailed(messageOf(error));
+    core.setFailed(neutraliseForLog(messageOf(error)));
   }
 }

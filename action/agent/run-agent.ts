@@ -290,6 +290,15 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
           result: capForAudit(observation),
           durationMs: Math.round(performance.now() - callStarted),
         });
+        progress({
+          phase: "tool",
+          turn,
+          name: call.name,
+          arguments: capForAudit(call.arguments),
+          ok: result.ok,
+          output: capForAudit(observation),
+          durationMs: Math.round(performance.now() - callStarted),
+        });
         if (!result.ok && result.kind === "fatal") {
           return end("failed", `The ${call.name} tool hit an error that ends the task: ${result.output}`);
         }

@@ -58,6 +58,16 @@ export type AgentProgress =
   /** The model's reply is streaming in: characters so far (throttled). */
   | { phase: "writing"; turn: number; maxTurns: number; chars: number }
   | { phase: "verifying"; command: string }
+  /** A tool call ran: what it was asked and what came back (the observation the model saw). */
+  | {
+      phase: "tool";
+      turn: number;
+      name: string;
+      arguments: string;
+      ok: boolean;
+      output: string;
+      durationMs: number;
+    }
   | { phase: "done"; outcome: AgentOutcome };
 
 export type AgentOutcome = "finished" | "budget" | "stuck" | "failed";

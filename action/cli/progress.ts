@@ -16,6 +16,8 @@ export function describeProgress(event: AgentProgress): string {
       return `turn ${event.turn}/${event.maxTurns} · model writing (${event.chars} characters)`;
     case "verifying":
       return `verifying: ${event.command}`;
+    case "tool":
+      return `turn ${event.turn} · ${event.name}: ${event.ok ? "ok" : "error"} in ${(event.durationMs / 1000).toFixed(1)} s`;
     case "done":
       return `done: ${event.outcome}`;
   }
