@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { allowDockerHijack, requireSandboxImage } from "../action/sandbox/sandbox-helpers.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { budgetCases } from "./catalogue/budget-cases.ts";
+import { modelTextActionCases, modelTextAppCases } from "./catalogue/model-text-cases.ts";
 import { policyCases } from "./catalogue/policy-cases.ts";
 import { privateDestinationCases } from "./catalogue/private-destination-cases.ts";
 import { promptAndSecretCases } from "./catalogue/prompt-and-secrets.ts";
@@ -24,6 +25,7 @@ describe("security catalogue (triggers, policy, real git)", () => {
   policyCases();
   triggerCases();
   protectedPathConfigCases();
+  modelTextAppCases();
 });
 
 describeDocker("security catalogue (real sandbox)", () => {
@@ -40,6 +42,7 @@ describeDocker("security catalogue (real sandbox)", () => {
   reasoningCases();
   protectedPathCases();
   publishedTreeCases();
+  modelTextActionCases();
   privateDestinationCases();
   runnerSettingCases();
 });

@@ -121,7 +121,12 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
       }),
       remoteUrl: () => `file://${bare}`,
       saveState: (name, value) => logs.push(`state ${name}=${value}`),
-      log: { info: (m) => logs.push(m), warning: (m) => logs.push(m) },
+      // As action/run.ts writes them: a group is the runner's group command around its body.
+      log: {
+        info: (m) => logs.push(m),
+        warning: (m) => logs.push(m),
+        group: (title, body) => logs.push(`::group::${title}`, body, "::endgroup::"),
+      },
       mask: () => {},
       summary: summaryInto(logs),
     });
