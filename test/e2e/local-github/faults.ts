@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+import { secondaryLimitAnswer } from "./rate-limits.ts";
 import type { Answer } from "./router.ts";
 
 /**
@@ -8,29 +10,69 @@ import type { Answer } from "./router.ts";
  * that 5xx answers happen and may be retried ("Troubleshooting the REST API", "Timeouts": "the API
  * ... may return a 5xx", https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api).
  */
-export interface Fault {
+export type Fault = {
   /** `METHOD /path/{template}` as in Octokit's route list, e.g. `POST /repos/{owner}/{repo}/pulls`. */
   route: string;
-  status: number;
   when: "before" | "after";
   /** How many matching requests get the fault (default 1). */
   times?: number;
+} & (
+  | { status: number }
+  /**
+   * GitHub's secondary rate limit, answered 403 or 429 ("If you exceed a secondary rate limit, you
+   * will receive a 403 or 429 response and an error message that indicates that you exceeded a
+   * secondary rate limit. If the retry-after response header is present, you should not retry your
+   * request until after that many seconds has elapsed", "Rate limits for the REST API").
+   */
+  | { secondaryLimit: { status: 403 | 429; retryAfterSeconds: number } }
+  /**
+   * GitHub not answering: the connection stays open and nothing is sent until the client gives up
+   * ("Troubleshooting the REST API": requests that take longer than 10 seconds to process are
+   * terminated, but a proxy or a network fault between can hold a connection with no answer).
+   */
+  | { hang: true }
+);
+
+/** What was injected, as the tests read it back. */
+export interface FiredFault {
+  route: string;
+  when: Fault["when"];
+  status: number | "hang";
 }
 
 export class Faults {
   private readonly armed: Array<Fault & { left: number }> = [];
   /** Requests that were answered with an injected fault: route, when, status. */
-  readonly fired: Fault[] = [];
+  readonly fired: FiredFault[] = [];
+
+  /** Disarms every fault not yet fired (a scenario that failed early must not leave its faults to the next). */
+  clear(): void {
+    this.armed.length = 0;
+  }
 
   inject(fault: Fault): void {
     this.armed.push({ ...fault, left: fault.times ?? 1 });
   }
 
   /** The fault to answer with at this point of the request, consuming one of its times. */
-  take(route: string, when: Fault["when"]): Answer | undefined {
+  async take(route: string, when: Fault["when"], request: IncomingMessage): Promise<Answer | undefined> {
     const fault = this.armed.find((f) => f.route === route && f.when === when && f.left > 0);
     if (!fault) return undefined;
     fault.left -= 1;
+    if ("hang" in fault) {
+      this.fired.push({ route, when, status: "hang" });
+      // Nothing is sent; the handler ends when the client closes the connection.
+      await new Promise<void>((resolve) => {
+        if (request.socket.destroyed) resolve();
+        else request.socket.once("close", () => resolve());
+      });
+      return { status: 504, body: { message: "the client closed the connection of a hung request" } };
+    }
+    if ("secondaryLimit" in fault) {
+      const { status, retryAfterSeconds } = fault.secondaryLimit;
+      this.fired.push({ route, when, status });
+      return secondaryLimitAnswer(status, retryAfterSeconds);
+    }
     this.fired.push({ route, when, status: fault.status });
     return {
       status: fault.status,

@@ -30,7 +30,7 @@ export async function serveGraphql(
     send(401, { message: "This endpoint requires you to be authenticated." });
     return;
   }
-  const fault = router.faults.take(route, "before");
+  const fault = await router.faults.take(route, "before", request);
   if (fault) {
     record(fault.status, auth.caller);
     send(fault.status, fault.body);
@@ -43,7 +43,7 @@ export async function serveGraphql(
   });
   if (violation)
     router.violations.push({ kind: "not-implemented", method: "POST", path: "/graphql", message: violation });
-  const after = router.faults.take(route, "after");
+  const after = await router.faults.take(route, "after", request);
   record(after?.status ?? 200, auth.caller);
   send(after?.status ?? 200, after?.body ?? answer);
 }

@@ -22,6 +22,8 @@ export interface RateLimitOptions {
   writesPerHour?: number;
   /** The `retry-after` of a secondary-limit answer, in seconds. */
   retryAfterSeconds?: number;
+  /** GitHub answers a secondary limit with 403 or 429 (both documented; clients must handle both). */
+  secondaryStatus?: 403 | 429;
 }
 
 export const GITHUB_RATE_LIMITS: Required<RateLimitOptions> = {
@@ -29,7 +31,25 @@ export const GITHUB_RATE_LIMITS: Required<RateLimitOptions> = {
   writesPerMinute: 80,
   writesPerHour: 500,
   retryAfterSeconds: 60,
+  secondaryStatus: 403,
 };
+
+const DOCUMENTATION_URL = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api";
+const SECONDARY_MESSAGE =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+
+/** GitHub's answer to a request over a secondary limit: 403 or 429, its message, `retry-after`. */
+export function secondaryLimitAnswer(
+  status: 403 | 429,
+  retryAfterSeconds: number,
+  headers: Record<string, string> = {},
+): Answer {
+  return {
+    status,
+    body: { message: SECONDARY_MESSAGE, documentation_url: DOCUMENTATION_URL },
+    headers: { ...headers, "retry-after": String(retryAfterSeconds) },
+  };
+}
 
 /** What one installation (or user) has spent: the counters the budget benchmarks read. */
 export interface Usage {
@@ -63,7 +83,7 @@ export class RateLimits {
   private readonly subjects = new Map<string, Subject>();
 
   constructor(
-    private readonly clock: Clock,
+    private clock: Clock,
     options: RateLimitOptions = {},
   ) {
     this.limits = { ...GITHUB_RATE_LIMITS, ...options };
@@ -72,6 +92,14 @@ export class RateLimits {
   /** Changes the limits from now on (a test lowering them to trigger a refusal). */
   configure(options: RateLimitOptions): void {
     this.limits = { ...this.limits, ...options };
+  }
+
+  /**
+   * Rolls the windows by another clock from now on: the budget simulation runs GitHub's hour on a
+   * clock many times faster than the tokens' (which still expire an hour after minting, real time).
+   */
+  useClock(clock: Clock): void {
+    this.clock = clock;
   }
 
   /** Counters of an installation (`installation:<id>`) or a user (`user:<login>`). */
@@ -111,12 +139,10 @@ export class RateLimits {
     }
     if (WRITE_METHODS.has(method) && this.writesSpent(subject, now)) {
       subject.usage.limited += 1;
-      const message =
-        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
-      const retry = { "retry-after": String(this.limits.retryAfterSeconds) };
       const remaining = this.limits.requestsPerHour - subject.inWindow;
+      const { secondaryStatus, retryAfterSeconds } = this.limits;
       return {
-        refusal: this.refuse(message, { ...headers(remaining), ...retry }),
+        refusal: secondaryLimitAnswer(secondaryStatus, retryAfterSeconds, headers(remaining)),
         headers: headers(remaining),
       };
     }
@@ -138,8 +164,7 @@ export class RateLimits {
   }
 
   private refuse(message: string, headers: Record<string, string>): Answer {
-    const documentation_url = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api";
-    return { status: 403, body: { message, documentation_url }, headers };
+    return { status: 403, body: { message, documentation_url: DOCUMENTATION_URL }, headers };
   }
 
   private subject(key: string): Subject {

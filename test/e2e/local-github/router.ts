@@ -132,7 +132,7 @@ export class Router {
     limitHeaders = admitted.headers;
     if (admitted.refusal) return record(admitted.refusal, caller, body);
     try {
-      const before = this.faults.take(key, "before");
+      const before = await this.faults.take(key, "before", request);
       if (before) return record(before, caller, body);
       const refused = checkRequest(this.ctx, { key, params: match.params, caller, body }, () =>
         this.violations.push({
@@ -145,7 +145,7 @@ export class Router {
       if (refused) return record(refused, caller, body);
       const accept = request.headers.accept ?? "application/vnd.github+json";
       const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
-      return record(this.faults.take(key, "after") ?? answer, caller, body);
+      return record((await this.faults.take(key, "after", request)) ?? answer, caller, body);
     } catch (error) {
       if (error instanceof GitHubError) {
         const errorBody = {

@@ -101,4 +101,17 @@ describe("local GitHub: rate limits per installation", () => {
     });
     expect(github.rateLimits.usage("user:alice").requests).toBe(1);
   });
+
+  it("answers the secondary limit with 429 where configured, as GitHub may (403 or 429)", async () => {
+    github.rateLimits.configure({ writesPerMinute: 1, secondaryStatus: 429, retryAfterSeconds: 5 });
+    const bot = octokitFor(github, github.installationToken());
+    await comment(bot);
+    const refused = await comment(bot).then(
+      () => undefined,
+      (error: { status: number; message: string; response: { headers: Record<string, string> } }) => error,
+    );
+    expect(refused?.status).toBe(429);
+    expect(refused?.message).toContain("You have exceeded a secondary rate limit");
+    expect(refused?.response.headers["retry-after"]).toBe("5");
+  });
 });
