@@ -8,6 +8,7 @@ import { parseTask, type Task } from "../core/task.ts";
 import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
 import { commitAuthor } from "./github/commit-author.ts";
+import { explainGitHubError } from "./github/github-failure.ts";
 import { LongBodies } from "./github/long-bodies.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { authenticateTask } from "./github/task-authenticity.ts";
@@ -333,7 +334,10 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
       await status.finish("refused", outcome.message, await usage());
     } else {
       outcome.state = "failed";
-      outcome.message = await withBlockedHosts(`failed while ${phase}: ${messageOf(error)}`, sandbox);
+      outcome.message = await withBlockedHosts(
+        `failed while ${phase}: ${explainGitHubError(error) ?? messageOf(error)}`,
+        sandbox,
+      );
       await status.finish(
         "failed",
         `${outcome.message}\n\nNothing was pushed under a misleading name. Fix the cause above and run the command again; the workflow run has the full log.`,

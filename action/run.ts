@@ -20,7 +20,8 @@ async function resolveModel(settings: Settings, profile: string) {
 export function defaultDeps(settings: Settings, signal?: AbortSignal, pool?: WarmPool): RunDeps {
   return {
     signal,
-    github: (token, baseUrl) => createGitHubClient({ token, baseUrl }),
+    github: (token, baseUrl) =>
+      createGitHubClient({ token, baseUrl, retry: { requestTimeoutMs: settings.githubTimeoutMs } }),
     idToken: (audience) => core.getIDToken(audience),
     createSandbox: (options) => (pool ? pool.acquire(options) : createSandbox(options)),
     runAgent,

@@ -116,6 +116,7 @@ export const InputsSchema = z.object({
   "author-name": optionalText,
   "author-email": optionalText,
   "status-interval-seconds": positiveInt(15),
+  "github-timeout-seconds": positiveInt(30),
   "sandbox-pool": z
     .string()
     .trim()
@@ -187,6 +188,8 @@ export interface Settings {
   /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
   author: { name?: string; email?: string };
   statusIntervalMs: number;
+  /** A GitHub API request unanswered this long is abandoned and retried as its kind allows. */
+  githubTimeoutMs: number;
   /** Warm sandboxes the runner keeps per image and sandbox profile (0 = every task creates its own). */
   sandboxPool: number;
   env: RunEnvironment;
@@ -271,6 +274,7 @@ export function parseSettings(
     patch: { maxBytes: i["max-patch-bytes"], maxFiles: i["max-changed-files"] },
     author: { name: i["author-name"], email: i["author-email"] },
     statusIntervalMs: i["status-interval-seconds"] * 1000,
+    githubTimeoutMs: i["github-timeout-seconds"] * 1000,
     sandboxPool: i["sandbox-pool"],
     env: runEnv,
   };

@@ -1,6 +1,7 @@
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
+import { DEFAULT_GITHUB_TIMEOUT_MS, timeoutFetch } from "../../core/github/timeout-fetch.ts";
 import { defaultWriteOnce, installWriteOnce, type WriteOnceTuning } from "../../core/github/write-once.ts";
 
 /**
@@ -21,6 +22,13 @@ export interface RetryTuning {
   /** Space writes as GitHub asks (1 s, 3 s for notifying ones); tests turn it off. */
   paceWrites: boolean;
   writeOnce: WriteOnceTuning;
+  /** A request GitHub leaves unanswered this long is abandoned (and retried as its kind allows). */
+  requestTimeoutMs: number;
+  /**
+   * plugin-throttling's limiter groups (`write`, `notifications`, ...) in place of its own; the
+   * budget simulation passes groups that space writes as GitHub asks on its faster clock.
+   */
+  limiterGroups?: Record<string, unknown>;
 }
 
 export const defaultRetry: RetryTuning = {
@@ -29,6 +37,7 @@ export const defaultRetry: RetryTuning = {
   maxRateLimitWaitSeconds: 300,
   paceWrites: true,
   writeOnce: defaultWriteOnce,
+  requestTimeoutMs: DEFAULT_GITHUB_TIMEOUT_MS,
 };
 
 export interface GitHubClientOptions {
@@ -59,12 +68,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHub {
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: "inhouse-action",
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    request: { fetch: timeoutFetch(tuning.requestTimeoutMs) },
     retry: { retries: tuning.retries, retryAfterBaseValue: tuning.retryAfterBaseMs },
     throttle: {
       onRateLimit: waitOut(tuning),
       onSecondaryRateLimit: waitOut(tuning),
       retryAfterBaseValue: tuning.retryAfterBaseMs,
-      ...(tuning.paceWrites ? {} : unpacedGroups()),
+      ...(tuning.paceWrites ? (tuning.limiterGroups ?? {}) : unpacedGroups()),
     },
   });
   installWriteOnce(octokit, tuning.writeOnce);

@@ -48,6 +48,9 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
   runnerToken?: (github: LocalGitHub, run: RunRecord) => string;
   /** The runner's `sandbox-pool` input; unset, the action's default (one warm sandbox per profile). */
   sandboxPool?: string;
+  /** More action inputs (say, a short `github-timeout-seconds`), and environment for its steps. */
+  runnerInputs?: Record<string, string>;
+  runnerEnv?: Record<string, string>;
   /** The App's Octokit: "production" keeps retry, throttling and write-once (fault scenarios). */
   appOctokit?: StartAppOptions["octokit"];
 }
@@ -55,7 +58,7 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export async function startWholeSystem(
   script: ScriptedStep[] = [],
-  { runnerToken, sandboxPool, appOctokit, ...options }: WholeSystemOptions = {},
+  { runnerToken, sandboxPool, appOctokit, runnerInputs = {}, runnerEnv, ...options }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
   const github = await LocalGitHub.start({ owner, ...options });
@@ -79,7 +82,9 @@ export async function startWholeSystem(
       "status-interval-seconds": "1",
       "max-minutes": "5",
       ...(sandboxPool === undefined ? {} : { "sandbox-pool": sandboxPool }),
+      ...runnerInputs,
     }),
+    ...(runnerEnv ? { env: runnerEnv } : {}),
     timeoutMs: 240_000,
     cancelGraceMs: 5_000,
   });
