@@ -42,7 +42,9 @@ describe("inhouse run arguments", () => {
       /--turns expects a positive whole number/,
     );
     expect(() => parseCliArgs(["run", "--task", "x", "--nope"], {})).toThrow(UsageError);
-    expect(() => parseCliArgs(["deploy"], {})).toThrow(/the command is `inhouse run`/);
+    expect(() => parseCliArgs(["deploy"], {})).toThrow(
+      /unknown command .deploy.; the commands are `inhouse run`/,
+    );
     expect(parseCliArgs([], {})).toEqual({ command: "help" });
   });
 
