@@ -42,7 +42,8 @@ export async function cleanUp(
   }
   if (state.finished || state.statusCommentId === undefined) return;
   const settings = parseSettings(readInput, core.setSecret);
-  const parsed = parseTask(settings.taskJson);
+  if (settings.source.kind !== "task") return;
+  const parsed = parseTask(settings.source.json);
   if (!parsed.ok) return;
   const env = settings.env;
   const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;

@@ -2,9 +2,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ModelPrice } from "../core/cost.ts";
 import { createRedactor, type Redactor } from "../core/redact.ts";
-import { formatErrors } from "../core/result.ts";
 import { neutraliseMarkers } from "../core/status-marker.ts";
-import { parseTask, type Task } from "../core/task.ts";
+import type { Task } from "../core/task.ts";
 import type { AgentProgress, AgentResult, AgentRunOptions, ModelSettings } from "./agent/types.ts";
 import type { GitHub } from "./github/client.ts";
 import { commitAuthor } from "./github/commit-author.ts";
@@ -19,6 +18,7 @@ import type { RemoteServers } from "./mcp/remote-servers.ts";
 import { taskMcpServers } from "./mcp/task-mcp-servers.ts";
 import { publishResult } from "./publish-result.ts";
 import { readRequest } from "./read-request.ts";
+import { resolveTask } from "./resolve-task.ts";
 import { withBlockedHosts } from "./sandbox/egress/egress-log.ts";
 import type { Sandbox, SandboxOptions } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
@@ -98,10 +98,8 @@ function outgoingText(redactor: Redactor): Redactor {
 /** Steps 4–8 of the design for one task. Never throws for task failures: they end in the status comment. */
 export async function executeTask(settings: Settings, runDeps: RunDeps): Promise<TaskOutcome> {
   const deps = { ...runDeps, log: neutralisedLog(runDeps.log) };
-  const parsed = parseTask(settings.taskJson);
-  if (!parsed.ok) throw new Error(`the task input is invalid:\n${formatErrors(parsed.errors)}`);
-  const task: Task = parsed.value;
   const env = settings.env;
+  const task: Task = await resolveTask(settings, deps.summary);
   const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
   // Every token this run holds is masked and redacted the moment it exists, refreshed ones too.
   const secrets: string[] = [];
@@ -360,7 +358,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     recordCutTexts(auditPath, secrets, bodies.cut);
     if (deps.summary) {
       await writeJobSummary(deps.summary, {
-        title: `${task.kind}${task.number ? ` #${task.number}` : ""} in ${repo.owner}/${repo.name}`,
+        title: `${task.kind === "automation" ? `automation ${task.automation}` : task.kind}${task.number ? ` #${task.number}` : ""} in ${repo.owner}/${repo.name}`,
         outcome: outcome.message,
         phases: clock.list(),
         ...(result ? { result: { ...result, reason: redact(result.reason) } } : {}),

@@ -1,8 +1,8 @@
 import type { RepoConfig } from "../core/config.ts";
 import type { Task } from "../core/task.ts";
 import type { AgentResult, AgentTaskText } from "./agent/types.ts";
+import { publishFindings } from "./automation/findings-issue.ts";
 import type { GitHub } from "./github/client.ts";
-import { openFindingsIssue } from "./github/findings-issue.ts";
 import type { PullRequestInfo } from "./github/pull-request-info.ts";
 import { postReview } from "./github/review.ts";
 import type { CommitIdentity } from "./publish/commit.ts";
@@ -51,12 +51,12 @@ function facts(result: AgentResult): string {
   return `verification ${verificationLine(result)} · ${result.turns} turns · ${tokens} tokens · ${Math.round(result.durationMs / 1000)}s`;
 }
 
-function changeMessage(published: PublishOutcome, result: AgentResult): string {
+function changeMessage(published: PublishOutcome, result: AgentResult, replyTo?: number): string {
   switch (published.kind) {
     case "pull-request":
       return `done: opened ${published.url}${published.draft ? " as a draft" : ""} · ${facts(result)}`;
     case "pushed":
-      return `done: pushed ${published.sha.slice(0, 12)} to \`${published.branch}\` · ${facts(result)}`;
+      return `done: pushed ${published.sha.slice(0, 12)} to \`${published.branch}\`${replyTo ? ` (pull request #${replyTo})` : ""} · ${facts(result)}`;
     default:
       return `done: the agent made no changes, so nothing was opened. ${result.summary?.trim() || result.reason}`;
   }
@@ -88,11 +88,18 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
       link: review.url,
     };
   }
-  if (task.kind === "automation" && ctx.config.automations.tasks[task.automation!]?.output === "issue") {
-    const issue = await openFindingsIssue(gh, repo, task, ctx.text.title, result, ctx.runUrl, (text) =>
+  if (ctx.text.reportsFindings) {
+    const issue = await publishFindings(gh, repo, task, ctx.text.title, result, ctx.runUrl, (text) =>
       ctx.fit("findings issue", redact(text)),
     );
-    return { message: `done: opened ${issue.url} with the findings · ${usage}`, link: issue.url };
+    if (issue.kind === "nothing-found") {
+      return { message: `done: nothing to report, so no issue was opened or updated · ${usage}` };
+    }
+    const did = issue.kind === "opened" ? "opened" : "commented on";
+    return {
+      message: `done: ${did} ${issue.url} with ${issue.findings} findings · ${usage}`,
+      link: issue.url,
+    };
   }
   const { change } = ctx;
   const published = await publishChange({
@@ -119,9 +126,12 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
   if (published.kind === "no-changes" && result.outcome !== "finished") {
     throw new Error(`the agent made no changes and stopped: ${result.reason}`);
   }
-  const message = changeMessage(published, result);
+  const message = changeMessage(published, result, change.plan.replyTo);
   if (published.kind === "pull-request") {
     return { message, link: published.url, prNumber: published.number, prUrl: published.url };
+  }
+  if (published.kind === "pushed" && change.plan.replyTo) {
+    return { message, link: published.replyUrl, prNumber: change.plan.replyTo };
   }
   return { message, link: published.kind === "pushed" ? published.replyUrl : undefined };
 }

@@ -1,17 +1,19 @@
+import { automationRunConfig } from "../core/automation-config.ts";
 import type { RepoConfig } from "../core/config.ts";
 import type { Task } from "../core/task.ts";
 import type { AgentTaskText, ModelSettings } from "./agent/types.ts";
+import { findAutomationPull } from "./automation/automation-threads.ts";
 import { type EffectiveLimits, effectiveLimits } from "./effective-limits.ts";
 import type { RunDeps } from "./execute-task.ts";
 import type { GitHub } from "./github/client.ts";
 import { freezeThread } from "./github/frozen-thread.ts";
-import { recheckActor } from "./github/permission.ts";
 import { fetchPullRequest, type PullRequestInfo } from "./github/pull-request-info.ts";
 import { fetchRepoConfig } from "./github/repo-config.ts";
 import { renderAutomationText, renderTaskText } from "./github/task-text.ts";
 import { checkThreadMatches } from "./github/thread-checks.ts";
 import type { Settings } from "./settings.ts";
 import { Refusal } from "./task-errors.ts";
+import { checkTrigger } from "./trigger-check.ts";
 
 export interface Request {
   defaultBranch: string;
@@ -48,26 +50,34 @@ export async function readRequest(
   const repo = { owner: task.repo.owner, name: task.repo.name };
   const { data } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
   const defaultBranch = data.default_branch;
-  const config = await fetchRepoConfig(gh, repo, defaultBranch);
-  checkDispatchRepository(task, config, settings.env.repository);
-  const check = await recheckActor(gh, repo, task.trigger.actor, config);
-  if (!check.ok) throw new Refusal(check.reason);
+  const repoConfig = await fetchRepoConfig(gh, repo, defaultBranch);
+  checkDispatchRepository(task, repoConfig, settings.env.repository);
+  await checkTrigger(gh, task, settings.source, repoConfig);
+  const automation = task.kind === "automation" ? automationNamed(repoConfig, task.automation!) : undefined;
+  // An automation runs with its own model profile, limits and sandbox where it sets them.
+  const config = automation ? automationRunConfig(repoConfig, automation) : repoConfig;
   const limits = effectiveLimits(config, settings.caps);
   const model = await deps.resolveModel(settings, config.model.profile);
   if (model.apiKey) deps.mask(model.apiKey);
 
-  if (task.kind === "automation") {
-    const automation = config.automations.tasks[task.automation!];
-    if (!automation) {
-      throw new Refusal(
-        `automation '${task.automation}' is not defined under automations.tasks in .github/agent.yml`,
-      );
-    }
-    const text = renderAutomationText(task, automation.instructions, automation.description);
-    return { defaultBranch, config, limits, model, text };
+  if (automation) {
+    // One open PR per automation: a later run adds its commit to that PR's branch.
+    const pr =
+      automation.output === "pull-request" ? await findAutomationPull(gh, repo, task.automation!) : undefined;
+    const text = renderAutomationText(task, automation, pr);
+    return { defaultBranch, config, limits, model, text, ...(pr ? { pr } : {}) };
   }
   const thread = await freezeThread(gh, task, config);
   const pr = task.kind === "fix-issue" ? undefined : await fetchPullRequest(gh, repo, task.number!);
   checkThreadMatches(task, thread, pr);
   return { defaultBranch, config, limits, model, text: renderTaskText(task, thread, pr), pr };
+}
+
+function automationNamed(config: RepoConfig, name: string) {
+  const automation = config.automations.tasks[name];
+  if (automation) return automation;
+  const defined = Object.keys(config.automations.tasks);
+  throw new Refusal(
+    `automation '${name}' is not defined under automations.tasks in .github/agent.yml on the default branch (${defined.length ? `defined: ${defined.join(", ")}` : "none is defined"}); add it there or fix the name the workflow passes`,
+  );
 }

@@ -1,7 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { formatErrors } from "../core/result.ts";
+import { type FieldError, formatErrors } from "../core/result.ts";
 import { toFieldErrors } from "../core/zod-errors.ts";
 import { parseInternalRanges } from "./sandbox/egress/private-ranges.ts";
 import { DEFAULT_IMAGE } from "./sandbox/options.ts";
@@ -25,9 +25,16 @@ const networkList = z
   .transform((v) => (v === "" ? "none" : v).split(/[\s,]+/).filter(Boolean))
   .pipe(z.array(z.enum(["none", "allowlist", "open"])).min(1));
 
+const AUTOMATION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 /** Action inputs as `core.getInput` returns them: strings, empty when unset. */
 export const InputsSchema = z.object({
-  task: z.string().trim().min(1, "the task input is empty; the workflow must pass inputs.task through with:"),
+  /** The App's task JSON; empty in the automations workflow, which names an automation instead. */
+  task: optionalText,
+  /** A scheduled or manually dispatched automation (`automations.tasks.<name>`): the action builds the task. */
+  automation: optionalText,
+  /** Repository an automation runs on (owner/name); default the workflow's own (central runner repositories set it). */
+  repository: optionalText,
   "github-token": optionalText,
   "app-url": optionalText.pipe(
     z
@@ -130,6 +137,37 @@ export const InputsSchema = z.object({
     ),
 });
 
+/** One of `task` and `automation`, never both: the two workflows, each with its own way to name the work. */
+function sourceErrors(task: string, automation: string): FieldError[] {
+  if (task && automation) {
+    return [
+      {
+        path: "automation",
+        message:
+          "set either task (the App's dispatch, agent.yml) or automation (a scheduled run, agent-automations.yml), not both",
+      },
+    ];
+  }
+  if (!task && !automation) {
+    return [
+      {
+        path: "task",
+        message:
+          "the task input is empty; the agent workflow passes inputs.task through with:, the automations workflow passes automation: <a name under automations.tasks> instead",
+      },
+    ];
+  }
+  if (automation && !AUTOMATION_NAME.test(automation)) {
+    return [
+      {
+        path: "automation",
+        message: `${JSON.stringify(automation)} is not an automation name (lowercase letters, digits, '-'), as written under automations.tasks in .github/agent.yml`,
+      },
+    ];
+  }
+  return [];
+}
+
 export const INPUT_NAMES = Object.keys(InputsSchema.shape) as (keyof typeof InputsSchema.shape)[];
 
 /** The run's environment, as the runner sets it. */
@@ -145,10 +183,16 @@ export interface RunEnvironment {
   triggeringActor: string;
   runnerName: string;
   runnerTemp: string;
+  runAttempt: number;
 }
 
+/** What to run: the App's task, or an automation the action builds a task for from the run's event. */
+export type TaskSource =
+  | { kind: "task"; json: string }
+  | { kind: "automation"; name: string; repository: { owner: string; name: string } };
+
 export interface Settings {
-  taskJson: string;
+  source: TaskSource;
   /** Where the token comes from: the App's token exchange (app-url), or a token given as an input. */
   token: { appUrl: string } | { githubToken: string };
   /** The inhouse App whose status comments (and bot) authenticate a task. */
@@ -199,6 +243,24 @@ export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
+const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+
+/** Exactly one of `task` (the agent workflow) and `automation` (the automations workflow). */
+function taskSource(
+  task: string | undefined,
+  automation: string | undefined,
+  repository: string,
+): TaskSource {
+  if (task) return { kind: "task", json: task };
+  const match = REPOSITORY.exec(repository);
+  if (!match) {
+    throw new SettingsError(
+      `invalid action inputs:\nrepository: ${JSON.stringify(repository)} is not owner/name; leave it empty for the workflow's own repository`,
+    );
+  }
+  return { kind: "automation", name: automation!, repository: { owner: match[1]!, name: match[2]! } };
+}
+
 function runEnvironment(env: NodeJS.ProcessEnv): RunEnvironment {
   const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
   return {
@@ -210,6 +272,7 @@ function runEnvironment(env: NodeJS.ProcessEnv): RunEnvironment {
     triggeringActor: env.GITHUB_TRIGGERING_ACTOR ?? env.GITHUB_ACTOR ?? "",
     runnerName: env.RUNNER_NAME ?? "this runner",
     runnerTemp: env.RUNNER_TEMP ?? tmpdir(),
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
   };
 }
 
@@ -233,16 +296,21 @@ export function parseSettings(
       });
     }
   }).safeParse(raw);
-  if (!parsed.success) {
-    throw new SettingsError(`invalid action inputs:\n${formatErrors(toFieldErrors(parsed.error))}`);
+  const errors = [
+    ...sourceErrors(raw.task?.trim() ?? "", raw.automation?.trim() ?? ""),
+    ...(parsed.success ? [] : toFieldErrors(parsed.error)),
+  ];
+  if (!parsed.success || errors.length > 0) {
+    throw new SettingsError(`invalid action inputs:\n${formatErrors(errors)}`);
   }
   const i = parsed.data;
   const runEnv = runEnvironment(env);
+  const source = taskSource(i.task, i.automation, i.repository ?? runEnv.repository);
   const cacheRoot = env.RUNNER_TOOL_CACHE
     ? join(env.RUNNER_TOOL_CACHE, "inhouse")
     : join(homedir(), ".cache", "inhouse");
   return {
-    taskJson: i.task,
+    source,
     appId: i["app-id"],
     ...(i["mcp-servers-file"] ? { mcpServersFile: i["mcp-servers-file"] } : {}),
     token: i["app-url"] ? { appUrl: i["app-url"] } : { githubToken: i["github-token"]! },

@@ -22,14 +22,14 @@ const hostName = z
   .regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, "expected a host name such as registry.npmjs.org");
 
 /** Setup commands may need the network (installs) while the agent's turns do not: one mode each. */
-const networkProfile = z
-  .union([networkMode, z.strictObject({ setup: networkMode.optional(), agent: networkMode.optional() })], {
-    error: "expected none, allowlist or open, or { setup: <mode>, agent: <mode> } to set each phase",
-  })
-  .default("none")
-  .transform((v) =>
-    typeof v === "string" ? { setup: v, agent: v } : { setup: v.setup ?? "none", agent: v.agent ?? "none" },
-  );
+const networkForms = z.union(
+  [networkMode, z.strictObject({ setup: networkMode.optional(), agent: networkMode.optional() })],
+  { error: "expected none, allowlist or open, or { setup: <mode>, agent: <mode> } to set each phase" },
+);
+type NetworkForm = z.infer<typeof networkForms>;
+const bothPhases = (v: NetworkForm) =>
+  typeof v === "string" ? { setup: v, agent: v } : { setup: v.setup ?? "none", agent: v.agent ?? "none" };
+const networkProfile = networkForms.default("none").transform(bothPhases);
 
 /** `<server>__<tool>` must split one way: no underscore in a server name. */
 export const mcpServerName = z
@@ -75,14 +75,69 @@ const mcpServers = z
   })
   .default({});
 
+const profileName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, "expected a profile name defined by the runner's administrator");
+
+/** Bounds of each limit; the top-level `limits` gives defaults, an automation may set any of them. */
+const limitFields = {
+  turns: z.int().min(1).max(500),
+  tokens: z.int().min(1_000).max(50_000_000),
+  minutes: z.int().min(1).max(360),
+  /** Tool calls one model reply may run; the rest are answered "not run". */
+  callsPerTurn: z.int().min(1).max(200),
+};
+
+const sandboxFields = {
+  image: z.string().min(1),
+  runtime: z.string().regex(RUNTIME_NAME, "expected a runtime name such as runsc, kata or sysbox-runc"),
+  allowlist: z.array(hostName),
+  memoryMb: z.int().min(256).max(262_144),
+  cpus: z.number().min(0.25).max(64),
+  pids: z.int().min(64).max(65_536),
+};
+
+export const automationName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "expected an automation name (lowercase letters, digits, '-')");
+
+/**
+ * A standing job (`automations.tasks.<name>`): what to do, what it produces, and the model, limits
+ * and sandbox it runs with where they differ from the repository's (core/automation-config.ts).
+ */
 const automation = z.strictObject({
   description: z.string().max(500).optional(),
   instructions: z.string().min(1).max(16_000),
-  /** What the automation produces: a pull request with changes, or an issue with findings. */
+  /**
+   * `pull-request`: one open PR per automation, later runs add commits to it. `issue`: findings
+   * (file and line) in one open issue per automation, later runs comment on it.
+   */
   output: z.enum(["pull-request", "issue"]).default("pull-request"),
   /** MCP servers for this automation's tasks, beside the repository's own. */
   mcp: z.strictObject({ servers: mcpServers }).optional(),
+  model: z.strictObject({ profile: profileName }).optional(),
+  limits: z
+    .strictObject({
+      turns: limitFields.turns.optional(),
+      tokens: limitFields.tokens.optional(),
+      minutes: limitFields.minutes.optional(),
+      callsPerTurn: limitFields.callsPerTurn.optional(),
+    })
+    .optional(),
+  sandbox: z
+    .strictObject({
+      image: sandboxFields.image.optional(),
+      runtime: sandboxFields.runtime.optional(),
+      network: networkForms.transform(bothPhases).optional(),
+      allowlist: sandboxFields.allowlist.optional(),
+      memoryMb: sandboxFields.memoryMb.optional(),
+      cpus: sandboxFields.cpus.optional(),
+      pids: sandboxFields.pids.optional(),
+    })
+    .optional(),
 });
+
+export type AutomationConfig = z.infer<typeof automation>;
 
 export const ConfigSchema = z.strictObject({
   trigger: z
@@ -121,36 +176,25 @@ export const ConfigSchema = z.strictObject({
       ref: z.string().min(1).optional(),
     })
     .default({ workflow: "agent.yml" }),
-  model: z
-    .strictObject({
-      profile: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, "expected a profile name defined by the runner's administrator")
-        .default("default"),
-    })
-    .default({ profile: "default" }),
+  model: z.strictObject({ profile: profileName.default("default") }).default({ profile: "default" }),
   limits: z
     .strictObject({
-      turns: z.int().min(1).max(500).default(40),
-      tokens: z.int().min(1_000).max(50_000_000).default(2_000_000),
-      minutes: z.int().min(1).max(360).default(30),
-      /** Tool calls one model reply may run; the rest are answered "not run". */
-      callsPerTurn: z.int().min(1).max(200).default(20),
+      turns: limitFields.turns.default(40),
+      tokens: limitFields.tokens.default(2_000_000),
+      minutes: limitFields.minutes.default(30),
+      callsPerTurn: limitFields.callsPerTurn.default(20),
     })
     .default({ turns: 40, tokens: 2_000_000, minutes: 30, callsPerTurn: 20 }),
   sandbox: z
     .strictObject({
-      image: z.string().min(1).optional(),
+      image: sandboxFields.image.optional(),
       /** Container runtime (runsc, kata, sysbox-runc): only one the runner allows (allowed-runtimes). */
-      runtime: z
-        .string()
-        .regex(RUNTIME_NAME, "expected a runtime name such as runsc, kata or sysbox-runc")
-        .optional(),
+      runtime: sandboxFields.runtime.optional(),
       network: networkProfile,
-      allowlist: z.array(hostName).default([]),
-      memoryMb: z.int().min(256).max(262_144).default(4096),
-      cpus: z.number().min(0.25).max(64).default(2),
-      pids: z.int().min(64).max(65_536).default(1024),
+      allowlist: sandboxFields.allowlist.default([]),
+      memoryMb: sandboxFields.memoryMb.default(4096),
+      cpus: sandboxFields.cpus.default(2),
+      pids: sandboxFields.pids.default(1024),
     })
     .default({
       network: { setup: "none", agent: "none" },
@@ -182,7 +226,7 @@ export const ConfigSchema = z.strictObject({
   automations: z
     .strictObject({
       reviewPullRequests: z.boolean().default(false),
-      tasks: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), automation).default({}),
+      tasks: z.record(automationName, automation).default({}),
     })
     .default({ reviewPullRequests: false, tasks: {} }),
 });

@@ -132,7 +132,9 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       }),
     onModeChange: (mode, reason) => audit.write({ type: "mode_change", mode, reason }),
   });
-  let tools = toolsForTask(task.kind);
+  let tools = toolsForTask(task);
+  // Reviews and findings change nothing, so there is nothing for the tests to verify.
+  const readOnly = task.kind === "review" || task.reportsFindings === true;
   let specs = toolSpecs(tools);
   let specsChars = JSON.stringify(specs).length;
   let mcp: McpToolset | undefined;
@@ -172,8 +174,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 
   /** Work so far is kept; when time allows, the tests run once more so the result says where it stands. */
   const endOnBudget = async (reason: string): Promise<AgentResult> => {
-    const canVerify =
-      testCommand && task.kind !== "review" && !budget.signal.aborted && budget.remainingMs() > 5_000;
+    const canVerify = testCommand && !readOnly && !budget.signal.aborted && budget.remainingMs() > 5_000;
     if (canVerify) await verify(testCommand!);
     return end("budget", `Stopped: ${reason}; the changes made so far are kept.`);
   };
@@ -319,6 +320,9 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
         state.summary = finishSummary;
         if (task.kind === "review") {
           return end("finished", `The review finished with ${state.reviewComments.length} inline comments.`);
+        }
+        if (readOnly) {
+          return end("finished", `The automation finished with ${state.reviewComments.length} findings.`);
         }
         if (!testCommand)
           return end("finished", "The model finished; no test command is known, so nothing was verified.");

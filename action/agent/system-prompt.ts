@@ -40,6 +40,9 @@ function workingRules(parts: PromptParts): string[] {
       1,
       "- Do not change files: comment with review_comment (path, line, body, optional suggestion).",
     );
+  } else if (parts.task.reportsFindings) {
+    lines.splice(1, 2, "- Do not change files: record each finding with report_finding (path, line, body).");
+    lines.splice(-1, 1, "- When done, call finish with a short summary of what you checked and found.");
   }
   return lines;
 }

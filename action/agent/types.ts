@@ -13,6 +13,8 @@ export interface AgentTaskText {
   body: string;
   /** Extra instructions from the command (`/agent fix <text>`) or the automation. */
   instructions?: string;
+  /** An automation with output `issue`: read-only, reports findings (`report_finding`), nothing verified. */
+  reportsFindings?: boolean;
 }
 
 /** Runner-side model settings; never from the repository. */
@@ -127,6 +129,7 @@ export interface AgentResult {
   /** The model's summary from `finish`, for the PR body. */
   summary?: string;
   verification?: Verification;
+  /** A review's inline comments, or an issue automation's findings (`report_finding`). */
   reviewComments: ReviewComment[];
   turns: number;
   tokens: { prompt: number; completion: number; total: number; estimated: boolean };

@@ -1,3 +1,4 @@
+import type { AutomationConfig } from "../../core/config-schema.ts";
 import { cleanPromptText } from "../../core/prompt-text.ts";
 import type { Task } from "../../core/task.ts";
 import type { AgentTaskText } from "../agent/types.ts";
@@ -41,11 +42,22 @@ export function renderTaskText(task: Task, thread: FrozenThread, pr?: PullReques
   };
 }
 
-export function renderAutomationText(task: Task, instructions: string, description?: string): AgentTaskText {
+export function renderAutomationText(
+  task: Task,
+  automation: Pick<AutomationConfig, "instructions" | "description" | "output">,
+  openPull?: Pick<PullRequestInfo, "number" | "headRef">,
+): AgentTaskText {
+  const parts = [clean(automation.instructions)];
+  if (openPull) {
+    parts.push(
+      `This checkout is the branch \`${openPull.headRef}\` of this automation's open pull request #${openPull.number}, with the changes of earlier runs (and anything people added). Build on them; your change is added to that pull request as a new commit.`,
+    );
+  }
   return {
     kind: task.kind,
-    title: clean(description ?? `Automation ${task.automation}`, MAX_TITLE),
-    body: clean(instructions),
+    title: clean(automation.description ?? `Automation ${task.automation}`, MAX_TITLE),
+    body: parts.join("\n\n"),
     ...(task.instructions ? { instructions: clean(task.instructions) } : {}),
+    ...(automation.output === "issue" ? { reportsFindings: true } : {}),
   };
 }

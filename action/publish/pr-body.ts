@@ -1,5 +1,6 @@
 import type { Task } from "../../core/task.ts";
 import type { AgentResult } from "../agent/types.ts";
+import { automationFooter } from "../automation/automation-threads.ts";
 
 export interface ReportFacts {
   task: Task;
@@ -59,9 +60,11 @@ export function pullRequestBody(facts: ReportFacts): string {
       `<details><summary>Test output (tail)</summary>\n\n${codeBlock(result.verification.outputTail)}\n\n</details>`,
     );
   }
-  parts.push(
-    `<sub>Opened by inhouse for @${task.trigger.actor} (${task.trigger.event}, delivery ${task.trigger.delivery}). Review it like any contribution.</sub>`,
-  );
+  if (task.kind === "automation") parts.push(automationFooter(task.automation!));
+  else
+    parts.push(
+      `<sub>Opened by inhouse for @${task.trigger.actor} (${task.trigger.event}, delivery ${task.trigger.delivery}). Review it like any contribution.</sub>`,
+    );
   return parts.join("\n\n");
 }
 

@@ -104,13 +104,16 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   try {
     if (!plan.prBase) {
       const text = [
-        `Pushed ${sha.slice(0, 12)} to \`${branch}\` for @${task.trigger.actor}.`,
+        task.kind === "automation"
+          ? `Automation \`${task.automation}\` (${task.trigger.event}) pushed ${sha.slice(0, 12)} to \`${branch}\`.`
+          : `Pushed ${sha.slice(0, 12)} to \`${branch}\` for @${task.trigger.actor}.`,
         "",
         input.redact(result.summary?.trim() || result.reason),
         "",
         factsTable(result, input.runUrl),
       ].join("\n");
-      const replyUrl = await replyInThread(input.gh, repo, task.number!, input.fit("reply", text));
+      const thread = plan.replyTo ?? task.number!;
+      const replyUrl = await replyInThread(input.gh, repo, thread, input.fit("reply", text));
       return { kind: "pushed", branch, sha, replyUrl };
     }
     const draft = (verificationFailed && input.config.pr.draftWhenVerificationFails) || unfinished;

@@ -1,12 +1,13 @@
 /** The tools a task gets, their specs for the model, and the one place a call is parsed, validated and run. */
 import { z } from "zod";
 import { didYouMean } from "../../core/did-you-mean.ts";
-import type { TaskKind } from "../../core/task.ts";
+import type { AgentTaskText } from "../agent/types.ts";
 import type { ToolCall, ToolSpec } from "../model/types.ts";
 import { editFileTool } from "./edit-file.ts";
 import { finishTool } from "./finish.ts";
 import { listFilesTool } from "./list-files.ts";
 import { readFileTool } from "./read-file.ts";
+import { reportFindingTool } from "./report-finding.ts";
 import { reviewCommentTool } from "./review-comment.ts";
 import { runTool } from "./run-command.ts";
 import { searchTool } from "./search.ts";
@@ -16,14 +17,16 @@ import { writeFileTool } from "./write-file.ts";
 
 const ALL_TOOLS = [listFilesTool, readFileTool, searchTool, editFileTool, writeFileTool, runTool, finishTool];
 
+const READ_AND_RUN = ALL_TOOLS.filter((tool) => tool.name === "run" || !tool.writes);
+
 /**
  * A review changes nothing: no file-writing tools, plus `review_comment`. `run` stays so the
- * reviewer can run the tests; whatever it changes is never published for a review.
+ * reviewer can run the tests; whatever it changes is never published for a review. An automation
+ * that reports findings (output: issue) is read-only the same way, with `report_finding`.
  */
-export function toolsForTask(kind: TaskKind): Tool[] {
-  if (kind === "review") {
-    return [...ALL_TOOLS.filter((tool) => tool.name === "run" || !tool.writes), reviewCommentTool];
-  }
+export function toolsForTask(task: Pick<AgentTaskText, "kind" | "reportsFindings">): Tool[] {
+  if (task.kind === "review") return [...READ_AND_RUN, reviewCommentTool];
+  if (task.reportsFindings) return [...READ_AND_RUN, reportFindingTool];
   return ALL_TOOLS;
 }
 

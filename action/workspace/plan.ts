@@ -20,6 +20,8 @@ export interface WorkspacePlan {
   prBase?: string;
   /** Why the result is shaped differently from what was asked (fork PRs). */
   note?: string;
+  /** Where a push to an existing branch is announced, when that is not the task's own thread (an automation's PR). */
+  replyTo?: number;
   /** Remote refs whose commit the task already knows (a PR's head, from the API): remote ref → object name. */
   knownCommits: Record<string, string>;
 }
@@ -48,6 +50,19 @@ function newBranchFromDefault(branch: string, defaultBranch: string): WorkspaceP
   };
 }
 
+/** Work on top of a same-repository PR's branch and push to it (fast-forward only, never forced). */
+function sameRepoBranch(pr: PullRequestInfo): WorkspacePlan {
+  return {
+    cloneBranch: pr.headRef,
+    extraRefs: pr.baseRef === pr.headRef ? [] : [fetchBranch(pr.baseRef)],
+    startPoint: remote(pr.headRef),
+    localBranch: pr.headRef,
+    pushBranch: pr.headRef,
+    pushIsNew: false,
+    knownCommits: { [`refs/heads/${pr.headRef}`]: pr.headSha },
+  };
+}
+
 export function planWorkspace(
   task: Task,
   config: Pick<RepoConfig, "pr">,
@@ -61,6 +76,8 @@ export function planWorkspace(
     case "fix-issue":
       return newBranchFromDefault(agentBranchName(prefix, task.kind, task.number!, title), defaultBranch);
     case "automation": {
+      // The automation's open PR (readRequest found it): a new commit on its branch, never a second PR.
+      if (pr) return { ...sameRepoBranch(pr), replyTo: pr.number };
       const stamp = today.toISOString().slice(0, 10).replace(/-/g, "");
       const branch = agentBranchName(prefix, task.kind, `${task.automation}-${stamp}`, title);
       return newBranchFromDefault(branch, defaultBranch);
@@ -75,17 +92,7 @@ export function planWorkspace(
         knownCommits: { [`refs/pull/${pr!.number}/head`]: pr!.headSha },
       };
     case "fix-pr": {
-      if (!pr!.isFork) {
-        return {
-          cloneBranch: pr!.headRef,
-          extraRefs: pr!.baseRef === pr!.headRef ? [] : [fetchBranch(pr!.baseRef)],
-          startPoint: remote(pr!.headRef),
-          localBranch: pr!.headRef,
-          pushBranch: pr!.headRef,
-          pushIsNew: false,
-          knownCommits: { [`refs/heads/${pr!.headRef}`]: pr!.headSha },
-        };
-      }
+      if (!pr!.isFork) return sameRepoBranch(pr!);
       const branch = agentBranchName(prefix, task.kind, task.number!, title);
       return {
         cloneBranch: pr!.baseRef,

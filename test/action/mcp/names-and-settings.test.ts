@@ -19,7 +19,7 @@ describe("MCP tool names", () => {
     expect(mcpToolName("a", "x y", taken)).toBe("a__x_y_2");
     expect(mcpToolName("b", "x.y", taken)).toBe("b__x_y");
     for (const kind of ["fix-issue", "review"] as const) {
-      for (const tool of toolsForTask(kind)) expect(tool.name).not.toContain("__");
+      for (const tool of toolsForTask({ kind })) expect(tool.name).not.toContain("__");
     }
   });
 });

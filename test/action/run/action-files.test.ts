@@ -14,7 +14,9 @@ describe("action.yml", () => {
   it("declares exactly the inputs settings.ts parses, runs on node24 with a post step that always runs", async () => {
     const action = await load("action.yml");
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
-    expect(action.inputs.task.required).toBe(true);
+    // One of the two names the work (settings.ts refuses neither and both); GitHub cannot say "one of".
+    expect(action.inputs.task.required).toBe(false);
+    expect(action.inputs.automation.required).toBe(false);
     expect(action.inputs["app-id"].required).toBe(true);
     // One of the two token sources; settings.ts refuses neither and both.
     expect(action.inputs["app-url"].required).toBe(false);
@@ -53,5 +55,26 @@ describe("workflow template", () => {
     const upload = job.steps.find((s: Yaml) => String(s.uses).startsWith("actions/upload-artifact"));
     expect(upload.if).toBe("always()");
     expect(upload.with.path).toBe(`${expr("runner.temp")}/inhouse-audit/`);
+  });
+});
+
+describe("automations workflow template", () => {
+  it("runs on a schedule and on a manual dispatch naming one automation, passes it as automation, and holds the least permissions", async () => {
+    const text = await readFile(
+      new URL("../../../.github/workflows/agent-automations.yml", import.meta.url),
+      "utf8",
+    );
+    const workflow = yaml.load(text) as Yaml;
+    expect(Object.keys(workflow.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(workflow.on.schedule[0].cron).toMatch(/^[\d*]+ [\d*]+ [\d*]+ [\d*]+ [\d*]+$/);
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(["automation"]);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    const job = workflow.jobs.automation;
+    expect(job["runs-on"]).toEqual(["self-hosted", "agent"]);
+    expect(job.concurrency.group).toContain("matrix.automation");
+    const agent = job.steps.find((s: Yaml) => s.id === "agent");
+    expect(agent.with.automation).toBe(expr("matrix.automation"));
+    expect(agent.with.task).toBeUndefined();
+    for (const step of job.steps as Yaml[]) expect(step.run ?? "").not.toContain("inputs.");
   });
 });

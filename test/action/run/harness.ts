@@ -38,6 +38,8 @@ export interface Harness {
   sandboxes: (Sandbox & { root: string })[];
   statusBodies: string[];
   agentCalls: AgentRunOptions[];
+  /** Model profiles the run asked for, in order. */
+  profiles: string[];
   state: Record<string, string>;
   masked: string[];
   /** What the job summary would hold: headings, raw text and table rows, in order. */
@@ -48,6 +50,11 @@ export interface Harness {
     signal?: AbortSignal,
     /** What the runner reports about the run; default: the test App dispatched it. */
     runEnv?: Record<string, string>,
+  ): Promise<TaskOutcome>;
+  /** The automations workflow's run: input `automation`, the run's event and actor from the runner's environment. */
+  runAutomation(
+    run: { automation: string; event: string; actor: string },
+    agent: (options: AgentRunOptions) => Promise<AgentResult>,
   ): Promise<TaskOutcome>;
 }
 
@@ -63,61 +70,77 @@ export async function createHarness(
     sandboxes: [],
     statusBodies: [],
     agentCalls: [],
+    profiles: [],
     state: {},
     masked: [],
     summary: [],
-    async run(task, agent, signal, runEnv = APP_DISPATCHED_RUN) {
-      const inputs: Record<string, string> = {
-        task: JSON.stringify(task),
-        "github-token": TOKEN,
-        ...APP_ID_INPUT,
-        "model-api-key": MODEL_KEY,
-        "cache-dir": cache,
-        "allowed-networks": "none",
-      };
-      const settings = parseSettings(
-        (name) => inputs[name] ?? "",
-        (secret) => harness.masked.push(secret),
-        {
-          ...runEnv,
-          GITHUB_REPOSITORY: "acme/widgets",
-          GITHUB_RUN_ID: "77",
-          RUNNER_TEMP: runnerTemp,
-          RUNNER_NAME: "runner-1",
-        },
-      );
-      const deps: RunDeps = {
-        github: (token) => createGitHubClient({ token, retry: { ...noWaitRetry, retries: 1 } }),
-        createSandbox: async () => {
-          const sandbox = await createLocalSandbox();
-          harness.sandboxes.push(sandbox);
-          return sandbox;
-        },
-        runAgent: async (options) => {
-          harness.agentCalls.push(options);
-          return agent(options);
-        },
-        resolveModel: async () => ({
-          baseUrl: "http://127.0.0.1:9/v1",
-          apiKey: MODEL_KEY,
-          model: "scripted",
-        }),
-        remoteUrl: () => origin.url,
-        saveState: (name, value) => {
-          harness.state[name] = value;
-        },
-        log: { info: () => {}, warning: () => {} },
-        mask: (secret) => harness.masked.push(secret),
-        summary: summaryRecorder(harness.summary),
-        signal,
-      };
+    run(task, agent, signal, runEnv = APP_DISPATCHED_RUN) {
       // The App's status comment the task names: what the authenticity check reads first.
       if (task.statusCommentId !== undefined) {
         nock(API).get(`${REPO}/issues/comments/${task.statusCommentId}`).reply(200, appStatusComment(task));
       }
-      return executeTask(settings, deps);
+      return execute({ task: JSON.stringify(task) }, runEnv, agent, signal);
+    },
+    runAutomation(run, agent) {
+      return execute(
+        { automation: run.automation },
+        { GITHUB_EVENT_NAME: run.event, GITHUB_ACTOR: run.actor, GITHUB_TRIGGERING_ACTOR: run.actor },
+        agent,
+      );
     },
   };
+
+  async function execute(
+    source: Record<string, string>,
+    runEnv: Record<string, string>,
+    agent: (options: AgentRunOptions) => Promise<AgentResult>,
+    signal?: AbortSignal,
+  ): Promise<TaskOutcome> {
+    const inputs: Record<string, string> = {
+      ...source,
+      "github-token": TOKEN,
+      ...APP_ID_INPUT,
+      "model-api-key": MODEL_KEY,
+      "cache-dir": cache,
+      "allowed-networks": "none",
+    };
+    const settings = parseSettings(
+      (name) => inputs[name] ?? "",
+      (secret) => harness.masked.push(secret),
+      {
+        GITHUB_REPOSITORY: "acme/widgets",
+        GITHUB_RUN_ID: "77",
+        RUNNER_TEMP: runnerTemp,
+        RUNNER_NAME: "runner-1",
+        ...runEnv,
+      },
+    );
+    const deps: RunDeps = {
+      github: (token) => createGitHubClient({ token, retry: { ...noWaitRetry, retries: 1 } }),
+      createSandbox: async () => {
+        const sandbox = await createLocalSandbox();
+        harness.sandboxes.push(sandbox);
+        return sandbox;
+      },
+      runAgent: async (options) => {
+        harness.agentCalls.push(options);
+        return agent(options);
+      },
+      resolveModel: async (_settings, profile) => {
+        harness.profiles.push(profile);
+        return { baseUrl: "http://127.0.0.1:9/v1", apiKey: MODEL_KEY, model: "scripted" };
+      },
+      remoteUrl: () => origin.url,
+      saveState: (name, value) => {
+        harness.state[name] = value;
+      },
+      log: { info: () => {}, warning: () => {} },
+      mask: (secret) => harness.masked.push(secret),
+      summary: summaryRecorder(harness.summary),
+      signal,
+    };
+    return executeTask(settings, deps);
+  }
   return harness;
 }
 

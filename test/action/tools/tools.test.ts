@@ -6,7 +6,7 @@ import { createJsFixtureRepo } from "../../helpers/fixture-repo.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
 
 let context: ToolContext & { sandbox: Awaited<ReturnType<typeof createLocalSandbox>> };
-const tools = toolsForTask("fix-issue");
+const tools = toolsForTask({ kind: "fix-issue" });
 const call = (name: string, args: unknown) =>
   executeToolCall(
     { id: "c1", name, arguments: typeof args === "string" ? args : JSON.stringify(args) },
@@ -40,10 +40,44 @@ describe("tools", () => {
       "finish",
     ]);
     expect(specs[1]!.parameters).toMatchObject({ type: "object", required: ["path"] });
-    const review = toolsForTask("review").map((t) => t.name);
+    const review = toolsForTask({ kind: "review" }).map((t) => t.name);
     expect(review).toContain("review_comment");
     expect(review).not.toContain("edit_file");
     expect(review).not.toContain("write_file");
+    // An automation whose output is an issue reports findings and changes nothing.
+    const findings = toolsForTask({ kind: "automation", reportsFindings: true }).map((t) => t.name);
+    expect(findings).toContain("report_finding");
+    expect(findings).toContain("run");
+    expect(findings).not.toContain("edit_file");
+    expect(findings).not.toContain("write_file");
+    expect(toolsForTask({ kind: "automation" }).map((t) => t.name)).not.toContain("report_finding");
+  });
+
+  it("report_finding records a finding with a workspace-relative path and refuses a path outside", async () => {
+    const findings = toolsForTask({ kind: "automation", reportsFindings: true });
+    const comments: { path: string; line: number; body: string }[] = [];
+    const ok = await executeToolCall(
+      {
+        id: "1",
+        name: "report_finding",
+        arguments: JSON.stringify({ path: "./src/a.js", line: 3, body: "eval" }),
+      },
+      findings,
+      { ...context, reviewComments: comments },
+    );
+    expect(ok.ok).toBe(true);
+    expect(comments).toEqual([{ path: "src/a.js", line: 3, body: "eval" }]);
+    const outside = await executeToolCall(
+      {
+        id: "2",
+        name: "report_finding",
+        arguments: JSON.stringify({ path: "../etc/passwd", line: 1, body: "x" }),
+      },
+      findings,
+      { ...context, reviewComments: comments },
+    );
+    expect(outside.ok).toBe(false);
+    expect(comments).toHaveLength(1);
   });
 
   it("list_files lists tracked files relative to the root", async () => {
@@ -149,7 +183,7 @@ describe("tools", () => {
           suggestion: "  return a + b;",
         }),
       },
-      toolsForTask("review"),
+      toolsForTask({ kind: "review" }),
       { ...context, reviewComments: comments },
     );
     expect(review.ok).toBe(true);

@@ -215,7 +215,7 @@ export function sandboxEscapeCases(): void {
     attack(
       "path traversal (../, absolute, symlinked parent, NUL byte) is refused by every file tool",
       async () => {
-        const tools = toolsForTask("fix-issue");
+        const tools = toolsForTask({ kind: "fix-issue" });
         const context = { sandbox: none, reviewComments: [], maxCommandMs: 30_000 };
         const call = async (name: string, args: Record<string, unknown>) => {
           const result = await executeToolCall(
