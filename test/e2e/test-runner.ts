@@ -14,7 +14,7 @@ export interface TestRunnerOptions {
    * The action's inputs, as the workflow's `with:` would pass them. `token` is a fresh installation
    * token, standing in for what the workflow hands the action (an App token or `secrets.GITHUB_TOKEN`).
    */
-  inputs: (run: RunRecord, token: string) => Record<string, string>;
+  inputs: (run: RunRecord, token: string, matrix: Record<string, string>) => Record<string, string>;
   /**
    * The token the workflow mints for the run (`actions/create-github-app-token` in the template);
    * default: an installation token with every permission of the installation.
@@ -31,6 +31,8 @@ export interface TestRunnerOptions {
 
 export interface RunResult {
   run: RunRecord;
+  /** The job's matrix values (`{}` without a matrix): a run with a matrix has one result per job. */
+  matrix: Record<string, string>;
   main: StepResult;
   /** Undefined when the post step never ran (the runner was killed). */
   post?: StepResult;
@@ -113,24 +115,38 @@ export class TestRunner {
   private async execute(run: RunRecord): Promise<void> {
     const active: ActiveRun = { run };
     this.active.set(run.id, active);
-    const temp = await mkdtemp(join(tmpdir(), "test-runner-"));
+    const conclusions: NonNullable<RunRecord["conclusion"]>[] = [];
     try {
-      const result = await this.runJob(active, temp);
-      this.results.push(result);
-      const conclusion =
-        result.how === "cancelled"
-          ? "cancelled"
-          : result.how === "finished" && result.main.exitCode === 0 && result.post?.exitCode === 0
-            ? "success"
-            : "failure";
+      // A matrix's jobs, one after the other: one runner, as a single self-hosted runner takes them.
+      for (const matrix of run.jobs) {
+        const temp = await mkdtemp(join(tmpdir(), "test-runner-"));
+        try {
+          const result = await this.runJob(active, temp, matrix);
+          this.results.push(result);
+          conclusions.push(
+            result.how === "cancelled"
+              ? "cancelled"
+              : result.how === "finished" && result.main.exitCode === 0 && result.post?.exitCode === 0
+                ? "success"
+                : "failure",
+          );
+          if (result.how === "cancelled" || result.how === "killed") break;
+        } finally {
+          await rm(temp, { recursive: true, force: true });
+        }
+      }
+      const conclusion = conclusions.includes("cancelled")
+        ? "cancelled"
+        : conclusions.every((c) => c === "success")
+          ? "success"
+          : "failure";
       await this.github.completeRun(run, conclusion);
     } finally {
       this.active.delete(run.id);
-      await rm(temp, { recursive: true, force: true });
     }
   }
 
-  private async runJob(active: ActiveRun, temp: string): Promise<RunResult> {
+  private async runJob(active: ActiveRun, temp: string, matrix: Record<string, string>): Promise<RunResult> {
     const { run } = active;
     const files = {
       workspace: join(temp, "work", run.repo.name, run.repo.name),
@@ -156,14 +172,15 @@ export class TestRunner {
     await writeFile(
       files.event,
       JSON.stringify({
-        inputs: run.inputs,
+        ...run.eventPayload,
+        ...(run.event === "workflow_dispatch" ? { inputs: run.inputs } : {}),
         ref: `refs/heads/${run.headBranch}`,
         workflow: `.github/workflows/${run.workflowFile}`,
       }),
     );
 
     const token = this.options.token?.(run) ?? this.github.installationToken();
-    const inputs = this.options.inputs(run, token);
+    const inputs = this.options.inputs(run, token, matrix);
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(
         (entry): entry is [string, string] =>
@@ -208,7 +225,7 @@ export class TestRunner {
       ...this.github.oidc.jobEnvironment(run),
     };
 
-    this.github.startRun(run, this.runnerName);
+    if (run.status === "queued") this.github.startRun(run, this.runnerName);
     const main = new StepProcess(join(this.options.actionDir, "main.js"), { cwd: files.workspace, env });
     active.main = main;
     for (const waiter of this.waiters.splice(0)) {
@@ -239,6 +256,7 @@ export class TestRunner {
     const commands = parseWorkflowCommands(`${mainResult.stdout}\n${post?.stdout ?? ""}`);
     return {
       run,
+      matrix,
       main: mainResult,
       ...(post ? { post } : {}),
       outputs: await readFileCommands(files.output),

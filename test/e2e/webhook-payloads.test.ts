@@ -76,6 +76,7 @@ describe("webhook payloads of the local GitHub", () => {
       runNumber: 1,
       displayTitle: "agent inhouse:acme/widget#1:2",
       event: "workflow_dispatch",
+      jobs: [{}],
       headBranch: "main",
       headSha: "0".repeat(40),
       status: "completed",

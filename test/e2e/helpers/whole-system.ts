@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { type SavedState, STATE_KEY } from "../../../action/execute-task.ts";
 import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
+import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {
   type ScriptedModelServer,
   type ScriptedStep,
@@ -20,6 +21,11 @@ import { type AppUnderTest, type StartAppOptions, startApp } from "./app-under-t
 export const ACTION_DIST = join(import.meta.dirname, "../../../action/dist");
 /** The workflow a target repository installs, shipped in this repository. */
 export const AGENT_WORKFLOW_PATH = join(import.meta.dirname, "../../../.github/workflows/agent.yml");
+/** The automations workflow a target repository installs beside it. */
+export const AUTOMATIONS_WORKFLOW_PATH = join(
+  import.meta.dirname,
+  "../../../.github/workflows/agent-automations.yml",
+);
 export const SANDBOX_IMAGE = process.env.INHOUSE_SANDBOX_IMAGE ?? "inhouse-sandbox:latest";
 
 export interface WholeSystem {
@@ -68,10 +74,24 @@ export async function startWholeSystem(
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
     runnerName: "e2e-runner",
-    ...(runnerToken ? { token: (run: RunRecord) => runnerToken(github, run) } : {}),
-    inputs: (run, token) => ({
+    // The automations template mints its token on the runner (agent-automations.yml); agent.yml's
+    // runs trade the job's OIDC token with the App unless the test gives a token.
+    token: (run: RunRecord) =>
+      runnerToken
+        ? runnerToken(github, run)
+        : github.installationToken({
+            permissions: taskTokenPermissions("automation"),
+            repositories: [run.repo.name],
+          }),
+    // What the templates' `with:` pass: agent.yml the task, agent-automations.yml the job's
+    // matrix.automation and the App's bot as the commits' author.
+    inputs: (run, token, matrix) => ({
       task: run.inputs.task ?? "",
-      ...(runnerToken ? { "github-token": token } : { "app-url": app.url }),
+      ...(matrix.automation
+        ? { automation: matrix.automation, "author-name": github.credentials.botLogin, "github-token": token }
+        : runnerToken
+          ? { "github-token": token }
+          : { "app-url": app.url }),
       "app-id": String(github.app.id),
       "model-base-url": model.baseUrl,
       "model-api-key": "e2e-model-key",

@@ -7,7 +7,11 @@
  * "GitHub ignores case when comparing strings"):
  * https://docs.github.com/actions/reference/workflows-and-actions/expressions#operators
  */
-export type ExpressionContext = { inputs: Record<string, string> };
+export type ExpressionContext = {
+  inputs: Record<string, string>;
+  /** The `github` context: `github.event_name`, `github.event.schedule`, `github.repository`, … */
+  github?: Record<string, unknown>;
+};
 
 /** Splits on `separator` where it stands outside quotes and parentheses. */
 function splitTopLevel(text: string, separator: string): string[] {
@@ -79,6 +83,9 @@ function evaluate(expression: string, context: ExpressionContext): unknown {
       value = stringify(template).replace(/\{(\d+)\}/g, (_, index: string) => stringify(rest[Number(index)]));
     } else if (name.toLowerCase() === "fromjson") {
       value = JSON.parse(stringify(args[0]));
+    } else if (name.toLowerCase() === "tojson") {
+      // GitHub pretty-prints with two spaces; for a string that is the same JSON string literal.
+      value = JSON.stringify(args[0] ?? null, null, 2);
     } else {
       throw new Error(`run-name uses ${name}(), which the local GitHub does not evaluate`);
     }
@@ -89,7 +96,26 @@ function evaluate(expression: string, context: ExpressionContext): unknown {
   }
   const input = /^inputs\.([\w-]+)$/.exec(text);
   if (input) return context.inputs[input[1]!] ?? "";
+  const github = /^github((?:\.[\w-]+)+)$/.exec(text);
+  if (github && context.github) {
+    return (
+      github[1]!
+        .split(".")
+        .filter(Boolean)
+        .reduce<unknown>(
+          (object, key) => (object as Record<string, unknown> | undefined)?.[key],
+          context.github,
+        ) ?? ""
+    );
+  }
   throw new Error(`run-name expression ${text} is not one the local GitHub evaluates`);
+}
+
+/** A value that is one whole `${{ ... }}` (a matrix list, say) keeps its type; anything else renders to a string. */
+export function evaluateValue(value: unknown, context: ExpressionContext): unknown {
+  if (typeof value !== "string") return value;
+  const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(value.trim());
+  return whole ? evaluate(whole[1]!, context) : renderTemplate(value, context);
 }
 
 /** Renders `${{ ... }}` parts of a string. */

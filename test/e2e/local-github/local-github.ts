@@ -23,6 +23,7 @@ import { serveGraphql } from "./graphql-endpoint.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { mergePull } from "./merge-pull.ts";
+import { newRun } from "./new-run.ts";
 import { OAUTH_PATH, OAuthWebFlow } from "./oauth-web-flow.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
@@ -51,6 +52,7 @@ import {
 } from "./state.ts";
 import { WebhookPayloads } from "./webhook-payloads.ts";
 import { type Delivery, WebhookSender } from "./webhook-sender.ts";
+import { readWorkflowFile } from "./workflow-file.ts";
 import { workflowsPushRule } from "./workflow-push-rule.ts";
 
 export interface LocalGitHubOptions {
@@ -273,6 +275,39 @@ export class LocalGitHub {
       "pull_request",
       await this.payloads.pullRequestClosed(pull, this.state.user(by)),
     );
+  }
+
+  /**
+   * GitHub's scheduler firing one of the workflow's `on.schedule` crons: a run on the default
+   * branch's head with `event: schedule` and `github.event.schedule` set. GitHub runs it as "the
+   * user who last modified the cron syntax in the workflow file" (`by`), with no inputs.
+   * https://docs.github.com/actions/reference/workflows-and-actions/events-that-trigger-workflows#schedule
+   */
+  async fireSchedule(repo: RepoRecord, file: string, by: string, cron?: string): Promise<RunRecord> {
+    const branch = repo.defaultBranch;
+    const sha = await resolveBranchOrSha(repo.gitDir, branch);
+    const workflow = sha ? await readWorkflowFile(repo.gitDir, sha, file) : undefined;
+    if (!sha || !workflow) throw new Error(`no .github/workflows/${file} on ${branch} to schedule`);
+    const schedule = cron ?? workflow.schedules[0];
+    if (schedule === undefined || !workflow.schedules.includes(schedule)) {
+      throw new Error(
+        `.github/workflows/${file} has no on.schedule cron ${JSON.stringify(cron ?? "")}; GitHub would never start this run`,
+      );
+    }
+    const run = newRun(this.context, {
+      repo,
+      file,
+      workflow,
+      sha,
+      branch,
+      event: "schedule",
+      actor: this.state.user(by),
+      inputs: {},
+      eventPayload: { schedule },
+    });
+    this.state.runs.push(run);
+    this.onEvent({ name: "workflow_dispatch", run });
+    return run;
   }
 
   /** Delivers an event again with the same delivery id, as GitHub's "Redeliver" button does. */

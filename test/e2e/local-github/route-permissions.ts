@@ -34,8 +34,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   // Repository permissions for "Contents"
   "GET /repos/{owner}/{repo}/contents/{path}": any({ contents: "read" }),
   // Repository permissions for "Issues" (and "Pull requests" where listed with additional permissions)
-  "POST /repos/{owner}/{repo}/issues": any({ issues: "write" }),
   "GET /repos/{owner}/{repo}/issues": any({ issues: "read" }),
+  "POST /repos/{owner}/{repo}/issues": any({ issues: "write" }),
   "GET /repos/{owner}/{repo}/issues/{issue_number}": any({ issues: "read" }),
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}": issuesOrPulls("write"),
   "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": issuesOrPulls("read"),

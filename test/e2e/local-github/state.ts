@@ -129,7 +129,11 @@ export interface RunRecord {
   workflowName: string;
   runNumber: number;
   displayTitle: string;
-  event: "workflow_dispatch";
+  event: "workflow_dispatch" | "schedule";
+  /** The event payload the runner writes to `GITHUB_EVENT_PATH` beyond the inputs (`schedule` for a scheduled run). */
+  eventPayload?: Record<string, unknown>;
+  /** One entry per job of the run: the job's matrix values (`{}` without a matrix). */
+  jobs: Record<string, string>[];
   headBranch: string;
   headSha: string;
   status: "queued" | "in_progress" | "completed";

@@ -7,6 +7,13 @@ export interface WorkflowFile {
   runName?: string;
   dispatchInputs: Record<string, { required: boolean; default?: string }>;
   hasDispatch: boolean;
+  /** `on.schedule[].cron`, as written. */
+  schedules: string[];
+  /**
+   * The first job's `strategy.matrix` as written (a list per key, or one `${{ }}` expression per key);
+   * the run's jobs are its combinations (`expandMatrix`).
+   */
+  matrix?: Record<string, unknown>;
   /** `concurrency:` as written (the group is an expression template). */
   concurrency?: { group: string; cancelInProgress: boolean };
   /**
@@ -59,8 +66,21 @@ export async function readWorkflowFile(
       ...(spec?.default !== undefined ? { default: String(spec.default) } : {}),
     };
   }
+  const schedule =
+    typeof on === "object" && on !== null && !Array.isArray(on)
+      ? (on as { schedule?: unknown }).schedule
+      : undefined;
+  const schedules = Array.isArray(schedule)
+    ? schedule.flatMap((entry) =>
+        typeof (entry as { cron?: unknown })?.cron === "string" ? [(entry as { cron: string }).cron] : [],
+      )
+    : [];
+  const firstJob = Object.values((doc.jobs ?? {}) as Record<string, { strategy?: { matrix?: unknown } }>)[0];
+  const matrix = firstJob?.strategy?.matrix;
   return {
     name: typeof doc.name === "string" ? doc.name : `.github/workflows/${file}`,
+    schedules,
+    ...(typeof matrix === "object" && matrix !== null ? { matrix: matrix as Record<string, unknown> } : {}),
     ...(typeof doc["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
     dispatchInputs,
     hasDispatch: dispatch !== undefined,

@@ -1,10 +1,10 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
 import { GitHubError, notFound, validationFailed } from "../errors.ts";
-import { renderTemplate } from "../expressions.ts";
 import { resolveBranchOrSha } from "../git-repos.ts";
+import { newRun } from "../new-run.ts";
 import type { Router } from "../router.ts";
 import { jobShape, workflowRunShape } from "../shapes/workflow-run.ts";
-import { now, type RepoRecord, type RunRecord } from "../state.ts";
+import type { RepoRecord, RunRecord } from "../state.ts";
 import { readWorkflowFile } from "../workflow-file.ts";
 
 /** Workflow dispatch and runs. A dispatch only queues a run; an attached test runner picks it up. */
@@ -87,38 +87,16 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
         if (value !== undefined) inputs[name] = value;
       }
       if (JSON.stringify(inputs).length > 65_535) throw new GitHubError(422, "inputs are too large");
-      const at = now();
-      const workflowId = ctx.state.workflowId(repo, file);
-      const run: RunRecord = {
-        id: ctx.state.id(),
+      const run = newRun(ctx, {
         repo,
-        workflowFile: file,
-        workflowId,
-        workflowName: workflow.name,
-        runNumber: ctx.state.runs.filter((r) => r.workflowId === workflowId).length + 1,
-        displayTitle: workflow.runName ? renderTemplate(workflow.runName, { inputs }) : workflow.name,
+        file,
+        workflow,
+        sha,
+        branch: body.ref.replace(/^refs\/heads\//, ""),
         event: "workflow_dispatch",
-        headBranch: body.ref.replace(/^refs\/heads\//, ""),
-        headSha: sha,
-        status: "queued",
-        conclusion: null,
         actor: callerUser(ctx, caller),
         inputs,
-        createdAt: at,
-        updatedAt: at,
-        runStartedAt: at,
-        runnerName: null,
-        statusHistory: ["queued"],
-        idTokenWrite: workflow.idTokenWrite,
-        ...(workflow.concurrency
-          ? {
-              concurrency: {
-                group: renderTemplate(workflow.concurrency.group, { inputs }),
-                cancelInProgress: workflow.concurrency.cancelInProgress,
-              },
-            }
-          : {}),
-      };
+      });
       ctx.state.runs.push(run);
       ctx.emit({ name: "workflow_dispatch", run });
       if (!body.return_run_details) return { status: 204, body: undefined };
