@@ -8,10 +8,16 @@ export function automationMarker(name: string): string {
 
 /** The end of every PR and issue an automation opens: which automation made it, and how to turn it off. */
 export function automationFooter(name: string): string {
-  return [
-    `<sub>Made by the inhouse automation \`${name}\` (\`automations.tasks.${name}\` in .github/agent.yml). Later runs update this instead of opening another. To turn it off, remove that entry, or drop it from the schedule in .github/workflows/agent-automations.yml.</sub>`,
-    automationMarker(name),
-  ].join("\n\n");
+  return `<sub>Made by the inhouse automation \`${name}\` (\`automations.tasks.${name}\` in .github/agent.yml). Later runs update this instead of opening another. To turn it off, remove that entry, or drop it from the schedule in .github/workflows/agent-automations.yml.</sub>`;
+}
+
+/**
+ * A body the action posts for an automation, with the marker added after the body went through the
+ * run's outgoing-text filter: that filter makes any marker-like text inert (the model wrote much of
+ * the body), so only the action's own marker can mark a PR or issue as the automation's.
+ */
+export function withAutomationMarker(body: string, name: string): string {
+  return `${body}\n\n${automationMarker(name)}`;
 }
 
 interface Authored {

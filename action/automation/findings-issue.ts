@@ -2,7 +2,7 @@ import type { Task } from "../../core/task.ts";
 import type { AgentResult, ReviewComment } from "../agent/types.ts";
 import type { GitHub } from "../github/client.ts";
 import { factsTable } from "../publish/pr-body.ts";
-import { automationFooter, findAutomationIssue } from "./automation-threads.ts";
+import { automationFooter, findAutomationIssue, withAutomationMarker } from "./automation-threads.ts";
 
 export type FindingsOutcome =
   | { kind: "nothing-found" }
@@ -47,7 +47,7 @@ export async function publishFindings(
   const { data } = await gh.rest.issues.create({
     ...target,
     title: redact(title),
-    body: redact([...report, automationFooter(name)].join("\n\n")),
+    body: withAutomationMarker(redact([...report, automationFooter(name)].join("\n\n")), name),
   });
   return { kind: "opened", number: data.number, url: data.html_url, findings: findings.length };
 }

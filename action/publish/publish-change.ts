@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../../core/config.ts";
 import type { Task } from "../../core/task.ts";
 import type { AgentResult } from "../agent/types.ts";
+import { withAutomationMarker } from "../automation/automation-threads.ts";
 import type { GitHub } from "../github/client.ts";
 import { openPullRequest, replyInThread } from "../github/pull-request.ts";
 import { retryGit } from "../github/retry-policy.ts";
@@ -33,6 +34,11 @@ export interface PublishInput {
   retry?: typeof retryGit;
   /** Commit through GitHub's API where the change allows (`deliver-commit.ts`); false pushes with git. */
   commitThroughApi?: boolean;
+}
+
+/** An automation's PR carries its marker, added after the outgoing-text filter (`withAutomationMarker`). */
+function automationBody(body: string, task: Task): string {
+  return task.kind === "automation" ? withAutomationMarker(body, task.automation!) : body;
 }
 
 export type PublishOutcome =
@@ -123,9 +129,12 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
       head: branch,
       base: plan.prBase,
       title: subject,
-      body: input.fit(
-        "pull request body",
-        input.redact(pullRequestBody({ task, result, runUrl: input.runUrl, note: plan.note })),
+      body: automationBody(
+        input.fit(
+          "pull request body",
+          input.redact(pullRequestBody({ task, result, runUrl: input.runUrl, note: plan.note })),
+        ),
+        task,
       ),
       draft,
       labels: input.config.pr.labels,

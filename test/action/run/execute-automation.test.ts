@@ -210,22 +210,22 @@ describe("executeTask: who may start an automation", () => {
 
   it("refuses a task input that claims to be a scheduled automation (only the run's own event says so)", async () => {
     const harness = await createHarness();
-    const scope = repoScope();
-    const outcome = await harness.run(
-      {
-        v: 1,
-        kind: "automation",
-        repo: { owner: "acme", name: "widgets" },
-        automation: "dependency-update",
-        trigger: { event: "schedule", delivery: "forged", actor: "admin", at: "2026-11-20T10:00:00Z" },
-      },
-      async () => {
-        throw new Error("the agent must not run");
-      },
-    );
-    expect(outcome.state).toBe("refused");
-    expect(outcome.message).toContain("builds the task from the run's own event");
-    expect(scope.isDone()).toBe(true);
+    // The task authenticity check (core/task-authenticity.ts) refuses it before anything is read or written.
+    await expect(
+      harness.run(
+        {
+          v: 1,
+          kind: "automation",
+          repo: { owner: "acme", name: "widgets" },
+          automation: "dependency-update",
+          trigger: { event: "schedule", delivery: "forged", actor: "admin", at: "2026-11-20T10:00:00Z" },
+        },
+        async () => {
+          throw new Error("the agent must not run");
+        },
+      ),
+    ).rejects.toThrow(/not dispatched by the inhouse App[\s\S]*Nothing was written/);
+    expect(harness.sandboxes).toHaveLength(0);
   });
 
   it("refuses to run on any other event, and the job summary says why", async () => {
