@@ -5,7 +5,7 @@ import { loadConfig } from "../../core/config.ts";
 
 const read = (inputs: Record<string, string>) =>
   parseSettings(
-    (name) => ({ task: "{}", "github-token": "ghs_x", ...inputs })[name] ?? "",
+    (name) => ({ task: "{}", "github-token": "ghs_x", "app-id": "4242", ...inputs })[name] ?? "",
     () => {},
   ).caps.runtimes;
 
