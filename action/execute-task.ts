@@ -309,6 +309,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
         diff: () => sandbox!.diff(),
         // GitHub's commit API can only commit where the clone came from GitHub itself.
         commitThroughApi: deps.remoteUrl(repo.owner, repo.name).startsWith(`${env.serverUrl}/`),
+        remoteUrl: deps.remoteUrl,
       },
     });
     link = published.link;

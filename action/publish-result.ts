@@ -8,6 +8,7 @@ import { postReview } from "./github/review.ts";
 import type { CommitIdentity } from "./publish/commit.ts";
 import { verificationLine } from "./publish/pr-body.ts";
 import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
+import { suggestChange } from "./publish/suggest-change.ts";
 import type { Settings } from "./settings.ts";
 import { Refusal } from "./task-errors.ts";
 import type { GitAuth } from "./workspace/auth-header.ts";
@@ -34,6 +35,8 @@ export interface PublishContext {
     author: () => Promise<CommitIdentity>;
     /** The clone's remote is the GitHub the API serves, so commits may go through `createCommitOnBranch`. */
     commitThroughApi?: boolean;
+    /** Credential-free clone URL of a repository: where a fork pull request's branch is pushed. */
+    remoteUrl?: (owner: string, name: string) => string;
     diff: () => Promise<string>;
   };
 }
@@ -60,6 +63,30 @@ function changeMessage(published: PublishOutcome, result: AgentResult, replyTo?:
     default:
       return `done: the agent made no changes, so nothing was opened. ${result.summary?.trim() || result.reason}`;
   }
+}
+
+/** A fork pull request's change posted without a push: suggestions, or the patch, and why. */
+async function suggested(ctx: PublishContext, why: string): Promise<Published> {
+  const { result } = ctx;
+  const posted = await suggestChange({
+    gh: ctx.gh,
+    repo: { owner: ctx.task.repo.owner, name: ctx.task.repo.name },
+    pr: ctx.pr!,
+    dir: ctx.change.dir,
+    why,
+    actor: ctx.task.trigger.actor,
+    summary: ctx.redact(result.summary?.trim() || result.reason),
+    runUrl: ctx.runUrl,
+    body: (what, text) => ctx.fit(what, ctx.redact(text)),
+  });
+  const how =
+    posted.kind === "suggestions"
+      ? `posted the change as ${posted.count} suggestion${posted.count === 1 ? "" : "s"}`
+      : `posted the change as a patch in a comment (${posted.because})`;
+  return {
+    message: `done: ${how}: ${posted.url}, not pushed because ${why} · ${facts(result)}`,
+    link: posted.url,
+  };
 }
 
 /** Step 7 by kind: a review, a findings issue, or a change (branch, PR or push to the PR). */
@@ -116,6 +143,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
     auth: change.auth,
     author: await change.author(),
     commitThroughApi: change.commitThroughApi === true,
+    ...(change.remoteUrl ? { remoteUrl: change.remoteUrl } : {}),
     limits: change.settings.patch,
     redact,
     fit: ctx.fit,
@@ -126,6 +154,7 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
   if (published.kind === "no-changes" && result.outcome !== "finished") {
     throw new Error(`the agent made no changes and stopped: ${result.reason}`);
   }
+  if (published.kind === "suggest") return suggested(ctx, published.why);
   const message = changeMessage(published, result, change.plan.replyTo);
   if (published.kind === "pull-request") {
     return { message, link: published.url, prNumber: published.number, prUrl: published.url };

@@ -12,7 +12,7 @@ import { deliverCommit } from "./deliver-commit.ts";
 import { judgePatch } from "./judge-change.ts";
 import type { PatchLimits } from "./patch-policy.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
-import { deleteRemoteBranch, remoteBranchExists } from "./push.ts";
+import { deleteRemoteBranch, PushRejectedError, remoteBranchExists } from "./push.ts";
 
 export interface PublishInput {
   gh: GitHub;
@@ -34,6 +34,8 @@ export interface PublishInput {
   retry?: typeof retryGit;
   /** Commit through GitHub's API where the change allows (`deliver-commit.ts`); false pushes with git. */
   commitThroughApi?: boolean;
+  /** The credential-free clone URL of a repository (where a fork's branch is pushed: `plan.pushRepo`). */
+  remoteUrl?: (owner: string, name: string) => string;
 }
 
 /** An automation's PR carries its marker, added after the outgoing-text filter (`withAutomationMarker`). */
@@ -45,7 +47,9 @@ export type PublishOutcome =
   | { kind: "no-changes" }
   | { kind: "refused"; reasons: string[] }
   | { kind: "pull-request"; number: number; url: string; draft: boolean; branch: string; sha: string }
-  | { kind: "pushed"; branch: string; sha: string; replyUrl: string };
+  | { kind: "pushed"; branch: string; sha: string; replyUrl: string }
+  /** Judged and staged, but not pushed anywhere (a fork PR): to be posted as suggestions, saying why. */
+  | { kind: "suggest"; why: string };
 
 /** An agent branch name nobody has used yet: a rerun of the same task gets `-2`, `-3`, … */
 async function freeBranch(dir: string, auth: GitAuth, wanted: string): Promise<string> {
@@ -66,6 +70,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   const judged = await judgePatch(input);
   if (judged.kind !== "staged") return judged;
   const { task, result, plan } = input;
+  if (plan.suggestOnly) return { kind: "suggest", why: plan.suggestOnly };
   const repo = { owner: task.repo.owner, name: task.repo.name };
   const verificationFailed = result.verification !== undefined && !result.verification.passed;
   const unfinished = result.outcome !== "finished";
@@ -90,29 +95,44 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   const branch = plan.pushIsNew
     ? await freeBranch(input.dir, input.auth, plan.pushBranch!)
     : plan.pushBranch!;
+  const fork = plan.pushRepo;
+  if (fork && !input.remoteUrl) throw new Error("publishing to a fork needs the fork's remote URL");
   const target = {
     dir: input.dir,
     auth: input.auth,
     branch,
     defaultBranch: input.defaultBranch,
     allowed: { prefix: input.config.pr.branchPrefix, prBranch: plan.pushIsNew ? undefined : plan.pushBranch },
+    ...(fork ? { remote: input.remoteUrl!(fork.owner, fork.name) } : {}),
   };
-  const { sha } = await deliverCommit({
-    gh: input.gh,
-    repo,
-    target,
-    local,
-    isNew: plan.pushIsNew,
-    useApi: input.commitThroughApi === true,
-    retry: (work, isRetryable) => retry(work, isRetryable),
-  });
+  let sha: string;
+  try {
+    ({ sha } = await deliverCommit({
+      gh: input.gh,
+      repo,
+      target,
+      local,
+      isNew: plan.pushIsNew,
+      // GitHub's commit API writes to the base repository's branches; a fork's branch gets a git push.
+      useApi: input.commitThroughApi === true && !fork,
+      retry: (work, isRetryable) => retry(work, isRetryable),
+    }));
+  } catch (error) {
+    // A fork that refuses the push (edits from maintainers withdrawn, an organization fork, a rule of
+    // the fork) still gets the change, as suggestions; a moved branch fails as on any pull request.
+    if (fork && error instanceof PushRejectedError && error.kind !== "branch-moved") {
+      return { kind: "suggest", why: `GitHub refused the push to ${fork.owner}:${branch}: ${error.message}` };
+    }
+    throw error;
+  }
+  const shownBranch = fork ? `${fork.owner}:${branch}` : branch;
 
   try {
     if (!plan.prBase) {
       const text = [
         task.kind === "automation"
           ? `Automation \`${task.automation}\` (${task.trigger.event}) pushed ${sha.slice(0, 12)} to \`${branch}\`.`
-          : `Pushed ${sha.slice(0, 12)} to \`${branch}\` for @${task.trigger.actor}.`,
+          : `Pushed ${sha.slice(0, 12)} to \`${shownBranch}\` for @${task.trigger.actor}.`,
         "",
         input.redact(result.summary?.trim() || result.reason),
         "",
@@ -120,7 +140,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
       ].join("\n");
       const thread = plan.replyTo ?? task.number!;
       const replyUrl = await replyInThread(input.gh, repo, thread, input.fit("reply", text));
-      return { kind: "pushed", branch, sha, replyUrl };
+      return { kind: "pushed", branch: shownBranch, sha, replyUrl };
     }
     const draft = (verificationFailed && input.config.pr.draftWhenVerificationFails) || unfinished;
     const opened = await openPullRequest(input.gh, {

@@ -11,6 +11,8 @@ export interface PushTarget {
   defaultBranch: string;
   /** Branches this task may push: names under the agent prefix, or the triggering PR's branch. */
   allowed: { prefix: string; prBranch?: string };
+  /** Where to push when not `origin`: the URL of a fork whose pull request allows maintainer edits. */
+  remote?: string;
 }
 
 export class PushRejectedError extends Error {
@@ -70,7 +72,7 @@ export async function pushHead(
             "push",
             "--quiet",
             "--porcelain",
-            "origin",
+            target.remote ?? "origin",
             `${options.source ?? "HEAD"}:refs/heads/${target.branch}`,
           ],
           {

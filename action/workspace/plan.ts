@@ -18,8 +18,18 @@ export interface WorkspacePlan {
   pushIsNew: boolean;
   /** Base of the PR the agent opens, when it opens one. */
   prBase?: string;
-  /** Why the result is shaped differently from what was asked (fork PRs). */
+  /** Why the result is shaped differently from what was asked. */
   note?: string;
+  /**
+   * The repository `pushBranch` lives in when it is not the task's own: the fork of a pull request
+   * that allows edits from maintainers. Pushed with git, never through the base repository.
+   */
+  pushRepo?: { owner: string; name: string };
+  /**
+   * Nothing may be pushed anywhere (a fork that does not allow maintainer edits): the change is
+   * posted on the pull request as review suggestions, or as a patch, and this says why.
+   */
+  suggestOnly?: string;
   /** Where a push to an existing branch is announced, when that is not the task's own thread (an automation's PR). */
   replyTo?: number;
   /** Remote refs whose commit the task already knows (a PR's head, from the API): remote ref → object name. */
@@ -31,11 +41,6 @@ const pullRef = (n: number) => `refs/remotes/origin/pull/${n}`;
 const fetchPull = (n: number): ExtraRef => ({ remote: `refs/pull/${n}/head`, local: pullRef(n) });
 const fetchBranch = (b: string): ExtraRef => ({ remote: `refs/heads/${b}`, local: remote(b) });
 
-/**
- * Which branch to clone, where the agent starts and where its work goes, by task kind. Forks are
- * the awkward case: the agent cannot push to someone else's repository, so a fix for a fork PR goes
- * to an agent branch in the base repository, as a new PR the fork's author can pull from.
- */
 /** A new agent branch cut from the default branch, pushed as new, with a PR back into it. */
 function newBranchFromDefault(branch: string, defaultBranch: string): WorkspacePlan {
   return {
@@ -63,6 +68,38 @@ function sameRepoBranch(pr: PullRequestInfo): WorkspacePlan {
   };
 }
 
+/**
+ * A fork's commits never become a branch of the base repository (issue #12, item 3): its CI would
+ * run them with the base repository's secrets, past GitHub's approval gate for fork pull requests.
+ * So `/agent fix` on a fork PR works on `refs/pull/<n>/head` and either pushes to the fork's own
+ * branch, when its author allowed edits from maintainers, or pushes nothing and suggests the change.
+ */
+function forkPull(pr: PullRequestInfo): WorkspacePlan {
+  const onPull = {
+    cloneBranch: pr.baseRef,
+    extraRefs: [fetchPull(pr.number)],
+    startPoint: pullRef(pr.number),
+    localBranch: `inhouse-fork-pull-${pr.number}`,
+    pushIsNew: false,
+    knownCommits: { [`refs/pull/${pr.number}/head`]: pr.headSha },
+  };
+  const [owner, name] = pr.headRepo?.split("/") ?? [];
+  if (!owner || !name) {
+    return {
+      ...onPull,
+      suggestOnly: `the fork #${pr.number} comes from was deleted, so there is no branch to push to`,
+    };
+  }
+  if (!pr.maintainerCanModify) {
+    return {
+      ...onPull,
+      suggestOnly: `#${pr.number} comes from the fork ${pr.headRepo}, which does not allow edits from maintainers, and the agent never copies a fork's commits into a branch of this repository`,
+    };
+  }
+  return { ...onPull, pushBranch: pr.headRef, pushRepo: { owner, name } };
+}
+
+/** Which branch to clone, where the agent starts and where its work goes, by task kind. */
 export function planWorkspace(
   task: Task,
   config: Pick<RepoConfig, "pr">,
@@ -92,19 +129,7 @@ export function planWorkspace(
         knownCommits: { [`refs/pull/${pr!.number}/head`]: pr!.headSha },
       };
     case "fix-pr": {
-      if (!pr!.isFork) return sameRepoBranch(pr!);
-      const branch = agentBranchName(prefix, task.kind, task.number!, title);
-      return {
-        cloneBranch: pr!.baseRef,
-        extraRefs: [fetchPull(pr!.number)],
-        startPoint: pullRef(pr!.number),
-        localBranch: branch,
-        pushBranch: branch,
-        pushIsNew: true,
-        prBase: pr!.baseRef,
-        knownCommits: { [`refs/pull/${pr!.number}/head`]: pr!.headSha },
-        note: `#${pr!.number} comes from the fork ${pr!.headRepo ?? "(deleted)"}, which the agent cannot push to. This PR holds #${pr!.number}'s commits plus the fix; its author can take the fix with \`git pull <this repository> ${branch}\`, or this PR can replace #${pr!.number}.`,
-      };
+      return pr!.isFork ? forkPull(pr!) : sameRepoBranch(pr!);
     }
   }
 }

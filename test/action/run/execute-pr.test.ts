@@ -102,29 +102,50 @@ describe("executeTask on pull requests", () => {
     for (const scope of [status, ctx, pr]) expect(scope.isDone()).toBe(true);
   });
 
-  it("on a fork PR pushes an agent branch to the base repository and opens a PR that explains why", async () => {
+  it("on a fork PR without maintainer edits pushes nothing and posts the change as a suggestion, saying why", async () => {
     const harness = await createHarness();
     const status = statusScope(harness);
     const ctx = context();
     const { scope: pr, head } = await pullRequest(harness, true);
-    let opened: Record<string, unknown> = {};
-    const create = nock(API)
-      .post(`${REPO}/pulls`, (b) => {
-        opened = b;
+    const branchesBefore = sh(harness.origin.bare, "for-each-ref", "--format=%(refname)", "refs/heads");
+    let review: { body?: string; commit_id?: string; comments?: Record<string, unknown>[] } = {};
+    const suggest = nock(API)
+      .get(`${REPO}/pulls/7`)
+      .reply(200, { state: "open", head: { ref: "feature", sha: head } })
+      .get(`${REPO}/pulls/7/files`)
+      .query(true)
+      .reply(200, [
+        { filename: "src/feature.ts", status: "added", patch: "@@ -0,0 +1 @@\n+export const feature = 1;" },
+      ])
+      .post(`${REPO}/pulls/7/reviews`, (b) => {
+        review = b;
         return true;
       })
-      .reply(201, { number: 8, html_url: "https://github.com/acme/widgets/pull/8" });
+      .reply(200, { id: 5, html_url: "https://github.com/acme/widgets/pull/7#pullrequestreview-5" });
     const outcome = await harness.run(prTask("fix-pr"), async (options) => {
       await options.sandbox.writeFile("src/feature.ts", "export const feature = 4;\n");
       return agentResult();
     });
-    expect(outcome).toMatchObject({ state: "succeeded", prNumber: 8 });
-    expect(opened).toMatchObject({ head: "agent/fix-pr-7-add-feature", base: "main" });
-    expect(opened.body).toContain("comes from the fork mallory/widgets, which the agent cannot push to");
-    const tip = sh(harness.origin.bare, "rev-parse", "agent/fix-pr-7-add-feature").trim();
-    expect(sh(harness.origin.bare, "rev-parse", `${tip}^`).trim()).toBe(head);
+    expect(outcome.state).toBe("succeeded");
+    expect(review.commit_id).toBe(head);
+    expect(review.comments).toEqual([
+      {
+        path: "src/feature.ts",
+        line: 1,
+        side: "RIGHT",
+        body: "Suggested change:\n\n```suggestion\nexport const feature = 4;\n```",
+      },
+    ]);
+    expect(review.body).toContain("does not allow edits from maintainers");
+    // Nothing of the fork became a branch of the base repository.
+    expect(sh(harness.origin.bare, "for-each-ref", "--format=%(refname)", "refs/heads")).toBe(branchesBefore);
     expect(sh(harness.origin.bare, "rev-parse", "refs/pull/7/head").trim()).toBe(head);
-    for (const scope of [status, ctx, pr, create]) expect(scope.isDone()).toBe(true);
+    const text = statusText(harness.statusBodies.at(-1)!);
+    expect(text).toContain("posted the change as 1 suggestion");
+    expect(text).toContain(
+      "not pushed because #7 comes from the fork mallory/widgets, which does not allow edits",
+    );
+    for (const scope of [status, ctx, pr, suggest]) expect(scope.isDone()).toBe(true);
   });
 
   it("/agent review posts one review with inline comments on the PR's lines and pushes nothing", async () => {
