@@ -30,6 +30,7 @@ export interface AppOptions {
   /** Records every task in the run history. */
   recorder?: RunRecorder;
   checkBudget?: Deps["checkBudget"];
+  slackFollowUps?: Deps["slackFollowUps"];
   /** Serve `POST /api/task-token` (jobs trade their OIDC token for a task token); off when absent. */
   tokenExchange?: TokenExchangeOptions;
 }
@@ -85,6 +86,7 @@ export function inhouse(options: AppOptions): ApplicationFunction {
           now,
           ...(options.recorder ? { recorder: options.recorder } : {}),
           ...(options.checkBudget ? { checkBudget: options.checkBudget } : {}),
+          ...(options.slackFollowUps ? { slackFollowUps: options.slackFollowUps } : {}),
         };
         outcome = await handler(deps, parsed.data);
         context.log.info({ event, outcome }, "delivery handled");

@@ -6,6 +6,7 @@ import { httpRoutes } from "./http-routes.ts";
 import { inhouse } from "./index.ts";
 import { intakeRoutes } from "./intake/routes.ts";
 import { readIntakeSettings } from "./intake/settings.ts";
+import { SlackFollowUps } from "./intake/slack-follow-ups.ts";
 import { Metrics } from "./metrics.ts";
 import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
@@ -57,12 +58,15 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       : undefined;
 
   const appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
+    const slackFollowUps =
+      history && intakeRead.settings?.slack ? new SlackFollowUps(history.store.db, app.log) : undefined;
     await inhouse({
       appId: settings.mode === "serve" ? settings.appId : 0,
       metrics,
       queue,
       ...(history ? { recorder: history.recorder } : {}),
       ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
+      ...(slackFollowUps ? { slackFollowUps } : {}),
       ...(settings.mode === "serve"
         ? { tokenExchange: tokenExchangeSettings(env, historyRead.settings.dashboard.publicUrl) }
         : {}),
@@ -84,6 +88,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
             now: () => new Date(),
             ...(history ? { recorder: history.recorder } : {}),
             ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
+            ...(slackFollowUps ? { slackFollowUps } : {}),
           },
           intakeRead.settings,
         ),

@@ -1,5 +1,6 @@
 import type { Context, Logger } from "probot";
 import type { BudgetCheck } from "./budgets.ts";
+import type { SlackFollowUps } from "./intake/slack-follow-ups.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RunRecorder } from "./run-recorder.ts";
 
@@ -20,6 +21,8 @@ export interface Deps {
   recorder?: RunRecorder;
   /** The monthly money budget of a repository and its owner, when budgets are set. */
   checkBudget?: (repo: RepoRef) => Promise<BudgetCheck>;
+  /** Answers in Slack when a task a slash command started ends; absent without Slack intake. */
+  slackFollowUps?: SlackFollowUps;
 }
 
 /** What became of a delivery; the label of the deliveries metric. */

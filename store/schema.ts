@@ -118,11 +118,23 @@ export interface EvalResultsTable {
   evaluated_at: Timestamp;
 }
 
+/** A Slack slash command's `response_url`, kept for the follow-ups of the issue it opened. */
+export interface SlackRepliesTable {
+  id: Generated<number>;
+  repository: string;
+  issue_number: number;
+  response_url: string;
+  received_at: Timestamp;
+  /** Follow-ups sent through it; Slack accepts five (app/intake/slack-response-url.ts). */
+  uses: ColumnType<number, number | undefined, number>;
+}
+
 export interface Database {
   runs: RunsTable;
   sessions: SessionsTable;
   run_weeks: RunWeeksTable;
   eval_results: EvalResultsTable;
+  slack_replies: SlackRepliesTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -12,8 +12,9 @@ import { httpStatus } from "../helpers/http-status.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { whyNotOurRun } from "../helpers/our-run.ts";
 import { retryCommand, runEndedText } from "../helpers/status-text.ts";
+import { slackFollowUpText, type TaskEnd } from "../intake/slack-follow-up-text.ts";
 import type { WorkflowRun } from "../payloads.ts";
-import type { Deps, Outcome } from "../types.ts";
+import type { Deps, Outcome, RepoRef } from "../types.ts";
 
 /**
  * `workflow_run.completed` of an agent run: when the runner died, was cancelled or timed out before
@@ -25,7 +26,11 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   // whyNotOurRun decides; this early look at the event only spares the API calls for CI runs.
   if (!tag || run.event !== "workflow_dispatch") return "ignored";
   const repo = { owner: tag.owner, name: tag.name };
-  let comment: { body?: string | undefined; performed_via_github_app?: { id: number } | null | undefined };
+  let comment: {
+    body?: string | undefined;
+    html_url?: string | undefined;
+    performed_via_github_app?: { id: number } | null | undefined;
+  };
   try {
     ({ data: comment } = await deps.octokit.rest.issues.getComment({
       owner: repo.owner,
@@ -69,10 +74,17 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   };
   if (isTerminalState(marker.state)) {
     // The action reported: its final marker is the outcome.
+    const reason = firstLine(statusText(comment.body ?? ""));
     await deps.recorder?.ended(repo, tag.statusCommentId, marker.state as TerminalState, {
-      reason: firstLine(statusText(comment.body ?? "")),
+      reason,
       run: recordedRun,
       ...(marker.usage ? { usage: marker.usage } : {}),
+    });
+    await followUpInSlack(deps, repo, tag.number, comment.html_url, {
+      state: marker.state as TerminalState,
+      reason,
+      ...(marker.usage?.link ? { link: marker.usage.link } : {}),
+      ...(marker.usage?.pr ? { pr: marker.usage.pr } : {}),
     });
     return "ignored";
   }
@@ -88,11 +100,29 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
       runEndedText(kind, conclusion, runRef, retryCommand(kind, trigger.command, trigger.label)),
     ),
   );
-  await deps.recorder?.ended(repo, tag.statusCommentId, conclusion === "cancelled" ? "cancelled" : "failed", {
-    reason: `the workflow run ended (${conclusion}) before the agent reported`,
-    run: recordedRun,
-  });
+  const ended = conclusion === "cancelled" ? "cancelled" : "failed";
+  const reason = `the workflow run ended (${conclusion}) before the agent reported`;
+  await deps.recorder?.ended(repo, tag.statusCommentId, ended, { reason, run: recordedRun });
+  await followUpInSlack(deps, repo, tag.number, comment.html_url, { state: ended, reason });
   return "closed";
+}
+
+/** A task a Slack command started: say how it ended where it was asked for (nothing otherwise). */
+async function followUpInSlack(
+  deps: Deps,
+  repo: RepoRef,
+  issueNumber: number | undefined,
+  issueUrl: string | undefined,
+  end: Pick<TaskEnd, "state" | "reason" | "link" | "pr">,
+): Promise<void> {
+  if (!deps.slackFollowUps || issueNumber === undefined || !issueUrl) return;
+  const text = slackFollowUpText({
+    ...end,
+    repo: `${repo.owner}/${repo.name}`,
+    issueNumber,
+    issueUrl: issueUrl.split("#")[0]!,
+  });
+  await deps.slackFollowUps.send(repo, issueNumber, text, deps.now());
 }
 
 type TerminalState = Exclude<StatusState, "queued" | "running">;

@@ -22,6 +22,7 @@ export interface IntakeContext {
   now: () => Date;
   recorder?: RunRecorder;
   checkBudget?: Deps["checkBudget"];
+  slackFollowUps?: Deps["slackFollowUps"];
 }
 
 export interface IntakeRequest {

@@ -58,7 +58,11 @@ export async function handleSlack(
     delivery: `slack:${form.get("trigger_id") || `${userId}:${header("x-slack-request-timestamp")}`}`,
   });
   if (result.kind === "refused") return say(`🚫 ${result.message}`);
+  // Kept so the App can answer here again when the task ends (its PR link): slack-follow-ups.ts.
+  const responseUrl = form.get("response_url");
+  const followUps = responseUrl ? ctx.slackFollowUps : undefined;
+  if (followUps && responseUrl) await followUps.remember(parsed, result.number, responseUrl, ctx.now());
   return say(
-    `Opened <${result.url}|${parsed.owner}/${parsed.name}#${result.number}>; the agent is starting on it.`,
+    `Opened <${result.url}|${parsed.owner}/${parsed.name}#${result.number}>; the agent is starting on it.${followUps ? " The pull request will be posted here when it opens." : ""}`,
   );
 }

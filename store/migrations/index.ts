@@ -4,6 +4,7 @@ import * as sessions from "./0002-sessions.ts";
 import * as spendByName from "./0003-spend-by-name.ts";
 import * as runWeeks from "./0004-run-weeks.ts";
 import * as evalResults from "./0005-eval-results.ts";
+import * as slackReplies from "./0006-slack-replies.ts";
 
 /**
  * Every migration, by name, in order. Imported statically (not read from a folder) so the App, the
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0003-spend-by-name": spendByName,
   "0004-run-weeks": runWeeks,
   "0005-eval-results": evalResults,
+  "0006-slack-replies": slackReplies,
 };

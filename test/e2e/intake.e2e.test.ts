@@ -2,13 +2,20 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_PATHS } from "../../app/intake/routes.ts";
 import type { IntakeSettings } from "../../app/intake/settings.ts";
-import { parseStatusMarker } from "../../core/status-marker.ts";
+import {
+  parseStatusMarker,
+  renderStatusComment,
+  type StatusMarker,
+  statusText,
+} from "../../core/status-marker.ts";
 import { sendSentryWebhook, sentryEventAlert, sentryIssueCreated } from "../helpers/sentry-double.ts";
 import { sendSlashCommand } from "../helpers/slack-double.ts";
+import { type SlackResponseDouble, startSlackResponseDouble } from "../helpers/slack-response-double.ts";
 import { type AppUnderTest, startApp } from "./helpers/app-under-test.ts";
+import { installationOctokit } from "./helpers/octokit.ts";
 import { agentWorkflow } from "./helpers/whole-system.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
-import type { IssueRecord, RepoRecord } from "./local-github/state.ts";
+import type { IssueRecord, RepoRecord, RunRecord } from "./local-github/state.ts";
 
 /**
  * Outside signals through the real App over HTTP, against the local GitHub: Sentry's signed
@@ -23,6 +30,9 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 let github: LocalGitHub;
 let app: AppUnderTest;
+let slack: SlackResponseDouble;
+/** The App's clock runs this far ahead of the real one (a follow-up after Slack's 30 minutes). */
+let appClockAhead = 0;
 let repo: RepoRecord;
 let other: RepoRecord;
 
@@ -41,7 +51,11 @@ const intake = (owner: string): IntakeSettings => ({
 
 beforeAll(async () => {
   github = await LocalGitHub.start({ owner: "acme" });
-  app = await startApp(github, { intake: intake("acme") });
+  slack = await startSlackResponseDouble();
+  app = await startApp(github, {
+    intake: intake("acme"),
+    now: () => new Date(Date.now() + appClockAhead),
+  });
   const files = { "README.md": "# widget\n", ".github/workflows/agent.yml": await agentWorkflow() };
   repo = await github.createRepo("widget", files);
   other = await github.createRepo("billing", files);
@@ -53,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await github?.close();
+  await slack?.close();
 });
 
 async function settle(): Promise<void> {
@@ -313,5 +328,113 @@ describe("direct API", () => {
     expect(github.state.issues.length).toBe(before);
     expect(github.violations()).toEqual([]);
     expect(app.errors).toEqual([]);
+  });
+});
+
+describe("Slack follow-up when the task ends", () => {
+  const url = () => `${app.url}${INTAKE_PATHS.slack}`;
+
+  /** A Slack command that opens an issue in acme/billing; its response_url is the Slack double's. */
+  async function commandFromSlack(text: string) {
+    const responseUrl = slack.newResponseUrl();
+    const response = await sendSlashCommand(url(), {
+      secret: SLACK_SECRET,
+      userId: "U0ALICE",
+      text: `acme/billing: ${text}`,
+      responseUrl,
+    });
+    expect(response.status).toBe(200);
+    const reply = (await response.json()) as { text: string };
+    expect(reply.text).toMatch(/pull request will be posted here/);
+    await settle();
+    const issue = issuesOf(other).find((i) => i.title === text)!;
+    expect(issue).toBeDefined();
+    const run = dispatchesFor(issue)[0]!;
+    expect(run).toBeDefined();
+    return { issue, run, responseUrl };
+  }
+
+  /** What the action does at the end of a task: the status comment's final marker, with its usage record. */
+  async function actionReports(issue: IssueRecord, run: RunRecord, end: Partial<StatusMarker>, text: string) {
+    const commentId = JSON.parse(run.inputs.task!).statusCommentId as number;
+    const octokit = installationOctokit(github);
+    const { data } = await octokit.rest.issues.getComment({
+      owner: "acme",
+      repo: "billing",
+      comment_id: commentId,
+    });
+    const marker = parseStatusMarker(data.body ?? "")!;
+    await octokit.rest.issues.updateComment({
+      owner: "acme",
+      repo: "billing",
+      comment_id: commentId,
+      body: renderStatusComment({ ...marker, run: { id: run.id, repo: "acme/billing" }, ...end }, text),
+    });
+    expect(issue.number).toBe(marker.task.number);
+  }
+
+  const usage = (link: string, pr: number) => ({
+    outcome: "finished",
+    turns: 4,
+    tokens: { prompt: 1000, completion: 200 },
+    phases: [{ name: "working", seconds: 3 }],
+    verification: "passed" as const,
+    link,
+    pr,
+    profile: "default",
+  });
+
+  it("posts the PR link to the command's response_url when the task's PR opens", async () => {
+    const { issue, run, responseUrl } = await commandFromSlack("round invoice totals");
+    github.startRun(run, "runner-1");
+    const prUrl = `${github.url}/acme/billing/pull/77`;
+    await actionReports(issue, run, { state: "succeeded", usage: usage(prUrl, 77) }, `Opened ${prUrl}.`);
+    await github.completeRun(run, "success");
+    await settle();
+    const messages = slack.messages.filter((m) => m.url === responseUrl);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.body.text).toBe(
+      `The agent opened <${prUrl}|acme/billing#77> for <${github.url}/acme/billing/issues/${issue.number}|acme/billing#${issue.number}>.`,
+    );
+    expect(messages[0]!.body.response_type).toBe("ephemeral");
+    // The response_url stays in the App's store, never in anything GitHub shows.
+    expect(JSON.stringify(github.state.issues.filter((i) => i.repo === other))).not.toContain(responseUrl);
+    expect(github.commentsOn(issue).some((c) => c.body.includes(responseUrl))).toBe(false);
+    expect(app.errors).toEqual([]);
+  });
+
+  it("says what happened when the run ends before the agent reported", async () => {
+    const { issue, run, responseUrl } = await commandFromSlack("fix the tax rounding");
+    github.startRun(run, "runner-1");
+    await github.completeRun(run, "failure");
+    await settle();
+    const status = botComments(issue).map((c) => parseStatusMarker(c.body));
+    expect(status.at(-1)?.state).toBe("failed");
+    const messages = slack.messages.filter((m) => m.url === responseUrl);
+    expect(messages.map((m) => m.body.text)).toEqual([
+      expect.stringMatching(
+        /ended \(failed\): the workflow run ended \(failure\) before the agent reported$/,
+      ),
+    ]);
+  });
+
+  it("sends nothing once Slack's 30 minutes are over, and logs why", async () => {
+    const { issue, run, responseUrl } = await commandFromSlack("drop the legacy exporter");
+    github.startRun(run, "runner-1");
+    await actionReports(issue, run, { state: "failed" }, "The agent stopped: budget spent.");
+    appClockAhead = 31 * 60 * 1000;
+    try {
+      await github.completeRun(run, "success");
+      await settle();
+    } finally {
+      appClockAhead = 0;
+    }
+    expect(slack.messages.filter((m) => m.url === responseUrl)).toEqual([]);
+    expect(slack.refused.filter((r) => r.url === responseUrl)).toEqual([]);
+    expect(app.slackLog.at(-1)).toMatchObject({
+      level: "info",
+      message: expect.stringMatching(/response_url is expired.*5 messages within 30 minutes/),
+    });
+    expect(statusText(botComments(issue).at(-1)!.body)).toContain("budget spent");
   });
 });

@@ -22,6 +22,8 @@ export interface SlashCommand {
   timestamp?: number;
   /** Replaces the computed signature (an attack). */
   signature?: string;
+  /** Where the App may answer later: one from `startSlackResponseDouble().newResponseUrl()`. */
+  responseUrl?: string;
 }
 
 export function slashCommandBody(command: SlashCommand): string {
@@ -36,7 +38,7 @@ export function slashCommandBody(command: SlashCommand): string {
     command: command.command ?? "/agent",
     text: command.text,
     api_app_id: "A123456",
-    response_url: "https://hooks.slack.com/commands/T0001/1234/abcd",
+    response_url: command.responseUrl ?? "https://hooks.slack.com/commands/T0001/1234/abcd",
     trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString("hex")}`,
   }).toString();
 }

@@ -5,6 +5,7 @@ import { unpacedGroups } from "../../../action/github/client.ts";
 import { type AppOptions, inhouse } from "../../../app/index.ts";
 import { intakeRoutes } from "../../../app/intake/routes.ts";
 import type { IntakeSettings } from "../../../app/intake/settings.ts";
+import { SlackFollowUps } from "../../../app/intake/slack-follow-ups.ts";
 import { Metrics } from "../../../app/metrics.ts";
 import { AppOctokit } from "../../../app/octokit.ts";
 import { RunRecorder } from "../../../app/run-recorder.ts";
@@ -20,6 +21,8 @@ export interface AppUnderTest {
   metrics: Metrics;
   /** The App's run history (PGlite in memory): what a scenario leaves recorded. */
   store: Store;
+  /** What the App logged about Slack follow-ups (sent ones log nothing). */
+  slackLog: Array<{ level: "info" | "warn"; message: string; details: object }>;
   /** Errors the App's handlers threw; a scenario expects none. */
   errors: unknown[];
   /** Resolves when the App has finished every delivery it acknowledged. */
@@ -83,6 +86,14 @@ export async function startApp(
   const queue = new WorkQueue((error) => errors.push(error));
   const store = await openMemoryStore();
   const recorder = new RunRecorder(store.db, metrics, { warn: (details) => errors.push(details) });
+  /** What the App logs about Slack follow-ups it could not send (an expired response_url…). */
+  const slackLog: AppUnderTest["slackLog"] = [];
+  const slackFollowUps = intake?.slack
+    ? new SlackFollowUps(store.db, {
+        info: (details, message) => slackLog.push({ level: "info", message, details }),
+        warn: (details, message) => slackLog.push({ level: "warn", message, details }),
+      })
+    : undefined;
   const probot = new Probot({
     appId: github.app.id,
     privateKey: github.app.privateKey,
@@ -115,6 +126,7 @@ export async function startApp(
           now,
           recorder,
           ...(appOptions.checkBudget ? { checkBudget: appOptions.checkBudget } : {}),
+          ...(slackFollowUps ? { slackFollowUps } : {}),
         },
         intake,
       )
@@ -125,7 +137,9 @@ export async function startApp(
       metrics,
       queue,
       recorder,
+      now,
       tokenExchange: { issuer: github.oidc.issuer, audience: url },
+      ...(slackFollowUps ? { slackFollowUps } : {}),
       ...appOptions,
     }),
     { probot, webhooksPath: "/api/github/webhooks" },
@@ -136,6 +150,7 @@ export async function startApp(
     metrics,
     store,
     errors,
+    slackLog,
     idle: () => queue.idle(),
     get busy() {
       return queue.inFlight > 0;

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../store/open-store.ts";
+import { claimSlackReply, rememberSlackReply } from "../../store/slack-replies.ts";
+import { storeBackends } from "../helpers/store-backends.ts";
+
+const limits = (now: Date) => ({ now, lifetimeMs: 30 * 60 * 1000, uses: 5 });
+
+describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(() => store?.close());
+
+  it("gives out five uses within the lifetime, then says why not; the repository matches in any case", async () => {
+    const at = new Date("2026-03-01T10:00:00Z");
+    await rememberSlackReply(store.db, {
+      repository: "Acme/Billing",
+      issueNumber: 7,
+      responseUrl: "https://hooks.slack.com/commands/T1/1/a",
+      receivedAt: at,
+    });
+    const soon = new Date(at.getTime() + 60_000);
+    const claims = await Promise.all(
+      Array.from({ length: 7 }, () => claimSlackReply(store.db, "acme/billing", 7, limits(soon))),
+    );
+    expect(claims.filter((c) => c.ok)).toHaveLength(5);
+    expect(claims.filter((c) => !c.ok)).toEqual([
+      { ok: false, why: "used up" },
+      { ok: false, why: "used up" },
+    ]);
+    expect(await claimSlackReply(store.db, "acme/billing", 8, limits(soon))).toEqual({
+      ok: false,
+      why: "none",
+    });
+  });
+
+  it("refuses a response_url older than the lifetime", async () => {
+    const at = new Date("2026-03-01T10:00:00Z");
+    await rememberSlackReply(store.db, {
+      repository: "acme/billing",
+      issueNumber: 9,
+      responseUrl: "https://hooks.slack.com/commands/T1/2/b",
+      receivedAt: at,
+    });
+    const late = new Date(at.getTime() + 30 * 60 * 1000 + 1);
+    expect(await claimSlackReply(store.db, "acme/billing", 9, limits(late))).toEqual({
+      ok: false,
+      why: "expired",
+    });
+    const inTime = new Date(at.getTime() + 29 * 60 * 1000);
+    expect(await claimSlackReply(store.db, "acme/billing", 9, limits(inTime))).toMatchObject({
+      ok: true,
+      responseUrl: "https://hooks.slack.com/commands/T1/2/b",
+      use: 1,
+    });
+  });
+});
