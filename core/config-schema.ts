@@ -97,6 +97,28 @@ const sandboxFields = {
   pids: z.int().min(64).max(65_536),
 };
 
+/** What starts an automation: its workflow's schedule (or a manual dispatch), or a merged pull request. */
+export const automationEvents = ["schedule", "merged-pull-request"] as const;
+
+/** A failed check on the agent's own PR: how many follow-ups one PR may get. `true` is the default, 2. */
+export const DEFAULT_FOLLOW_UPS_PER_PULL = 2;
+const fixFailedChecks = z
+  .union(
+    [
+      z.boolean(),
+      z.strictObject({
+        maxPerPull: z
+          .int()
+          .min(1, "expected 1 to 10 follow-ups per pull request; turn them off with fixFailedChecks: false")
+          .max(10, "expected 1 to 10 follow-ups per pull request")
+          .default(DEFAULT_FOLLOW_UPS_PER_PULL),
+      }),
+    ],
+    { error: "expected true, false, or { maxPerPull: <1-10> }" },
+  )
+  .default(false)
+  .transform((v) => (v === false ? false : v === true ? { maxPerPull: DEFAULT_FOLLOW_UPS_PER_PULL } : v));
+
 export const automationName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "expected an automation name (lowercase letters, digits, '-')");
@@ -107,6 +129,15 @@ export const automationName = z
  */
 const automation = z.strictObject({
   description: z.string().max(500).optional(),
+  /**
+   * What starts it. `schedule`: the automations workflow (its cron, or a manual dispatch). `merged-pull-request`:
+   * the App, when a pull request is merged; the task sees that pull request and opens its own PR.
+   */
+  event: z
+    .enum(automationEvents, {
+      error: `expected one of ${automationEvents.join(", ")} (schedule: the automations workflow starts it; merged-pull-request: the App starts it when a pull request is merged)`,
+    })
+    .default("schedule"),
   instructions: z.string().min(1).max(16_000),
   /**
    * `pull-request`: one open PR per automation, later runs add commits to it. `issue`: findings
@@ -225,10 +256,26 @@ export const ConfigSchema = z.strictObject({
   mcp: z.strictObject({ servers: mcpServers }).default({ servers: {} }),
   automations: z
     .strictObject({
+      /** `pull_request.opened` / `ready_for_review` by someone at the minimum → a review. */
       reviewPullRequests: z.boolean().default(false),
+      /** `issues.opened` by someone at the minimum → a fix (labelling with `trigger.label` always is one). */
+      fixNewIssues: z.boolean().default(false),
+      /** A failed check run on the agent's own PR → a `/agent fix` follow-up with the failure as context. */
+      fixFailedChecks,
       tasks: z.record(automationName, automation).default({}),
     })
-    .default({ reviewPullRequests: false, tasks: {} }),
+    .superRefine((automations, context) => {
+      // One status comment per thread at a time (the App's lock): two merge follow-ups would race for it.
+      const onMerge = Object.entries(automations.tasks).filter(([, a]) => a.event === "merged-pull-request");
+      for (const [name] of onMerge.slice(1)) {
+        context.addIssue({
+          code: "custom",
+          path: ["tasks", name, "event"],
+          message: `only one automation may run on merged-pull-request (${onMerge[0]![0]} already does); put both jobs in its instructions`,
+        });
+      }
+    })
+    .default({ reviewPullRequests: false, fixNewIssues: false, fixFailedChecks: false, tasks: {} }),
 });
 
 export type RepoConfig = z.infer<typeof ConfigSchema>;

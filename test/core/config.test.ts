@@ -43,9 +43,12 @@ describe("loadConfig: valid files", () => {
       mcp: { servers: {} },
       automations: {
         reviewPullRequests: true,
+        fixNewIssues: false,
+        fixFailedChecks: false,
         tasks: {
           // An automation name may contain "token": only setting keys are checked for credentials.
           "rotate-token-docs": {
+            event: "schedule",
             description: "Weekly dependency check",
             instructions: "Update outdated dependencies and run the tests.",
             output: "issue",
@@ -276,6 +279,63 @@ describe("loadConfig: settings that belong to the runner", () => {
   it("reports credentials before any other problem", () => {
     expect(errorsOf("limits:\n  turns: many\nmodel:\n  token: x\n")).toEqual([
       { path: "model.token", message: RUNNER_ONLY_MESSAGE },
+    ]);
+  });
+});
+
+describe("loadConfig: event automations (issue 15, item 2)", () => {
+  it("reads fixNewIssues, fixFailedChecks (true means two follow-ups per PR) and a merged-pull-request automation", () => {
+    const config = configOf(
+      [
+        "automations:",
+        "  fixNewIssues: true",
+        "  fixFailedChecks: true",
+        "  tasks:",
+        "    docs-follow-up:",
+        "      event: merged-pull-request",
+        "      instructions: Update docs/ for this change.",
+      ].join("\n"),
+    );
+    expect(config.automations.fixNewIssues).toBe(true);
+    expect(config.automations.fixFailedChecks).toEqual({ maxPerPull: 2 });
+    expect(config.automations.tasks["docs-follow-up"]?.event).toBe("merged-pull-request");
+    expect(
+      configOf("automations:\n  fixFailedChecks: { maxPerPull: 4 }\n").automations.fixFailedChecks,
+    ).toEqual({
+      maxPerPull: 4,
+    });
+    expect(defaultConfig().automations).toMatchObject({ fixNewIssues: false, fixFailedChecks: false });
+  });
+
+  it("locates a wrong follow-up count, an unknown event and a second merge automation", () => {
+    expect(errorsOf("automations:\n  fixFailedChecks: { maxPerPull: 0 }\n")).toEqual([
+      {
+        path: "automations.fixFailedChecks.maxPerPull",
+        message: "expected 1 to 10 follow-ups per pull request; turn them off with fixFailedChecks: false",
+      },
+    ]);
+    expect(errorsOf("automations:\n  fixFailedChecks: often\n")).toEqual([
+      { path: "automations.fixFailedChecks", message: "expected true, false, or { maxPerPull: <1-10> }" },
+    ]);
+    expect(
+      errorsOf("automations:\n  tasks:\n    a:\n      event: pull_request\n      instructions: x\n")[0],
+    ).toEqual({
+      path: "automations.tasks.a.event",
+      message:
+        "expected one of schedule, merged-pull-request (schedule: the automations workflow starts it; merged-pull-request: the App starts it when a pull request is merged)",
+    });
+    const two = [
+      "automations:",
+      "  tasks:",
+      "    a: { event: merged-pull-request, instructions: x }",
+      "    b: { event: merged-pull-request, instructions: y }",
+    ].join("\n");
+    expect(errorsOf(two)).toEqual([
+      {
+        path: "automations.tasks.b.event",
+        message:
+          "only one automation may run on merged-pull-request (a already does); put both jobs in its instructions",
+      },
     ]);
   });
 });
