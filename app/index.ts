@@ -1,16 +1,20 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from "probot";
 import type { z } from "zod";
+import { handleCheckRunCompleted } from "./handlers/check-run-completed.ts";
 import { handleInstallation } from "./handlers/installation.ts";
 import { handleIssueComment } from "./handlers/issue-comment.ts";
 import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
+import { handleIssueOpened } from "./handlers/issue-opened.ts";
 import { handlePullRequest } from "./handlers/pull-request.ts";
 import { handlePullRequestClosed } from "./handlers/pull-request-closed.ts";
 import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
 import { Metrics } from "./metrics.ts";
 import {
+  CheckRunSchema,
   InstallationSchema,
   IssueCommentSchema,
   IssueLabeledSchema,
+  IssueOpenedSchema,
   PullRequestClosedSchema,
   PullRequestSchema,
   WorkflowRunSchema,
@@ -107,6 +111,7 @@ export function inhouse(options: AppOptions): ApplicationFunction {
       loaded.addHandler(taskTokenRoute(app, options.appId, options.tokenExchange));
     }
     app.on("issues.labeled", track("issues.labeled", IssueLabeledSchema, handleIssueLabeled));
+    app.on("issues.opened", track("issues.opened", IssueOpenedSchema, handleIssueOpened));
     app.on("issue_comment.created", track("issue_comment.created", IssueCommentSchema, handleIssueComment));
     app.on(
       ["pull_request.opened", "pull_request.ready_for_review"],
@@ -120,6 +125,7 @@ export function inhouse(options: AppOptions): ApplicationFunction {
       "workflow_run.completed",
       track("workflow_run.completed", WorkflowRunSchema, handleWorkflowRunCompleted),
     );
+    app.on("check_run.completed", track("check_run.completed", CheckRunSchema, handleCheckRunCompleted));
     app.on(
       ["installation", "installation_repositories"],
       track("installation", InstallationSchema, handleInstallation),

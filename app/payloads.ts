@@ -27,6 +27,9 @@ export const IssueLabeledSchema = z.object({
 });
 export type IssueLabeled = z.infer<typeof IssueLabeledSchema>;
 
+export const IssueOpenedSchema = z.object({ issue, repository, sender: actor });
+export type IssueOpened = z.infer<typeof IssueOpenedSchema>;
+
 export const IssueCommentSchema = z.object({
   comment: z.object({
     id: z.number().int().positive(),
@@ -55,8 +58,12 @@ export const PullRequestClosedSchema = z.object({
     number: z.number().int().positive(),
     merged: z.boolean().nullable().default(false),
     closed_at: z.string().nullable().optional(),
+    /** Who pressed merge: the requester of a merge follow-up (app/handlers/pull-request-merged.ts). */
+    merged_by: actor.nullish(),
+    head: z.object({ ref: z.string() }).optional(),
   }),
   repository,
+  sender: actor,
 });
 export type PullRequestClosed = z.infer<typeof PullRequestClosedSchema>;
 
@@ -92,3 +99,27 @@ export const InstallationSchema = z.object({
   repositories_removed: z.array(z.object({ full_name: z.string() })).optional(),
 });
 export type Installation = z.infer<typeof InstallationSchema>;
+
+/** `check_run.completed`: the fields the failed-check follow-up reads (app/handlers/check-run-completed.ts). */
+export const CheckRunSchema = z.object({
+  check_run: z.object({
+    id: z.number().int().positive(),
+    name: z.string().default("check"),
+    head_sha: z.string().min(7),
+    conclusion: z.string().nullable(),
+    details_url: z.string().nullish(),
+    output: z
+      .object({
+        title: z.string().nullish(),
+        summary: z.string().nullish(),
+        text: z.string().nullish(),
+      })
+      .default({}),
+    /** The CI App that reported it; `github-actions` means the check run is an Actions job. */
+    app: z.object({ slug: z.string().nullish() }).nullish(),
+    pull_requests: z.array(z.object({ number: z.number().int().positive() })).default([]),
+  }),
+  repository,
+});
+export type CheckRunCompleted = z.infer<typeof CheckRunSchema>;
+export type CheckRun = CheckRunCompleted["check_run"];

@@ -1,3 +1,4 @@
+import { TRAILER } from "../../core/commit-trailers.ts";
 import type { RepoConfig } from "../../core/config.ts";
 import type { Task } from "../../core/task.ts";
 import type { AgentResult } from "../agent/types.ts";
@@ -78,10 +79,10 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
   // The title comes from the issue; like every text going out it is redacted (commit subject, PR title).
   const subject = input.redact(pullRequestTitle(task.kind, input.title, task.number));
   const trailers: Record<string, string> = {
-    "Inhouse-Task":
+    [TRAILER.task]:
       task.kind === "automation" ? `automation ${task.automation}` : `${task.kind} #${task.number}`,
-    "Inhouse-Delivery": task.trigger.delivery,
-    "Inhouse-Requested-By": `@${task.trigger.actor}`,
+    [TRAILER.delivery]: task.trigger.delivery,
+    [TRAILER.requestedBy]: `@${task.trigger.actor}`,
   };
   const local = await commitStaged({
     dir: input.dir,

@@ -7,6 +7,8 @@ export interface StatusComment {
   url: string;
   body: string;
   marker: StatusMarker;
+  /** When the App posted it: when the task was started. */
+  createdAt: string;
 }
 
 export interface AgentComments {
@@ -37,7 +39,8 @@ export async function readAgentComments(
     if (comment.performed_via_github_app?.id !== appId) continue;
     const body = comment.body ?? "";
     const marker = parseStatusMarker(body);
-    if (marker) statuses.push({ id: comment.id, url: comment.html_url, body, marker });
+    if (marker)
+      statuses.push({ id: comment.id, url: comment.html_url, body, marker, createdAt: comment.created_at });
     const refusedLogin = parseRefusalMarker(body);
     if (refusedLogin) refused.add(refusedLogin.toLowerCase());
   }

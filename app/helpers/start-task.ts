@@ -19,6 +19,12 @@ export interface TaskRequest {
   actor: string;
   config: RepoConfig;
   instructions?: string;
+  /**
+   * The automation that started it: a merge follow-up (`kind: automation`, its name in
+   * `automations.tasks`), or the App's own follow-up of a failed check (`kind: fix-pr`). The status
+   * marker carries it, so the App can count those follow-ups on a thread.
+   */
+  automation?: string;
   /** The triggering comment; absent for label and pull-request triggers (👀 goes on the issue). */
   commentId?: number;
   /** A label re-added or a PR event while a task runs: start nothing and say nothing. */
@@ -67,7 +73,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
     });
     const marker: StatusMarker = {
       v: 1,
-      task: { kind, number },
+      task: { kind, number, ...(request.automation ? { automation: request.automation } : {}) },
       delivery,
       actor: request.actor,
       state: "queued",
@@ -83,6 +89,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       kind,
       repo,
       number,
+      ...(request.automation ? { automation: request.automation } : {}),
       ...(instructions ? { instructions } : {}),
       trigger: {
         event: deps.event,

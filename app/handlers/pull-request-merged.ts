@@ -1,0 +1,47 @@
+import { loadRepoConfig } from "../helpers/load-repo-config.ts";
+import { checkActor } from "../helpers/permission-gate.ts";
+import { startTask } from "../helpers/start-task.ts";
+import type { PullRequestClosed } from "../payloads.ts";
+import type { Deps, Outcome } from "../types.ts";
+
+/**
+ * A merged pull request with an automation on `event: merged-pull-request`: that automation's task,
+ * on the merged PR (its status comment goes there), opening its own PR. The person who merged is
+ * the requester and passes the gate like any trigger. The follow-up's own PR, once merged, starts
+ * nothing: a follow-up of a follow-up would never end.
+ */
+export async function followUpMergedPull(deps: Deps, payload: PullRequestClosed): Promise<Outcome> {
+  const { pull_request: pull, repository, sender } = payload;
+  if (pull.merged !== true) return "ignored";
+  const repo = { owner: repository.owner.login, name: repository.name };
+  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  if (!loaded.parsed.ok) return "invalid-config";
+  const config = loaded.parsed.value;
+  const found = Object.entries(config.automations.tasks).find(([, a]) => a.event === "merged-pull-request");
+  if (!found) return "ignored";
+  const [name] = found;
+  if (pull.head?.ref.startsWith(`${config.pr.branchPrefix}automation-${name}-`)) return "ignored";
+  const by = pull.merged_by ?? sender;
+  const gate = await checkActor(
+    deps.octokit,
+    repo,
+    by,
+    config,
+    config.permissions.minimum,
+    `start automation ${name}`,
+  );
+  if (!gate.allowed) {
+    deps.metrics.refusals.inc({ reason: gate.reason });
+    return "refused";
+  }
+  return startTask(deps, {
+    repo,
+    defaultBranch: repository.default_branch,
+    number: pull.number,
+    kind: "automation",
+    automation: name,
+    actor: by.login,
+    config,
+    quietWhenBusy: true,
+  });
+}
