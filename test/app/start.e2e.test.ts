@@ -47,12 +47,19 @@ describe("npm start", () => {
     expect(root.headers.get("location")).toBe("/probot");
     const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
     const manifest = JSON.parse((/value='([^']+)'/.exec(page)?.[1] ?? "{}").replaceAll("&quot;", '"'));
-    expect(manifest.default_events).toEqual(["issues", "issue_comment", "pull_request", "workflow_run"]);
+    expect(manifest.default_events).toEqual([
+      "issues",
+      "issue_comment",
+      "pull_request",
+      "workflow_run",
+      "check_run",
+    ]);
     expect(manifest.default_permissions).toEqual({
       issues: "write",
       pull_requests: "write",
       contents: "write",
       actions: "write",
+      checks: "read",
       metadata: "read",
     });
     expect(manifest.public).toBe(false);
