@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { type SavedState, STATE_KEY } from "../../../action/execute-task.ts";
 import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
+import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {
   type ScriptedModelServer,
@@ -59,17 +60,30 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
   runnerEnv?: Record<string, string>;
   /** The App's Octokit: "production" keeps retry, throttling and write-once (fault scenarios). */
   appOctokit?: StartAppOptions["octokit"];
+  /** Outside signals (Sentry, Slack, the API) for the system's owner: its name is random. */
+  intake?: (owner: string) => IntakeSettings;
 }
 
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
 export async function startWholeSystem(
   script: ScriptedStep[] = [],
-  { runnerToken, sandboxPool, appOctokit, runnerInputs = {}, runnerEnv, ...options }: WholeSystemOptions = {},
+  {
+    runnerToken,
+    sandboxPool,
+    appOctokit,
+    runnerInputs = {},
+    runnerEnv,
+    intake,
+    ...options
+  }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
   const owner = `e2e-${randomBytes(3).toString("hex")}`;
   const github = await LocalGitHub.start({ owner, ...options });
   const model = await startScriptedModelServer(script);
-  const app = await startApp(github, appOctokit ? { octokit: appOctokit } : {});
+  const app = await startApp(github, {
+    ...(appOctokit ? { octokit: appOctokit } : {}),
+    ...(intake ? { intake: intake(owner) } : {}),
+  });
   const scratch = await mkdtemp(join(tmpdir(), "whole-system-"));
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
