@@ -10,6 +10,7 @@ import { SlackFollowUps } from "./intake/slack-follow-ups.ts";
 import { Metrics } from "./metrics.ts";
 import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
+import { startSetupServer } from "./setup-server.ts";
 import { tokenExchangeSettings } from "./token-exchange/settings.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -52,6 +53,17 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   if (!intakeRead.ok) throw new ConfigurationError(intakeRead.problems);
   const metrics = new Metrics();
   const queue = new WorkQueue(() => {});
+  if (settings.mode === "setup") {
+    // The registration pages and /healthz; nothing to record or drain until the App exists.
+    const server = await startSetupServer({
+      port: settings.port,
+      ...(settings.host ? { host: settings.host } : {}),
+      env,
+      metrics,
+    });
+    process.once("SIGTERM", () => void server.stop().then(() => process.exit(0)));
+    return { server, metrics, queue };
+  }
   const history =
     settings.mode === "serve"
       ? await startHistory(historyRead.settings, privateKeyText(env), metrics, startupLog(env))

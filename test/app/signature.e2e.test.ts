@@ -93,7 +93,7 @@ describe("webhook signatures, through the real HTTP server", () => {
   it("serves /healthz and Prometheus /metrics", async () => {
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", mode: "serve" });
     const response = await fetch(`${base}/metrics`);
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();

@@ -66,6 +66,20 @@ describe("npm start", () => {
     expect(manifest.redirect_url).toBe(`http://127.0.0.1:${port}/probot/setup`);
   });
 
+  it("unconfigured: answers /healthz and /metrics before the App is registered, and 404 elsewhere", async () => {
+    const port = await freePort();
+    ({ server } = await start({
+      env: { PORT: String(port), HOST: "127.0.0.1", NO_SMEE_SETUP: "true", LOG_LEVEL: "fatal" },
+    }));
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", mode: "setup" });
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/ping`)).status).toBe(200);
+    // Nothing else appeared: no webhook route in setup mode, unknown paths stay 404.
+    expect((await fetch(`http://127.0.0.1:${port}/no-such-page`)).status).toBe(404);
+  });
+
   it("configured: serves webhooks at the webhook path and at the root, /healthz and /metrics", async () => {
     const port = await freePort();
     let queue: Started["queue"];
