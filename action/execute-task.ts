@@ -143,6 +143,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     task,
     runUrl,
     run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
+    ...(authentic.runner ? { runner: authentic.runner } : {}),
     turnThrottleMs: settings.statusIntervalMs,
     redact: (text) => redact(text),
     fit: bodies.fit,
@@ -182,7 +183,13 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     clock.start("provisioning");
     await status.phase(`provisioning on ${env.runnerName}: checking permission and reading the thread`);
     save();
-    const { defaultBranch, config, limits, model, text, pr } = await readRequest(gh, task, settings, deps);
+    const { defaultBranch, config, limits, model, text, pr } = await readRequest(
+      gh,
+      task,
+      settings,
+      deps,
+      authentic.runner,
+    );
     modelKey = model.apiKey;
     redact = outgoingText(createRedactor([...secrets, modelKey]));
     spend = { profile: config.model.profile, ...(model.price ? { price: model.price } : {}) };

@@ -1,5 +1,6 @@
 import { automationRunConfig } from "../core/automation-config.ts";
 import type { RepoConfig } from "../core/config.ts";
+import { runnerRepoRefusal } from "../core/runner-repository.ts";
 import type { Task } from "../core/task.ts";
 import type { AgentTaskText, ModelSettings } from "./agent/types.ts";
 import { findAutomationPull } from "./automation/automation-threads.ts";
@@ -26,15 +27,17 @@ export interface Request {
 
 /**
  * A task runs in its own repository's workflow, or in the central runner repository that its
- * config names (`dispatch.repo`); a workflow anywhere else has no business acting on it.
+ * config names (`dispatch.repo`) or, naming none, the App-wide default the App recorded in its
+ * confirmed status comment (`dispatchedTo`); a workflow anywhere else has no business acting on it.
  */
-function checkDispatchRepository(task: Task, config: RepoConfig, here: string): void {
-  const target = `${task.repo.owner}/${task.repo.name}`;
-  if (!here || here.toLowerCase() === target.toLowerCase()) return;
-  if (config.dispatch.repo?.toLowerCase() === here.toLowerCase()) return;
-  throw new Refusal(
-    `this workflow runs in ${here}, but ${target} does not name it as its runner repository; set dispatch.repo: ${here} in ${target}'s .github/agent.yml to allow it`,
-  );
+function checkDispatchRepository(task: Task, config: RepoConfig, here: string, dispatchedTo?: string): void {
+  const refusal = runnerRepoRefusal({
+    target: `${task.repo.owner}/${task.repo.name}`,
+    here,
+    configured: config.dispatch.repo,
+    dispatchedTo,
+  });
+  if (refusal) throw new Refusal(refusal);
 }
 
 /**
@@ -46,12 +49,14 @@ export async function readRequest(
   task: Task,
   settings: Settings,
   deps: Pick<RunDeps, "resolveModel" | "mask">,
+  /** The runner repository from the App's confirmed status comment (`Authenticity.runner`). */
+  dispatchedTo?: string,
 ): Promise<Request> {
   const repo = { owner: task.repo.owner, name: task.repo.name };
   const { data } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.name });
   const defaultBranch = data.default_branch;
   const repoConfig = await fetchRepoConfig(gh, repo, defaultBranch);
-  checkDispatchRepository(task, repoConfig, settings.env.repository);
+  checkDispatchRepository(task, repoConfig, settings.env.repository, dispatchedTo);
   await checkTrigger(gh, task, settings.source, repoConfig);
   const automation = task.kind === "automation" ? automationNamed(repoConfig, task.automation!) : undefined;
   // An automation runs with its own model profile, limits and sandbox where it sets them.

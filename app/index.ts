@@ -37,6 +37,8 @@ export interface AppOptions {
   slackFollowUps?: Deps["slackFollowUps"];
   /** Serve `POST /api/task-token` (jobs trade their OIDC token for a task token); off when absent. */
   tokenExchange?: TokenExchangeOptions;
+  /** `INHOUSE_DEFAULT_RUNNER_REPO`: where repositories that name no `dispatch.repo` dispatch. */
+  defaultRunnerRepo?: string;
 }
 
 /** The fields of Probot's Context a handler uses, whatever the event. */
@@ -91,6 +93,7 @@ export function inhouse(options: AppOptions): ApplicationFunction {
           ...(options.recorder ? { recorder: options.recorder } : {}),
           ...(options.checkBudget ? { checkBudget: options.checkBudget } : {}),
           ...(options.slackFollowUps ? { slackFollowUps: options.slackFollowUps } : {}),
+          ...(options.defaultRunnerRepo ? { defaultRunnerRepo: options.defaultRunnerRepo } : {}),
         };
         outcome = await handler(deps, parsed.data);
         context.log.info({ event, outcome }, "delivery handled");

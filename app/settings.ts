@@ -1,11 +1,20 @@
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
+import { RUNNER_REPO_PATTERN } from "../core/runner-repository.ts";
 
 /** How the process was configured: registering the App from the browser, or serving webhooks. */
 export type Settings =
   | { mode: "setup"; port: number; host?: string }
-  | { mode: "serve"; appId: number; port: number; host?: string; webhookPath: string };
+  | {
+      mode: "serve";
+      appId: number;
+      port: number;
+      host?: string;
+      webhookPath: string;
+      /** The App-wide default runner repository (core/runner-repository.ts); unset: none. */
+      defaultRunnerRepo?: string;
+    };
 
 const EnvSchema = z.object({
   APP_ID: z.string().trim().optional(),
@@ -38,6 +47,14 @@ const EnvSchema = z.object({
     )
     .optional(),
   NODE_ENV: z.string().optional(),
+  INHOUSE_DEFAULT_RUNNER_REPO: z
+    .string()
+    .trim()
+    .regex(
+      RUNNER_REPO_PATTERN,
+      "INHOUSE_DEFAULT_RUNNER_REPO must be owner/name of the central runner repository, e.g. acme/agent-runners (check INHOUSE_DEFAULT_RUNNER_REPO)",
+    )
+    .optional(),
 });
 
 const blankToUndefined = (env: NodeJS.ProcessEnv) =>
@@ -89,7 +106,13 @@ export function readSettings(
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
-    settings: { mode: "serve", appId, ...where, webhookPath: e.WEBHOOK_PATH ?? "/api/github/webhooks" },
+    settings: {
+      mode: "serve",
+      appId,
+      ...where,
+      webhookPath: e.WEBHOOK_PATH ?? "/api/github/webhooks",
+      ...(e.INHOUSE_DEFAULT_RUNNER_REPO ? { defaultRunnerRepo: e.INHOUSE_DEFAULT_RUNNER_REPO } : {}),
+    },
   };
 }
 

@@ -82,6 +82,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       ...(settings.mode === "serve"
         ? { tokenExchange: tokenExchangeSettings(env, historyRead.settings.dashboard.publicUrl) }
         : {}),
+      ...(settings.defaultRunnerRepo ? { defaultRunnerRepo: settings.defaultRunnerRepo } : {}),
     })(app, {
       addHandler,
       cwd: process.cwd(),
@@ -101,6 +102,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
             ...(history ? { recorder: history.recorder } : {}),
             ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
             ...(slackFollowUps ? { slackFollowUps } : {}),
+            ...(settings.defaultRunnerRepo ? { defaultRunnerRepo: settings.defaultRunnerRepo } : {}),
           },
           intakeRead.settings,
         ),

@@ -23,6 +23,8 @@ export interface Deps {
   checkBudget?: (repo: RepoRef) => Promise<BudgetCheck>;
   /** Answers in Slack when a task a slash command started ends; absent without Slack intake. */
   slackFollowUps?: SlackFollowUps;
+  /** The App-wide default runner repository, for repositories whose config names none. */
+  defaultRunnerRepo?: string;
 }
 
 /** What became of a delivery; the label of the deliveries metric. */

@@ -38,6 +38,15 @@ export const StatusMarkerSchema = z.object({
   delivery: z.string().min(1),
   actor: z.string().min(1),
   state: z.enum(statusStates),
+  /**
+   * The repository whose workflow the App dispatched the task to, when it is not the task's own (a
+   * central runner repository, from `dispatch.repo` or the App-wide default; core/runner-repository.ts).
+   * Written before the dispatch, so the action can confirm it from the first moment.
+   */
+  runner: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/)
+    .optional(),
   /** The workflow run, once known; `repo` is where it runs (the target or the central runner repo). */
   run: z
     .object({

@@ -25,7 +25,14 @@ export interface RunEvidence {
   triggeringActor: string;
 }
 
-export type Authenticity = { ok: true; appSlug?: string } | { ok: false; reason: string };
+export type Authenticity =
+  | {
+      ok: true;
+      appSlug?: string;
+      /** The central runner repository the App recorded in its confirmed status comment, if any. */
+      runner?: string;
+    }
+  | { ok: false; reason: string };
 
 const refuse = (reason: string): Authenticity => ({ ok: false, reason });
 
@@ -85,7 +92,7 @@ export function checkDispatchedTask(
   if (at > now.getTime() + TRIGGER_CLOCK_SKEW_MS) {
     return refuse(`the trigger time ${task.trigger.at} lies in the future`);
   }
-  return { ok: true, appSlug: comment.app.slug };
+  return { ok: true, appSlug: comment.app.slug, ...(marker.runner ? { runner: marker.runner } : {}) };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface StatusCommentOptions {
   task: Task;
   runUrl: string;
   run?: StatusMarker["run"];
+  /** The central runner repository the App recorded (`StatusMarker.runner`): kept in every rewrite. */
+  runner?: string;
   /** Minimum time between two turn updates; phase changes are always written. */
   turnThrottleMs?: number;
   now?: () => number;
@@ -69,6 +71,7 @@ export class StatusComment {
       delivery: task.trigger.delivery,
       actor: task.trigger.actor,
       state,
+      ...(this.options.runner ? { runner: this.options.runner } : {}),
       ...(this.options.run ? { run: this.options.run } : {}),
       ...(usage ? { usage } : {}),
     };

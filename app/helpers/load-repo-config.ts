@@ -1,5 +1,6 @@
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
 import type { Parsed } from "../../core/result.ts";
+import { withDefaultRunnerRepo } from "../../core/runner-repository.ts";
 import type { GitHub, RepoRef } from "../types.ts";
 import { httpStatus } from "./http-status.ts";
 
@@ -11,13 +12,20 @@ export interface LoadedConfig {
   ref: string;
 }
 
-/** Reads `.github/agent.yml` from the default branch only: a branch or a fork cannot change the rules. */
+/**
+ * Reads `.github/agent.yml` from the default branch only: a branch or a fork cannot change the rules.
+ * Where it names no `dispatch.repo` (or there is no file), the App-wide default runner repository
+ * fills it in (`core/runner-repository.ts`).
+ */
 export async function loadRepoConfig(
   octokit: GitHub,
   repo: RepoRef,
   defaultBranch?: string,
+  defaultRunnerRepo?: string,
 ): Promise<LoadedConfig> {
   const ref = defaultBranch ?? "default branch";
+  const withDefault = (parsed: Parsed<RepoConfig>): Parsed<RepoConfig> =>
+    parsed.ok ? { ok: true, value: withDefaultRunnerRepo(parsed.value, defaultRunnerRepo) } : parsed;
   try {
     const response = await octokit.rest.repos.getContent({
       owner: repo.owner,
@@ -26,9 +34,10 @@ export async function loadRepoConfig(
       ...(defaultBranch ? { ref: defaultBranch } : {}),
       mediaType: { format: "raw" },
     });
-    return { parsed: loadConfig(String(response.data)), found: true, ref };
+    return { parsed: withDefault(loadConfig(String(response.data))), found: true, ref };
   } catch (error) {
-    if (httpStatus(error) === 404) return { parsed: { ok: true, value: defaultConfig() }, found: false, ref };
+    if (httpStatus(error) === 404)
+      return { parsed: withDefault({ ok: true, value: defaultConfig() }), found: false, ref };
     throw error;
   }
 }

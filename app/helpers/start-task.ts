@@ -1,4 +1,5 @@
 import type { RepoConfig } from "../../core/config.ts";
+import { runnerRepoOf } from "../../core/runner-repository.ts";
 import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from "../../core/task.ts";
 import type { Deps, Outcome, RepoRef } from "../types.ts";
@@ -71,12 +72,16 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       number,
       ...(request.commentId ? { commentId: request.commentId } : {}),
     });
+    // Where the workflow runs, recorded before the dispatch: the action confirms a central runner
+    // repository from this comment (core/runner-repository.ts), never from the task text.
+    const runner = runnerRepoOf(config, repo);
     const marker: StatusMarker = {
       v: 1,
       task: { kind, number, ...(request.automation ? { automation: request.automation } : {}) },
       delivery,
       actor: request.actor,
       state: "queued",
+      ...(runner.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase() ? { runner } : {}),
     };
     const status = await reply(
       octokit,

@@ -23,6 +23,7 @@ export interface IntakeContext {
   recorder?: RunRecorder;
   checkBudget?: Deps["checkBudget"];
   slackFollowUps?: Deps["slackFollowUps"];
+  defaultRunnerRepo?: string;
 }
 
 export interface IntakeRequest {
@@ -55,7 +56,7 @@ export async function openTaskIssue(ctx: IntakeContext, request: IntakeRequest):
   const access = await repoAccess(ctx.app, repo);
   if (!access.ok) return { kind: "refused", status: access.status, message: access.message };
   const { octokit, defaultBranch } = access;
-  const loaded = await loadRepoConfig(octokit, repo, defaultBranch);
+  const loaded = await loadRepoConfig(octokit, repo, defaultBranch, ctx.defaultRunnerRepo);
   if (!loaded.parsed.ok) {
     return { kind: "refused", status: 422, message: configErrorText(loaded.parsed.errors, loaded.ref) };
   }
@@ -109,6 +110,7 @@ export async function openTaskIssue(ctx: IntakeContext, request: IntakeRequest):
     now: ctx.now,
     ...(ctx.recorder ? { recorder: ctx.recorder } : {}),
     ...(ctx.checkBudget ? { checkBudget: ctx.checkBudget } : {}),
+    ...(ctx.defaultRunnerRepo ? { defaultRunnerRepo: ctx.defaultRunnerRepo } : {}),
   };
   await ctx.queue.submit(async () => {
     let outcome: Outcome | "error" = "error";

@@ -69,6 +69,13 @@ export async function authorizeRun(claims: ActionsClaims, deps: RunAuthorityDeps
     refuse(`status comment ${statusCommentId} does not describe ${targetOwner}/${targetName}#${number}`);
   }
   if (isTerminalState(marker!.state)) refuse(`the task of run ${runId} has ended (${marker!.state})`);
+  // Where the App dispatched it: the central runner repository it recorded, else the task's own.
+  const dispatchedTo = marker!.runner ?? marker!.run?.repo ?? `${targetOwner}/${targetName}`;
+  if (dispatchedTo.toLowerCase() !== claims.repository.toLowerCase()) {
+    refuse(
+      `status comment ${statusCommentId} dispatched its task to ${dispatchedTo}, not to ${claims.repository}, where this run is`,
+    );
+  }
   if (
     marker!.run &&
     (marker!.run.id !== runId || marker!.run.repo.toLowerCase() !== claims.repository.toLowerCase())

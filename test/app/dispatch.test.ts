@@ -91,6 +91,55 @@ describe("dispatch failures become advice in the status comment", () => {
       repo: "acme/runners",
       url: "https://github.com/acme/runners/actions/runs/8",
     });
+    // Recorded before the dispatch, so the action can confirm its runner repository at once.
+    expect(parseStatusMarker(bodies[0] ?? "")?.runner).toBe("acme/runners");
+  });
+});
+
+describe("the App-wide default runner repository (INHOUSE_DEFAULT_RUNNER_REPO)", () => {
+  function dispatchTo(scope: ReturnType<typeof github>, repo: string, workflow = "agent.yml") {
+    scope.get(`/repos/${repo}`).reply(200, { default_branch: "trunk" });
+    scope
+      .post(`/repos/${repo}/actions/workflows/${workflow}/dispatches`, (body) => body.ref === "trunk")
+      .reply(200, { workflow_run_id: 8, html_url: `https://github.com/${repo}/actions/runs/8` });
+  }
+
+  it("a repository with no .github/agent.yml dispatches to the default runner repository", async () => {
+    const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
+    const { scope, bodies } = upToDispatch(null);
+    dispatchTo(scope, "acme/agent-runners");
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({ body: bodies[0] }));
+    captureEdit(scope, bodies);
+    await deliver(probot, "issues", labeledPayload());
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(bodies[0] ?? "")).toMatchObject({
+      state: "queued",
+      runner: "acme/agent-runners",
+    });
+  });
+
+  it("a repository's own dispatch.repo overrides the default", async () => {
+    const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
+    const { scope, bodies } = upToDispatch("dispatch:\n  repo: acme/gpu-runners\n");
+    dispatchTo(scope, "acme/gpu-runners");
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({ body: bodies[0] }));
+    captureEdit(scope, bodies);
+    await deliver(probot, "issues", labeledPayload());
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(bodies[0] ?? "")?.runner).toBe("acme/gpu-runners");
+  });
+
+  it("a repository naming itself keeps its own workflow, and its marker names no other runner", async () => {
+    const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
+    const { scope, bodies } = upToDispatch(`dispatch:\n  repo: ${R.slice("/repos/".length)}\n`);
+    scope
+      .post(`${R}/actions/workflows/agent.yml/dispatches`)
+      .reply(200, { workflow_run_id: 9, html_url: "https://github.com/x/actions/runs/9" });
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({ body: bodies[0] }));
+    captureEdit(scope, bodies);
+    await deliver(probot, "issues", labeledPayload());
+    expect(scope.isDone()).toBe(true);
+    expect(parseStatusMarker(bodies[0] ?? "")?.runner).toBeUndefined();
   });
 });
 

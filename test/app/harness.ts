@@ -29,7 +29,9 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
 const handlerErrors = new WeakMap<Probot, unknown[]>();
 const queues = new WeakMap<Probot, WorkQueue>();
 
-export async function createApp(): Promise<{ probot: Probot; metrics: Metrics }> {
+export async function createApp(
+  options: { defaultRunnerRepo?: string } = {},
+): Promise<{ probot: Probot; metrics: Metrics }> {
   const metrics = new Metrics();
   const errors: unknown[] = [];
   const queue = new WorkQueue((error) => errors.push(error));
@@ -38,7 +40,7 @@ export async function createApp(): Promise<{ probot: Probot; metrics: Metrics }>
     Octokit: TestOctokit,
     logLevel: "fatal",
   });
-  await probot.load(inhouse({ appId: APP_ID, metrics, now: () => NOW, queue }));
+  await probot.load(inhouse({ appId: APP_ID, metrics, now: () => NOW, queue, ...options }));
   handlerErrors.set(probot, errors);
   queues.set(probot, queue);
   return { probot, metrics };

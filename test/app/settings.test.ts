@@ -26,6 +26,21 @@ describe("readSettings", () => {
     });
   });
 
+  it("reads the App-wide default runner repository, and names the fix for a malformed one", () => {
+    const serve = { APP_ID: "12", PRIVATE_KEY: pem, WEBHOOK_SECRET: "s" };
+    expect(readSettings({ ...serve, INHOUSE_DEFAULT_RUNNER_REPO: "acme/agent-runners" })).toMatchObject({
+      ok: true,
+      settings: { defaultRunnerRepo: "acme/agent-runners" },
+    });
+    for (const bad of ["agent-runners", "https://github.com/acme/agent-runners", "acme/a/b"]) {
+      const read = readSettings({ ...serve, INHOUSE_DEFAULT_RUNNER_REPO: bad });
+      expect(read.ok).toBe(false);
+      expect(!read.ok && read.problems.join("\n")).toContain(
+        "INHOUSE_DEFAULT_RUNNER_REPO must be owner/name",
+      );
+    }
+  });
+
   it("accepts the key with \\n escapes and as base64", () => {
     for (const key of [pem.replaceAll("\n", "\\n"), Buffer.from(pem).toString("base64")]) {
       expect(readSettings({ APP_ID: "12", PRIVATE_KEY: key, WEBHOOK_SECRET: "s" }).ok).toBe(true);

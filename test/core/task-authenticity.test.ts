@@ -28,6 +28,17 @@ describe("checkDispatchedTask", () => {
     );
   });
 
+  it("hands on the central runner repository the App recorded in its comment, and only that", () => {
+    const task = makeTask();
+    expect(check(task, evidence(task, { runner: "acme/agent-runners" }))).toEqual({
+      ok: true,
+      appSlug: "inhouse",
+      runner: "acme/agent-runners",
+    });
+    // The same marker text typed by a person is refused outright: its runner is never read.
+    expect(check(task, evidence(task, { runner: "evil/runner", by: null })).ok).toBe(false);
+  });
+
   it("refuses a marker copied into a comment a person wrote", () => {
     const verdict = check(makeTask(), evidence(makeTask(), { by: null }));
     expect(verdict).toEqual({ ok: false, reason: expect.stringContaining("not written by the inhouse App") });

@@ -1,5 +1,6 @@
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseStatusMarker, renderStatusComment } from "../../core/status-marker.ts";
 import { type AppUnderTest, startApp } from "./helpers/app-under-test.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { agentWorkflow } from "./helpers/whole-system.ts";
@@ -134,6 +135,34 @@ describe("task token exchange", () => {
       status: 401,
       body: { message: expect.stringMatching(/signature/) },
     });
+  });
+
+  it("a run the App's bot started in a repository other than the one its status comment records gets nothing", async () => {
+    // The App's own comment says where it dispatched the task (its own repository: no runner, and
+    // here the run not yet recorded). A run elsewhere, even one the App's bot started, is not that task.
+    const bot = octokitFor(github, github.installationToken());
+    const [status] = github.commentsOn(issue).filter((c) => c.body.startsWith("<!-- inhouse:status"));
+    const marker = parseStatusMarker(status!.body)!;
+    const { run: _recorded, ...unrecorded } = marker;
+    await bot.rest.issues.updateComment({
+      owner: "acme",
+      repo: "widget",
+      comment_id: status!.id,
+      body: renderStatusComment(unrecorded, "queued"),
+    });
+    await bot.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+      owner: "acme",
+      repo: "other",
+      workflow_id: "agent.yml",
+      ref: "main",
+      inputs: { task: run.inputs.task! },
+    });
+    const elsewhere = github.state.runs.filter((r) => r.repo === other).at(-1)!;
+    const answer = await exchange(await github.oidc.mint(elsewhere, { audience: app.url }));
+    expect(answer.status).toBe(403);
+    expect(answer.body.message).toMatch(/dispatched its task to acme\/widget, not to acme\/other/);
+    // The run it was dispatched to still gets its token.
+    expect((await exchange(await github.oidc.mint(run, { audience: app.url }))).status).toBe(200);
   });
 
   it("a run that has finished gets nothing", async () => {

@@ -16,7 +16,13 @@ export const APP_ID_INPUT = { "app-id": String(TEST_APP.id) } as const;
  */
 export function appStatusComment(
   task: Task,
-  options: { state?: StatusState; by?: { id: number; slug: string } | null; api?: string } = {},
+  options: {
+    state?: StatusState;
+    by?: { id: number; slug: string } | null;
+    api?: string;
+    /** The central runner repository the App recorded (`StatusMarker.runner`). */
+    runner?: string;
+  } = {},
 ) {
   const by = options.by === undefined ? TEST_APP : options.by;
   const api = options.api ?? "https://api.github.com";
@@ -31,6 +37,7 @@ export function appStatusComment(
       delivery: task.trigger.delivery,
       actor: task.trigger.actor,
       state: options.state ?? "queued",
+      ...(options.runner ? { runner: options.runner } : {}),
     },
     "⏳ queued",
   );

@@ -49,4 +49,35 @@ describe("readRequest", () => {
     expect(request).toMatchObject({ defaultBranch: "trunk", text: { kind: "fix-issue", title: "T" } });
     expect(scope.isDone()).toBe(true);
   });
+  it("accepts the App-wide default runner repository for a repository with no config, when the App's comment names it", async () => {
+    const scope = nock(API)
+      .get("/repos/acme/widgets")
+      .reply(200, { default_branch: "trunk" })
+      .get("/repos/acme/widgets/contents/.github%2Fagent.yml")
+      .query({ ref: "trunk" })
+      .reply(404, { message: "Not Found" })
+      .get("/repos/acme/widgets/collaborators/alice/permission")
+      .reply(200, { permission: "admin", role_name: "admin" })
+      .get("/repos/acme/widgets/issues/12")
+      .reply(200, { title: "T", body: "B", state: "open", user: { login: "bob" } })
+      .get("/repos/acme/widgets/issues/12/comments")
+      .query(true)
+      .reply(200, []);
+    const settings = settingsIn("acme/agent-runners");
+    const request = await readRequest(testClient(), makeTask(), settings, deps, "acme/agent-runners");
+    expect(request.config.dispatch.repo).toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("refuses the same run when the App's comment names no runner repository (the task text cannot)", async () => {
+    nock(API)
+      .get("/repos/acme/widgets")
+      .reply(200, { default_branch: "trunk" })
+      .get("/repos/acme/widgets/contents/.github%2Fagent.yml")
+      .query({ ref: "trunk" })
+      .reply(404, { message: "Not Found" });
+    await expect(
+      readRequest(testClient(), makeTask(), settingsIn("acme/agent-runners"), deps),
+    ).rejects.toThrow(/INHOUSE_DEFAULT_RUNNER_REPO=acme\/agent-runners/);
+  });
 });
