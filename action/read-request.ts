@@ -1,5 +1,6 @@
 import { automationRunConfig } from "../core/automation-config.ts";
 import type { RepoConfig } from "../core/config.ts";
+import type { AutomationConfig } from "../core/config-schema.ts";
 import { runnerRepoRefusal } from "../core/runner-repository.ts";
 import type { Task } from "../core/task.ts";
 import type { AgentTaskText, ModelSettings } from "./agent/types.ts";
@@ -66,6 +67,13 @@ export async function readRequest(
   if (model.apiKey) deps.mask(model.apiKey);
 
   if (automation) {
+    checkAutomationEvent(task, automation.event);
+    if (task.number !== undefined) {
+      // A merge follow-up: the merged PR is its context, and it opens a PR of its own.
+      const merged = await fetchPullRequest(gh, repo, task.number);
+      const text = renderAutomationText(task, automation, undefined, merged);
+      return { defaultBranch, config, limits, model, text };
+    }
     // One open PR per automation: a later run adds its commit to that PR's branch.
     const pr =
       automation.output === "pull-request" ? await findAutomationPull(gh, repo, task.automation!) : undefined;
@@ -76,6 +84,24 @@ export async function readRequest(
   const pr = task.kind === "fix-issue" ? undefined : await fetchPullRequest(gh, repo, task.number!);
   checkThreadMatches(task, thread, pr);
   return { defaultBranch, config, limits, model, text: renderTaskText(task, thread, pr), pr };
+}
+
+/**
+ * A scheduled automation runs from its workflow with no PR; a merge automation only from the App, on
+ * the merged PR it follows up. Either started the other way has nothing to work on.
+ */
+function checkAutomationEvent(task: Task, event: AutomationConfig["event"]): void {
+  const onMerge = event === "merged-pull-request";
+  if (onMerge && task.number === undefined) {
+    throw new Refusal(
+      `automation '${task.automation}' runs when a pull request is merged (event: merged-pull-request in .github/agent.yml); the App starts it on that pull request, so a scheduled or manual run has nothing to follow up`,
+    );
+  }
+  if (!onMerge && task.number !== undefined) {
+    throw new Refusal(
+      `automation '${task.automation}' runs on its workflow's schedule (event: ${event}), not on #${task.number}; set event: merged-pull-request in .github/agent.yml to run it on merged pull requests`,
+    );
+  }
 }
 
 function automationNamed(config: RepoConfig, name: string) {

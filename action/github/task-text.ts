@@ -46,8 +46,18 @@ export function renderAutomationText(
   task: Task,
   automation: Pick<AutomationConfig, "instructions" | "description" | "output">,
   openPull?: Pick<PullRequestInfo, "number" | "headRef">,
+  merged?: Pick<PullRequestInfo, "number" | "headRef" | "headSha" | "baseRef" | "baseSha">,
 ): AgentTaskText {
   const parts = [clean(automation.instructions)];
+  if (merged) {
+    parts.push(
+      [
+        `This follows up pull request #${merged.number} (\`${clean(merged.headRef, MAX_TITLE)}\` into \`${merged.baseRef}\`), which was just merged. The working tree is \`${merged.baseRef}\` with it merged.`,
+        `See what it changed with \`git diff ${merged.baseSha}...${merged.headSha}\` (or \`git log -p ${merged.baseSha}..${merged.headSha}\`).`,
+        "Your change becomes a pull request of its own; the merged one is not touched.",
+      ].join("\n"),
+    );
+  }
   if (openPull) {
     parts.push(
       `This checkout is the branch \`${openPull.headRef}\` of this automation's open pull request #${openPull.number}, with the changes of earlier runs (and anything people added). Build on them; your change is added to that pull request as a new commit.`,

@@ -115,6 +115,12 @@ export function planWorkspace(
     case "automation": {
       // The automation's open PR (readRequest found it): a new commit on its branch, never a second PR.
       if (pr) return { ...sameRepoBranch(pr), replyTo: pr.number };
+      // A merge follow-up (the App's, on the merged PR): a branch and PR of its own per merged PR.
+      if (task.number !== undefined) {
+        const branch = agentBranchName(prefix, task.kind, `${task.automation}-${task.number}`, title);
+        // GitHub keeps `refs/pull/<n>/head` after a merge: the merged commits, even when squashed away.
+        return { ...newBranchFromDefault(branch, defaultBranch), extraRefs: [fetchPull(task.number)] };
+      }
       const stamp = today.toISOString().slice(0, 10).replace(/-/g, "");
       const branch = agentBranchName(prefix, task.kind, `${task.automation}-${stamp}`, title);
       return newBranchFromDefault(branch, defaultBranch);
