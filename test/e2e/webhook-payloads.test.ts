@@ -91,4 +91,28 @@ describe("webhook payloads of the local GitHub", () => {
     };
     check("workflow_run", "completed", github.payloads.workflowRunCompleted(run));
   });
+
+  it("check_run.completed carries every field of GitHub's example and lists the PRs whose head was checked", async () => {
+    const head = await github.commit(repo, "agent/ci", { "a.txt": "ci\n" }, "change");
+    const pull = github.state.createIssue(repo, {
+      title: "p",
+      user: github.state.user("alice"),
+      pull: { headRef: "agent/ci", baseRef: "main", draft: false, merged: false },
+    }) as PullIssue;
+    const payload = await github.payloads.checkRunCompleted(
+      repo,
+      { headSha: head, name: "test", conclusion: "failure", appSlug: "ci" },
+      github.state.user("ci[bot]"),
+    );
+    check("check_run", "completed", payload);
+    const other = await github.payloads.checkRunCompleted(
+      repo,
+      { headSha: "f".repeat(40), name: "test", conclusion: "failure", appSlug: "ci" },
+      github.state.user("ci[bot]"),
+    );
+    expect((payload.check_run as { pull_requests: { number: number }[] }).pull_requests).toEqual([
+      expect.objectContaining({ number: pull.number }),
+    ]);
+    expect((other.check_run as { pull_requests: unknown[] }).pull_requests).toEqual([]);
+  });
 });

@@ -50,7 +50,7 @@ import {
   type Role,
   type RunRecord,
 } from "./state.ts";
-import { WebhookPayloads } from "./webhook-payloads.ts";
+import { type CheckRunReport, WebhookPayloads } from "./webhook-payloads.ts";
 import { type Delivery, WebhookSender } from "./webhook-sender.ts";
 import { readWorkflowFile } from "./workflow-file.ts";
 import { workflowsPushRule } from "./workflow-push-rule.ts";
@@ -275,6 +275,19 @@ export class LocalGitHub {
       "pull_request",
       await this.payloads.pullRequestClosed(pull, this.state.user(by)),
     );
+  }
+
+  /**
+   * A CI App (not this App) finishes a check run on a commit: `check_run.completed` goes to this App
+   * when its manifest subscribes to `check_run` (GitHub delivers an event only to Apps subscribed to
+   * it, which needs Checks: read: https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_run).
+   * Returns undefined when nothing is delivered.
+   */
+  async reportCheckRun(repo: RepoRecord, check: CheckRunReport): Promise<Delivery | undefined> {
+    if (!this.installation.events.includes("check_run") || !this.installation.permissions.checks)
+      return undefined;
+    const ci = this.state.user(`${check.appSlug}[bot]`);
+    return this.webhooks.deliver("check_run", await this.payloads.checkRunCompleted(repo, check, ci));
   }
 
   /**

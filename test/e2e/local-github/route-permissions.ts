@@ -51,6 +51,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   "GET /repos/{owner}/{repo}/pulls/{pull_number}": any({ pull_requests: "read" }, { contents: "read" }),
   "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": any({ pull_requests: "write" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": any({ pull_requests: "read" }),
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits": any({ pull_requests: "read" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments": any({ pull_requests: "read" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews": any({ pull_requests: "read" }),
   "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews": any({ pull_requests: "write" }),

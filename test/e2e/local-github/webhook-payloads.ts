@@ -13,6 +13,18 @@ import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, RunRecord, Us
  */
 export type WebhookPayload = Record<string, unknown> & { action: string };
 
+/** What a CI App reports about one commit (`POST /repos/{owner}/{repo}/check-runs` on GitHub). */
+export interface CheckRunReport {
+  headSha: string;
+  headBranch?: string;
+  name: string;
+  conclusion: "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+  output?: { title?: string; summary?: string; text?: string };
+  detailsUrl?: string;
+  /** The reporting App; `github-actions` makes the check run an Actions job. */
+  appSlug: string;
+}
+
 export class WebhookPayloads {
   constructor(private readonly ctx: RouteContext) {}
 
@@ -88,6 +100,96 @@ export class WebhookPayloads {
   async pullRequestClosed(pull: PullIssue, sender: UserRecord): Promise<WebhookPayload> {
     const opened = await this.pullRequestOpened(pull);
     return { ...opened, action: "closed", sender: userShape(sender, this.ctx.urls) };
+  }
+
+  /**
+   * `check_run.completed` as a CI App reports it. `pull_requests` lists the open pull requests of
+   * this repository whose head is the checked commit ("pull_requests: An array of pull requests that
+   * match this check run. Only pull requests in the same repository as the check run's head_branch
+   * are included", https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_run).
+   */
+  async checkRunCompleted(
+    repo: RepoRecord,
+    check: CheckRunReport,
+    sender: UserRecord,
+  ): Promise<WebhookPayload> {
+    const fullName = `${repo.owner.login}/${repo.name}`;
+    const api = `${this.ctx.urls.api}/repos/${fullName}`;
+    const id = this.ctx.state.id();
+    const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const pulls: Record<string, unknown>[] = [];
+    for (const issue of this.ctx.state.issues) {
+      if (issue.repo !== repo || !issue.pull || issue.state !== "open") continue;
+      const pull = issue as PullIssue;
+      if (pull.pull.headRepo && pull.pull.headRepo !== repo) continue;
+      const shas = await pullShas(pull);
+      if (shas.head !== check.headSha) continue;
+      const repoRef = { id: repo.id, url: api, name: repo.name };
+      pulls.push({
+        url: `${api}/pulls/${pull.number}`,
+        id: pull.id,
+        number: pull.number,
+        head: { ref: pull.pull.headRef, sha: shas.head, repo: repoRef },
+        base: { ref: pull.pull.baseRef, sha: shas.base, repo: repoRef },
+      });
+    }
+    const app = {
+      id: 15368,
+      slug: check.appSlug,
+      node_id: "MDM6QXBwMTUzNjg=",
+      owner: userShape(repo.owner, this.ctx.urls),
+      name: check.appSlug,
+      description: "",
+      external_url: this.ctx.urls.html,
+      html_url: `${this.ctx.urls.html}/apps/${check.appSlug}`,
+      created_at: at,
+      updated_at: at,
+      permissions: { checks: "write", metadata: "read" },
+      events: [],
+    };
+    const suiteId = this.ctx.state.id();
+    return {
+      action: "completed",
+      check_run: {
+        id,
+        node_id: `CR_${id}`,
+        head_sha: check.headSha,
+        external_id: "",
+        url: `${api}/check-runs/${id}`,
+        html_url: `${this.ctx.urls.html}/${fullName}/runs/${id}`,
+        details_url: check.detailsUrl ?? `${this.ctx.urls.html}/${fullName}/runs/${id}`,
+        status: "completed",
+        conclusion: check.conclusion,
+        started_at: at,
+        completed_at: at,
+        output: {
+          title: check.output?.title ?? null,
+          summary: check.output?.summary ?? null,
+          text: check.output?.text ?? null,
+          annotations_count: 0,
+          annotations_url: `${api}/check-runs/${id}/annotations`,
+        },
+        name: check.name,
+        check_suite: {
+          id: suiteId,
+          node_id: `CS_${suiteId}`,
+          head_branch: check.headBranch ?? null,
+          head_sha: check.headSha,
+          status: "completed",
+          conclusion: check.conclusion,
+          url: `${api}/check-suites/${suiteId}`,
+          before: null,
+          after: check.headSha,
+          pull_requests: pulls,
+          app,
+          created_at: at,
+          updated_at: at,
+        },
+        app,
+        pull_requests: pulls,
+      },
+      ...this.envelope(repo, sender),
+    };
   }
 
   workflowRunCompleted(run: RunRecord): WebhookPayload {

@@ -1,5 +1,6 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
 import { validationFailed } from "../errors.ts";
+import { pullCommits } from "../pull-commits.ts";
 import { pullDiff } from "../pull-diff.ts";
 import { findPull, pullShas } from "../pull-lookup.ts";
 import { checkReviewComments, type DraftComment } from "../review-rules.ts";
@@ -35,6 +36,12 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
         ...(file.previousFilename ? { previous_filename: file.previousFilename } : {}),
       })),
     };
+  });
+
+  router.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", async ({ params, query }) => {
+    const pull = findPull(ctx, findRepo(ctx, params), params.pull_number);
+    const { head, base } = await pullShas(pull);
+    return { status: 200, body: paginate(await pullCommits(ctx, pull.repo, base, head), query) };
   });
 
   router.on("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", async ({ params, body, caller }) => {
