@@ -1,9 +1,7 @@
+import { AUTOMATION_EVENTS } from "../../core/automations-workflow.ts";
 import { type Task, TaskSchema } from "../../core/task.ts";
 import type { RunEnvironment, TaskSource } from "../settings.ts";
 import { Refusal } from "../task-errors.ts";
-
-/** The events an automations workflow may run on: GitHub's scheduler, or a person's manual dispatch. */
-export const AUTOMATION_EVENTS = ["schedule", "workflow_dispatch"] as const;
 
 /**
  * An automation's task, built by the action from the run itself: no App is involved, so the trigger

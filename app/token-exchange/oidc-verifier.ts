@@ -12,6 +12,7 @@ export interface ActionsClaims extends JWTPayload {
   event_name: string;
   actor: string;
   workflow_ref?: string;
+  job_workflow_ref?: string;
 }
 
 export class TokenRefused extends Error {

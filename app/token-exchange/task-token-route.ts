@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import { z } from "zod";
+import { AUTOMATIONS_WORKFLOW_PATH, workflowPathOf } from "../../core/automations-workflow.ts";
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
 import type { GitHub } from "../types.ts";
+import { authorizeAutomation } from "./authorize-automation.ts";
 import { authorizeRun } from "./authorize-run.ts";
-import { createOidcVerifier, type OidcVerifierOptions, TokenRefused } from "./oidc-verifier.ts";
+import {
+  type ActionsClaims,
+  createOidcVerifier,
+  type OidcVerifierOptions,
+  TokenRefused,
+} from "./oidc-verifier.ts";
 import { ReplayGuard } from "./replay-guard.ts";
 
 export const TASK_TOKEN_PATH = "/api/task-token";
@@ -38,10 +45,15 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The token names the automations workflow file (on whatever ref: `authorizeAutomation` checks that). */
+function isAutomationsRun(claims: ActionsClaims): boolean {
+  return workflowPathOf(claims.workflow_ref, claims.repository)?.toLowerCase() === AUTOMATIONS_WORKFLOW_PATH;
+}
+
 /**
  * `POST /api/task-token`: a job trades its GitHub Actions OIDC token for an installation token, so no
  * repository ever holds the App's private key. Verified in order: the JWT (`oidc-verifier.ts`), its
- * single use (`replay-guard.ts`), the run behind it (`authorize-run.ts`); then a token limited to the
+ * single use (`replay-guard.ts`), the run behind it (`authorize-run.ts`, or `authorize-automation.ts` for the automations workflow); then a token limited to the
  * task's repository and its kind's least permissions (`core/task-token-permissions.ts`) is minted.
  */
 export function taskTokenRoute(app: Probot, appId: number, options: TokenExchangeOptions) {
@@ -70,7 +82,9 @@ export function taskTokenRoute(app: Probot, appId: number, options: TokenExchang
     await installationOf(runnerOwner, runnerName).catch(() => {
       throw new TokenRefused(403, `the App is not installed on ${claims.repository}, where the run is`);
     });
-    const grant = await authorizeRun(claims, {
+    // A job of the automations workflow has no App dispatch behind it: its own run is the authority.
+    const authorize = isAutomationsRun(claims) ? authorizeAutomation : authorizeRun;
+    const grant = await authorize(claims, {
       appId,
       appSlug: slug ?? "",
       installationFor: async (owner, name) =>

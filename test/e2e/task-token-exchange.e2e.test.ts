@@ -1,9 +1,11 @@
+import { readFile } from "node:fs/promises";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStatusMarker, renderStatusComment } from "../../core/status-marker.ts";
+import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
 import { type AppUnderTest, startApp } from "./helpers/app-under-test.ts";
 import { octokitFor } from "./helpers/octokit.ts";
-import { agentWorkflow } from "./helpers/whole-system.ts";
+import { AUTOMATIONS_WORKFLOW_PATH, agentWorkflow } from "./helpers/whole-system.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
 import type { IssueRecord, RepoRecord, RunRecord } from "./local-github/state.ts";
 
@@ -172,5 +174,91 @@ describe("task token exchange", () => {
     const { status, body } = await exchange(await github.oidc.mint(run, { audience: app.url }));
     expect(status).toBe(403);
     expect(body.message).toMatch(/has finished|has ended/);
+  });
+
+  describe("the automations workflow (no App dispatch behind it)", () => {
+    const automationsFile = "agent-automations.yml";
+    const dispatch = async (login: string, ref = "main") => {
+      const gh = octokitFor(github, github.userToken(login));
+      await gh.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+        owner: "acme",
+        repo: "widget",
+        workflow_id: automationsFile,
+        ref,
+        inputs: { automation: "dependency-update" },
+      });
+      return github.state.runs.at(-1)!;
+    };
+
+    beforeAll(async () => {
+      const template = await readFile(AUTOMATIONS_WORKFLOW_PATH, "utf8");
+      await github.commit(
+        repo,
+        "main",
+        { [`.github/workflows/${automationsFile}`]: template },
+        "Automations",
+      );
+      github.addCollaborator(repo, "maya", "maintain");
+    });
+
+    it("a scheduled run gets a token for its own repository with an automation's permissions", async () => {
+      const scheduled = await github.fireSchedule(repo, automationsFile, "alice");
+      expect(scheduled.idTokenWrite).toBe(true);
+      const { status, body } = await exchange(await github.oidc.mint(scheduled, { audience: app.url }));
+      expect({ status, body }).toMatchObject({
+        status: 200,
+        body: { repository: "acme/widget", permissions: taskTokenPermissions("automation") },
+      });
+      const gh = octokitFor(github, body.token as string);
+      await expect(gh.rest.repos.get({ owner: "acme", repo: "other" })).rejects.toMatchObject({
+        status: 404,
+      });
+    });
+
+    it("a manual dispatch passes the actor gate: maintain is accepted, write under `minimum: maintain` is refused", async () => {
+      await github.commit(
+        repo,
+        "main",
+        { ".github/agent.yml": "permissions:\n  minimum: maintain\n" },
+        "Maintainers only",
+      );
+      const byMaya = await dispatch("maya");
+      expect((await exchange(await github.oidc.mint(byMaya, { audience: app.url }))).status).toBe(200);
+      const byAlice = await dispatch("alice");
+      expect(await exchange(await github.oidc.mint(byAlice, { audience: app.url }))).toMatchObject({
+        status: 403,
+        body: {
+          message: expect.stringMatching(/dispatched by alice: @alice has `write` permission.*`maintain`/),
+        },
+      });
+    });
+
+    it("the workflow from another branch, another event, or a finished run gets nothing", async () => {
+      await github.commit(
+        repo,
+        "evil",
+        { [`.github/workflows/${automationsFile}`]: await readFile(AUTOMATIONS_WORKFLOW_PATH, "utf8") },
+        "A changed copy",
+      );
+      const onBranch = await dispatch("alice", "evil");
+      expect(await exchange(await github.oidc.mint(onBranch, { audience: app.url }))).toMatchObject({
+        status: 403,
+        body: { message: expect.stringMatching(/workflow_ref .*@refs\/heads\/evil.*default branch main/) },
+      });
+      const scheduled = await github.fireSchedule(repo, automationsFile, "alice");
+      const asPullRequest = await github.oidc.mint(scheduled, {
+        audience: app.url,
+        claims: { event_name: "pull_request" },
+      });
+      expect(await exchange(asPullRequest)).toMatchObject({
+        status: 403,
+        body: { message: expect.stringMatching(/'pull_request' gets no token/) },
+      });
+      await github.completeRun(scheduled, "success");
+      expect(await exchange(await github.oidc.mint(scheduled, { audience: app.url }))).toMatchObject({
+        status: 403,
+        body: { message: expect.stringMatching(/has finished/) },
+      });
+    });
   });
 });

@@ -68,13 +68,17 @@ describe("automations workflow template", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
     expect(workflow.on.schedule[0].cron).toMatch(/^[\d*]+ [\d*]+ [\d*]+ [\d*]+ [\d*]+$/);
     expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(["automation"]);
-    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write" });
+    // No App key in any repository (issue #12): the job trades its OIDC token with the App.
+    expect(text).not.toMatch(/private[-_ ]?key|create-github-app-token|secrets\.INHOUSE_APP/i);
     const job = workflow.jobs.automation;
     expect(job["runs-on"]).toEqual(["self-hosted", "agent"]);
     expect(job.concurrency.group).toContain("matrix.automation");
     const agent = job.steps.find((s: Yaml) => s.id === "agent");
     expect(agent.with.automation).toBe(expr("matrix.automation"));
     expect(agent.with.task).toBeUndefined();
+    expect(agent.with["app-url"]).toBe(expr("vars.INHOUSE_APP_URL"));
+    expect(agent.with["github-token"]).toBeUndefined();
     for (const step of job.steps as Yaml[]) expect(step.run ?? "").not.toContain("inputs.");
   });
 });

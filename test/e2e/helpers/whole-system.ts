@@ -88,8 +88,7 @@ export async function startWholeSystem(
   const runner = TestRunner.attach(github, {
     actionDir: ACTION_DIST,
     runnerName: "e2e-runner",
-    // The automations template mints its token on the runner (agent-automations.yml); agent.yml's
-    // runs trade the job's OIDC token with the App unless the test gives a token.
+    // Both templates trade the job's OIDC token with the App unless the test gives a token.
     token: (run: RunRecord) =>
       runnerToken
         ? runnerToken(github, run)
@@ -102,10 +101,9 @@ export async function startWholeSystem(
     inputs: (run, token, matrix) => ({
       task: run.inputs.task ?? "",
       ...(matrix.automation
-        ? { automation: matrix.automation, "author-name": github.credentials.botLogin, "github-token": token }
-        : runnerToken
-          ? { "github-token": token }
-          : { "app-url": app.url }),
+        ? { automation: matrix.automation, "author-name": github.credentials.botLogin }
+        : {}),
+      ...(runnerToken ? { "github-token": token } : { "app-url": app.url }),
       "app-id": String(github.app.id),
       "model-base-url": model.baseUrl,
       "model-api-key": "e2e-model-key",
