@@ -191,7 +191,7 @@ describeDocker("whole system: scheduled automations", () => {
   );
 
   it(
-    "4. a manual dispatch by a user below permissions.minimum is refused before any code is fetched; a maintainer's runs",
+    "4. a manual dispatch by a user below permissions.minimum gets no token and so fetches no code; a maintainer's runs",
     async () => {
       const before = system.runner.results.length;
       const pullsBefore = system.github.pulls(repo).length;
@@ -212,11 +212,13 @@ describeDocker("whole system: scheduled automations", () => {
         event: "workflow_dispatch",
         displayTitle: "automation dependency-update",
       });
-      expect(refused!.outputs.state).toBe("refused");
-      expect(refused!.summary).toContain(
-        "@bob dispatched automation 'dependency-update' with write permission",
-      );
-      expect(refused!.summary).toContain("requires maintain (permissions.minimum)");
+      // The App's token exchange refuses the run's OIDC token through the same actor gate (issue
+      // #12): the job gets no token at all, so it fails before any code is fetched, saying why.
+      expect(refused!.main.exitCode).not.toBe(0);
+      expect(refused!.outputs.state).toBeUndefined();
+      expect(refused!.log).toContain("the inhouse App refused a task token (403)");
+      expect(refused!.log).toContain("dispatched by bob: @bob has `write` permission");
+      expect(refused!.log).toContain("`maintain` or higher");
       expect(system.model.requests).toHaveLength(modelRequests);
       expect(system.github.pulls(repo)).toHaveLength(pullsBefore);
 
