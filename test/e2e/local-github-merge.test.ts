@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { octokitFor } from "./helpers/octokit.ts";
 import { runGit } from "./local-github/git-repos.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
@@ -36,5 +37,54 @@ describe("local GitHub: merging a pull request", () => {
       sender: { login: "alice" },
     });
     await expect(github.mergePull(pull, "alice")).rejects.toThrow(/only an open pull request merges/);
+  });
+
+  it("a merged pull request keeps its head, commits and files; the base branch has moved to the merge commit", async () => {
+    const repo = await github.createRepo("kept", { "src/a.js": "a\n", "test/a.test.js": "t\n" });
+    await github.commit(repo, "fix", { "src/a.js": "fixed\n", "test/a.test.js": "t2\n" }, "fix a");
+    const head = await github.commit(repo, "fix", { "src/a.js": "fixed again\n" }, "fix a again");
+    const pull = github.state.createIssue(repo, {
+      title: "Fix a",
+      user: github.state.user("alice"),
+      pull: { headRef: "fix", baseRef: "main", draft: false, merged: false },
+    }) as PullIssue;
+    const baseBefore = (await github.branches(repo)).get("main")!;
+    await github.mergePull(pull, "alice");
+    const api = octokitFor(github, github.installationToken());
+    const { data } = await api.rest.pulls.get({ owner: "acme", repo: "kept", pull_number: pull.number });
+    expect(data).toMatchObject({ merged: true, commits: 2, head: { sha: head }, base: { sha: baseBefore } });
+    expect(data.merge_commit_sha).toBe((await github.branches(repo)).get("main"));
+    const files = await api.rest.pulls.listFiles({ owner: "acme", repo: "kept", pull_number: pull.number });
+    expect(files.data.map((f) => [f.filename, f.status])).toEqual([
+      ["src/a.js", "modified"],
+      ["test/a.test.js", "modified"],
+    ]);
+  });
+
+  it("lists pull requests newest first by default, and by sort and direction when asked", async () => {
+    const repo = await github.createRepo("listed", { "a.txt": "a\n" });
+    const numbers: number[] = [];
+    for (const branch of ["one", "two", "three"]) {
+      await github.commit(repo, branch, { [`${branch}.txt`]: `${branch}\n` }, branch);
+      numbers.push(
+        github.state.createIssue(repo, {
+          title: branch,
+          user: github.state.user("alice"),
+          pull: { headRef: branch, baseRef: "main", draft: false, merged: false },
+        }).number,
+      );
+    }
+    const first = github.state.issue(repo, numbers[0]!)!;
+    first.updatedAt = "2999-01-01T00:00:00Z";
+    const api = octokitFor(github, github.installationToken());
+    const list = async (query: Record<string, string>) =>
+      (
+        await api.request("GET /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "listed", ...query })
+      ).data.map((p: { number: number }) => p.number);
+    expect(await list({})).toEqual([...numbers].reverse());
+    expect(await list({ direction: "asc" })).toEqual(numbers);
+    expect(await list({ sort: "updated" })).toEqual([numbers[1], numbers[2], numbers[0]]);
+    expect(await list({ sort: "updated", direction: "desc" })).toEqual([numbers[0], numbers[2], numbers[1]]);
+    await expect(list({ sort: "sideways" })).rejects.toMatchObject({ status: 422 });
   });
 });

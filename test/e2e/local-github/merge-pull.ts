@@ -45,6 +45,8 @@ export async function mergePull(ctx: RouteContext, pull: PullIssue, by: UserReco
   pull.pull.merged = true;
   pull.pull.mergedAt = at;
   pull.pull.mergeCommitSha = sha;
+  pull.pull.mergedBaseSha = base;
+  pull.pull.mergedHeadSha = head;
   pull.pull.mergedBy = by;
   await syncPullRefs(ctx, pull.repo);
   return sha;

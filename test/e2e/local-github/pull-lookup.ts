@@ -12,6 +12,12 @@ export function findPull(ctx: RouteContext, repo: RepoRecord, number: string): P
 
 /** Head and base as the bare repositories have them now; pushes move them. A fork's head is read from the fork. */
 export async function pullShas(pull: PullIssue): Promise<PullShas> {
+  // A merged pull request keeps the commits it merged: GitHub still lists its commits and files
+  // ("List commits on a pull request", "List pull requests files",
+  // https://docs.github.com/en/rest/pulls/pulls), and its `head.sha` stays its last commit, even
+  // after its branch is deleted; the base branch has moved on to the merge commit by then.
+  if (pull.pull.merged && pull.pull.mergedBaseSha && pull.pull.mergedHeadSha)
+    return { head: pull.pull.mergedHeadSha, base: pull.pull.mergedBaseSha };
   const headDir = (pull.pull.headRepo ?? pull.repo).gitDir;
   return {
     head: (await resolveRef(headDir, `refs/heads/${pull.pull.headRef}`)) ?? "",

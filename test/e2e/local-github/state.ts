@@ -52,6 +52,9 @@ export interface PullFields {
   /** Set by a merge (`merge-pull.ts`). */
   mergedAt?: string;
   mergeCommitSha?: string;
+  /** The base and head commits at merge time: a merged PR keeps its commits and files (pull-lookup.ts). */
+  mergedBaseSha?: string;
+  mergedHeadSha?: string;
   mergedBy?: UserRecord;
   /** The fork the head branch lives in; undefined when it is a branch of the base repository. */
   headRepo?: RepoRecord;

@@ -1,5 +1,5 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
-import { validationFailed } from "../errors.ts";
+import { GitHubError, validationFailed } from "../errors.ts";
 import { checkMaintainerEdits, resolveHead } from "../forks.ts";
 import { countCommits, resolveRef } from "../git-repos.ts";
 import { fetchForkHead, findPull as findPullIn, pullShas, syncPullRefs } from "../pull-lookup.ts";
@@ -87,6 +87,17 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
     const state = query.get("state") ?? "open";
     const head = query.get("head");
     const base = query.get("base");
+    // "List pull requests" (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests): `sort`
+    // created (default), updated, popularity or long-running; `direction` defaults to desc when
+    // sorting by created (or not at all), asc otherwise. The last two are not modelled here.
+    const sort = query.get("sort") ?? "created";
+    if (sort === "popularity" || sort === "long-running")
+      throw new GitHubError(501, `sort=${sort} is not modelled by the local GitHub`);
+    if (sort !== "created" && sort !== "updated")
+      throw validationFailed("sort must be created, updated, popularity or long-running");
+    const direction = query.get("direction") ?? (sort === "created" ? "desc" : "asc");
+    if (direction !== "asc" && direction !== "desc") throw validationFailed("direction must be asc or desc");
+    const key = (pull: IssueRecord) => (sort === "created" ? pull.createdAt : pull.updatedAt);
     const pulls = ctx.state.issues.filter(
       (issue): issue is IssueRecord & PullIssue =>
         issue.repo === repo &&
@@ -95,6 +106,9 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
         (head === null || headMatches(issue as PullIssue, head)) &&
         (base === null || issue.pull.baseRef === base),
     );
+    // Timestamps have second precision: ties keep creation order (the issue number).
+    pulls.sort((a, b) => key(a).localeCompare(key(b)) || a.number - b.number);
+    if (direction === "desc") pulls.reverse();
     const page = paginate(pulls, query);
     return {
       status: 200,
