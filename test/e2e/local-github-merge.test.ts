@@ -87,4 +87,29 @@ describe("local GitHub: merging a pull request", () => {
     expect(await list({ sort: "updated", direction: "desc" })).toEqual([numbers[0], numbers[2], numbers[1]]);
     await expect(list({ sort: "sideways" })).rejects.toMatchObject({ status: 422 });
   });
+
+  it("a merge into the default branch closes the issues its description names with a closing keyword", async () => {
+    const repo = await github.createRepo("linked", { "a.txt": "a\n" });
+    const fixed = github.openIssue(repo, { title: "one", user: "alice" });
+    const resolved = github.openIssue(repo, { title: "two", user: "alice" });
+    const mentioned = github.openIssue(repo, { title: "three", user: "alice" });
+    const open = (branch: string, base: string, body: string) =>
+      github.state.createIssue(repo, {
+        title: branch,
+        body,
+        user: github.state.user("alice"),
+        pull: { headRef: branch, baseRef: base, draft: false, merged: false },
+      }) as PullIssue;
+    await github.commit(repo, "release", { "r.txt": "r\n" }, "release branch");
+    await github.commit(repo, "to-release", { "b.txt": "b\n" }, "b");
+    await github.mergePull(open("to-release", "release", `Fixes #${mentioned.number}`), "alice");
+    expect(mentioned.state).toBe("open");
+    await github.commit(repo, "fix", { "a.txt": "fixed\n" }, "fix");
+    await github.mergePull(
+      open("fix", "main", `FIXES #${fixed.number}, Resolves: #${resolved.number}; see #${mentioned.number}`),
+      "alice",
+    );
+    expect([fixed.state, resolved.state, mentioned.state]).toEqual(["closed", "closed", "open"]);
+    expect(fixed.closedAt).not.toBeNull();
+  });
 });

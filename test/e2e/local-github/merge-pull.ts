@@ -1,3 +1,4 @@
+import { closeLinkedIssues } from "./closing-keywords.ts";
 import type { RouteContext } from "./context.ts";
 import { resolveRef, runGit, updateRef } from "./git-repos.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
@@ -48,6 +49,7 @@ export async function mergePull(ctx: RouteContext, pull: PullIssue, by: UserReco
   pull.pull.mergedBaseSha = base;
   pull.pull.mergedHeadSha = head;
   pull.pull.mergedBy = by;
+  closeLinkedIssues(ctx.state, pull, at);
   await syncPullRefs(ctx, pull.repo);
   return sha;
 }
