@@ -11,6 +11,7 @@ import { Metrics } from "./metrics.ts";
 import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
 import { startSetupServer } from "./setup-server.ts";
+import { StoreReplayGuard } from "./token-exchange/replay-guard.ts";
 import { tokenExchangeSettings } from "./token-exchange/settings.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -80,7 +81,13 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       ...(history?.checkBudget ? { checkBudget: history.checkBudget } : {}),
       ...(slackFollowUps ? { slackFollowUps } : {}),
       ...(settings.mode === "serve"
-        ? { tokenExchange: tokenExchangeSettings(env, historyRead.settings.dashboard.publicUrl) }
+        ? {
+            tokenExchange: {
+              ...tokenExchangeSettings(env, historyRead.settings.dashboard.publicUrl),
+              // Traded OIDC tokens live in the run history, so every App process and a restart refuse a replay.
+              ...(history ? { replay: new StoreReplayGuard(history.store.db) } : {}),
+            },
+          }
         : {}),
       ...(settings.defaultRunnerRepo ? { defaultRunnerRepo: settings.defaultRunnerRepo } : {}),
     })(app, {

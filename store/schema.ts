@@ -129,12 +129,19 @@ export interface SlackRepliesTable {
   uses: ColumnType<number, number | undefined, number>;
 }
 
+/** An OIDC token the App's token exchange has traded, remembered until it expires (replay guard). */
+export interface OidcTokenUsesTable {
+  jti: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   runs: RunsTable;
   sessions: SessionsTable;
   run_weeks: RunWeeksTable;
   eval_results: EvalResultsTable;
   slack_replies: SlackRepliesTable;
+  oidc_token_uses: OidcTokenUsesTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -12,14 +12,17 @@ import {
   type OidcVerifierOptions,
   TokenRefused,
 } from "./oidc-verifier.ts";
-import { ReplayGuard } from "./replay-guard.ts";
+import { MemoryReplayGuard, type ReplayGuard } from "./replay-guard.ts";
 
 export const TASK_TOKEN_PATH = "/api/task-token";
 const MAX_BODY_BYTES = 16_384;
 
 const RequestSchema = z.strictObject({ oidcToken: z.string().min(20).max(8_192) });
 
-export type TokenExchangeOptions = OidcVerifierOptions;
+export interface TokenExchangeOptions extends OidcVerifierOptions {
+  /** Where traded tokens are remembered: the run history when there is one (`StoreReplayGuard`), else memory. */
+  replay?: ReplayGuard;
+}
 
 /** What the job gets: an installation token for the one target repository, with its task kind's permissions. */
 export interface TaskTokenAnswer {
@@ -58,14 +61,14 @@ function isAutomationsRun(claims: ActionsClaims): boolean {
  */
 export function taskTokenRoute(app: Probot, appId: number, options: TokenExchangeOptions) {
   const verify = createOidcVerifier(options);
-  const guard = new ReplayGuard();
+  const guard = options.replay ?? new MemoryReplayGuard();
   let slug: string | undefined;
 
   async function exchange(request: IncomingMessage): Promise<TaskTokenAnswer> {
     const parsed = RequestSchema.safeParse(await readJson(request));
     if (!parsed.success) throw new TokenRefused(400, 'send JSON: {"oidcToken": "<the job\'s OIDC token>"}');
     const claims = await verify(parsed.data.oidcToken);
-    if (!guard.firstUse(claims.jti, claims.exp)) {
+    if (!(await guard.firstUse(claims.jti, claims.exp))) {
       throw new TokenRefused(
         401,
         "this OIDC token was already exchanged; request a new one for every exchange",

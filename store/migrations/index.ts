@@ -5,6 +5,7 @@ import * as spendByName from "./0003-spend-by-name.ts";
 import * as runWeeks from "./0004-run-weeks.ts";
 import * as evalResults from "./0005-eval-results.ts";
 import * as slackReplies from "./0006-slack-replies.ts";
+import * as oidcTokenUses from "./0007-oidc-token-uses.ts";
 
 /**
  * Every migration, by name, in order. Imported statically (not read from a folder) so the App, the
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0004-run-weeks": runWeeks,
   "0005-eval-results": evalResults,
   "0006-slack-replies": slackReplies,
+  "0007-oidc-token-uses": oidcTokenUses,
 };

@@ -9,6 +9,7 @@ import { SlackFollowUps } from "../../../app/intake/slack-follow-ups.ts";
 import { Metrics } from "../../../app/metrics.ts";
 import { AppOctokit } from "../../../app/octokit.ts";
 import { RunRecorder } from "../../../app/run-recorder.ts";
+import { StoreReplayGuard } from "../../../app/token-exchange/replay-guard.ts";
 import { WorkQueue } from "../../../app/work-queue.ts";
 import type { Store } from "../../../store/open-store.ts";
 import { openMemoryStore } from "../../helpers/memory-store.ts";
@@ -138,7 +139,7 @@ export async function startApp(
       queue,
       recorder,
       now,
-      tokenExchange: { issuer: github.oidc.issuer, audience: url },
+      tokenExchange: { issuer: github.oidc.issuer, audience: url, replay: new StoreReplayGuard(store.db) },
       ...(slackFollowUps ? { slackFollowUps } : {}),
       ...appOptions,
     }),
