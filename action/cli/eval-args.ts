@@ -24,6 +24,9 @@ inhouse eval run --repo <clone> --instances <instances.json> --out <dir>
   --turns <n> --tokens <n> --minutes <n>            Caps over the repository's limits
   --suggest               Put the best profile into .github/agent.yml on a new branch
                           eval/model-<profile> of --repo (a suggested change for a PR, never main)
+  --github <owner/name>   With --suggest: build that branch on GitHub's default branch, push it to
+                          --remote and open a pull request with the report (token: GITHUB_TOKEN)
+  --remote <name>         The clone's remote for --github (default origin)
 
 Both:
   --concurrency <n>       Instances at once, each in its own sandbox (default 1)
@@ -58,6 +61,10 @@ export interface EvalRunArgs extends Common {
   tokens?: number;
   minutes?: number;
   suggest: boolean;
+  /** With `suggest`: open the suggestion as a pull request on this repository. */
+  github?: string;
+  apiUrl?: string;
+  remote: string;
 }
 
 export type EvalCommand =
@@ -86,6 +93,7 @@ const OPTIONS = {
   concurrency: { type: "string" },
   image: { type: "string" },
   suggest: { type: "boolean" },
+  remote: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -143,6 +151,10 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
       },
     };
   }
+  if (str("github") && !values.suggest)
+    throw new UsageError(
+      "inhouse eval run --github opens the suggested change as a pull request: add --suggest (or drop --github)",
+    );
   return {
     command: "eval-run",
     options: {
@@ -161,6 +173,9 @@ export function parseEvalArgs(argv: string[], env: Record<string, string | undef
       tokens: positive("tokens", str("tokens")),
       minutes: positive("minutes", str("minutes")),
       suggest: Boolean(values.suggest),
+      github: str("github"),
+      apiUrl: str("api-url"),
+      remote: str("remote") ?? "origin",
     },
   };
 }

@@ -11,6 +11,7 @@ import { buildReport, reportMarkdown } from "../eval/report.ts";
 import { runEval } from "../eval/run-eval.ts";
 import type { Profile } from "../eval/run-instance.ts";
 import { suggestProfile } from "../eval/suggest-profile.ts";
+import { type SuggestionPull, suggestByPullRequest } from "../eval/suggest-pull-request.ts";
 import { testPathClassifier } from "../eval/test-paths.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
 import { DEFAULT_IMAGE } from "../sandbox/index.ts";
@@ -112,7 +113,20 @@ export async function runEvalCommand(options: EvalRunArgs, io: CliIo): Promise<n
   const recorded = await recordEvalReport(report, io.env);
   if (recorded)
     io.stdout.write(`\nRecorded in the run history (${recorded}): the dashboard's models page shows it.\n`);
-  if (options.suggest) {
+  if (options.suggest && options.github) {
+    const token = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN;
+    if (!token)
+      throw new Error(
+        "inhouse eval run --suggest --github needs a token in GITHUB_TOKEN (contents and pull requests: write) to open the pull request",
+      );
+    const pull = await suggestByPullRequest(repo, report, {
+      repository: options.github,
+      token,
+      apiUrl: options.apiUrl,
+      remote: options.remote,
+    });
+    io.stdout.write(`\n${suggestionPullText(pull)}\n`);
+  } else if (options.suggest) {
     const suggestion = await suggestProfile(repo, report);
     io.stdout.write(
       suggestion.kind === "branch"
@@ -121,4 +135,11 @@ export async function runEvalCommand(options: EvalRunArgs, io: CliIo): Promise<n
     );
   }
   return 0;
+}
+
+function suggestionPullText(pull: SuggestionPull): string {
+  if (pull.kind === "unchanged") return `No change suggested: ${pull.why}.`;
+  if (pull.kind === "already-open")
+    return `A pull request suggesting ${pull.profile} is already open: #${pull.number} (${pull.url}); left as it is.`;
+  return `Suggested change: pull request #${pull.number} (${pull.url}) sets model.profile to ${pull.profile} on branch ${pull.branch}; nothing changes until someone merges it.`;
 }

@@ -1,7 +1,8 @@
 /**
  * The best profile, offered as a change to the repository's `.github/agent.yml` on a branch of its
- * own (`eval/model-<profile>`), for a person to push and open as a pull request. Never committed to
- * the current branch, never merged: the team decides. Edited with the `yaml` library's document
+ * own (`eval/model-<profile>`), for a person to push and open as a pull request (or for
+ * `suggest-pull-request.ts` to open one). Never committed to the current branch, never merged: the
+ * team decides. Edited with the `yaml` library's document
  * model, which keeps the file's comments and layout (js-yaml would drop them).
  */
 import { rm } from "node:fs/promises";
@@ -28,9 +29,9 @@ function currentProfile(configText: string | null): string {
   return typeof value === "string" ? value : "default";
 }
 
-async function fileAtHead(repo: string): Promise<string | null> {
+async function fileAtCommit(repo: string, commit: string): Promise<string | null> {
   try {
-    return await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
+    return await git(repo, ["show", `${commit}:${CONFIG_PATH}`]);
   } catch {
     return null;
   }
@@ -44,11 +45,14 @@ function commitMessage(report: EvalReport, profile: string): string {
   return `Use model profile ${profile} (inhouse eval)\n\nReplaying ${report.instances.length} closed issues of ${report.repository}:\n${lines.join("\n")}\n`;
 }
 
-/** Writes the suggestion as one commit on a new branch, built without touching the working tree or index. */
-export async function suggestProfile(repo: string, report: EvalReport): Promise<Suggestion> {
+/**
+ * Writes the suggestion as one commit on a new branch, built without touching the working tree or
+ * index, on top of `base` (HEAD, or the default branch just fetched when it becomes a pull request).
+ */
+export async function suggestProfile(repo: string, report: EvalReport, base = "HEAD"): Promise<Suggestion> {
   const profile = report.best;
   if (!profile) return { kind: "unchanged", profile: "", why: "no profile resolved any instance" };
-  const before = await fileAtHead(repo);
+  const before = await fileAtCommit(repo, base);
   if (currentProfile(before) === profile)
     return { kind: "unchanged", profile, why: `${CONFIG_PATH} already uses ${profile}` };
   const blob = (await git(repo, ["hash-object", "-w", "--stdin"], withModelProfile(before, profile))).trim();
@@ -57,7 +61,7 @@ export async function suggestProfile(repo: string, report: EvalReport): Promise<
   const env = { GIT_INDEX_FILE: join(gitDir, "inhouse-eval-index") };
   let tree: string;
   try {
-    await git(repo, ["read-tree", "HEAD"], undefined, env);
+    await git(repo, ["read-tree", base], undefined, env);
     await git(
       repo,
       ["update-index", "--add", "--cacheinfo", `100644,${blob},${CONFIG_PATH}`],
@@ -69,7 +73,7 @@ export async function suggestProfile(repo: string, report: EvalReport): Promise<
     await rm(env.GIT_INDEX_FILE, { force: true });
   }
   const commit = (
-    await git(repo, ["commit-tree", tree, "-p", "HEAD", "-F", "-"], commitMessage(report, profile))
+    await git(repo, ["commit-tree", tree, "-p", base, "-F", "-"], commitMessage(report, profile))
   ).trim();
   const branch = `eval/model-${profile}`;
   await git(repo, ["branch", "--force", branch, commit]);
