@@ -3,6 +3,8 @@ import { promisify } from "node:util";
 import { type PhaseEvent, watchScenario } from "../test/e2e/helpers/phase-watch.ts";
 import { SCENARIO_ONE_ISSUE, scenarioOneScript, systemWithWidget } from "../test/e2e/helpers/scenario-one.ts";
 import { runLogs } from "../test/e2e/helpers/system-assertions.ts";
+import type { WholeSystem } from "../test/e2e/helpers/whole-system.ts";
+import type { RepoRecord } from "../test/e2e/local-github/state.ts";
 
 export interface DemoResult {
   prOpened: boolean;
@@ -20,7 +22,15 @@ const rule = (title: string) => `\n── ${title} ${"─".repeat(Math.max(0, 70
  * the committed action bundle, the Docker sandbox and a scripted model. Prints each phase as it
  * happens, then the PR and its diff. `print` is where every line goes (the terminal, or a test).
  */
-export async function runDemo(print: (line: string) => void = console.log): Promise<DemoResult> {
+export interface DemoOptions {
+  /** Runs after the scenario, before the servers close (the dashboard screenshot looks then). */
+  whileOpen?: (system: WholeSystem, repo: RepoRecord, result: DemoResult) => Promise<void>;
+}
+
+export async function runDemo(
+  print: (line: string) => void = console.log,
+  options: DemoOptions = {},
+): Promise<DemoResult> {
   const started = Date.now();
   const { system, repo } = await systemWithWidget();
   try {
@@ -66,7 +76,9 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     print(
       `whole demo (servers up, scenario, teardown not counted): ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    return { prOpened: true, prNumber: pull.number, events: watch.events, webhookToPrS };
+    const result = { prOpened: true, prNumber: pull.number, events: watch.events, webhookToPrS };
+    await options.whileOpen?.(system, repo, result);
+    return result;
   } finally {
     await system.close();
   }
