@@ -5,6 +5,7 @@ import { parseStatusMarker, renderStatusComment } from "../../core/status-marker
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
 import { type AppUnderTest, startApp } from "./helpers/app-under-test.ts";
 import { octokitFor } from "./helpers/octokit.ts";
+import { exchangeOidcToken } from "./helpers/task-token.ts";
 import { AUTOMATIONS_WORKFLOW_PATH, agentWorkflow } from "./helpers/whole-system.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
 import type { IssueRecord, RepoRecord, RunRecord } from "./local-github/state.ts";
@@ -22,14 +23,7 @@ describe("task token exchange", () => {
   let issue: IssueRecord;
   let run: RunRecord;
 
-  const exchange = async (oidcToken: string) => {
-    const response = await fetch(`${app.url}/api/task-token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ oidcToken }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const exchange = (oidcToken: string) => exchangeOidcToken(app.url, oidcToken);
 
   beforeAll(async () => {
     github = await LocalGitHub.start({ owner: "acme" });

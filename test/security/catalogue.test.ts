@@ -17,6 +17,8 @@ import { reasoningCases } from "./catalogue/reasoning-cases.ts";
 import { printSummaryAfterAll } from "./catalogue/registry.ts";
 import { runnerSettingCases } from "./catalogue/runner-setting-cases.ts";
 import { sandboxEscapeCases } from "./catalogue/sandbox-escape.ts";
+import { taskForgeryCases } from "./catalogue/task-forgery-cases.ts";
+import { tokenExchangeCases } from "./catalogue/token-exchange-cases.ts";
 import { triggerCases } from "./catalogue/trigger-cases.ts";
 
 printSummaryAfterAll();
@@ -26,6 +28,7 @@ describe("security catalogue (triggers, policy, real git)", () => {
   triggerCases();
   protectedPathConfigCases();
   modelTextAppCases();
+  tokenExchangeCases();
 });
 
 describeDocker("security catalogue (real sandbox)", () => {
@@ -45,4 +48,5 @@ describeDocker("security catalogue (real sandbox)", () => {
   modelTextActionCases();
   privateDestinationCases();
   runnerSettingCases();
+  taskForgeryCases();
 });
