@@ -63,7 +63,7 @@ const OCTOKITS = {
   "blind-retry": BlindRetryOctokit,
 };
 
-export interface StartAppOptions extends Pick<AppOptions, "checkBudget"> {
+export interface StartAppOptions extends Pick<AppOptions, "checkBudget" | "defaultRunnerRepo"> {
   intake?: IntakeSettings;
   now?: () => Date;
   /**

@@ -62,6 +62,8 @@ export interface WholeSystemOptions extends Pick<LocalGitHubOptions, "manifest">
   appOctokit?: StartAppOptions["octokit"];
   /** Outside signals (Sentry, Slack, the API) for the system's owner: its name is random. */
   intake?: (owner: string) => IntakeSettings;
+  /** The App-wide default runner repository (INHOUSE_DEFAULT_RUNNER_REPO): a repository name under the owner. */
+  defaultRunnerRepoName?: string;
 }
 
 /** The local GitHub, the real App, a test runner executing the committed bundle, and a scripted model. */
@@ -74,6 +76,7 @@ export async function startWholeSystem(
     runnerInputs = {},
     runnerEnv,
     intake,
+    defaultRunnerRepoName,
     ...options
   }: WholeSystemOptions = {},
 ): Promise<WholeSystem> {
@@ -83,6 +86,7 @@ export async function startWholeSystem(
   const app = await startApp(github, {
     ...(appOctokit ? { octokit: appOctokit } : {}),
     ...(intake ? { intake: intake(owner) } : {}),
+    ...(defaultRunnerRepoName ? { defaultRunnerRepo: `${owner}/${defaultRunnerRepoName}` } : {}),
   });
   const scratch = await mkdtemp(join(tmpdir(), "whole-system-"));
   const runner = TestRunner.attach(github, {
