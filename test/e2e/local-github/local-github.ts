@@ -512,6 +512,11 @@ export class LocalGitHub {
 
   private async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", this.url);
+    // GitHub Enterprise Server's addresses, as a GHES App (GHE_HOST) calls them: REST under /api/v3,
+    // GraphQL at /api/graphql ("REST API endpoints": http(s)://HOSTNAME/api/v3,
+    // https://docs.github.com/en/enterprise-server@latest/rest/quickstart); the same routes answer.
+    if (url.pathname === "/api/graphql") url.pathname = "/graphql";
+    else if (url.pathname.startsWith("/api/v3/")) url.pathname = url.pathname.slice("/api/v3".length);
     if (GIT_PATH.test(url.pathname)) {
       await answerGit(
         { request, response, body, url },
