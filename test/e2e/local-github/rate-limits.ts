@@ -53,7 +53,9 @@ export function secondaryLimitAnswer(
 
 /** What one installation (or user) has spent: the counters the budget benchmarks read. */
 export interface Usage {
+  /** REST requests (the primary limit's count). */
   requests: number;
+  /** Content-creating requests: REST POST, PATCH, PUT, DELETE and GraphQL mutations. */
   writes: number;
   /** Requests refused by a rate limit (primary or secondary). */
   limited: number;
@@ -154,6 +156,31 @@ export class RateLimits {
       subject.writeTimes.push(now);
     }
     return { headers: headers(this.limits.requestsPerHour - subject.inWindow) };
+  }
+
+  /**
+   * A GraphQL mutation. It creates content, and "content creation limits include actions taken on
+   * the GitHub web interface as well as via the REST API and GraphQL API" (Rate limits for the REST
+   * API, secondary rate limits), so it spends the content-creation limit and counts as a write
+   * (route `POST /graphql (mutation)`). GraphQL's primary limit is its own (points, "Rate limits and
+   * node limits for the GraphQL API"), so it is not one of the REST requests. Answers the refusal
+   * when the secondary limit is spent.
+   */
+  admitMutation(caller: Caller): Answer | undefined {
+    const key = subjectOf(caller);
+    if (!key) return undefined;
+    const subject = this.subject(key);
+    const now = this.clock.now();
+    subject.writeTimes = subject.writeTimes.filter((at) => at > now - HOUR);
+    if (this.writesSpent(subject, now)) {
+      subject.usage.limited += 1;
+      return secondaryLimitAnswer(this.limits.secondaryStatus, this.limits.retryAfterSeconds);
+    }
+    const route = "POST /graphql (mutation)";
+    subject.usage.writes += 1;
+    subject.usage.byRoute[route] = (subject.usage.byRoute[route] ?? 0) + 1;
+    subject.writeTimes.push(now);
+    return undefined;
   }
 
   private writesSpent(subject: Subject, now: number): boolean {

@@ -114,4 +114,28 @@ describe("local GitHub: rate limits per installation", () => {
     expect(refused?.message).toContain("You have exceeded a secondary rate limit");
     expect(refused?.response.headers["retry-after"]).toBe("5");
   });
+
+  it("counts a GraphQL mutation as content creation (not a REST request) and refuses it past the limit", async () => {
+    github.rateLimits.configure({ writesPerMinute: 2 });
+    const token = github.installationToken();
+    const bot = octokitFor(github, token);
+    await comment(bot);
+    const graphql = (query: string) =>
+      fetch(`${github.url}/graphql`, {
+        method: "POST",
+        headers: { authorization: `bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+    // A mutation GitHub would refuse for its input still spends the limit: it is counted on arrival.
+    const mutation = "mutation { createCommitOnBranch(input: {}) { commit { oid } } }";
+    expect((await graphql(mutation)).status).toBe(200);
+    expect(github.usage()).toMatchObject({ requests: 1, writes: 2 });
+    expect(github.usage().byRoute["POST /graphql (mutation)"]).toBe(1);
+    const refused = await graphql(mutation);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    expect(((await refused.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+    // A query is not content creation: it is answered while mutations wait.
+    expect((await graphql("query { viewer { login } }")).status).toBe(200);
+  });
 });
