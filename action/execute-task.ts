@@ -145,6 +145,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
     ...(authentic.runner ? { runner: authentic.runner } : {}),
     turnThrottleMs: settings.statusIntervalMs,
+    minGapMs: settings.statusIntervalMs,
     redact: (text) => redact(text),
     fit: bodies.fit,
     warn: deps.log.warning,
@@ -181,6 +182,8 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
 
   try {
     clock.start("provisioning");
+    // Only this first write is awaited (it may create the comment, whose id is saved); later phases
+    // go out in the background and a phase superseded before its turn is never sent (`StatusComment`).
     await status.phase(`provisioning on ${env.runnerName}: checking permission and reading the thread`);
     save();
     const { defaultBranch, config, limits, model, text, pr } = await readRequest(
@@ -200,7 +203,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     }
 
     clock.start("preparing the workspace");
-    await status.phase("provisioning: preparing the workspace");
+    void status.phase("provisioning: preparing the workspace");
     const plan = planWorkspace(task, config, defaultBranch, text.title, pr);
     workRoot = await mkdtemp(join(env.runnerTemp, "inhouse-work-"));
     const workspace = await prepareWorkspace({
@@ -215,7 +218,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     });
 
     clock.start("starting the sandbox");
-    await status.phase("provisioning: starting the sandbox");
+    void status.phase("provisioning: starting the sandbox");
     sandbox = await deps.createSandbox({
       image: limits.image,
       ...(limits.runtime ? { runtime: limits.runtime } : {}),
@@ -237,7 +240,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     await sandbox.seed(workspace.dir);
 
     clock.start("working");
-    await status.phase(`working: turn 1 of ${limits.agent.turns}`);
+    void status.phase(`working: turn 1 of ${limits.agent.turns}`);
     await mkdir(dirname(auditPath), { recursive: true });
     const onProgress = (event: AgentProgress) => {
       if (event.phase === "turn") void status.turn(event.turn, event.maxTurns);
@@ -294,7 +297,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     if (result.outcome === "failed") throw new Error(`the agent stopped: ${result.reason}`);
 
     clock.start("publishing");
-    await status.phase("publishing");
+    void status.phase("publishing");
     const published = await publishResult({
       gh,
       task,
@@ -312,7 +315,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
         // A fresh token for the push: the clone's may be close to its hour.
         auth: gitAuth(await tokenNow(), env.serverUrl),
         settings,
-        author: () => commitAuthor(gh, task, settings.author, deps.log.warning),
+        author: () => commitAuthor(gh, task, settings.author, deps.log.warning, authentic.statusAuthor),
         diff: () => sandbox!.diff(),
         // GitHub's commit API can only commit where the clone came from GitHub itself.
         commitThroughApi: deps.remoteUrl(repo.owner, repo.name).startsWith(`${env.serverUrl}/`),

@@ -13,14 +13,25 @@ import type { GitHub } from "./client.ts";
 export const noreplyEmail = (user: { id: number; login: string }): string =>
   `${user.id}+${user.login}@users.noreply.github.com`;
 
+/** An App's bot user: its login (`<slug>[bot]`) and its own user id. */
+export interface BotAccount {
+  id: number;
+  login: string;
+}
+
 const FALLBACK: CommitIdentity = { name: "inhouse[bot]", email: "inhouse[bot]@users.noreply.github.com" };
 
-/** The bot the commits belong to: `author-name` when set, else the author of the App's status comment. */
+/**
+ * The bot the commits belong to: `author-name` when set, else the author of the App's status
+ * comment (`known` when the run has already read it).
+ */
 async function botUser(
   gh: GitHub,
   task: Task,
   name?: string,
-): Promise<{ id: number; login: string } | undefined> {
+  known?: BotAccount,
+): Promise<BotAccount | undefined> {
+  if (known && (!name || name === known.login)) return known;
   if (name) {
     const { data } = await gh.rest.users.getByUsername({ username: name });
     return { id: data.id, login: data.login };
@@ -44,9 +55,10 @@ export async function commitAuthor(
   task: Task,
   given: { name?: string; email?: string },
   warn: (message: string) => void,
+  known?: BotAccount,
 ): Promise<CommitIdentity> {
   if (given.name && given.email) return { name: given.name, email: given.email };
-  const bot = await botUser(gh, task, given.name).catch(() => undefined);
+  const bot = await botUser(gh, task, given.name, known).catch(() => undefined);
   if (bot) return { name: given.name ?? bot.login, email: given.email ?? noreplyEmail(bot) };
   warn(
     `could not find the App's bot account, so the commits are authored as ${FALLBACK.name} and not linked to it; set the author-name input to <app-slug>[bot]`,

@@ -16,8 +16,19 @@ export interface StatusCommentOptions {
   run?: StatusMarker["run"];
   /** The central runner repository the App recorded (`StatusMarker.runner`): kept in every rewrite. */
   runner?: string;
-  /** Minimum time between two turn updates; phase changes are always written. */
+  /**
+   * The unit of the turn updates' spacing. The loop's start ("working: turn 1") is the first progress
+   * edit; the first turn update comes two units after the last edit, each later one twice as long
+   * after its predecessor (4, 8, … units, up to `MAX_TURN_GAP_MS`), so a task's status edits grow
+   * with the log of its length, not with it. Phase changes are always written.
+   */
   turnThrottleMs?: number;
+  /**
+   * Least time between two edits before the final one: a phase that is over sooner is never shown,
+   * only the latest text is written. Default 0 (the client's pacing alone); the action passes its
+   * status interval, so the comment changes at most once per interval until the task ends.
+   */
+  minGapMs?: number;
   now?: () => number;
   /** Everything written passes through this (the run's redactor). */
   redact?: (text: string) => string;
@@ -35,15 +46,25 @@ const ICON: Record<StatusState, string> = {
   refused: "🚫",
 };
 
+/** A long task still shows it is alive at least this often (while its turns go on). */
+export const MAX_TURN_GAP_MS = 10 * 60_000;
+
 /**
  * The one status comment of a task, edited in place at every phase (never a new comment per
- * phase). Writes are serialised so a slow request cannot land after a later one; a failed write
- * is a warning, never the reason a task fails.
+ * phase). Writes are serialised so a slow request cannot land after a later one, and the latest
+ * wins: a text superseded while an earlier write is in flight is never sent, since every edit is
+ * a content-creating request against the installation's shared budget (GitHub's secondary limit:
+ * 80 a minute, 500 an hour, "Rate limits for the REST API"). A failed write is a warning, never the
+ * reason a task fails.
  */
 export class StatusComment {
   private id: number | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private lastTurnWrite = Number.NEGATIVE_INFINITY;
+  private pending: string | undefined;
+  private sending: Promise<void> | undefined;
+  private sentAt = Number.NEGATIVE_INFINITY;
+  private wake: (() => void) | undefined;
+  private lastWrite = Number.NEGATIVE_INFINITY;
+  private turnWrites = 0;
   private finished = false;
   readonly writes: string[] = [];
 
@@ -88,10 +109,47 @@ export class StatusComment {
     return renderStatusComment(marker, fitBody("status comment", lines.join("\n"), room));
   }
 
+  /** Resolves once this text, or a later one that superseded it, is written. */
   private write(state: StatusState, text: string, usage?: UsageRecord): Promise<void> {
-    const body = this.render(state, text, usage);
-    this.chain = this.chain.then(() => this.send(body));
-    return this.chain;
+    this.pending = this.render(state, text, usage);
+    this.lastWrite = this.now();
+    this.sending ??= this.drain();
+    // The final text waits for nothing but the write in flight.
+    if (this.finished) this.wake?.();
+    return this.sending;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending !== undefined) {
+        const wait = this.sentAt + (this.options.minGapMs ?? 0) - this.now();
+        if (wait > 0 && !this.finished) await this.pause(wait);
+        const body = this.pending;
+        this.pending = undefined;
+        await this.send(body);
+        this.sentAt = this.now();
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  /** Sleeps up to `ms`; the final text cuts it short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async send(body: string): Promise<void> {
@@ -116,11 +174,15 @@ export class StatusComment {
     return this.write("running", text);
   }
 
-  /** Turn progress (and what is happening in it, such as the model writing): written at most once per throttle window. */
+  /**
+   * Turn progress (and what is happening in it, such as the model writing): written once the gap
+   * since the last write has passed (two units, then four, eight, …).
+   */
   turn(turn: number, maxTurns: number, detail?: string): Promise<void> {
-    const now = (this.options.now ?? Date.now)();
-    if (now - this.lastTurnWrite < (this.options.turnThrottleMs ?? 15_000)) return this.chain;
-    this.lastTurnWrite = now;
+    const base = this.options.turnThrottleMs ?? 15_000;
+    const gap = Math.min(base * 2 ** (this.turnWrites + 1), MAX_TURN_GAP_MS);
+    if (this.now() - this.lastWrite < gap) return this.flush();
+    this.turnWrites += 1;
     return this.write("running", `working: turn ${turn} of ${maxTurns}${detail ? ` · ${detail}` : ""}`);
   }
 
@@ -133,13 +195,13 @@ export class StatusComment {
     text: string,
     usage?: UsageRecord,
   ): Promise<void> {
-    if (this.finished) return this.chain;
+    if (this.finished) return this.flush();
     this.finished = true;
     return this.write(state, text, usage);
   }
 
   /** Waits for every queued write. */
   flush(): Promise<void> {
-    return this.chain;
+    return this.sending ?? Promise.resolve();
   }
 }

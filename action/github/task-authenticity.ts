@@ -6,6 +6,7 @@ import {
   type RunEvidence,
 } from "../../core/task-authenticity.ts";
 import type { GitHub } from "./client.ts";
+import type { BotAccount } from "./commit-author.ts";
 
 /**
  * Invariant 8: the action runs a task only after GitHub confirms the App dispatched it
@@ -16,7 +17,7 @@ export async function authenticateTask(
   gh: GitHub,
   task: Task,
   context: { appId: number; run: RunEvidence; now: Date },
-): Promise<Authenticity> {
+): Promise<Authenticity & { statusAuthor?: BotAccount }> {
   if (task.statusCommentId === undefined) return checkScheduledTask(task, context.run);
   if (task.number === undefined)
     return { ok: false, reason: "a task with a status comment names its issue or PR number" };
@@ -24,6 +25,7 @@ export async function authenticateTask(
     issue_url: string;
     body?: string;
     performed_via_github_app?: { id: number; slug?: string } | null;
+    user?: { id: number; login: string; type?: string } | null;
   };
   try {
     ({ data: comment } = await gh.rest.issues.getComment({
@@ -41,7 +43,11 @@ export async function authenticateTask(
     throw error;
   }
   const app = comment.performed_via_github_app;
-  return checkDispatchedTask(
+  // The comment's author is the App's bot, which the commits are authored as (`commit-author.ts`):
+  // kept so publishing need not read the comment again.
+  const statusAuthor =
+    comment.user?.type === "Bot" ? { id: comment.user.id, login: comment.user.login } : undefined;
+  const authenticity = checkDispatchedTask(
     task,
     {
       issueUrl: comment.issue_url,
@@ -52,4 +58,5 @@ export async function authenticateTask(
     context.run,
     context.now,
   );
+  return statusAuthor ? { ...authenticity, statusAuthor } : authenticity;
 }

@@ -41,6 +41,16 @@ describe("the commit author: the App's bot, by GitHub's noreply address", () => 
     expect(botId).not.toBe(github.app.id);
   });
 
+  it("reads nothing when the run already knows the status comment's author", async () => {
+    const before = github.requests().length;
+    const bot = { id: botId, login: "inhouse-test[bot]" };
+    expect(await commitAuthor(client(), task, {}, warn, bot)).toEqual({
+      name: "inhouse-test[bot]",
+      email: `${botId}+inhouse-test[bot]@users.noreply.github.com`,
+    });
+    expect(github.requests().length).toBe(before);
+  });
+
   it("looks the bot up by the author-name input when there is no status comment", async () => {
     const scheduled = { ...task, statusCommentId: undefined };
     expect(await commitAuthor(client(), scheduled, { name: "inhouse-test[bot]" }, warn)).toEqual({

@@ -36,31 +36,74 @@ describe("status comment", () => {
     expect(bodies.every((b) => b.includes(`[Workflow run](${RUN})`))).toBe(true);
   });
 
-  it("throttles turn updates but always writes phase changes", async () => {
+  it("spaces turn updates further apart each time, and always writes phase changes", async () => {
     let now = 0;
     const bodies: string[] = [];
     const scope = nock(API)
       .patch("/repos/acme/widgets/issues/comments/900", (body) => bodies.push(body.body) > 0)
-      .times(3)
+      .times(4)
       .reply(200, { id: 900 });
     const status = new StatusComment({
       gh: testClient(),
       task: makeTask(),
       runUrl: RUN,
-      turnThrottleMs: 10_000,
+      turnThrottleMs: 5_000,
       now: () => now,
     });
-    for (let turn = 1; turn <= 10; turn++) {
+    // 40 turns two seconds apart, 5 s units: the first at once (nothing written before), then 20 s
+    // after it (four units), then 40 s after that: the log of the length.
+    for (let turn = 1; turn <= 40; turn++) {
       now = turn * 2_000;
-      void status.turn(turn, 40);
+      await status.turn(turn, 40);
     }
     await status.phase("verifying");
     expect(scope.isDone()).toBe(true);
     expect(bodies.map((b) => statusText(b).split("\n")[0])).toEqual([
       "🔧 **inhouse** · fix-issue · working: turn 1 of 40",
-      "🔧 **inhouse** · fix-issue · working: turn 6 of 40",
+      "🔧 **inhouse** · fix-issue · working: turn 11 of 40",
+      "🔧 **inhouse** · fix-issue · working: turn 31 of 40",
       "🔧 **inhouse** · fix-issue · verifying",
     ]);
+  });
+
+  it("sends only the latest text when phases change faster than GitHub answers", async () => {
+    const bodies: string[] = [];
+    const scope = nock(API)
+      .patch("/repos/acme/widgets/issues/comments/900", (body) => bodies.push(body.body) > 0)
+      .delay(50)
+      .times(3)
+      .reply(200, { id: 900 });
+    const status = new StatusComment({ gh: testClient(), task: makeTask(), runUrl: RUN });
+    const first = status.phase("provisioning");
+    const superseded = status.phase("preparing the workspace");
+    const latest = status.phase("starting the sandbox");
+    await Promise.all([first, superseded, latest]);
+    await status.finish("succeeded", "done");
+    expect(bodies.map((b) => statusText(b).split("\n")[0])).toEqual([
+      "🔧 **inhouse** · fix-issue · provisioning",
+      "🔧 **inhouse** · fix-issue · starting the sandbox",
+      "✅ **inhouse** · fix-issue · done",
+    ]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("edits at most once per gap until the end; the final text is written at once", async () => {
+    const bodies: string[] = [];
+    const scope = nock(API)
+      .patch("/repos/acme/widgets/issues/comments/900", (body) => bodies.push(body.body) > 0)
+      .times(2)
+      .reply(200, { id: 900 });
+    // A minute's gap: were the final text made to wait for it, this test would time out.
+    const status = new StatusComment({ gh: testClient(), task: makeTask(), runUrl: RUN, minGapMs: 60_000 });
+    await status.phase("provisioning");
+    void status.phase("preparing the workspace");
+    void status.phase("starting the sandbox");
+    await status.finish("failed", "failed while starting the sandbox");
+    expect(bodies.map((b) => statusText(b).split("\n")[0])).toEqual([
+      "🔧 **inhouse** · fix-issue · provisioning",
+      "❌ **inhouse** · fix-issue · failed while starting the sandbox",
+    ]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it("creates the comment when the task has none, then edits that one", async () => {

@@ -15,6 +15,7 @@ const lastStatus = (bodies: string[]) => statusText(bodies.at(-1) ?? "");
 describe("executeTask: issue to pull request", () => {
   it("clones, runs the loop in a credential-free sandbox, pushes a branch and opens a PR", async () => {
     const harness = await createHarness();
+    harness.inputs["status-interval-seconds"] = "3600";
     const status = statusScope(harness);
     const context = contextScope({
       comments: [
@@ -71,14 +72,12 @@ describe("executeTask: issue to pull request", () => {
     expect(prBody).toContain("ok 3 tests");
     expect(prBody).not.toContain(TOKEN);
     const phases = harness.statusBodies.map((b) => statusText(b).split("\n")[0]);
-    expect(phases[0]).toContain("provisioning on runner-1");
-    expect(phases).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining("working: turn 1 of 40"),
-        expect.stringContaining("working: turn 2 of 40 · the model is writing (1234 characters so far)"),
-        expect.stringContaining("publishing"),
-      ]),
-    );
+    // The comment changes at most once per status interval (an hour here) until the end: the phases
+    // between the first and the result were superseded before their turn and never sent.
+    expect(phases).toEqual([
+      expect.stringContaining("provisioning on runner-1"),
+      expect.stringContaining("done: opened https://github.com/acme/widgets/pull/13"),
+    ]);
     expect(lastStatus(harness.statusBodies)).toContain(
       "done: opened https://github.com/acme/widgets/pull/13",
     );

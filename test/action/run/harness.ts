@@ -44,6 +44,8 @@ export interface Harness {
   masked: string[];
   /** What the job summary would hold: headings, raw text and table rows, in order. */
   summary: string[];
+  /** More action inputs for the next runs (say, `status-interval-seconds`). */
+  inputs: Record<string, string>;
   run(
     task: Task,
     agent: (options: AgentRunOptions) => Promise<AgentResult>,
@@ -74,6 +76,7 @@ export async function createHarness(
     state: {},
     masked: [],
     summary: [],
+    inputs: {},
     run(task, agent, signal, runEnv = APP_DISPATCHED_RUN) {
       // The App's status comment the task names: what the authenticity check reads first.
       if (task.statusCommentId !== undefined) {
@@ -103,6 +106,7 @@ export async function createHarness(
       "model-api-key": MODEL_KEY,
       "cache-dir": cache,
       "allowed-networks": "none",
+      ...harness.inputs,
     };
     const settings = parseSettings(
       (name) => inputs[name] ?? "",
