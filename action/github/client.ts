@@ -1,6 +1,7 @@
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
+import { DEFAULT_RATE_LIMIT_WAIT, waitOutRateLimit } from "../../core/github/rate-limit-wait.ts";
 import { DEFAULT_GITHUB_TIMEOUT_MS, timeoutFetch } from "../../core/github/timeout-fetch.ts";
 import { defaultWriteOnce, installWriteOnce, type WriteOnceTuning } from "../../core/github/write-once.ts";
 
@@ -19,6 +20,8 @@ export interface RetryTuning {
   retryAfterBaseMs: number;
   /** A rate limit whose wait is longer than this fails the request instead of stalling the task. */
   maxRateLimitWaitSeconds: number;
+  /** A request whose rate-limit waits would add up past this fails (`core/github/rate-limit-wait.ts`). */
+  maxRateLimitTotalSeconds: number;
   /** Space writes as GitHub asks (1 s, 3 s for notifying ones); tests turn it off. */
   paceWrites: boolean;
   writeOnce: WriteOnceTuning;
@@ -34,7 +37,8 @@ export interface RetryTuning {
 export const defaultRetry: RetryTuning = {
   retries: 3,
   retryAfterBaseMs: 1_000,
-  maxRateLimitWaitSeconds: 300,
+  maxRateLimitWaitSeconds: DEFAULT_RATE_LIMIT_WAIT.maxWaitSeconds,
+  maxRateLimitTotalSeconds: DEFAULT_RATE_LIMIT_WAIT.maxTotalSeconds,
   paceWrites: true,
   writeOnce: defaultWriteOnce,
   requestTimeoutMs: DEFAULT_GITHUB_TIMEOUT_MS,
@@ -47,11 +51,12 @@ export interface GitHubClientOptions {
   retry?: Partial<RetryTuning>;
 }
 
-/** Wait out a rate limit up to the cap, at most three times for one request. */
-const waitOut =
-  (tuning: RetryTuning) =>
-  (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < 3 && retryAfter <= tuning.maxRateLimitWaitSeconds;
+/** Wait out a rate limit within the caps (the rule the App's Octokit follows too). */
+const waitOut = (tuning: RetryTuning) =>
+  waitOutRateLimit({
+    maxWaitSeconds: tuning.maxRateLimitWaitSeconds,
+    maxTotalSeconds: tuning.maxRateLimitTotalSeconds,
+  });
 
 /** Limiter groups without GitHub's spacing between writes (the plugin's own groups pace them). */
 export function unpacedGroups(): Record<string, unknown> {
