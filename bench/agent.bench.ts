@@ -19,7 +19,7 @@ import {
   startScriptedModelServer,
   step,
 } from "../test/helpers/scripted-model-server.ts";
-import { createMemorySandbox } from "./memory-sandbox.ts";
+import { createMemorySandbox } from "../test/helpers/memory-sandbox.ts";
 import { percentile, round } from "./stats.ts";
 import type { BenchArea } from "./types.ts";
 
