@@ -13,13 +13,13 @@ import { join } from "node:path";
 import { runAgent } from "../action/agent/run-agent.ts";
 import type { AgentLoopTuning } from "../action/agent/types.ts";
 import { createModelClient } from "../action/model/client.ts";
+import { createMemorySandbox } from "../test/helpers/memory-sandbox.ts";
 import {
   type RecordedRequest,
   type ScriptedStep,
   startScriptedModelServer,
   step,
 } from "../test/helpers/scripted-model-server.ts";
-import { createMemorySandbox } from "../test/helpers/memory-sandbox.ts";
 import { percentile, round } from "./stats.ts";
 import type { BenchArea } from "./types.ts";
 

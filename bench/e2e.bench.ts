@@ -110,7 +110,9 @@ const area: BenchArea = {
       metrics: {
         "e2e.webhook_to_pr_s": median(pooled, (t) => t.webhookToPrS),
         "e2e.webhook_to_pr_nopool_s": median(unpooled, (t) => t.webhookToPrS),
-        ...Object.fromEntries(PHASES.map((name) => [`e2e.phase.${name}_s`, median(pooled, (t) => t.phases[name])])),
+        ...Object.fromEntries(
+          PHASES.map((name) => [`e2e.phase.${name}_s`, median(pooled, (t) => t.phases[name])]),
+        ),
         ...Object.fromEntries(
           PHASES.map((name) => [`e2e.phase_nopool.${name}_s`, median(unpooled, (t) => t.phases[name])]),
         ),
