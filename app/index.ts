@@ -7,6 +7,7 @@ import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
 import { handleIssueOpened } from "./handlers/issue-opened.ts";
 import { handlePullRequest } from "./handlers/pull-request.ts";
 import { handlePullRequestClosed } from "./handlers/pull-request-closed.ts";
+import { handleReview, handleReviewComment } from "./handlers/review-command.ts";
 import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
 import { Metrics } from "./metrics.ts";
 import {
@@ -17,6 +18,8 @@ import {
   IssueOpenedSchema,
   PullRequestClosedSchema,
   PullRequestSchema,
+  ReviewCommentSchema,
+  ReviewSchema,
   WorkflowRunSchema,
 } from "./payloads.ts";
 import type { RunRecorder } from "./run-recorder.ts";
@@ -127,6 +130,14 @@ export function inhouse(options: AppOptions): ApplicationFunction {
     app.on(
       "workflow_run.completed",
       track("workflow_run.completed", WorkflowRunSchema, handleWorkflowRunCompleted),
+    );
+    app.on(
+      "pull_request_review_comment.created",
+      track("pull_request_review_comment.created", ReviewCommentSchema, handleReviewComment),
+    );
+    app.on(
+      "pull_request_review.submitted",
+      track("pull_request_review.submitted", ReviewSchema, handleReview),
     );
     app.on("check_run.completed", track("check_run.completed", CheckRunSchema, handleCheckRunCompleted));
     app.on(

@@ -123,3 +123,38 @@ export const CheckRunSchema = z.object({
 });
 export type CheckRunCompleted = z.infer<typeof CheckRunSchema>;
 export type CheckRun = CheckRunCompleted["check_run"];
+
+const reviewPull = z.object({ number: z.number().int().positive() });
+
+/** `pull_request_review_comment.created`: a comment on a line (or lines) of the PR's diff. */
+export const ReviewCommentSchema = z.object({
+  comment: z.object({
+    id: z.number().int().positive(),
+    body: z.string().default(""),
+    path: z.string(),
+    line: z.number().int().nullish(),
+    start_line: z.number().int().nullish(),
+    original_line: z.number().int().nullish(),
+    diff_hunk: z.string().nullish(),
+    in_reply_to_id: z.number().int().nullish(),
+    user: actor,
+  }),
+  pull_request: reviewPull,
+  repository,
+  sender: actor,
+});
+export type ReviewCommentCreated = z.infer<typeof ReviewCommentSchema>;
+
+/** `pull_request_review.submitted`: a review, whose body may hold the command. */
+export const ReviewSchema = z.object({
+  review: z.object({
+    id: z.number().int().positive(),
+    body: z.string().nullable().default(""),
+    state: z.string(),
+    user: actor.nullable(),
+  }),
+  pull_request: reviewPull,
+  repository,
+  sender: actor,
+});
+export type ReviewSubmitted = z.infer<typeof ReviewSchema>;

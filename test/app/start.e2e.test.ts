@@ -52,6 +52,8 @@ describe("npm start", () => {
       "issue_comment",
       "pull_request",
       "workflow_run",
+      "pull_request_review",
+      "pull_request_review_comment",
       "check_run",
     ]);
     expect(manifest.default_permissions).toEqual({

@@ -36,6 +36,7 @@ describeDocker("whole system: event automations", () => {
   let system: WholeSystem;
   let repo: RepoRecord;
   let userPull: PullIssue;
+  let followedUp: PullIssue;
 
   beforeAll(async () => {
     ({ system, repo } = await systemWithWidget());
@@ -103,6 +104,7 @@ describeDocker("whole system: event automations", () => {
     "2. a failed check on the agent's PR starts one follow-up that sees the failure; a failure on its push starts none (maxPerPull 1)",
     async () => {
       const pull = await agentPull("sum subtracts");
+      followedUp = pull;
       const before = await head(pull);
       const firstRequest = system.model.requests.length;
       const runs = system.github.state.runs.length;
@@ -190,6 +192,77 @@ describeDocker("whole system: event automations", () => {
         state: "succeeded",
       });
       expect(await system.github.readFile(repo, "main", BUG.path)).toContain(BUG.broken);
+      expect(system.model.remaining).toBe(0);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  /** A reviewer (alice) submits a review on the agent's PR through the REST API, as the web UI does. */
+  async function submitReview(
+    pull: PullIssue,
+    body: string,
+    comments: { path: string; line: number; body: string }[],
+  ) {
+    const alice = octokitFor(system.github, system.github.userToken("alice"));
+    await alice.rest.pulls.createReview({
+      owner: repo.owner.login,
+      repo: repo.name,
+      pull_number: pull.number,
+      event: "COMMENT",
+      body,
+      comments,
+    });
+    await system.settle();
+  }
+
+  it(
+    "5. `/agent fix` in a review's body starts a fix-pr task that sees the review",
+    async () => {
+      expect(followedUp, "scenario 2 must open the agent's PR first").toBeDefined();
+      const before = await head(followedUp);
+      const firstRequest = system.model.requests.length;
+      system.model.push(
+        step.tool("edit_file", { path: "README.md", oldText: "Adds numbers.", newText: "Adds two numbers." }),
+        step.tool("finish", { summary: "Reworded the README as the review asked." }),
+      );
+      await submitReview(followedUp, "Looks right.\n/agent fix say two numbers in the README", []);
+      const seen = transcript(system.model.requests[firstRequest]!);
+      expect(seen, runLogs(system)).toContain("say two numbers in the README");
+      expect(seen).toContain("Asked by @alice in a pull request review (commented)");
+      expect(await head(followedUp)).not.toBe(before);
+      expect(statusComments(system, followedUp).at(-1)?.marker).toMatchObject({
+        task: { kind: "fix-pr" },
+        actor: "alice",
+        state: "succeeded",
+      });
+      expect(system.model.remaining).toBe(0);
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "6. `/agent fix` on a line of the diff starts a fix-pr task that sees the file, the line and the comment",
+    async () => {
+      expect(followedUp, "scenario 2 must open the agent's PR first").toBeDefined();
+      const firstRequest = system.model.requests.length;
+      system.model.push(
+        step.tool("edit_file", {
+          path: BUG.path,
+          oldText: BUG.fixed,
+          newText: `${BUG.fixed} // adds`,
+        }),
+        step.tool("finish", { summary: "Commented the line as asked." }),
+      );
+      await submitReview(followedUp, "One note.", [
+        { path: BUG.path, line: 2, body: "/agent fix add a short comment saying it adds" },
+      ]);
+      const seen = transcript(system.model.requests[firstRequest]!);
+      expect(seen, runLogs(system)).toContain("add a short comment saying it adds");
+      expect(seen).toContain(`in a review comment on \`${BUG.path}\` line 2 of this pull request`);
+      expect(await system.github.readFile(repo, followedUp.pull.headRef, BUG.path)).toContain("// adds");
+      expect(statusComments(system, followedUp).at(-1)?.marker.state).toBe("succeeded");
       expect(system.model.remaining).toBe(0);
       await expectCleanSystem(system, repo);
     },

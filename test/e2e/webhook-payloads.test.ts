@@ -115,4 +115,41 @@ describe("webhook payloads of the local GitHub", () => {
     ]);
     expect((other.check_run as { pull_requests: unknown[] }).pull_requests).toEqual([]);
   });
+
+  it("pull_request_review.submitted and pull_request_review_comment.created carry every field of GitHub's examples", async () => {
+    await github.commit(repo, "agent/review", { "a.txt": "reviewed\n" }, "change");
+    const pull = github.state.createIssue(repo, {
+      title: "p",
+      user: github.state.user("alice"),
+      pull: { headRef: "agent/review", baseRef: "main", draft: false, merged: false },
+    }) as PullIssue;
+    const review = {
+      id: github.state.id(),
+      pull,
+      user: github.state.user("bob"),
+      body: "/agent fix",
+      state: "COMMENTED" as const,
+      commitId: "0".repeat(40),
+      submittedAt: "2026-01-01T00:00:00Z",
+    };
+    check("pull_request_review", "submitted", await github.payloads.pullRequestReviewSubmitted(review));
+    const comment = {
+      id: github.state.id(),
+      reviewId: review.id,
+      pull,
+      path: "a.txt",
+      line: 1,
+      startLine: null,
+      side: "RIGHT" as const,
+      body: "/agent fix",
+      user: review.user,
+      commitId: review.commitId,
+      createdAt: review.submittedAt,
+    };
+    check(
+      "pull_request_review_comment",
+      "created",
+      await github.payloads.pullRequestReviewCommentCreated(comment),
+    );
+  });
 });

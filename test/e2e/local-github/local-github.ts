@@ -505,6 +505,21 @@ export class LocalGitHub {
           await this.payloads.pullRequestOpened(event.pull as PullIssue),
         );
         return;
+      case "pull_request_review.submitted":
+        // The review, then each of its line comments (`pull_request_review` "submitted";
+        // `pull_request_review_comment` "created": a comment on the PR's diff;
+        // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_comment).
+        await this.webhooks.deliver(
+          "pull_request_review",
+          await this.payloads.pullRequestReviewSubmitted(event.review),
+        );
+        for (const comment of event.comments) {
+          await this.webhooks.deliver(
+            "pull_request_review_comment",
+            await this.payloads.pullRequestReviewCommentCreated(comment),
+          );
+        }
+        return;
       default:
         return;
     }

@@ -1,11 +1,20 @@
 import type { RouteContext } from "./context.ts";
 import { pullShas } from "./pull-lookup.ts";
 import { issueCommentShape, issueShape, labelShape } from "./shapes/issue.ts";
-import { type PullIssue, pullRequestShape } from "./shapes/pull.ts";
+import { type PullIssue, pullRequestShape, reviewCommentShape, reviewShape } from "./shapes/pull.ts";
 import { repositoryShape } from "./shapes/repository.ts";
 import { userShape } from "./shapes/user.ts";
 import { workflowRunShape, workflowShape } from "./shapes/workflow-run.ts";
-import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, RunRecord, UserRecord } from "./state.ts";
+import type {
+  CommentRecord,
+  IssueRecord,
+  LabelRecord,
+  RepoRecord,
+  ReviewCommentRecord,
+  ReviewRecord,
+  RunRecord,
+  UserRecord,
+} from "./state.ts";
 
 /**
  * Webhook payloads built from the in-memory state, shaped like GitHub's (compare
@@ -93,6 +102,28 @@ export class WebhookPayloads {
         base: { ...shape.base, repo: withMergeSettings(shape.base.repo) },
       },
       ...this.envelope(pull.repo, pull.user),
+    };
+  }
+
+  /** `pull_request_review.submitted`: the review and the pull request it is on, sent by the reviewer. */
+  async pullRequestReviewSubmitted(review: ReviewRecord): Promise<WebhookPayload> {
+    const opened = await this.pullRequestOpened(review.pull as PullIssue);
+    return {
+      ...opened,
+      action: "submitted",
+      review: reviewShape(review, this.ctx.urls),
+      sender: userShape(review.user, this.ctx.urls),
+    };
+  }
+
+  /** `pull_request_review_comment.created`: a comment on a line of the diff, with its path and lines. */
+  async pullRequestReviewCommentCreated(comment: ReviewCommentRecord): Promise<WebhookPayload> {
+    const opened = await this.pullRequestOpened(comment.pull as PullIssue);
+    return {
+      ...opened,
+      action: "created",
+      comment: reviewCommentShape(comment, this.ctx.urls),
+      sender: userShape(comment.user, this.ctx.urls),
     };
   }
 

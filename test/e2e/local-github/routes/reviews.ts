@@ -69,6 +69,7 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
       submittedAt: now(),
     };
     ctx.state.reviews.push(review);
+    const created: ReviewCommentRecord[] = [];
     for (const draft of drafts) {
       const comment: ReviewCommentRecord = {
         id: ctx.state.id(),
@@ -84,7 +85,11 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
         createdAt: review.submittedAt,
       };
       ctx.state.reviewComments.push(comment);
+      created.push(comment);
     }
+    // A pending review is the reviewer's draft: GitHub tells Apps about a review once it is submitted.
+    if (review.state !== "PENDING")
+      ctx.emit({ name: "pull_request_review.submitted", review, comments: created });
     return { status: 200, body: reviewShape(review, ctx.urls) };
   });
 }
