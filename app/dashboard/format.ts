@@ -23,3 +23,15 @@ export function formatWhen(date: Date): string {
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((part / whole) * 100)}%` : "–";
 }
+
+/**
+ * A status comment's first line (the run's recorded reason) as plain text: GitHub renders its
+ * Markdown and its leading emoji; the dashboard shows the words, since the state badge beside it
+ * already says how the run ended.
+ */
+export function statusLineText(line: string): string {
+  return line
+    .replace(/^(?:\p{Extended_Pictographic}|\u{FE0F}|\u{200D}|\s)+/u, "")
+    .replace(/\*\*(.+?)\*\*|__(.+?)__|`([^`]+)`/g, (_, bold, under, code) => bold ?? under ?? code)
+    .trim();
+}

@@ -1,6 +1,6 @@
 import type { RunRow } from "../../../store/schema.ts";
 import { phaseTimeline } from "../charts.ts";
-import { formatCost, formatDuration, formatTokens, formatWhen } from "../format.ts";
+import { formatCost, formatDuration, formatTokens, formatWhen, statusLineText } from "../format.ts";
 import { type Html, html, safeHref } from "../html.ts";
 
 function link(url: string | null | undefined, text: string): Html | string {
@@ -15,7 +15,7 @@ export function runPageBody(run: RunRow, webUrl: string, currency: string): Html
   const title = `${run.repository}${run.number ? ` #${run.number}` : ""} · ${run.kind}`;
   const when = (date: Date | null) => (date ? formatWhen(date) : "–");
   return html`<h1>${title}</h1>
-<p><span class="state state-${run.state}">${run.state}</span>${run.reason ? html` ${run.reason}` : ""}</p>
+<p><span class="state state-${run.state}">${run.state}</span>${run.reason ? html` ${statusLineText(run.reason)}` : ""}</p>
 <h2>Phases</h2>${phaseTimeline(run.phases ?? [])}
 <h2>Facts</h2><dl class="facts">
 <dt>Asked by</dt><dd>${run.actor} (${run.trigger_event ?? run.source})</dd>
