@@ -52,6 +52,8 @@ export async function cleanUp(
       await taskTokenSource(settings.token, {
         appId: settings.appId,
         repository: `${parsed.value.repo.owner}/${parsed.value.repo.name}`,
+        kind: parsed.value.kind,
+        apiUrl: env.apiUrl,
         ...(deps.idToken ? { idToken: deps.idToken } : {}),
         onToken: core.setSecret,
       }).current(),

@@ -108,6 +108,8 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
   const tokens = taskTokenSource(settings.token, {
     appId: settings.appId,
     repository: `${task.repo.owner}/${task.repo.name}`,
+    kind: task.kind,
+    apiUrl: env.apiUrl,
     ...(deps.idToken ? { idToken: deps.idToken } : {}),
     onToken: deps.mask,
   });
@@ -124,7 +126,7 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
   };
   const auth = gitAuth(await tokenNow(), env.serverUrl);
   const gh = deps.github(await tokenNow(), env.apiUrl);
-  if ("appUrl" in settings.token) {
+  if (!("githubToken" in settings.token)) {
     gh.hook.before("request", async (options) => {
       options.headers.authorization = `token ${await tokenNow()}`;
     });

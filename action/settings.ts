@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { type FieldError, formatErrors } from "../core/result.ts";
 import { toFieldErrors } from "../core/zod-errors.ts";
+import type { TokenChoice } from "./github/task-token.ts";
 import { parseInternalRanges } from "./sandbox/egress/private-ranges.ts";
 import { DEFAULT_IMAGE } from "./sandbox/options.ts";
 import { RUNTIME_NAME } from "./sandbox/runtimes.ts";
@@ -36,6 +37,8 @@ export const InputsSchema = z.object({
   /** Repository an automation runs on (owner/name); default the workflow's own (central runner repositories set it). */
   repository: optionalText,
   "github-token": optionalText,
+  /** The App's private key as a file on the runner host (never a repository secret): the action mints the task token. */
+  "app-private-key-file": optionalText,
   "app-url": optionalText.pipe(
     z
       .url({
@@ -193,8 +196,8 @@ export type TaskSource =
 
 export interface Settings {
   source: TaskSource;
-  /** Where the token comes from: the App's token exchange (app-url), or a token given as an input. */
-  token: { appUrl: string } | { githubToken: string };
+  /** Where the token comes from: the App's token exchange (app-url), the App's key on the runner host, or a token input. */
+  token: TokenChoice;
   /** The inhouse App whose status comments (and bot) authenticate a task. */
   appId: number;
   /** Remote MCP servers the runner allows (a file on the runner). */
@@ -287,12 +290,14 @@ export function parseSettings(
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name)]));
   for (const secret of [raw["github-token"], raw["model-api-key"]]) if (secret?.trim()) mask(secret.trim());
   const parsed = InputsSchema.superRefine((inputs, context) => {
-    if (!inputs["github-token"] === !inputs["app-url"]) {
+    const chosen = (["app-url", "app-private-key-file", "github-token"] as const).filter(
+      (name) => inputs[name],
+    );
+    if (chosen.length !== 1) {
       context.addIssue({
         code: "custom",
         path: ["app-url"],
-        message:
-          "set app-url (the inhouse App's address: the job trades its OIDC token there for a task token; needs permissions: id-token: write) or, where runners cannot reach the App, github-token; not both",
+        message: `set app-url (the inhouse App's address: the job trades its OIDC token there for a task token; needs permissions: id-token: write) or, where runners cannot reach the App, app-private-key-file (the App's key as a file on the runner host) or github-token; exactly one${chosen.length > 1 ? `, not ${chosen.join(" and ")}` : ""}`,
       });
     }
   }).safeParse(raw);
@@ -313,7 +318,11 @@ export function parseSettings(
     source,
     appId: i["app-id"],
     ...(i["mcp-servers-file"] ? { mcpServersFile: i["mcp-servers-file"] } : {}),
-    token: i["app-url"] ? { appUrl: i["app-url"] } : { githubToken: i["github-token"]! },
+    token: i["app-url"]
+      ? { appUrl: i["app-url"] }
+      : i["app-private-key-file"]
+        ? { privateKeyFile: i["app-private-key-file"] }
+        : { githubToken: i["github-token"]! },
     model: {
       profilesFile: i["model-profiles-file"],
       overrides: { baseUrl: i["model-base-url"], apiKey: i["model-api-key"], model: i["model-name"] },

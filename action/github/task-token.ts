@@ -1,4 +1,9 @@
 import { z } from "zod";
+import type { TaskKind } from "../../core/task.ts";
+import { HostKeyToken } from "./host-key-token.ts";
+
+/** Where the run's GitHub token comes from (action inputs app-url, app-private-key-file, github-token). */
+export type TokenChoice = { appUrl: string } | { privateKeyFile: string } | { githubToken: string };
 
 /** Ask for a new token when the current one has less than this left (tokens live one hour). */
 export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
@@ -97,17 +102,29 @@ export class ExchangedToken implements TaskTokenSource {
   }
 }
 
-/** The settings' choice: the App's exchange (app-url) or the token input, for the task's repository. */
+/** The settings' choice: the App's exchange (app-url), the App's key on the runner host, or the token input. */
 export function taskTokenSource(
-  token: { appUrl: string } | { githubToken: string },
+  token: TokenChoice,
   context: {
     appId: number;
     repository: string;
+    kind: TaskKind;
+    apiUrl: string;
     idToken?: (audience: string) => Promise<string>;
     onToken(token: string): void;
   },
 ): TaskTokenSource {
   if ("githubToken" in token) return fixedToken(token.githubToken);
+  if ("privateKeyFile" in token) {
+    return new HostKeyToken({
+      privateKeyFile: token.privateKeyFile,
+      appId: context.appId,
+      apiUrl: context.apiUrl,
+      repository: context.repository,
+      kind: context.kind,
+      onToken: context.onToken,
+    });
+  }
   const idToken = context.idToken;
   if (!idToken) throw new Error("app-url is set but this runner cannot request OIDC tokens");
   return new ExchangedToken({
