@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { Credentials } from "./credentials.ts";
 import { notFound } from "./errors.ts";
+import { pageOfRequest } from "./link-header.ts";
 import type { Caller } from "./openapi-route.ts";
 import type { InstallationRecord } from "./shapes/installation.ts";
 import type { Urls } from "./shapes/urls.ts";
@@ -58,5 +59,8 @@ export function callerUser(ctx: RouteContext, caller: Caller): UserRecord {
 export function paginate<T>(items: T[], query: URLSearchParams): T[] {
   const perPage = Math.min(Number(query.get("per_page") ?? 30) || 30, 100);
   const page = Math.max(Number(query.get("page") ?? 1) || 1, 1);
+  // The router answers with the `link` header for this page (link-header.ts).
+  const slot = pageOfRequest.getStore();
+  if (slot) slot.cut = { page, perPage, total: items.length };
   return items.slice((page - 1) * perPage, page * perPage);
 }

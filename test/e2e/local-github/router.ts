@@ -3,6 +3,7 @@ import type { RouteContext } from "./context.ts";
 import { GitHubError } from "./errors.ts";
 import { Faults } from "./faults.ts";
 import { matchGitHubRoute } from "./github-routes.ts";
+import { linkHeader, type PageCut, pageOfRequest } from "./link-header.ts";
 import type { Caller, RouteHandler, RouteKey } from "./openapi-route.ts";
 import { RateLimits } from "./rate-limits.ts";
 import { checkRequest } from "./request-checks.ts";
@@ -144,7 +145,12 @@ export class Router {
       );
       if (refused) return record(refused, caller, body);
       const accept = request.headers.accept ?? "application/vnd.github+json";
-      const answer = await handler({ params: match.params, query: url.searchParams, body, accept, caller });
+      const slot: { cut?: PageCut } = {};
+      const handled = await pageOfRequest.run(slot, () =>
+        handler({ params: match.params, query: url.searchParams, body, accept, caller }),
+      );
+      const link = slot.cut ? linkHeader(new URL(request.url ?? path, url), slot.cut) : undefined;
+      const answer = link ? { ...handled, headers: { ...handled.headers, link } } : handled;
       return record((await this.faults.take(key, "after", request)) ?? answer, caller, body);
     } catch (error) {
       if (error instanceof GitHubError) {
