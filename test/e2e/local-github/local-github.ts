@@ -2,15 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ActionsOidc, OIDC_PATH } from "./actions-oidc.ts";
+import { ActionsOidc } from "./actions-oidc.ts";
 import { type AppManifest, loadManifest } from "./app-manifest.ts";
 import { BranchRules } from "./branch-rules.ts";
 import { Clock } from "./clock.ts";
 import type { GitHubEvent, RouteContext } from "./context.ts";
 import { Credentials, type TestApp } from "./credentials.ts";
+import { deliverEventWebhook } from "./event-webhooks.ts";
 import { createFork, forkPushRule } from "./forks.ts";
-import { answerGit } from "./git-endpoint.ts";
-import { GIT_PATH } from "./git-http.ts";
 import {
   commitFiles,
   createBareRepo,
@@ -19,26 +18,18 @@ import {
   readPath,
   resolveBranchOrSha,
 } from "./git-repos.ts";
-import { serveGraphql } from "./graphql-endpoint.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { mergePull } from "./merge-pull.ts";
-import { newRun } from "./new-run.ts";
-import { OAUTH_PATH, OAuthWebFlow } from "./oauth-web-flow.ts";
+import { OAuthWebFlow } from "./oauth-web-flow.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import { PushGate } from "./push-gate.ts";
 import { type RateLimitOptions, RateLimits } from "./rate-limits.ts";
+import { registerRoutes } from "./register-routes.ts";
 import { type RecordedRequest, Router, type Violation } from "./router.ts";
-import { registerActionRoutes } from "./routes/actions.ts";
-import { registerAppRoutes } from "./routes/apps.ts";
-import { registerIssueRoutes } from "./routes/issues.ts";
-import { registerPullRoutes } from "./routes/pulls.ts";
-import { registerReactionRoutes } from "./routes/reactions.ts";
-import { registerRepoRoutes } from "./routes/repos.ts";
-import { registerReviewRoutes } from "./routes/reviews.ts";
-import { registerSignedInUserRoutes } from "./routes/signed-in-user.ts";
-import { registerUserRoutes } from "./routes/users.ts";
 import { RunScheduler } from "./run-scheduler.ts";
+import { scheduledRun } from "./scheduled-run.ts";
+import { serveRequest } from "./serve-request.ts";
 import type { InstallationRecord } from "./shapes/installation.ts";
 import type { PullIssue } from "./shapes/pull.ts";
 import {
@@ -52,7 +43,6 @@ import {
 } from "./state.ts";
 import { type CheckRunReport, WebhookPayloads } from "./webhook-payloads.ts";
 import { type Delivery, WebhookSender } from "./webhook-sender.ts";
-import { readWorkflowFile } from "./workflow-file.ts";
 import { workflowsPushRule } from "./workflow-push-rule.ts";
 
 export interface LocalGitHubOptions {
@@ -142,19 +132,7 @@ export class LocalGitHub {
     };
     this.context = ctx;
     this.router = new Router(ctx, new RateLimits(this.clock, options.limits));
-    for (const register of [
-      registerAppRoutes,
-      registerRepoRoutes,
-      registerIssueRoutes,
-      registerReactionRoutes,
-      registerPullRoutes,
-      registerReviewRoutes,
-      registerActionRoutes,
-      registerUserRoutes,
-      registerSignedInUserRoutes,
-    ]) {
-      register(this.router, ctx);
-    }
+    registerRoutes(this.router, ctx);
     this.payloads = new WebhookPayloads(ctx);
     this.branchRules = new BranchRules(ctx);
     pushGate.addRule(forkPushRule(ctx));
@@ -290,34 +268,9 @@ export class LocalGitHub {
     return this.webhooks.deliver("check_run", await this.payloads.checkRunCompleted(repo, check, ci));
   }
 
-  /**
-   * GitHub's scheduler firing one of the workflow's `on.schedule` crons: a run on the default
-   * branch's head with `event: schedule` and `github.event.schedule` set. GitHub runs it as "the
-   * user who last modified the cron syntax in the workflow file" (`by`), with no inputs.
-   * https://docs.github.com/actions/reference/workflows-and-actions/events-that-trigger-workflows#schedule
-   */
+  /** GitHub's scheduler firing one of the workflow's `on.schedule` crons (`scheduled-run.ts`). */
   async fireSchedule(repo: RepoRecord, file: string, by: string, cron?: string): Promise<RunRecord> {
-    const branch = repo.defaultBranch;
-    const sha = await resolveBranchOrSha(repo.gitDir, branch);
-    const workflow = sha ? await readWorkflowFile(repo.gitDir, sha, file) : undefined;
-    if (!sha || !workflow) throw new Error(`no .github/workflows/${file} on ${branch} to schedule`);
-    const schedule = cron ?? workflow.schedules[0];
-    if (schedule === undefined || !workflow.schedules.includes(schedule)) {
-      throw new Error(
-        `.github/workflows/${file} has no on.schedule cron ${JSON.stringify(cron ?? "")}; GitHub would never start this run`,
-      );
-    }
-    const run = newRun(this.context, {
-      repo,
-      file,
-      workflow,
-      sha,
-      branch,
-      event: "schedule",
-      actor: this.state.user(by),
-      inputs: {},
-      eventPayload: { schedule },
-    });
+    const run = await scheduledRun(this.context, repo, file, by, cron);
     this.state.runs.push(run);
     this.onEvent({ name: "workflow_dispatch", run });
     return run;
@@ -482,91 +435,21 @@ export class LocalGitHub {
     for (const listener of this.cancelListeners) listener(run);
   }
 
-  private async deliverEvent(event: GitHubEvent): Promise<void> {
-    switch (event.name) {
-      case "issue_comment.created":
-        await this.webhooks.deliver("issue_comment", this.payloads.issueCommentCreated(event.comment));
-        return;
-      case "issue_comment.edited":
-        await this.webhooks.deliver(
-          "issue_comment",
-          this.payloads.issueCommentEdited(event.comment, event.previousBody, event.comment.user),
-        );
-        return;
-      case "issues.labeled":
-        await this.webhooks.deliver(
-          "issues",
-          this.payloads.issuesLabeled(event.issue, event.label, event.sender),
-        );
-        return;
-      case "pull_request.opened":
-        await this.webhooks.deliver(
-          "pull_request",
-          await this.payloads.pullRequestOpened(event.pull as PullIssue),
-        );
-        return;
-      case "pull_request_review.submitted":
-        // The review, then each of its line comments (`pull_request_review` "submitted";
-        // `pull_request_review_comment` "created": a comment on the PR's diff;
-        // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_comment).
-        await this.webhooks.deliver(
-          "pull_request_review",
-          await this.payloads.pullRequestReviewSubmitted(event.review),
-        );
-        for (const comment of event.comments) {
-          await this.webhooks.deliver(
-            "pull_request_review_comment",
-            await this.payloads.pullRequestReviewCommentCreated(comment),
-          );
-        }
-        return;
-      default:
-        return;
-    }
+  private deliverEvent(event: GitHubEvent): Promise<void> {
+    return deliverEventWebhook(event, this.webhooks, this.payloads);
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
-    const url = new URL(request.url ?? "/", this.url);
-    // GitHub Enterprise Server's addresses, as a GHES App (GHE_HOST) calls them: REST under /api/v3,
-    // GraphQL at /api/graphql ("REST API endpoints": http(s)://HOSTNAME/api/v3,
-    // https://docs.github.com/en/enterprise-server@latest/rest/quickstart); the same routes answer.
-    if (url.pathname === "/api/graphql") url.pathname = "/graphql";
-    else if (url.pathname.startsWith("/api/v3/")) url.pathname = url.pathname.slice("/api/v3".length);
-    if (GIT_PATH.test(url.pathname)) {
-      await answerGit(
-        { request, response, body, url },
-        { ctx: this.context, projectRoot: this.root, gate: this.pushGate },
-      );
-      return;
-    }
-    if (url.pathname === "/graphql" && request.method === "POST") {
-      await serveGraphql(
-        { request, response, raw: body },
-        { ctx: this.context, router: this.router, branchRules: this.branchRules },
-      );
-      return;
-    }
-    if (OIDC_PATH.test(url.pathname)) {
-      await this.oidc.answer(request, response, url);
-      return;
-    }
-    if (OAUTH_PATH.test(url.pathname)) {
-      await this.oauth.answer(request, response, url, body);
-      return;
-    }
-    const answer = await this.router.answer(request, url, body);
-    const headers: Record<string, string> = {
-      "x-github-media-type": "github.v3; format=json",
-      ...answer.headers,
+  private handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
+    const endpoints = {
+      baseUrl: this.url,
+      ctx: this.context,
+      root: this.root,
+      pushGate: this.pushGate,
+      router: this.router,
+      branchRules: this.branchRules,
+      oidc: this.oidc,
+      oauth: this.oauth,
     };
-    if (answer.raw) {
-      headers["content-type"] = answer.raw.contentType;
-      response.writeHead(answer.status, headers).end(answer.raw.data);
-    } else if (answer.body === undefined) {
-      response.writeHead(answer.status, headers).end();
-    } else {
-      headers["content-type"] = "application/json; charset=utf-8";
-      response.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
-    }
+    return serveRequest(endpoints, request, response, body);
   }
 }
