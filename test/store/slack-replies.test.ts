@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../store/open-store.ts";
+import { pruneHistory } from "../../store/prune.ts";
 import { claimSlackReply, rememberSlackReply } from "../../store/slack-replies.ts";
 import { storeBackends } from "../helpers/store-backends.ts";
 
@@ -54,5 +55,25 @@ describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
       responseUrl: "https://hooks.slack.com/commands/T1/2/b",
       use: 1,
     });
+  });
+
+  it("are pruned with the run history once a day old (Slack stops accepting them after 30 minutes)", async () => {
+    const at = new Date("2026-04-01T10:00:00Z");
+    await rememberSlackReply(store.db, {
+      repository: "acme/old",
+      issueNumber: 1,
+      responseUrl: "https://hooks.slack.com/commands/T1/3/c",
+      receivedAt: at,
+    });
+    await pruneHistory(store.db, 3650, new Date(at.getTime() + 3_600_000));
+    const left = await store.db
+      .selectFrom("slack_replies")
+      .select("id")
+      .where("repository", "=", "acme/old")
+      .execute();
+    expect(left).toHaveLength(1);
+    const dayLater = await pruneHistory(store.db, 3650, new Date(at.getTime() + 86_400_001));
+    expect(dayLater.slackReplies).toBeGreaterThanOrEqual(1);
+    expect(await claimSlackReply(store.db, "acme/old", 1, limits(at))).toEqual({ ok: false, why: "none" });
   });
 });
