@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { cleanLeftovers, leftoverAgeMs } from "../../action/leftover-cleaner.ts";
+import { leftoverAgeMs } from "../../action/leftover-cleaner.ts";
+import { removeLeftoverSandboxes } from "../../action/sandbox/leftovers.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { type RecordedRequest, type ScriptedReply, step } from "../helpers/scripted-model-server.ts";
 import { runLogs, statusComments } from "./helpers/system-assertions.ts";
@@ -119,10 +120,10 @@ describeDocker("many tasks on one host", () => {
     system.model.push(...Array.from({ length: tasks.length * 4 }, () => routedReply));
     for (const task of tasks) await system.github.labelIssue(task.issue!, "agent", "alice");
 
-    // While all four run, the cleaner each task runs first (same age rule, this host's temp) runs
+    // While all four run, the cleaner each task runs first (same rules: age, owner process) runs
     // again and again: it must remove nothing of theirs.
     const cleaned = { containers: 0, volumes: 0, networks: 0 };
-    const peak = { running: 0, proxies: 0, networks: 0, volumes: 0 };
+    const peak = { running: 0, proxies: 0, networks: 0, volumes: 0, cleanerSees: 0 };
     let settled = false;
     const settling = system.settle().then(() => {
       settled = true;
@@ -137,10 +138,18 @@ describeDocker("many tasks on one host", () => {
       );
       peak.networks = Math.max(peak.networks, live.networks.length);
       peak.volumes = Math.max(peak.volumes, live.volumes.length);
-      const report = await cleanLeftovers({ olderThanMs: leftoverAgeMs(5), tempDirs: [], docker });
-      cleaned.containers += report.containers;
-      cleaned.volumes += report.volumes;
-      cleaned.networks += report.networks;
+      const label = `inhouse.repo=${repo.owner.login}/${repo.name}`;
+      const seen = await docker.listContainers({ all: true, filters: { label: [label] } });
+      peak.cleanerSees = Math.max(peak.cleanerSees, seen.length);
+      // Scoped to this system's repository, so other suites' leftovers stay theirs to judge.
+      const report = await removeLeftoverSandboxes({
+        olderThanMs: leftoverAgeMs(5),
+        labels: [`inhouse.repo=${repo.owner.login}/${repo.name}`],
+        docker,
+      });
+      cleaned.containers += report.containers.length;
+      cleaned.volumes += report.volumes.length;
+      cleaned.networks += report.networks.length;
       await Promise.race([settling, new Promise((resolve) => setTimeout(resolve, 300))]);
     }
     expect(cleaned).toEqual({ containers: 0, volumes: 0, networks: 0 });
@@ -150,6 +159,8 @@ describeDocker("many tasks on one host", () => {
     expect(peak.proxies, JSON.stringify(peak)).toBeGreaterThan(1);
     expect(peak.networks, JSON.stringify(peak)).toBeGreaterThan(1);
     expect(peak.volumes, JSON.stringify(peak)).toBeGreaterThan(1);
+    // The cleaner's label filter matched the live tasks: it judged them and kept them.
+    expect(peak.cleanerSees, JSON.stringify(peak)).toBeGreaterThan(2);
 
     const pulls = system.github.pulls(repo);
     expect(pulls, runLogs(system)).toHaveLength(tasks.length);
