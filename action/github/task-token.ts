@@ -74,7 +74,8 @@ export class ExchangedToken implements TaskTokenSource {
     const response = await (this.options.fetch ?? fetch)(`${audience}/api/task-token`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ oidcToken }),
+      // The repository the task acts on: a central runner repository's automation names its target.
+      body: JSON.stringify({ oidcToken, repository }),
     }).catch((error: Error) => {
       throw new Error(
         `could not reach the inhouse App at ${audience} for a task token: ${error.message}; check app-url`,

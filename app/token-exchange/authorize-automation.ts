@@ -3,6 +3,7 @@ import {
   AUTOMATIONS_WORKFLOW_PATH,
   automationsWorkflowRef,
 } from "../../core/automations-workflow.ts";
+import { runnerRepoRefusal } from "../../core/runner-repository.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { checkActor } from "../helpers/permission-gate.ts";
 import type { RunAuthorityDeps, TaskGrant } from "./authorize-run.ts";
@@ -20,9 +21,15 @@ const refuse = (message: string): never => {
  * another branch, or a reusable workflow called from elsewhere, gets nothing), started by GitHub's
  * scheduler or by a manual dispatch whose actor passes the repository's actor gate
  * (`core/actor-gate.ts`, the rule the action applies to the same run), and still running. The token
- * it earns is for that one repository, with an automation's permissions.
+ * it earns is for that one repository (or a target that names it as its runner repository), with an
+ * automation's permissions.
  */
-export async function authorizeAutomation(claims: ActionsClaims, deps: RunAuthorityDeps): Promise<TaskGrant> {
+export async function authorizeAutomation(
+  claims: ActionsClaims,
+  deps: RunAuthorityDeps,
+  /** `owner/name` the job asked a token for (the action input repository); default the run's own. */
+  requested?: string,
+): Promise<TaskGrant> {
   const [owner = "", name = ""] = claims.repository.split("/");
   if (!(AUTOMATION_EVENTS as readonly string[]).includes(claims.event_name)) {
     refuse(
@@ -47,16 +54,42 @@ export async function authorizeAutomation(claims: ActionsClaims, deps: RunAuthor
     .catch(() => refuse(`run ${runId} of ${claims.repository} does not exist`));
   if (run.event !== claims.event_name) refuse(`run ${runId} is a ${run.event} run, not ${claims.event_name}`);
   if (run.status === "completed") refuse(`run ${runId} of ${claims.repository} has finished`);
+  // A central runner repository may ask for a target that names it as its runner repository
+  // (`dispatch.repo` in the target's own .github/agent.yml, on its default branch): the same rule the
+  // action applies (`core/runner-repository.ts`). Otherwise the token is for the run's own repository.
+  const [targetOwner = "", targetName = ""] = (requested ?? claims.repository).split("/");
+  const central = `${targetOwner}/${targetName}`.toLowerCase() !== claims.repository.toLowerCase();
+  const targetGh = central
+    ? await deps
+        .installationFor(targetOwner, targetName)
+        .catch(() =>
+          refuse(`the App is not installed on ${requested}, the repository the token was asked for`),
+        )
+    : gh;
+  const targetBranch = central
+    ? (await targetGh.rest.repos.get({ owner: targetOwner, repo: targetName })).data.default_branch
+    : repo.default_branch;
+  const loaded = await loadRepoConfig(targetGh, { owner: targetOwner, name: targetName }, targetBranch);
+  if (!loaded.parsed.ok) {
+    refuse(`.github/agent.yml of ${targetOwner}/${targetName} on ${targetBranch} is invalid; fix it first`);
+  }
+  const config = (loaded.parsed as Extract<typeof loaded.parsed, { ok: true }>).value;
+  if (central) {
+    const refusal = runnerRepoRefusal({
+      target: `${targetOwner}/${targetName}`,
+      here: claims.repository,
+      configured: config.dispatch.repo,
+    });
+    if (refusal) refuse(refusal);
+  }
   if (claims.event_name === "workflow_dispatch") {
-    // A person's manual dispatch: the actor GitHub records for the run, through the one actor gate.
+    // A person's manual dispatch: the actor GitHub records for the run, through the one actor gate,
+    // on the repository the automation acts on (as the action's trigger check does).
     const actor = run.triggering_actor ?? run.actor;
     const who = { login: actor?.login ?? claims.actor, type: actor?.type ?? "User" };
-    const loaded = await loadRepoConfig(gh, { owner, name }, repo.default_branch);
-    if (!loaded.parsed.ok) refuse(`.github/agent.yml on ${repo.default_branch} is invalid; fix it first`);
-    const config = (loaded.parsed as Extract<typeof loaded.parsed, { ok: true }>).value;
     const gate = await checkActor(
-      gh,
-      { owner, name },
+      targetGh,
+      { owner: targetOwner, name: targetName },
       who,
       config,
       config.permissions.minimum,
@@ -64,5 +97,5 @@ export async function authorizeAutomation(claims: ActionsClaims, deps: RunAuthor
     );
     if (!gate.allowed) refuse(`the automations workflow was dispatched by ${who.login}: ${gate.message}`);
   }
-  return { target: { owner, name }, kind: "automation" };
+  return { target: { owner: targetOwner, name: targetName }, kind: "automation" };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import { z } from "zod";
 import { AUTOMATIONS_WORKFLOW_PATH, workflowPathOf } from "../../core/automations-workflow.ts";
+import { RUNNER_REPO_PATTERN } from "../../core/runner-repository.ts";
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
 import type { GitHub } from "../types.ts";
 import { authorizeAutomation } from "./authorize-automation.ts";
@@ -17,7 +18,11 @@ import { MemoryReplayGuard, type ReplayGuard } from "./replay-guard.ts";
 export const TASK_TOKEN_PATH = "/api/task-token";
 const MAX_BODY_BYTES = 16_384;
 
-const RequestSchema = z.strictObject({ oidcToken: z.string().min(20).max(8_192) });
+const RequestSchema = z.strictObject({
+  oidcToken: z.string().min(20).max(8_192),
+  /** The repository the job acts on (`owner/name`); only an automation of a central runner repository may name another. */
+  repository: z.string().regex(RUNNER_REPO_PATTERN).optional(),
+});
 
 export interface TokenExchangeOptions extends OidcVerifierOptions {
   /** Where traded tokens are remembered: the run history when there is one (`StoreReplayGuard`), else memory. */
@@ -86,13 +91,20 @@ export function taskTokenRoute(app: Probot, appId: number, options: TokenExchang
       throw new TokenRefused(403, `the App is not installed on ${claims.repository}, where the run is`);
     });
     // A job of the automations workflow has no App dispatch behind it: its own run is the authority.
-    const authorize = isAutomationsRun(claims) ? authorizeAutomation : authorizeRun;
-    const grant = await authorize(claims, {
+    const deps = {
       appId,
       appSlug: slug ?? "",
-      installationFor: async (owner, name) =>
+      installationFor: async (owner: string, name: string) =>
         (await app.auth(await installationOf(owner, name))) as unknown as GitHub,
-    });
+    };
+    const requested = parsed.data.repository;
+    const grant = isAutomationsRun(claims)
+      ? await authorizeAutomation(claims, deps, requested)
+      : await authorizeRun(claims, deps);
+    const granted = `${grant.target.owner}/${grant.target.name}`;
+    if (requested && requested.toLowerCase() !== granted.toLowerCase()) {
+      throw new TokenRefused(403, `run ${claims.run_id} acts on ${granted}, not on ${requested}`);
+    }
     const permissions = taskTokenPermissions(grant.kind);
     const { data } = await appOctokit.rest.apps.createInstallationAccessToken({
       installation_id: await installationOf(grant.target.owner, grant.target.name),

@@ -23,7 +23,8 @@ describe("task token exchange", () => {
   let issue: IssueRecord;
   let run: RunRecord;
 
-  const exchange = (oidcToken: string) => exchangeOidcToken(app.url, oidcToken);
+  const exchange = (oidcToken: string, repository?: string) =>
+    exchangeOidcToken(app.url, oidcToken, repository);
 
   beforeAll(async () => {
     github = await LocalGitHub.start({ owner: "acme" });
@@ -253,6 +254,36 @@ describe("task token exchange", () => {
         status: 403,
         body: { message: expect.stringMatching(/has finished/) },
       });
+    });
+    it("a central runner repository's automation gets a token for a target that names it, and for no other", async () => {
+      const runners = await github.createRepo("agent-runners", {
+        [`.github/workflows/${automationsFile}`]: await readFile(AUTOMATIONS_WORKFLOW_PATH, "utf8"),
+      });
+      await github.commit(
+        repo,
+        "main",
+        { ".github/agent.yml": "permissions:\n  minimum: maintain\ndispatch:\n  repo: acme/agent-runners\n" },
+        "Run here from the central runner repository",
+      );
+      const scheduled = await github.fireSchedule(runners, automationsFile, "alice");
+      const forWidget = await exchange(
+        await github.oidc.mint(scheduled, { audience: app.url }),
+        "acme/widget",
+      );
+      expect(forWidget).toMatchObject({ status: 200, body: { repository: "acme/widget" } });
+      // acme/other never named acme/agent-runners: no token for it.
+      const forOther = await exchange(await github.oidc.mint(scheduled, { audience: app.url }), "acme/other");
+      expect(forOther).toMatchObject({
+        status: 403,
+        body: { message: expect.stringMatching(/acme\/other does not name it as its runner repository/) },
+      });
+      expect(forOther.body.token).toBeUndefined();
+      // Naming its own repository is the same as naming none.
+      const appRun = await exchange(
+        await github.oidc.mint(scheduled, { audience: app.url }),
+        "acme/agent-runners",
+      );
+      expect(appRun.status).toBe(200);
     });
   });
 });

@@ -6,11 +6,15 @@ export interface ExchangeAnswer {
 }
 
 /** What the action does with its OIDC token: `POST <app>/api/task-token` (`action/github/task-token.ts`). */
-export async function exchangeOidcToken(appUrl: string, oidcToken: string): Promise<ExchangeAnswer> {
+export async function exchangeOidcToken(
+  appUrl: string,
+  oidcToken: string,
+  repository?: string,
+): Promise<ExchangeAnswer> {
   const response = await fetch(`${appUrl}/api/task-token`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ oidcToken }),
+    body: JSON.stringify({ oidcToken, ...(repository ? { repository } : {}) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
