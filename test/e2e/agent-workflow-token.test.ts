@@ -45,8 +45,10 @@ describe("the runner token: least privilege per task kind", () => {
     const { permissions } = await loadManifest();
     for (const kind of taskKinds) expect(grants(permissions, taskTokenPermissions(kind))).toBe(true);
     // Least privilege: nothing the App and its tasks do not use.
+    // checks: read is the App's own: it subscribes to check_run for the failed-check follow-up.
     expect(Object.keys(permissions).sort()).toEqual([
       "actions",
+      "checks",
       "contents",
       "issues",
       "metadata",
