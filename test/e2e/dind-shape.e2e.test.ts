@@ -1,5 +1,6 @@
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PROXY_IMAGE } from "../../action/sandbox/egress/egress-proxy.ts";
 import { REQUIRE_DOCKER_ENV } from "../helpers/docker.ts";
 import {
   copyImage,
@@ -7,9 +8,9 @@ import {
   secondDaemonUnavailable,
   startSecondDaemon,
 } from "../helpers/second-docker-daemon.ts";
-import { BUG, SCENARIO_ONE_ISSUE, scenarioOneScript, systemWithWidget } from "./helpers/scenario-one.ts";
+import { BUG, SCENARIO_ONE_ISSUE, scenarioOneScript, widgetFiles } from "./helpers/scenario-one.ts";
 import { runLogs, statusComments } from "./helpers/system-assertions.ts";
-import { SANDBOX_IMAGE, type WholeSystem } from "./helpers/whole-system.ts";
+import { SANDBOX_IMAGE, startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import type { RepoRecord } from "./local-github/state.ts";
 
 /**
@@ -49,13 +50,22 @@ const TASK_TIMEOUT_MS = 180_000;
 
   beforeAll(async () => {
     daemon = await startSecondDaemon();
-    copyImage(SANDBOX_IMAGE, daemon, process.env.INHOUSE_IMAGE_LOCK);
+    for (const image of [SANDBOX_IMAGE, DEFAULT_PROXY_IMAGE]) {
+      copyImage(image, daemon, process.env.INHOUSE_IMAGE_LOCK);
+    }
     hostContainersBefore = new Set((await new Docker().listContainers({ all: true })).map((c) => c.Id));
-    ({ system, repo } = await systemWithWidget({
+    system = await startWholeSystem([], {
       runnerEnv: { DOCKER_HOST: daemon.host },
       // No warm pool: its keeper would outlive the run and its sandbox is not the task's.
       sandboxPool: "0",
-    }));
+      runnerInputs: { "allowed-networks": "none,allowlist" },
+    });
+    // The allowlist profile: the task's egress proxy and internal network live on that daemon too
+    // (the proxy's Squid config goes in by environment, never by a file from the runner).
+    const files = await widgetFiles();
+    files[".github/agent.yml"] += "sandbox:\n  network: allowlist\n  allowlist: [registry.npmjs.org]\n";
+    repo = await system.github.createRepo("widget", files);
+    system.github.addCollaborator(repo, "alice", "write");
   }, 300_000);
 
   afterAll(async () => {
@@ -65,21 +75,28 @@ const TASK_TIMEOUT_MS = 180_000;
 
   it("shares no /tmp with the action: a file the action's side writes there is not on the daemon's side", async () => {
     const { writeFile, rm } = await import("node:fs/promises");
-    const marker = `/tmp/inhouse-dind-probe-${process.pid}`;
-    await writeFile(marker, "host side\n");
-    try {
-      // A bind mount of the host's /tmp path shows the daemon's own /tmp: the probe is not there.
-      const probe = await daemon.docker.createContainer({
+    const name = `inhouse-dind-probe-${process.pid}`;
+    await writeFile(`/tmp/${name}`, "host side\n");
+    // A container that bind-mounts /tmp sees its daemon's /tmp: the host's daemon shows the probe
+    // (the control), the second daemon does not.
+    const probe = async (engine: Docker) => {
+      const container = await engine.createContainer({
         Image: SANDBOX_IMAGE,
-        Cmd: ["sh", "-c", `test -e ${marker} && echo visible || echo absent`],
+        Cmd: ["sh", "-c", `test -e /host-tmp/${name} && echo visible || echo absent`],
         HostConfig: { Binds: ["/tmp:/host-tmp:ro"], NetworkMode: "none", AutoRemove: false },
         Entrypoint: [],
       });
-      const answer = await runToEnd(probe);
-      await probe.remove({ force: true });
-      expect(answer.trim()).toBe("absent");
+      try {
+        return (await runToEnd(container)).trim();
+      } finally {
+        await container.remove({ force: true });
+      }
+    };
+    try {
+      expect(await probe(new Docker())).toBe("visible");
+      expect(await probe(daemon.docker)).toBe("absent");
     } finally {
-      await rm(marker, { force: true });
+      await rm(`/tmp/${name}`, { force: true });
     }
   });
 
@@ -87,11 +104,15 @@ const TASK_TIMEOUT_MS = 180_000;
     "a labelled issue becomes a PR with the fix, the sandbox running on the second daemon",
     async () => {
       const seen = new Set<string>();
+      const proxies = new Set<string>();
       const watch = setInterval(() => {
         void daemon.docker
           .listContainers({ all: true, filters: { label: ["inhouse.sandbox=1"] } })
           .then((list) => {
-            for (const info of list) seen.add(info.Id);
+            for (const info of list) {
+              seen.add(info.Id);
+              if (info.Names.some((n) => n.startsWith("/inhouse-proxy-"))) proxies.add(info.Id);
+            }
           })
           .catch(() => undefined);
       }, 200);
@@ -108,7 +129,8 @@ const TASK_TIMEOUT_MS = 180_000;
         clearInterval(watch);
       }
       // The sandbox ran on the second daemon, and the host's daemon never had it.
-      expect(seen.size, daemon.log().slice(-2000)).toBeGreaterThan(0);
+      expect(seen.size, daemon.log().slice(-2000)).toBeGreaterThan(1);
+      expect(proxies.size, "the allowlist proxy ran on the second daemon").toBe(1);
       const hostNow = (await new Docker().listContainers({ all: true })).map((c) => c.Id);
       expect(hostNow.filter((id) => seen.has(id))).toEqual([]);
       expect(hostNow.filter((id) => !hostContainersBefore.has(id) && seen.has(id))).toEqual([]);
