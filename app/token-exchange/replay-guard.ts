@@ -25,11 +25,14 @@ export class MemoryReplayGuard implements ReplayGuard {
   }
 }
 
+const PRUNE_EVERY_MS = 60_000;
+
 /**
  * The run history's table `oidc_token_uses` (migration 0007): every App process sharing the store,
  * and a restarted one, refuse a token any of them traded. The insert is the check (`jti` is the
  * primary key, `on conflict do nothing`), so two processes racing on one token cannot both win.
- * Expired rows are removed as tokens arrive: an expired token is refused by its `exp` anyway.
+ * Expired rows are removed at most once a minute per process, as tokens arrive: an expired token is
+ * refused by its `exp` anyway, so a late removal only costs a little space.
  */
 export class StoreReplayGuard implements ReplayGuard {
   constructor(
@@ -37,9 +40,14 @@ export class StoreReplayGuard implements ReplayGuard {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  private lastPrune = 0;
+
   async firstUse(jti: string, exp: number): Promise<boolean> {
     const now = this.now();
-    await this.db.deleteFrom("oidc_token_uses").where("expires_at", "<", now).execute();
+    if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      await this.db.deleteFrom("oidc_token_uses").where("expires_at", "<", now).execute();
+    }
     const inserted = await this.db
       .insertInto("oidc_token_uses")
       .values({ jti, expires_at: new Date(Math.max(exp * 1000, now.getTime())) })
