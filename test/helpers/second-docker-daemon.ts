@@ -5,7 +5,7 @@
  * empty /tmp, so nothing the action writes under its /tmp is visible to the daemon. The action
  * reaches it only through `DOCKER_HOST=unix://…`, as the runner container reaches the sidecar.
  *
- * Needs root, `dockerd`, `unshare` and `ip`; `available()` says why not when something is missing.
+ * Needs root, `dockerd`, `unshare` and `docker`; `secondDaemonUnavailable()` says why not when one is missing.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,7 +36,7 @@ function onPath(binary: string): boolean {
 /** Undefined when a second daemon can start here; else what is missing. */
 export function secondDaemonUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "starting a second dockerd needs root";
-  for (const binary of ["dockerd", "unshare", "ip", "docker"]) {
+  for (const binary of ["dockerd", "unshare", "docker"]) {
     if (!onPath(binary)) return `${binary} is not installed`;
   }
   return undefined;
@@ -52,7 +52,8 @@ function daemonScript(paths: Record<string, string>): string {
     "set -e",
     "mount -t tmpfs -o size=64m,mode=1777 tmpfs /tmp",
     "mkdir -p /run/containerd && mount -t tmpfs -o size=1m tmpfs /run/containerd",
-    "ip link set lo up",
+    // Loopback up, as in a pod's namespace; where iproute2 is absent dockerd does without it.
+    "if command -v ip >/dev/null 2>&1; then ip link set lo up; fi",
     [
       "exec dockerd",
       `--config-file ${paths.config}`,
