@@ -2,8 +2,14 @@ import { z } from "zod";
 import type { Parsed } from "./result.ts";
 import { toFieldErrors } from "./zod-errors.ts";
 
-/** Versions this build understands; the app and the action must share at least one. */
-export const SUPPORTED_TASK_VERSIONS = [1] as const;
+/**
+ * Versions this build understands; the app and the action must share at least one. v2 adds
+ * `reviewComment` (a command on a line of the diff): the App writes v2 only for such a task, so
+ * every other task stays v1 and an action of the previous release still runs it; an older action
+ * given a v2 task refuses it with "unsupported task version 2 … update the app and the action",
+ * never by misreading a field it does not know.
+ */
+export const SUPPORTED_TASK_VERSIONS = [1, 2] as const;
 
 /**
  * GitHub caps a workflow_dispatch input at 65,535 characters. Instructions are the only unbounded
@@ -22,7 +28,7 @@ export type TaskKind = (typeof taskKinds)[number];
 
 export const TaskSchema = z
   .strictObject({
-    v: z.literal(1),
+    v: z.union([z.literal(1), z.literal(2)]),
     kind: z.enum(taskKinds),
     repo: z.strictObject({ owner: githubName, name: githubName }),
     number: z.number().int().positive().optional(),
@@ -48,8 +54,29 @@ export const TaskSchema = z
       }),
     }),
     statusCommentId: z.number().int().positive().optional(),
+    /**
+     * v2: the review comment (on a line of the diff) the command was given in. The agent answers
+     * in its thread and resolves the thread when its commit changes that comment's file.
+     */
+    reviewComment: z
+      .strictObject({ id: z.number().int().positive(), path: z.string().min(1).max(1_000) })
+      .optional(),
   })
   .superRefine((task, ctx) => {
+    if ((task.reviewComment !== undefined) !== (task.v === 2)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["v"],
+        message: "a task with reviewComment is version 2, and only such a task is",
+      });
+    }
+    if (task.reviewComment !== undefined && task.kind !== "fix-pr") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reviewComment"],
+        message: "only a fix-pr task has a review comment",
+      });
+    }
     if (task.kind !== "automation" && task.number === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -83,7 +110,7 @@ export function parseTask(text: string): Parsed<Task> {
     return { ok: false, errors: [{ path: "", message: "task must be a JSON object" }] };
   }
   const version = (raw as { v?: unknown }).v;
-  if (!SUPPORTED_TASK_VERSIONS.includes(version as 1)) {
+  if (!(SUPPORTED_TASK_VERSIONS as readonly unknown[]).includes(version)) {
     return {
       ok: false,
       errors: [

@@ -19,6 +19,8 @@ interface ReviewRequest {
   body: string;
   /** Where it was asked, for the agent: built once the command is known to be a fix. */
   context: () => string;
+  /** The line comment it was asked in, where the agent answers. */
+  reviewComment?: { id: number; path: string };
 }
 
 /**
@@ -67,6 +69,7 @@ async function startReviewFix(deps: Deps, request: ReviewRequest): Promise<Outco
     actor: actor.login,
     config,
     instructions,
+    ...(request.reviewComment ? { reviewComment: request.reviewComment } : {}),
     quietWhenBusy: false,
   });
 }
@@ -80,6 +83,8 @@ export function handleReviewComment(deps: Deps, payload: ReviewCommentCreated): 
     actor: comment.user,
     body: comment.body,
     context: () => lineCommentContext(comment, comment.user.login),
+    // Replies go to the thread's first comment: GitHub does not take a reply to a reply.
+    reviewComment: { id: comment.in_reply_to_id ?? comment.id, path: comment.path },
   });
 }
 

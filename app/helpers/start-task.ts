@@ -26,6 +26,8 @@ export interface TaskRequest {
    * marker carries it, so the App can count those follow-ups on a thread.
    */
   automation?: string;
+  /** A command on a line of the diff: the agent answers in its thread (a v2 task, core/task.ts). */
+  reviewComment?: { id: number; path: string };
   /** The triggering comment; absent for label and pull-request triggers (👀 goes on the issue). */
   commentId?: number;
   /** A label re-added or a PR event while a task runs: start nothing and say nothing. */
@@ -90,7 +92,8 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       renderStatusComment(marker, queuedText(kind, request.actor)),
     );
     const task: Task = {
-      v: 1,
+      v: request.reviewComment ? 2 : 1,
+      ...(request.reviewComment ? { reviewComment: request.reviewComment } : {}),
       kind,
       repo,
       number,

@@ -58,6 +58,12 @@ describe("/agent fix in reviews and on diff lines", () => {
     const task = taskOf(sink.task);
     expect(task).toMatchObject({ kind: "fix-pr", number, trigger: { actor: "alice" } });
     expect(task.trigger.commentId).toBeUndefined();
+    // v2 only for this task: the agent answers in the thread (its first comment) and may resolve it.
+    expect(task.v).toBe(2);
+    expect(task.reviewComment).toEqual({
+      id: payload.comment.in_reply_to_id ?? payload.comment.id,
+      path: "src/sum.js",
+    });
     expect(task.instructions).toContain("use a constant here");
     expect(task.instructions).toContain("`src/sum.js` lines 2–4");
     expect(task.instructions).toContain("> /agent fix use a constant here");
@@ -78,6 +84,8 @@ describe("/agent fix in reviews and on diff lines", () => {
     expect(scope.isDone()).toBe(true);
     expect(taskOf(sink.task).instructions).toContain("handle the empty list");
     expect(taskOf(sink.task).instructions).toContain("Asked by @alice in a pull request review");
+    expect(taskOf(sink.task)).toMatchObject({ v: 1 });
+    expect(taskOf(sink.task).reviewComment).toBeUndefined();
   });
 
   it("a bot's review (the App's own, written by the model) never commands the agent, and a reader is refused", async () => {

@@ -57,12 +57,12 @@ describe("parseTask", () => {
   });
 
   it("lists the supported versions for an unknown version", () => {
-    expect(SUPPORTED_TASK_VERSIONS).toEqual([1]);
-    expect(errorsOf({ ...fixIssue, v: 2 })).toEqual([
+    expect(SUPPORTED_TASK_VERSIONS).toEqual([1, 2]);
+    expect(errorsOf({ ...fixIssue, v: 3 })).toEqual([
       {
         path: "v",
         message:
-          "unsupported task version 2; this build supports v 1. Update the app and the action to the same release.",
+          "unsupported task version 3; this build supports v 1, 2. Update the app and the action to the same release.",
       },
     ]);
   });
@@ -70,7 +70,7 @@ describe("parseTask", () => {
   it("says when the version is missing", () => {
     const { v: _, ...withoutVersion } = fixIssue;
     expect(errorsOf(withoutVersion)[0]?.message).toBe(
-      "unsupported task version (missing); this build supports v 1. Update the app and the action to the same release.",
+      "unsupported task version (missing); this build supports v 1, 2. Update the app and the action to the same release.",
     );
   });
 
@@ -151,5 +151,35 @@ describe("serializeTask", () => {
     expect(() => serializeTask({ ...fixIssue, number: undefined })).toThrow(
       "a fix-issue task needs the issue or PR number",
     );
+  });
+});
+
+describe("task v2: the review comment a command was given in", () => {
+  const base = {
+    kind: "fix-pr",
+    repo: { owner: "acme", name: "widget" },
+    number: 3,
+    trigger: {
+      event: "pull_request_review_comment",
+      delivery: "d",
+      actor: "alice",
+      at: "2026-01-02T03:04:05Z",
+    },
+  };
+  it("reads a v2 task with reviewComment, and a v1 task as before", () => {
+    const v2 = parseTask(JSON.stringify({ ...base, v: 2, reviewComment: { id: 7, path: "src/a.js" } }));
+    expect(v2.ok && v2.value.reviewComment).toEqual({ id: 7, path: "src/a.js" });
+    expect(parseTask(JSON.stringify({ ...base, v: 1 })).ok).toBe(true);
+  });
+  it("keeps reviewComment and v2 together, so a previous action refuses by version, never by an unknown key", () => {
+    const v1 = parseTask(JSON.stringify({ ...base, v: 1, reviewComment: { id: 7, path: "a" } }));
+    expect(!v1.ok && v1.errors).toEqual([
+      { path: "v", message: "a task with reviewComment is version 2, and only such a task is" },
+    ]);
+    expect(parseTask(JSON.stringify({ ...base, v: 2 })).ok).toBe(false);
+    const review = parseTask(
+      JSON.stringify({ ...base, kind: "review", v: 2, reviewComment: { id: 7, path: "a" } }),
+    );
+    expect(!review.ok && review.errors.map((e) => e.path)).toEqual(["reviewComment"]);
   });
 });
