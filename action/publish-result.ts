@@ -5,6 +5,7 @@ import { publishFindings } from "./automation/findings-issue.ts";
 import type { GitHub } from "./github/client.ts";
 import type { PullRequestInfo } from "./github/pull-request-info.ts";
 import { postReview } from "./github/review.ts";
+import { answerReviewThread } from "./github/review-thread.ts";
 import type { CommitIdentity } from "./publish/commit.ts";
 import { verificationLine } from "./publish/pr-body.ts";
 import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
@@ -89,6 +90,13 @@ async function suggested(ctx: PublishContext, why: string): Promise<Published> {
   };
 }
 
+function threadReply(published: PublishOutcome, result: AgentResult): string {
+  const summary = result.summary?.trim() || result.reason;
+  return published.kind === "pushed"
+    ? `Pushed ${published.sha.slice(0, 12)} to \`${published.branch}\`: ${summary}`
+    : `No change was made for this: ${summary}`;
+}
+
 /** Step 7 by kind: a review, a findings issue, or a change (branch, PR or push to the PR). */
 export async function publishResult(ctx: PublishContext): Promise<Published> {
   const { gh, task, result, redact } = ctx;
@@ -156,6 +164,23 @@ export async function publishResult(ctx: PublishContext): Promise<Published> {
   }
   if (published.kind === "suggest") return suggested(ctx, published.why);
   const message = changeMessage(published, result, change.plan.replyTo);
+  if (task.reviewComment) {
+    // Asked on a line of the diff: answered in that thread too, resolved when the commit changed its file.
+    const answer = await answerReviewThread(
+      gh,
+      repo,
+      task.number!,
+      task.reviewComment,
+      ctx.fit("review thread reply", redact(threadReply(published, result))),
+      published.kind === "pushed" ? published.paths : [],
+    );
+    if (published.kind === "pushed" && !change.plan.replyTo) {
+      return {
+        message: answer.resolved ? `${message} · review thread resolved` : message,
+        link: answer.replyUrl,
+      };
+    }
+  }
   if (published.kind === "pull-request") {
     return { message, link: published.url, prNumber: published.number, prUrl: published.url };
   }

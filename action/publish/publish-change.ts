@@ -48,7 +48,7 @@ export type PublishOutcome =
   | { kind: "no-changes" }
   | { kind: "refused"; reasons: string[] }
   | { kind: "pull-request"; number: number; url: string; draft: boolean; branch: string; sha: string }
-  | { kind: "pushed"; branch: string; sha: string; replyUrl: string }
+  | { kind: "pushed"; branch: string; sha: string; replyUrl: string; paths: string[] }
   /** Judged and staged, but not pushed anywhere (a fork PR): to be posted as suggestions, saying why. */
   | { kind: "suggest"; why: string };
 
@@ -141,7 +141,7 @@ export async function publishChange(input: PublishInput): Promise<PublishOutcome
       ].join("\n");
       const thread = plan.replyTo ?? task.number!;
       const replyUrl = await replyInThread(input.gh, repo, thread, input.fit("reply", text));
-      return { kind: "pushed", branch: shownBranch, sha, replyUrl };
+      return { kind: "pushed", branch: shownBranch, sha, replyUrl, paths: judged.paths };
     }
     const draft = (verificationFailed && input.config.pr.draftWhenVerificationFails) || unfinished;
     const opened = await openPullRequest(input.gh, {
