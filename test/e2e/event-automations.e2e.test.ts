@@ -263,6 +263,14 @@ describeDocker("whole system: event automations", () => {
       expect(seen).toContain(`in a review comment on \`${BUG.path}\` line 2 of this pull request`);
       expect(await system.github.readFile(repo, followedUp.pull.headRef, BUG.path)).toContain("// adds");
       expect(statusComments(system, followedUp).at(-1)?.marker.state).toBe("succeeded");
+      // The agent answers in that thread, and resolves it: its commit changed the commented file.
+      const root = system.github.state.reviewComments.find((c) =>
+        c.body.startsWith("/agent fix add a short"),
+      )!;
+      const replies = system.github.state.reviewComments.filter((c) => c.inReplyTo === root.id);
+      expect(replies.map((c) => c.user.login)).toEqual([system.github.credentials.botLogin]);
+      expect(replies[0]!.body).toContain("Commented the line as asked.");
+      expect(system.github.state.resolvedThreads.has(root.id)).toBe(true);
       expect(system.model.remaining).toBe(0);
       await expectCleanSystem(system, repo);
     },

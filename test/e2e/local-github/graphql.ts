@@ -133,6 +133,73 @@ async function createCommitOnBranch(input: CreateCommitInput, deps: GraphqlDeps)
   };
 }
 
+/** What the local GitHub answers: the operations this project uses, nothing else. */
+const IMPLEMENTED = {
+  mutation: ["createCommitOnBranch", "resolveReviewThread"],
+  query: ["repository"],
+} as const;
+
+/**
+ * A review thread is its first comment and the replies to it; its node id is `PRRT_<first comment id>`.
+ * `reviewThreads` lists a pull request's threads oldest first, each with `isResolved` and its comments
+ * (https://docs.github.com/en/graphql/reference/objects#pullrequestreviewthread); reading them needs
+ * Pull requests: read.
+ */
+function repositoryNode(args: { owner: string; name: string }, deps: GraphqlDeps) {
+  const { ctx, caller } = deps;
+  const repo = ctx.state.repo(args.owner, args.name);
+  if (!repo)
+    throw failure(
+      "NOT_FOUND",
+      `Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`,
+    );
+  if (caller.kind === "installation" && !grants(caller.permissions, { pull_requests: "read" })) {
+    throw failure("FORBIDDEN", "Resource not accessible by integration");
+  }
+  return {
+    pullRequest: ({ number }: { number: number }) => {
+      const pull = ctx.state.issues.find((i) => i.repo === repo && i.number === number && i.pull);
+      if (!pull)
+        throw failure("NOT_FOUND", `Could not resolve to a PullRequest with the number of ${number}.`);
+      const roots = ctx.state.reviewComments.filter((c) => c.pull === pull && c.inReplyTo === undefined);
+      return {
+        reviewThreads: ({ first }: { first?: number }) => ({
+          nodes: roots.slice(0, first ?? 100).map((root) => {
+            const comments = ctx.state.reviewComments.filter(
+              (c) => c.id === root.id || c.inReplyTo === root.id,
+            );
+            return {
+              id: `PRRT_${root.id}`,
+              isResolved: ctx.state.resolvedThreads.has(root.id),
+              path: root.path,
+              comments: ({ first: n }: { first?: number }) => ({
+                nodes: comments.slice(0, n ?? 100).map((c) => ({ databaseId: c.id, body: c.body })),
+              }),
+            };
+          }),
+        }),
+      };
+    },
+  };
+}
+
+/**
+ * `resolveReviewThread(input: { threadId })`: marks the thread resolved; needs Pull requests: write
+ * (https://docs.github.com/en/graphql/reference/mutations#resolvereviewthread).
+ */
+function resolveReviewThread(input: { threadId: string }, deps: GraphqlDeps) {
+  const { ctx, caller } = deps;
+  const id = Number(/^PRRT_(\d+)$/.exec(input.threadId)?.[1]);
+  const root = ctx.state.reviewComments.find((c) => c.id === id && c.inReplyTo === undefined);
+  if (!root)
+    throw failure("NOT_FOUND", `Could not resolve to a node with the global id of '${input.threadId}'`);
+  if (caller.kind === "installation" && !grants(caller.permissions, { pull_requests: "write" })) {
+    throw failure("FORBIDDEN", "Resource not accessible by integration");
+  }
+  ctx.state.resolvedThreads.add(root.id);
+  return { thread: { id: input.threadId, isResolved: true } };
+}
+
 /** GitHub's error objects carry `type` beside `message`, `path` and `locations`. */
 function githubErrors(result: ExecutionResult) {
   return result.errors?.map((error) => {
@@ -166,12 +233,10 @@ export async function answerGraphql(
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   const fields = operation?.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet.selections : [];
   const names = fields.map((field) => (field.kind === Kind.FIELD ? field.name.value : field.kind));
-  if (
-    operation?.kind !== Kind.OPERATION_DEFINITION ||
-    operation.operation !== "mutation" ||
-    names.join() !== "createCommitOnBranch"
-  ) {
-    const violation = `GraphQL ${operation?.kind === Kind.OPERATION_DEFINITION ? operation.operation : "?"} { ${names.join(", ")} } is not implemented by the local GitHub (only mutation createCommitOnBranch)`;
+  const kind = operation?.kind === Kind.OPERATION_DEFINITION ? operation.operation : "?";
+  const supported = IMPLEMENTED[kind as keyof typeof IMPLEMENTED] as readonly string[] | undefined;
+  if (names.length !== 1 || !supported?.includes(names[0]!)) {
+    const violation = `GraphQL ${kind} { ${names.join(", ")} } is not implemented by the local GitHub (only mutation createCommitOnBranch or resolveReviewThread, query repository.pullRequest.reviewThreads)`;
     return { errors: [{ message: violation }], violation };
   }
   const result = await execute({
@@ -180,6 +245,8 @@ export async function answerGraphql(
     variableValues: body.variables ?? {},
     rootValue: {
       createCommitOnBranch: ({ input }: { input: CreateCommitInput }) => createCommitOnBranch(input, deps),
+      resolveReviewThread: ({ input }: { input: { threadId: string } }) => resolveReviewThread(input, deps),
+      repository: (args: { owner: string; name: string }) => repositoryNode(args, deps),
     },
   });
   const errors = githubErrors(result);

@@ -52,6 +52,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": any({ pull_requests: "write" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": any({ pull_requests: "read" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits": any({ pull_requests: "read" }),
+  "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies": any({
+    pull_requests: "write",
+  }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments": any({ pull_requests: "read" }),
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews": any({ pull_requests: "read" }),
   "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews": any({ pull_requests: "write" }),

@@ -111,6 +111,8 @@ export interface ReviewCommentRecord {
   user: UserRecord;
   commitId: string;
   createdAt: string;
+  /** A reply in a review thread: the thread's first comment. */
+  inReplyTo?: number;
 }
 
 export interface ReviewRecord {
@@ -183,6 +185,8 @@ export class GitHubState {
   readonly reactions: ReactionRecord[] = [];
   readonly reviews: ReviewRecord[] = [];
   readonly reviewComments: ReviewCommentRecord[] = [];
+  /** Review threads marked resolved (GraphQL `resolveReviewThread`), by their first comment's id. */
+  readonly resolvedThreads = new Set<number>();
   readonly runs: RunRecord[] = [];
   readonly pushes: PushRecord[] = [];
   /** Commits the local GitHub made itself (API commits), which GitHub signs and shows as Verified. */

@@ -1,11 +1,11 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
-import { validationFailed } from "../errors.ts";
+import { notFound, validationFailed } from "../errors.ts";
 import { pullCommits } from "../pull-commits.ts";
 import { pullDiff } from "../pull-diff.ts";
 import { findPull, pullShas } from "../pull-lookup.ts";
 import { checkReviewComments, type DraftComment } from "../review-rules.ts";
 import type { Router } from "../router.ts";
-import { reviewShape } from "../shapes/pull.ts";
+import { reviewCommentShape, reviewShape } from "../shapes/pull.ts";
 import { now, type ReviewCommentRecord, type ReviewRecord } from "../state.ts";
 
 const REVIEW_STATES = {
@@ -43,6 +43,32 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
     const { head, base } = await pullShas(pull);
     return { status: 200, body: paginate(await pullCommits(ctx, pull.repo, base, head), query) };
   });
+
+  /**
+   * A reply in a review thread, made to the thread's first comment: "Replies to replies are not
+   * supported" (https://docs.github.com/en/rest/pulls/comments#create-a-reply-for-a-review-comment),
+   * answered 404 here as for any comment that is not a thread's first on this pull request.
+   */
+  router.on(
+    "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+    ({ params, body, caller }) => {
+      const pull = findPull(ctx, findRepo(ctx, params), params.pull_number);
+      const root = ctx.state.reviewComments.find(
+        (c) => c.id === Number(params.comment_id) && c.pull === pull && c.inReplyTo === undefined,
+      );
+      if (!root) throw notFound();
+      const reply: ReviewCommentRecord = {
+        ...root,
+        id: ctx.state.id(),
+        body: body.body,
+        user: callerUser(ctx, caller),
+        createdAt: now(),
+        inReplyTo: root.id,
+      };
+      ctx.state.reviewComments.push(reply);
+      return { status: 201, body: reviewCommentShape(reply, ctx.urls) };
+    },
+  );
 
   router.on("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", async ({ params, body, caller }) => {
     const pull = findPull(ctx, findRepo(ctx, params), params.pull_number);

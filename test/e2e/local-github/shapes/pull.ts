@@ -162,5 +162,6 @@ export function reviewCommentShape(comment: ReviewCommentRecord, urls: Urls): Re
     original_line: comment.line ?? undefined,
     side: comment.side,
     subject_type: comment.line === null ? "file" : "line",
+    ...(comment.inReplyTo ? { in_reply_to_id: comment.inReplyTo } : {}),
   };
 }
