@@ -43,12 +43,14 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
  * The production Octokit (`app/octokit.ts`: retry, throttling, write-once) with its waits shrunk a
  * hundredfold (GitHub's `retry-after: 60` is 0.6 s) and writes not spaced, for fault scenarios.
  */
-const FastProductionOctokit = AppOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { retryAfterBaseValue: 10 },
-  throttle: { ...(options.throttle as object), retryAfterBaseValue: 10, ...unpacedGroups() },
-  writeOnce: { baseDelayMs: 10 },
-}));
+const productionOctokit = (waitMs: number) =>
+  AppOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    retry: { retryAfterBaseValue: waitMs },
+    throttle: { ...(options.throttle as object), retryAfterBaseValue: waitMs, ...unpacedGroups() },
+    writeOnce: { baseDelayMs: waitMs },
+  }));
+const FastProductionOctokit = productionOctokit(10);
 
 /** Probot's own Octokit with its retries, without the write-once rule: what the App had before it. */
 const BlindRetryOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
@@ -71,6 +73,8 @@ export interface StartAppOptions extends Pick<AppOptions, "checkBudget" | "defau
    * retries without write-once (the naive way, to show a double catches it); default "test": all off.
    */
   octokit?: keyof typeof OCTOKITS;
+  /** With "production": milliseconds per second GitHub asks to wait (default 10, a hundredfold shrink). */
+  productionWaitMs?: number;
 }
 
 /**
@@ -81,7 +85,7 @@ export async function startApp(
   github: LocalGitHub,
   { octokit = "test", ...options }: StartAppOptions = {},
 ): Promise<AppUnderTest> {
-  const { intake, now = () => new Date(), ...appOptions } = options;
+  const { intake, now = () => new Date(), productionWaitMs, ...appOptions } = options;
   const metrics = new Metrics();
   const errors: unknown[] = [];
   const queue = new WorkQueue((error) => errors.push(error));
@@ -100,7 +104,10 @@ export async function startApp(
     privateKey: github.app.privateKey,
     secret: github.app.webhookSecret,
     baseUrl: github.url,
-    Octokit: OCTOKITS[octokit],
+    Octokit:
+      octokit === "production" && productionWaitMs !== undefined
+        ? productionOctokit(productionWaitMs)
+        : OCTOKITS[octokit],
     logLevel: "fatal",
   });
   // Probot reads the request body itself, so this server hands it the untouched stream. It listens

@@ -23,10 +23,7 @@ import type { IssueRecord, RepoRecord, RunRecord } from "../local-github/state.t
 import { type AppUnderTest, startApp } from "./app-under-test.ts";
 import { BUG, TEST_COMMAND, widgetFiles } from "./scenario-one.ts";
 
-/**
- * GitHub's clock runs this many times faster than real time. It must match the App's production
- * Octokit in `startApp`, whose rate-limit waits are shrunk a hundredfold (`retry-after: 60` is 0.6 s).
- */
+/** GitHub's clock runs this many times faster than real time, unless the simulation says otherwise. */
 export const SPEED = 100;
 const RUNNER = "budget-runner";
 
@@ -38,6 +35,18 @@ export interface SimulationOptions {
   limits?: RateLimitOptions;
   /** Real time the whole simulation may take; past it, it fails with every unfinished task's state. */
   deadlineMs: number;
+  /**
+   * How many times faster than real time GitHub's clock runs (default `SPEED`); the App's and the
+   * action's waits shrink as much. Lower it when the machine is slow to make the writes: the limits
+   * only bite when the writes come faster, on GitHub's clock, than GitHub allows.
+   */
+  speed?: number;
+  /**
+   * "on-refusal": GitHub's clock stands still and jumps a minute each time a limit has refused a
+   * request, so the limits bite however slowly this machine makes the writes (tests); the clients'
+   * waits still shrink by `speed`. Default "running": the clock runs `speed` times faster.
+   */
+  clock?: "running" | "on-refusal";
 }
 
 export interface TaskEnd {
@@ -107,9 +116,20 @@ function modelFor(turns: number) {
 
 /** Runs `tasks` fix-issue tasks at once in one installation and reports how each ended. */
 export async function simulateConcurrentTasks(options: SimulationOptions): Promise<SimulationResult> {
+  const speed = options.speed ?? SPEED;
   const github = await LocalGitHub.start({ owner: "budget" });
   const started = Date.now();
-  github.rateLimits.useClock(new Clock(() => started + (Date.now() - started) * SPEED));
+  const onRefusal = options.clock === "on-refusal";
+  const clock = new Clock(onRefusal ? () => started : () => started + (Date.now() - started) * speed);
+  github.rateLimits.useClock(clock);
+  let refusals = 0;
+  const ticker = onRefusal
+    ? setInterval(() => {
+        if (github.usage().limited === refusals) return;
+        refusals = github.usage().limited;
+        clock.advance(61_000);
+      }, 50)
+    : undefined;
   if (options.limits) github.rateLimits.configure(options.limits);
   const model = await startScriptedModelServer([]);
   model.push(...Array.from({ length: options.tasks * options.turns * 2 }, () => modelFor(options.turns)));
@@ -118,12 +138,12 @@ export async function simulateConcurrentTasks(options: SimulationOptions): Promi
   const outcomes = new Map<number, TaskOutcome>();
   const failures: string[] = [];
   try {
-    app = await startApp(github, { octokit: "production" });
+    app = await startApp(github, { octokit: "production", productionWaitMs: 1_000 / speed });
     const repo = await github.createRepo("widget", await widgetFiles());
     github.addCollaborator(repo, "alice", "write");
     github.onDispatch((run) => {
       github.track(
-        runTask(github, app!, model, run, join(scratch, `run-${run.id}`))
+        runTask(github, app!, model, run, join(scratch, `run-${run.id}`), speed)
           .then((outcome) => outcomes.set(run.id, outcome))
           .catch((error: unknown) => failures.push(`run ${run.id}: ${(error as Error).stack ?? error}`)),
       );
@@ -146,9 +166,10 @@ export async function simulateConcurrentTasks(options: SimulationOptions): Promi
         (c) => c.user.login === bot && parseStatusMarker(c.body) === undefined,
       ).length,
       realSeconds,
-      simulatedMinutes: (realSeconds * SPEED) / 60,
+      simulatedMinutes: onRefusal ? (clock.now() - started) / 60_000 : (realSeconds * speed) / 60,
     };
   } finally {
+    clearInterval(ticker);
     await app?.close();
     await github.close().catch(() => undefined);
     await model.close();
@@ -183,6 +204,10 @@ async function settleWithin(
   }
 }
 
+/** The PR body closes this issue (`Closes #4`, not `Closes #40`). */
+const closes = (body: string | null | undefined, issue: number) =>
+  new RegExp(`Closes #${issue}(?!\\d)`).test(body ?? "");
+
 function taskEnds(
   github: LocalGitHub,
   repo: RepoRecord,
@@ -206,7 +231,7 @@ function taskEnds(
       statusComments: statuses.length,
       state: last?.marker.state ?? "none",
       text: last?.text.split("\n")[0] ?? "",
-      prs: github.pulls(repo).filter((pull) => pull.body?.includes(`Closes #${issue.number}`)).length,
+      prs: github.pulls(repo).filter((pull) => closes(pull.body, issue.number)).length,
       ...(outcome ? { outcome } : {}),
     };
   });
@@ -241,6 +266,7 @@ async function runTask(
   model: { baseUrl: string; model: string },
   run: RunRecord,
   root: string,
+  speed: number,
 ): Promise<TaskOutcome> {
   github.startRun(run, RUNNER);
   await mkdir(join(root, "temp"), { recursive: true });
@@ -282,9 +308,9 @@ async function runTask(
         token,
         baseUrl,
         retry: {
-          retryAfterBaseMs: 1_000 / SPEED,
-          limiterGroups: runnerGroups(SPEED),
-          writeOnce: { attempts: 3, baseDelayMs: 1_000 / SPEED },
+          retryAfterBaseMs: 1_000 / speed,
+          limiterGroups: runnerGroups(speed),
+          writeOnce: { attempts: 3, baseDelayMs: 1_000 / speed },
         },
       }),
     idToken: async (audience) => {
