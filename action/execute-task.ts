@@ -124,6 +124,16 @@ export async function executeTask(settings: Settings, runDeps: RunDeps): Promise
     }
     return token;
   };
+  // A token the App refuses (say, for a broken .github/agent.yml) ends the run before any status
+  // comment exists: the job summary says why, where a scheduled run's owner looks.
+  await tokenNow().catch(async (error: unknown) => {
+    await deps.summary
+      ?.addHeading("inhouse: nothing was run", 2)
+      .addRaw(`**${neutraliseForLog(messageOf(error))}**`, true)
+      .write()
+      .catch(() => undefined);
+    throw error;
+  });
   const auth = gitAuth(await tokenNow(), env.serverUrl);
   const gh = deps.github(await tokenNow(), env.apiUrl);
   if (!("githubToken" in settings.token)) {

@@ -68,6 +68,8 @@ export async function run(): Promise<void> {
     if (outcome.state === "failed" || outcome.state === "cancelled") core.setFailed(outcome.message);
     else core.info(outcome.message);
   } catch (error) {
+    // The run could not even start its task: it failed, and says so in its outputs too.
+    core.setOutput("state", "failed");
     core.setFailed(neutraliseForLog(messageOf(error)));
   }
 }

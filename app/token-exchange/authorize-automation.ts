@@ -3,6 +3,7 @@ import {
   AUTOMATIONS_WORKFLOW_PATH,
   automationsWorkflowRef,
 } from "../../core/automations-workflow.ts";
+import { formatErrors } from "../../core/result.ts";
 import { runnerRepoRefusal } from "../../core/runner-repository.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { checkActor } from "../helpers/permission-gate.ts";
@@ -71,7 +72,12 @@ export async function authorizeAutomation(
     : repo.default_branch;
   const loaded = await loadRepoConfig(targetGh, { owner: targetOwner, name: targetName }, targetBranch);
   if (!loaded.parsed.ok) {
-    refuse(`.github/agent.yml of ${targetOwner}/${targetName} on ${targetBranch} is invalid; fix it first`);
+    // The located errors travel with the refusal: a scheduled run has no status comment, so its job
+    // summary is where the key to fix is named (issue 15: "a clear error in the job summary naming the key").
+    const errors = formatErrors((loaded.parsed as Extract<typeof loaded.parsed, { ok: false }>).errors);
+    refuse(
+      `.github/agent.yml of ${targetOwner}/${targetName} on ${targetBranch} is invalid; fix it first:\n${errors}`,
+    );
   }
   const config = (loaded.parsed as Extract<typeof loaded.parsed, { ok: true }>).value;
   if (central) {
