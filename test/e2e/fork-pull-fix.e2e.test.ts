@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
+import { step } from "../helpers/scripted-model-server.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { BUG, scenarioOneScript, systemWithWidget } from "./helpers/scenario-one.ts";
 import { expectCleanSystem, runLogs, statusComments } from "./helpers/system-assertions.ts";
@@ -145,6 +146,30 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
       const statuses = statusComments(system, pull);
       expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
       expect(statuses[0]!.text).toContain("GitHub refused the push to fran:doc-sum-withdrawn");
+      await expectCleanSystem(system, repo);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  it(
+    "/agent review on a fork pull request works as on any other: one review, nothing pushed",
+    async () => {
+      const pull = await forkPull("doc-sum-review", false);
+      const pushesBefore = system.github.pushes().length;
+      system.model.push(
+        step.tool("read_file", { path: BUG.path }),
+        step.tool("review_comment", { path: BUG.path, line: 3, body: "This subtracts; sum should add." }),
+        step.tool("finish", { summary: "One bug on the changed lines." }),
+      );
+      await system.github.userComment(pull, "alice", "/agent review");
+      await system.settle();
+
+      const { reviews, comments } = system.github.reviewsOn(pull);
+      expect(reviews, runLogs(system)).toHaveLength(1);
+      expect(comments.map((c) => [c.path, c.line, c.side])).toEqual([[BUG.path, 3, "RIGHT"]]);
+      expect(system.github.pushes().slice(pushesBefore)).toEqual([]);
+      expect(await branchNames(repo)).toEqual(baseBranches);
+      expect(statusComments(system, pull).map((s) => s.marker.state)).toEqual(["succeeded"]);
       await expectCleanSystem(system, repo);
     },
     SCENARIO_TIMEOUT_MS,
