@@ -215,7 +215,9 @@ describeDocker("whole system: scheduled automations", () => {
       // The App's token exchange refuses the run's OIDC token through the same actor gate (issue
       // #12): the job gets no token at all, so it fails before any code is fetched, saying why.
       expect(refused!.main.exitCode).not.toBe(0);
-      expect(refused!.outputs.state).toBeUndefined();
+      // No task ran: the step failed, and its state output says so (as for a broken config, scenario 5).
+      expect(refused!.outputs.state).toBe("failed");
+      expect(refused!.summary).toContain("inhouse: nothing was run");
       expect(refused!.log).toContain("the inhouse App refused a task token (403)");
       expect(refused!.log).toContain("dispatched by bob: @bob has `write` permission");
       expect(refused!.log).toContain("`maintain` or higher");
