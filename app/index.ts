@@ -114,7 +114,12 @@ export function inhouse(options: AppOptions): ApplicationFunction {
     if (options.tokenExchange) {
       if (!loaded?.addHandler)
         throw new Error("the token exchange needs Probot's addHandler (probot.load with options)");
-      loaded.addHandler(taskTokenRoute(app, options.appId, options.tokenExchange));
+      loaded.addHandler(
+        taskTokenRoute(app, options.appId, {
+          ...options.tokenExchange,
+          ...(options.recorder ? { recorder: options.recorder } : {}),
+        }),
+      );
     }
     app.on("issues.labeled", track("issues.labeled", IssueLabeledSchema, handleIssueLabeled));
     app.on("issues.opened", track("issues.opened", IssueOpenedSchema, handleIssueOpened));

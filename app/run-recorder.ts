@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { UsageRecord } from "../core/usage-record.ts";
 import {
   appTaskKey,
+  automationRunKey,
   type DispatchInput,
   type RepoName,
   RunHistory,
@@ -9,6 +10,7 @@ import {
 } from "../store/run-history.ts";
 import type { Database } from "../store/schema.ts";
 import type { Metrics } from "./metrics.ts";
+import type { AutomationRun } from "./token-exchange/authorize-automation.ts";
 
 export interface TaskRecord {
   repo: RepoName;
@@ -81,6 +83,43 @@ export class RunRecorder {
       if (details.run) await this.history.recordWorkflowRun(key, details.run);
       await this.history.recordOutcome(key, { state, reason: details.reason, usage: details.usage });
       this.count(`${repo.owner}/${repo.name}`, state, details.usage);
+    });
+  }
+
+  /**
+   * A job of the automations workflow was granted its token: the run is recorded (running) for the
+   * repository it acts on. No App dispatch is behind it, so its key is the run, not a status comment.
+   */
+  automationStarted(target: RepoName, run: AutomationRun, at: Date): Promise<void> {
+    const key = automationRunKey(run.repo, run.id, target);
+    return this.safely("automation run", async () => {
+      await this.history.recordDispatch({
+        key,
+        source: "automation",
+        repo: target,
+        kind: "automation",
+        ...(run.automation ? { automation: run.automation } : {}),
+        actor: run.actor,
+        event: run.event,
+        at,
+      });
+      await this.history.recordWorkflowRun(key, { id: run.id, repo: run.repo, url: run.url });
+      await this.history.recordStarted(key, run.startedAt ? new Date(run.startedAt) : at);
+    });
+  }
+
+  /** `workflow_run.completed` of an automations-workflow run: its conclusion ends its records. */
+  automationEnded(runRepo: string, run: WorkflowRunInput & { conclusion: string | null }): Promise<void> {
+    const conclusion = run.conclusion ?? "unknown";
+    const state =
+      conclusion === "success" ? "succeeded" : conclusion === "cancelled" ? "cancelled" : "failed";
+    return this.safely("automation outcome", async () => {
+      const repositories = await this.history.recordAutomationRunEnd(runRepo, {
+        ...run,
+        state,
+        ...(state === "failed" ? { reason: `the automations workflow run concluded ${conclusion}` } : {}),
+      });
+      for (const repository of repositories) this.count(repository, state);
     });
   }
 

@@ -26,3 +26,22 @@ export function workflowPathOf(workflowRef: string | undefined, repository: stri
   if (at < 0 || !workflowRef.toLowerCase().startsWith(prefix)) return undefined;
   return workflowRef.slice(prefix.length, at);
 }
+
+/**
+ * The automation a manual dispatch of the template names: its `run-name` renders
+ * `automation <inputs.automation>` for workflow_dispatch (GitHub's `display_title` of the run), and
+ * "scheduled automations" for the schedule, which runs a list. Undefined when the title names none.
+ * Only a label for the run history: callers keep it only when the repository's config defines it.
+ */
+export function automationOfRunTitle(displayTitle: string | undefined, event: string): string | undefined {
+  if (event !== "workflow_dispatch") return undefined;
+  return /^automation (\S+)$/.exec(displayTitle ?? "")?.[1];
+}
+
+/** A `workflow_run` of the automations workflow: its file, on one of the automation events. */
+export function isAutomationsWorkflowRun(run: { path: string; event: string }): boolean {
+  return (
+    run.path.toLowerCase() === AUTOMATIONS_WORKFLOW_PATH &&
+    (AUTOMATION_EVENTS as readonly string[]).includes(run.event)
+  );
+}

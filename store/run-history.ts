@@ -12,6 +12,14 @@ export function appTaskKey(repo: RepoName, statusCommentId: number): string {
   return `${repo.owner}/${repo.name}#c${statusCommentId}`;
 }
 
+/**
+ * The key of one automations-workflow run acting on one repository: a central runner repository's
+ * run may act on several targets, each its own record.
+ */
+export function automationRunKey(runRepo: string, runId: number, target: RepoName): string {
+  return `automation:${runRepo}/runs/${runId}>${target.owner}/${target.name}`;
+}
+
 export interface DispatchInput {
   key: string;
   source: RunSource;
@@ -141,6 +149,31 @@ export class RunHistory {
       .where("task_key", "=", key)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * The automations-workflow run `runRepo`/`runId` completed: every record of it still open ends in
+   * `state`. Returns the repositories of the records it ended (none on a redelivery).
+   */
+  async recordAutomationRunEnd(
+    runRepo: string,
+    run: WorkflowRunInput & { state: "succeeded" | "failed" | "cancelled"; reason?: string },
+  ): Promise<string[]> {
+    const ended = await this.db
+      .updateTable("runs")
+      .set({
+        state: run.state,
+        reason: run.reason?.slice(0, MAX_REASON) ?? null,
+        conclusion: run.conclusion ?? null,
+        completed_at: run.completedAt ?? new Date(),
+      })
+      .where("workflow_run_repo", "=", runRepo)
+      .where("workflow_run_id", "=", run.id)
+      .where("source", "=", "automation")
+      .where("state", "in", ["queued", "running"])
+      .returning("repository")
+      .execute();
+    return ended.map((row) => row.repository);
   }
 
   /** `pull_request.closed` of a PR an agent run opened: merged or closed unmerged. */

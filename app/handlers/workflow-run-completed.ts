@@ -1,3 +1,4 @@
+import { isAutomationsWorkflowRun } from "../../core/automations-workflow.ts";
 import { defaultConfig } from "../../core/config.ts";
 import {
   isTerminalState,
@@ -19,9 +20,20 @@ import type { Deps, Outcome, RepoRef } from "../types.ts";
 /**
  * `workflow_run.completed` of an agent run: when the runner died, was cancelled or timed out before
  * the task reported, end the status comment with what GitHub knows. Nothing stays "in progress".
+ * A run of the automations workflow (no App dispatch behind it) only ends its run-history records.
  */
 export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRun): Promise<Outcome> {
   const { workflow_run: run, repository } = payload;
+  if (isAutomationsWorkflowRun(run)) {
+    // No status comment to end: the records the token exchange made for this run take its conclusion.
+    await deps.recorder?.automationEnded(`${repository.owner.login}/${repository.name}`, {
+      id: run.id,
+      repo: `${repository.owner.login}/${repository.name}`,
+      conclusion: run.conclusion,
+      ...(run.updated_at ? { completedAt: run.updated_at } : {}),
+    });
+    return "ignored";
+  }
   const tag = parseRunName(run.display_title);
   // whyNotOurRun decides; this early look at the event only spares the API calls for CI runs.
   if (!tag || run.event !== "workflow_dispatch") return "ignored";

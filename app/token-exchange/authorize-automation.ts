@@ -1,6 +1,7 @@
 import {
   AUTOMATION_EVENTS,
   AUTOMATIONS_WORKFLOW_PATH,
+  automationOfRunTitle,
   automationsWorkflowRef,
 } from "../../core/automations-workflow.ts";
 import { formatErrors } from "../../core/result.ts";
@@ -10,6 +11,23 @@ import { checkActor } from "../helpers/permission-gate.ts";
 import type { RunAuthorityDeps, TaskGrant } from "./authorize-run.ts";
 import type { ActionsClaims } from "./oidc-verifier.ts";
 import { TokenRefused } from "./oidc-verifier.ts";
+
+/** The run behind a granted automation token, as GitHub records it: what the run history keeps. */
+export interface AutomationRun {
+  id: number;
+  /** `owner/name` where the run runs (a central runner repository, or the target itself). */
+  repo: string;
+  url: string;
+  event: string;
+  actor: string;
+  /** The automation a manual dispatch names, when the target's config defines it; a schedule runs a list. */
+  automation?: string;
+  startedAt?: string;
+}
+
+export interface AutomationGrant extends TaskGrant {
+  run: AutomationRun;
+}
 
 const refuse = (message: string): never => {
   throw new TokenRefused(403, message);
@@ -30,7 +48,7 @@ export async function authorizeAutomation(
   deps: RunAuthorityDeps,
   /** `owner/name` the job asked a token for (the action input repository); default the run's own. */
   requested?: string,
-): Promise<TaskGrant> {
+): Promise<AutomationGrant> {
   const [owner = "", name = ""] = claims.repository.split("/");
   if (!(AUTOMATION_EVENTS as readonly string[]).includes(claims.event_name)) {
     refuse(
@@ -88,11 +106,11 @@ export async function authorizeAutomation(
     });
     if (refusal) refuse(refusal);
   }
+  const actor = run.triggering_actor ?? run.actor;
+  const who = { login: actor?.login ?? claims.actor, type: actor?.type ?? "User" };
   if (claims.event_name === "workflow_dispatch") {
     // A person's manual dispatch: the actor GitHub records for the run, through the one actor gate,
     // on the repository the automation acts on (as the action's trigger check does).
-    const actor = run.triggering_actor ?? run.actor;
-    const who = { login: actor?.login ?? claims.actor, type: actor?.type ?? "User" };
     const gate = await checkActor(
       targetGh,
       { owner: targetOwner, name: targetName },
@@ -103,5 +121,19 @@ export async function authorizeAutomation(
     );
     if (!gate.allowed) refuse(`the automations workflow was dispatched by ${who.login}: ${gate.message}`);
   }
-  return { target: { owner: targetOwner, name: targetName }, kind: "automation" };
+  const named = automationOfRunTitle(run.display_title, run.event);
+  const automation = named && Object.hasOwn(config.automations.tasks, named) ? named : undefined;
+  return {
+    target: { owner: targetOwner, name: targetName },
+    kind: "automation",
+    run: {
+      id: runId,
+      repo: claims.repository,
+      url: run.html_url,
+      event: run.event,
+      actor: who.login,
+      ...(automation ? { automation } : {}),
+      ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AUTOMATIONS_WORKFLOW_PATH, workflowPathOf } from "../../core/automations-workflow.ts";
 import { RUNNER_REPO_PATTERN } from "../../core/runner-repository.ts";
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
+import type { RunRecorder } from "../run-recorder.ts";
 import type { GitHub } from "../types.ts";
 import { authorizeAutomation } from "./authorize-automation.ts";
 import { authorizeRun } from "./authorize-run.ts";
@@ -27,6 +28,8 @@ const RequestSchema = z.strictObject({
 export interface TokenExchangeOptions extends OidcVerifierOptions {
   /** Where traded tokens are remembered: the run history when there is one (`StoreReplayGuard`), else memory. */
   replay?: ReplayGuard;
+  /** The run history: an automations-workflow run granted its token is recorded there (the App dispatched nothing). */
+  recorder?: RunRecorder;
 }
 
 /** What the job gets: an installation token for the one target repository, with its task kind's permissions. */
@@ -98,9 +101,10 @@ export function taskTokenRoute(app: Probot, appId: number, options: TokenExchang
         (await app.auth(await installationOf(owner, name))) as unknown as GitHub,
     };
     const requested = parsed.data.repository;
-    const grant = isAutomationsRun(claims)
+    const automation = isAutomationsRun(claims)
       ? await authorizeAutomation(claims, deps, requested)
-      : await authorizeRun(claims, deps);
+      : undefined;
+    const grant = automation ?? (await authorizeRun(claims, deps));
     const granted = `${grant.target.owner}/${grant.target.name}`;
     if (requested && requested.toLowerCase() !== granted.toLowerCase()) {
       throw new TokenRefused(403, `run ${claims.run_id} acts on ${granted}, not on ${requested}`);
@@ -111,6 +115,7 @@ export function taskTokenRoute(app: Probot, appId: number, options: TokenExchang
       repositories: [grant.target.name],
       permissions,
     });
+    if (automation) await options.recorder?.automationStarted(automation.target, automation.run, new Date());
     app.log.info(
       {
         run: claims.run_id,

@@ -285,5 +285,119 @@ describe("task token exchange", () => {
       );
       expect(appRun.status).toBe(200);
     });
+
+    describe("run history", () => {
+      const recordOf = (run: RunRecord) =>
+        app.store.db
+          .selectFrom("runs")
+          .selectAll()
+          .where("workflow_run_repo", "=", "acme/widget")
+          .where("workflow_run_id", "=", run.id)
+          .execute();
+      const complete = async (run: RunRecord, conclusion: NonNullable<RunRecord["conclusion"]>) => {
+        const delivery = await github.completeRun(run, conclusion);
+        await app.idle();
+        return delivery;
+      };
+
+      beforeAll(async () => {
+        await github.commit(
+          repo,
+          "main",
+          {
+            ".github/agent.yml": await readFile("test/fixtures/automations/.github/agent.yml", "utf8"),
+          },
+          "Two automations, manual runs by maintainers",
+        );
+      });
+
+      it("a granted manual dispatch is recorded running, with its automation, actor and run; its conclusion ends it", async () => {
+        const byMaya = await dispatch("maya");
+        expect((await exchange(await github.oidc.mint(byMaya, { audience: app.url }))).status).toBe(200);
+        const [started, ...more] = await recordOf(byMaya);
+        expect(more).toEqual([]);
+        expect(started).toMatchObject({
+          source: "automation",
+          repository: "acme/widget",
+          kind: "automation",
+          automation: "dependency-update",
+          trigger_event: "workflow_dispatch",
+          actor: "maya",
+          state: "running",
+          number: null,
+          status_comment_id: null,
+          workflow_run_url: `${github.url}/acme/widget/actions/runs/${byMaya.id}`,
+          conclusion: null,
+        });
+        // A second job of the same run (the schedule's matrix) trades its own token: still one record.
+        expect((await exchange(await github.oidc.mint(byMaya, { audience: app.url }))).status).toBe(200);
+        expect(await recordOf(byMaya)).toHaveLength(1);
+
+        const delivery = await complete(byMaya, "success");
+        const [ended] = await recordOf(byMaya);
+        expect(ended).toMatchObject({ state: "succeeded", conclusion: "success", reason: null });
+        expect(ended!.completed_at).toBeInstanceOf(Date);
+        // A redelivered workflow_run.completed changes nothing.
+        await github.redeliver(delivery);
+        await app.idle();
+        expect(await recordOf(byMaya)).toEqual([ended]);
+      });
+
+      it("a scheduled run is recorded with no automation name (it runs a list) and ends failed or cancelled", async () => {
+        const failing = await github.fireSchedule(repo, automationsFile, "alice");
+        const cancelled = await github.fireSchedule(repo, automationsFile, "alice");
+        for (const run of [failing, cancelled]) {
+          expect((await exchange(await github.oidc.mint(run, { audience: app.url }))).status).toBe(200);
+        }
+        expect(await recordOf(failing)).toMatchObject([
+          { automation: null, trigger_event: "schedule", actor: "alice", state: "running" },
+        ]);
+        await complete(failing, "failure");
+        await complete(cancelled, "cancelled");
+        expect(await recordOf(failing)).toMatchObject([
+          {
+            state: "failed",
+            conclusion: "failure",
+            reason: "the automations workflow run concluded failure",
+          },
+        ]);
+        expect(await recordOf(cancelled)).toMatchObject([{ state: "cancelled", conclusion: "cancelled" }]);
+      });
+
+      it("a central runner repository's run is recorded once for each repository it acted on", async () => {
+        const records = await app.store.db
+          .selectFrom("runs")
+          .select(["repository", "kind", "trigger_event"])
+          .where("workflow_run_repo", "=", "acme/agent-runners")
+          .orderBy("repository")
+          .execute();
+        // acme/other was refused: only the targets that got a token.
+        expect(records).toEqual([
+          { repository: "acme/agent-runners", kind: "automation", trigger_event: "schedule" },
+          { repository: "acme/widget", kind: "automation", trigger_event: "schedule" },
+        ]);
+      });
+
+      it("a refused exchange records nothing, and its run's completion creates nothing", async () => {
+        const byAlice = await dispatch("alice");
+        expect((await exchange(await github.oidc.mint(byAlice, { audience: app.url }))).status).toBe(403);
+        await complete(byAlice, "failure");
+        expect(await recordOf(byAlice)).toEqual([]);
+      });
+
+      it("a dispatch naming an automation the config does not define records no name", async () => {
+        const gh = octokitFor(github, github.userToken("maya"));
+        await gh.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+          owner: "acme",
+          repo: "widget",
+          workflow_id: automationsFile,
+          ref: "main",
+          inputs: { automation: "no-such-automation" },
+        });
+        const run = github.state.runs.at(-1)!;
+        expect((await exchange(await github.oidc.mint(run, { audience: app.url }))).status).toBe(200);
+        expect(await recordOf(run)).toMatchObject([{ automation: null, actor: "maya" }]);
+      });
+    });
   });
 });
