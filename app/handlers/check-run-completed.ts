@@ -22,7 +22,10 @@ export async function handleCheckRunCompleted(deps: Deps, payload: CheckRunCompl
   const { check_run: check, repository } = payload;
   if (!FAILED.has(check.conclusion ?? "") || check.pull_requests.length === 0) return "ignored";
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const { fixFailedChecks } = config.automations;

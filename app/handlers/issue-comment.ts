@@ -24,7 +24,10 @@ export async function handleIssueComment(deps: Deps, payload: IssueComment): Pro
   const repo = { owner: repository.owner.login, name: repository.name };
   const number = issue.number;
   const actor = comment.user ?? sender;
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch, deps.defaultRunnerRepo);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
 
   if (!loaded.parsed.ok) {
     // The prefix is unknown when the config is broken: answer the default one, and only to people

@@ -21,7 +21,10 @@ export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Pro
     return "ignored";
   }
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch, deps.defaultRunnerRepo);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) {
     // The configured label is unknown when the config is broken; the default one still gets an answer.
     if (label.name !== defaultConfig().trigger.label) return "ignored";

@@ -20,7 +20,10 @@ export async function handleIssueOpened(deps: Deps, payload: IssueOpened): Promi
     return "ignored";
   }
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   if (!config.automations.fixNewIssues) return "ignored";

@@ -14,7 +14,10 @@ export async function followUpMergedPull(deps: Deps, payload: PullRequestClosed)
   const { pull_request: pull, repository, sender } = payload;
   if (pull.merged !== true) return "ignored";
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const found = Object.entries(config.automations.tasks).find(([, a]) => a.event === "merged-pull-request");

@@ -13,7 +13,10 @@ export async function handlePullRequest(deps: Deps, payload: PullRequest): Promi
   const { pull_request, repository, sender } = payload;
   if (pull_request.draft) return "ignored";
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch, deps.defaultRunnerRepo);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) {
     deps.log.warn(
       { repo: `${repo.owner}/${repo.name}` },

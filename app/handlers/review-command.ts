@@ -32,7 +32,10 @@ async function startReviewFix(deps: Deps, request: ReviewRequest): Promise<Outco
   const { repository, number, actor, body } = request;
   if (!MAYBE_COMMAND.test(body)) return "ignored";
   const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, repository.default_branch);
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const command = parseCommand(body, config.trigger.command);

@@ -61,7 +61,7 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
   const marker = parseStatusMarker(comment.body ?? "");
   if (!marker) return "ignored";
   const runRepo = `${repository.owner.login}/${repository.name}`;
-  const loaded = await loadRepoConfig(deps.octokit, repo, undefined, deps.defaultRunnerRepo);
+  const loaded = await loadRepoConfig(deps.octokit, repo, { defaultRunnerRepo: deps.defaultRunnerRepo });
   const config = loaded.parsed.ok ? loaded.parsed.value : defaultConfig();
   const notOurs = whyNotOurRun(
     { id: run.id, event: run.event, path: run.path, repo: runRepo },

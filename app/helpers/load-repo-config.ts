@@ -12,6 +12,18 @@ export interface LoadedConfig {
   ref: string;
 }
 
+export interface LoadConfigOptions {
+  /** The branch to read; unset, GitHub's default branch. */
+  defaultBranch?: string | undefined;
+  /**
+   * The App-wide default runner repository (`INHOUSE_DEFAULT_RUNNER_REPO`). Required, so that no
+   * caller can forget it: a task started from a path that left it out would dispatch to the
+   * repository itself, where no workflow may exist. Pass `undefined` only where the default must not
+   * apply, and say why.
+   */
+  defaultRunnerRepo: string | undefined;
+}
+
 /**
  * Reads `.github/agent.yml` from the default branch only: a branch or a fork cannot change the rules.
  * Where it names no `dispatch.repo` (or there is no file), the App-wide default runner repository
@@ -20,8 +32,7 @@ export interface LoadedConfig {
 export async function loadRepoConfig(
   octokit: GitHub,
   repo: RepoRef,
-  defaultBranch?: string,
-  defaultRunnerRepo?: string,
+  { defaultBranch, defaultRunnerRepo }: LoadConfigOptions,
 ): Promise<LoadedConfig> {
   const ref = defaultBranch ?? "default branch";
   const withDefault = (parsed: Parsed<RepoConfig>): Parsed<RepoConfig> =>

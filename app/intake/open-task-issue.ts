@@ -56,7 +56,10 @@ export async function openTaskIssue(ctx: IntakeContext, request: IntakeRequest):
   const access = await repoAccess(ctx.app, repo);
   if (!access.ok) return { kind: "refused", status: access.status, message: access.message };
   const { octokit, defaultBranch } = access;
-  const loaded = await loadRepoConfig(octokit, repo, defaultBranch, ctx.defaultRunnerRepo);
+  const loaded = await loadRepoConfig(octokit, repo, {
+    defaultBranch,
+    defaultRunnerRepo: ctx.defaultRunnerRepo,
+  });
   if (!loaded.parsed.ok) {
     return { kind: "refused", status: 422, message: configErrorText(loaded.parsed.errors, loaded.ref) };
   }

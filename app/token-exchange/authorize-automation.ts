@@ -88,7 +88,13 @@ export async function authorizeAutomation(
   const targetBranch = central
     ? (await targetGh.rest.repos.get({ owner: targetOwner, repo: targetName })).data.default_branch
     : repo.default_branch;
-  const loaded = await loadRepoConfig(targetGh, { owner: targetOwner, name: targetName }, targetBranch);
+  const loaded = await loadRepoConfig(
+    targetGh,
+    { owner: targetOwner, name: targetName },
+    // A central automation is granted only where the target itself names the runner repository;
+    // the App-wide default is not consulted here (docs/security.md).
+    { defaultBranch: targetBranch, defaultRunnerRepo: undefined },
+  );
   if (!loaded.parsed.ok) {
     // The located errors travel with the refusal: a scheduled run has no status comment, so its job
     // summary is where the key to fix is named (issue 15: "a clear error in the job summary naming the key").

@@ -102,17 +102,17 @@ const FIRST = agentCommit(
   "Fix #1: sum\n\nInhouse-Task: fix-issue #1\nInhouse-Requested-By: @alice",
 );
 
-function mockDispatch(scope: nock.Scope, number: number, sink: { task: string }) {
+function mockDispatch(scope: nock.Scope, number: number, sink: { task: string }, runnerRepo = R) {
   scope.post(`${R}/issues/${number}/reactions`, { content: "eyes" }).reply(201, {});
   scope.post(`${R}/issues/${number}/comments`).reply(201, { id: STATUS_ID });
   scope
-    .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
+    .post(`${runnerRepo}/actions/workflows/agent.yml/dispatches`, (body) => {
       sink.task = body.inputs.task;
       return true;
     })
     .reply(204);
   scope
-    .get(`${R}/actions/workflows/agent.yml/runs`)
+    .get(`${runnerRepo}/actions/workflows/agent.yml/runs`)
     .query(true)
     .reply(200, { total_count: 0, workflow_runs: [] });
 }
@@ -219,6 +219,22 @@ describe("issues.opened with fixNewIssues", () => {
     await deliver(probot, "issues", payload, "delivery-2");
     expect(scope.isDone()).toBe(true);
     expect(metrics.deliveries.get({ event: "issues.opened", outcome: "refused" })).toBe(1);
+  });
+
+  it("dispatches to the App-wide default runner repository, as a labelled issue does", async () => {
+    const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
+    const sink = { task: "" };
+    const payload = example("issues", "opened");
+    payload.sender = user("alice");
+    const number = payload.issue.number;
+    const scope = mockConfig(github(), "automations:\n  fixNewIssues: true\n");
+    mockPermission(scope, "alice", "write");
+    mockComments(scope, [], number);
+    scope.get("/repos/acme/agent-runners").reply(200, { default_branch: "trunk" });
+    mockDispatch(scope, number, sink, "/repos/acme/agent-runners");
+    await deliver(probot, "issues", payload);
+    expect(scope.isDone()).toBe(true);
+    expect(taskOf(sink.task)).toMatchObject({ kind: "fix-issue", number });
   });
 });
 
