@@ -34,7 +34,7 @@ export interface TaskRequest {
   quietWhenBusy: boolean;
 }
 
-/** Acknowledge, post the one status comment, dispatch, record the run: DESIGN.md step 3. */
+/** Acknowledge, post the one status comment, dispatch, record the run: docs/design.md, "How a task flows". */
 export async function startTask(deps: Deps, request: TaskRequest): Promise<Outcome> {
   const { octokit, delivery } = deps;
   const { repo, number, kind, config } = request;
