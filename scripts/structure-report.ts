@@ -54,7 +54,7 @@ function functionName(node: ts.Node): string {
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), "utf8");
   const specifiers = [...text.matchAll(/(?:import|export)[^'"]*?from\s*["'](\.[^"']+)["']/g)].map(
-    (m) => m[1],
+    (m) => m[1] ?? "",
   );
   return specifiers.map((s) => path.normalize(path.join(path.dirname(file), s.replace(/\.js$/, ".ts"))));
 }
@@ -119,12 +119,14 @@ const largestFunctions = product
   .sort((a, b) => b.lines - a.lines)
   .slice(0, 5);
 const cycles = folderCycles(product);
+const largestFunction = largestFunctions[0];
+if (!largestFile || !largestFunction) throw new Error("no product files found: run from a checkout");
 
 const report = {
   product_files: product.length,
   product_lines: productLines,
   largest_file: `${largestFile.file} (${largestFile.lines} lines)`,
-  largest_function: `${largestFunctions[0].name} in ${largestFunctions[0].file} (${largestFunctions[0].lines} lines)`,
+  largest_function: `${largestFunction.name} in ${largestFunction.file} (${largestFunction.lines} lines)`,
   next_largest_functions: largestFunctions.slice(1).map((f) => `${f.name} in ${f.file} (${f.lines})`),
   folder_cycles: cycles.length,
   folders_in_cycles: cycles.map((c) => c.join(" <-> ")),
