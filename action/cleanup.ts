@@ -1,11 +1,11 @@
 import * as core from "@actions/core";
 import Docker from "dockerode";
 import { parseTask } from "../core/task.ts";
-import { type SavedState, STATE_KEY } from "./execute-task.ts";
 import { createGitHubClient, type GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { taskTokenSource } from "./github/task-token.ts";
 import { removeSandboxInstance, sandboxInstanceOf } from "./leftover-cleaner.ts";
+import { type SavedState, STATE_KEY } from "./pipeline/github/saved-state.ts";
 import { parseSettings } from "./settings.ts";
 import { messageOf } from "./task-errors.ts";
 

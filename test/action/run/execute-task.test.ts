@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { STATE_KEY } from "../../../action/execute-task.ts";
+import { STATE_KEY } from "../../../action/pipeline/github/saved-state.ts";
 import { filesContaining } from "../../../action/workspace/credential-check.ts";
 import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
 import { AFTER, API, comment, makeTask, TRIGGER_AT } from "../github/fixtures.ts";

@@ -1,7 +1,8 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { executeTask, type RunDeps } from "../../../action/execute-task.ts";
+import { executeTask } from "../../../action/execute-task.ts";
 import { createGitHubClient } from "../../../action/github/client.ts";
+import type { RunDeps } from "../../../action/pipeline/github/run-deps.ts";
 import { parseSettings } from "../../../action/settings.ts";
 import type { Task } from "../../../core/task.ts";
 import { APP_DISPATCHED_RUN, APP_ID_INPUT, appStatusComment } from "../../helpers/app-status-comment.ts";

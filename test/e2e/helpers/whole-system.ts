@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { type SavedState, STATE_KEY } from "../../../action/execute-task.ts";
+import { type SavedState, STATE_KEY } from "../../../action/pipeline/github/saved-state.ts";
 import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
 import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
