@@ -4,6 +4,7 @@
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { McpServerEvent } from "../mcp/open-mcp-servers.ts";
 import { createAuditRedactor } from "./redaction.ts";
 
 /** Tool results are kept in the log up to this size; the model saw at most the observation cap. */
@@ -41,8 +42,7 @@ export type AuditEvent =
     }
   | { type: "model_retry"; attempt: number; delayMs: number; error: string }
   | { type: "mode_change"; mode: string; reason: string }
-  | { type: "mcp_server"; server: string; kind: "stdio" | "remote"; tools: string[] }
-  | { type: "mcp_server_failed" | "mcp_server_ended"; server: string; message: string }
+  | McpServerEvent
   | {
       type: "context_mask";
       turn: number;

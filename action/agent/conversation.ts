@@ -6,7 +6,7 @@
  * from turns before it become a one-line placeholder. Between two moves nothing already sent
  * changes, so the prefix stays byte-identical for `maskEvery` turns at a time.
  */
-import type { ChatMessage } from "../model/types.ts";
+import type { ChatMessage } from "../chat/types.ts";
 
 export interface MaskingPolicy {
   /** Turns between mask events; 0 turns masking off. */

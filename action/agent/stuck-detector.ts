@@ -2,7 +2,7 @@
  * Notices a model that loops. The same call with the same result several times in a row ends the
  * task (`stuck`); the same failing call again gets a note telling the model to change course.
  */
-import type { ToolCall } from "../model/types.ts";
+import type { ToolCall } from "../chat/types.ts";
 
 export const STUCK_AFTER_REPEATS = 5;
 export const NO_TOOL_REPLIES_BEFORE_STUCK = 3;

@@ -1,9 +1,12 @@
 /** The contract between the agent loop (action/agent) and the action that wraps it with GitHub. */
-import type { ModelPrice } from "../../core/cost.ts";
 import type { TaskKind } from "../../core/task.ts";
-import type { McpToolset } from "../mcp/open-mcp-servers.ts";
+import type { McpServerEvent, McpToolset } from "../mcp/open-mcp-servers.ts";
+import type { ModelSettings } from "../model/types.ts";
 import type { NetworkMode, Sandbox } from "../sandbox/types.ts";
-import type { AuditEvent } from "./audit-log.ts";
+import type { ReviewComment } from "../tools/types.ts";
+
+// Part of the loop's contract, defined beside the code that fills them in.
+export type { ModelSettings, ReviewComment };
 
 /** What the model is asked to do, frozen at trigger time and already sanitised. */
 export interface AgentTaskText {
@@ -15,25 +18,6 @@ export interface AgentTaskText {
   instructions?: string;
   /** An automation with output `issue`: read-only, reports findings (`report_finding`), nothing verified. */
   reportsFindings?: boolean;
-}
-
-/** Runner-side model settings; never from the repository. */
-export interface ModelSettings {
-  baseUrl: string;
-  apiKey: string;
-  model: string;
-  headers?: Record<string, string>;
-  requestTimeoutMs?: number;
-  contextWindow?: number;
-  toolCalling?: "native" | "text" | "auto";
-  /** `max_tokens` sent with each request; the client also stops a reply that runs past it. */
-  maxTokens?: number;
-  /** Stream replies (server-sent events); on by default, off again by itself where the server cannot. */
-  stream?: boolean;
-  /** Send reasoning back on tool-call turns: only for models whose documentation requires it. */
-  resendReasoning?: boolean;
-  /** The profile's price per million tokens, when the runner set one. */
-  price?: ModelPrice;
 }
 
 export interface AgentLimits {
@@ -82,15 +66,6 @@ export interface Verification {
   outputTail: string;
 }
 
-/** An inline review comment proposed by the model in a `review` task. */
-export interface ReviewComment {
-  path: string;
-  line: number;
-  body: string;
-  /** Replacement text for that line, rendered as a suggestion block. */
-  suggestion?: string;
-}
-
 export interface AgentRunOptions {
   sandbox: Sandbox;
   model: ModelSettings;
@@ -108,7 +83,7 @@ export interface AgentRunOptions {
   /** Loop internals for tests and benchmarks; the defaults suit production. */
   tuning?: AgentLoopTuning;
   /** Starts the task's MCP servers once the agent's network profile is on; closed at the end. */
-  openMcp?: (onEvent: (event: AuditEvent) => void) => Promise<McpToolset>;
+  openMcp?: (onEvent: (event: McpServerEvent) => void) => Promise<McpToolset>;
 }
 
 export interface AgentLoopTuning {

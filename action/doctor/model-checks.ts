@@ -4,10 +4,10 @@
  * then what the server says about its context window (`inspectModelServer`).
  */
 import type { ModelSettings } from "../agent/types.ts";
+import type { ToolSpec } from "../chat/types.ts";
 import { createModelClient } from "../model/client.ts";
 import { loadModelProfiles, type ModelProfiles, resolveModelProfile } from "../model/profiles.ts";
 import { inspectModelServer } from "../model/server-report.ts";
-import type { ToolSpec } from "../model/types.ts";
 import { type CheckResult, runCheck } from "./check.ts";
 
 export interface ModelCheckOptions {

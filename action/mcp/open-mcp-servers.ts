@@ -4,7 +4,6 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import type { RepoConfig } from "../../core/config.ts";
 import { createRedactor } from "../../core/redact.ts";
-import type { AuditEvent } from "../agent/audit-log.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import type { Tool } from "../tools/types.ts";
 import { type LiveServer, serverTools } from "./mcp-server-tools.ts";
@@ -17,6 +16,11 @@ const MAX_TOOLS_PER_SERVER = 100;
 const CLOSE_TIMEOUT_MS = 5_000;
 
 export type McpServersConfig = RepoConfig["mcp"]["servers"];
+
+/** What happened to a server, for the run's audit log. */
+export type McpServerEvent =
+  | { type: "mcp_server"; server: string; kind: "stdio" | "remote"; tools: string[] }
+  | { type: "mcp_server_failed" | "mcp_server_ended"; server: string; message: string };
 
 export interface McpToolset {
   tools: Tool[];
@@ -33,7 +37,7 @@ export interface OpenMcpOptions {
   sandbox: Sandbox;
   /** Every secret the run knows (remote servers' header values included): redacted from every result. */
   secrets: string[];
-  onEvent?: (event: AuditEvent) => void;
+  onEvent?: (event: McpServerEvent) => void;
 }
 
 function transportFor(server: McpServersConfig[string], options: OpenMcpOptions): Transport {

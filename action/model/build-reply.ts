@@ -3,10 +3,12 @@
  * read natively or from the text, ids made unique, and a reply cut by the length limit in the
  * middle of a call turned into a request for a shorter step instead of a broken call.
  */
+
+import type { ToolCall, ToolSpec } from "../chat/types.ts";
 import { joinReasoning, splitReasoning } from "./reasoning.ts";
 import { parseTextToolCalls } from "./text-tools.ts";
 import { withCallIds } from "./tool-call-ids.ts";
-import type { ToolCall, ToolCallingMode, ToolSpec } from "./types.ts";
+import type { ToolCallingMode } from "./types.ts";
 import type { WireReply } from "./wire-reply.ts";
 
 export interface ReadReply {

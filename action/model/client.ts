@@ -5,21 +5,14 @@
  * changing course when the server refuses something, and saying so through `onModeChange`.
  */
 import OpenAI from "openai";
-import type { ModelSettings } from "../agent/types.ts";
+import type { ChatMessage, ToolSpec } from "../chat/types.ts";
 import { buildReply } from "./build-reply.ts";
 import { explainModelError, isRequestRejected, ModelError } from "./model-errors.ts";
 import { detectPromptTruncation, PromptTruncatedError } from "./prompt-truncation.ts";
 import { requestBody } from "./request-body.ts";
 import { sendRequest } from "./send-request.ts";
 import { looksLikeTextToolCall, parseTextToolCalls } from "./text-tools.ts";
-import type {
-  ChatMessage,
-  CompleteOptions,
-  ModelClient,
-  ModelReply,
-  ToolCallingMode,
-  ToolSpec,
-} from "./types.ts";
+import type { CompleteOptions, ModelClient, ModelReply, ModelSettings, ToolCallingMode } from "./types.ts";
 import { usageFrom } from "./usage.ts";
 
 export const MODEL_ATTEMPTS = 3;

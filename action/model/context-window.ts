@@ -10,7 +10,7 @@
  *    `<arch>.context_length` is only what the model was trained for, so it is reported, never used.
  * `<root>` is the base URL without its `/v1`. Probes run together, each with a short timeout.
  */
-import type { ModelSettings } from "../agent/types.ts";
+import type { ModelSettings } from "./types.ts";
 
 export type ContextSource = "vllm max_model_len" | "llama.cpp n_ctx" | "ollama num_ctx";
 

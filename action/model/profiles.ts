@@ -8,7 +8,7 @@ import { ModelPriceSchema } from "../../core/cost.ts";
 import { formatErrors } from "../../core/result.ts";
 import { loadYamlSafely } from "../../core/safe-yaml.ts";
 import { toFieldErrors } from "../../core/zod-errors.ts";
-import type { ModelSettings } from "../agent/types.ts";
+import type { ModelSettings } from "./types.ts";
 
 const profileName = z
   .string()

@@ -1,7 +1,8 @@
 /** Turns the loop's messages into the wire format of one tool-calling mode. Pure and deterministic. */
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type { ChatMessage, ToolSpec } from "../chat/types.ts";
 import { describeToolsAsText, looksLikeTextToolCall, renderTextToolCall } from "./text-tools.ts";
-import type { ChatMessage, ToolCallingMode, ToolSpec } from "./types.ts";
+import type { ToolCallingMode } from "./types.ts";
 
 /**
  * Reasoning is not sent back, except to models whose documentation requires it on tool-call turns

@@ -3,9 +3,9 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
-import type { ModelSettings } from "../agent/types.ts";
+import type { ChatMessage, ToolSpec } from "../chat/types.ts";
 import { renderMessages, renderTools } from "./render-messages.ts";
-import type { ChatMessage, ToolCallingMode, ToolSpec } from "./types.ts";
+import type { ModelSettings, ToolCallingMode } from "./types.ts";
 
 export interface BodyOptions {
   mode: ToolCallingMode;

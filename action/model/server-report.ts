@@ -4,9 +4,9 @@
  * prompt of a known size with `max_tokens: 1`, compared with the prompt tokens the server reports.
  */
 import OpenAI from "openai";
-import type { ModelSettings } from "../agent/types.ts";
 import { type ContextWindowReport, discoverContextWindow } from "./context-window.ts";
 import { detectPromptTruncation } from "./prompt-truncation.ts";
+import type { ModelSettings } from "./types.ts";
 import { estimateTokens } from "./usage.ts";
 
 export interface ModelServerReport {

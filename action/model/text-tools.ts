@@ -3,8 +3,10 @@
  * the system prompt, and calls are read back from the reply in any of the forms open-weight models
  * write (text-calls/; the list with sources is in docs/models.md). Reasoning never reaches here.
  */
+
+import type { ToolCall, ToolSpec } from "../chat/types.ts";
 import { findTextCalls, hasTextCall } from "./text-calls/find-calls.ts";
-import type { ToolCall, ToolCallingMode, ToolSpec } from "./types.ts";
+import type { ToolCallingMode } from "./types.ts";
 
 const EXAMPLE = '{"name": "read_file", "arguments": {"path": "src/index.js"}}';
 

@@ -6,7 +6,7 @@
  * which vLLM's `mistral` parser follows), and deterministic, so a replayed conversation is
  * byte-identical and the server's prefix cache still matches.
  */
-import type { ToolCall } from "./types.ts";
+import type { ToolCall } from "../chat/types.ts";
 import type { WireToolCall } from "./wire-reply.ts";
 
 function generatedId(request: number, n: number): string {

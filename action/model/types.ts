@@ -1,25 +1,24 @@
 /** The loop's view of a chat model: provider-neutral messages in, text and tool calls out. */
+import type { ModelPrice } from "../../core/cost.ts";
+import type { ChatMessage, ToolCall, ToolSpec } from "../chat/types.ts";
 
-export interface ToolCall {
-  /** The server's id for native calls; `call_<turn>_<n>` for calls parsed from text. */
-  id: string;
-  name: string;
-  /** Raw JSON text as the model wrote it; the tool registry parses and validates it. */
-  arguments: string;
-}
-
-export type ChatMessage =
-  | { role: "system"; content: string }
-  | { role: "user"; content: string }
-  /** `reasoning` is kept for the audit log and for the rare model that must be sent it back. */
-  | { role: "assistant"; content: string; toolCalls: ToolCall[]; reasoning?: string }
-  | { role: "tool"; toolCallId: string; name: string; content: string };
-
-/** What the model is told about a tool: name, one-line purpose, JSON Schema of its arguments. */
-export interface ToolSpec {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
+/** Runner-side model settings; never from the repository. */
+export interface ModelSettings {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  headers?: Record<string, string>;
+  requestTimeoutMs?: number;
+  contextWindow?: number;
+  toolCalling?: "native" | "text" | "auto";
+  /** `max_tokens` sent with each request; the client also stops a reply that runs past it. */
+  maxTokens?: number;
+  /** Stream replies (server-sent events); on by default, off again by itself where the server cannot. */
+  stream?: boolean;
+  /** Send reasoning back on tool-call turns: only for models whose documentation requires it. */
+  resendReasoning?: boolean;
+  /** The profile's price per million tokens, when the runner set one. */
+  price?: ModelPrice;
 }
 
 export interface TokenUsage {

@@ -1,8 +1,8 @@
 /** The tools a task gets, their specs for the model, and the one place a call is parsed, validated and run. */
 import { z } from "zod";
 import { didYouMean } from "../../core/did-you-mean.ts";
-import type { AgentTaskText } from "../agent/types.ts";
-import type { ToolCall, ToolSpec } from "../model/types.ts";
+import type { TaskKind } from "../../core/task.ts";
+import type { ToolCall, ToolSpec } from "../chat/types.ts";
 import { editFileTool } from "./edit-file.ts";
 import { finishTool } from "./finish.ts";
 import { listFilesTool } from "./list-files.ts";
@@ -24,7 +24,7 @@ const READ_AND_RUN = ALL_TOOLS.filter((tool) => tool.name === "run" || !tool.wri
  * reviewer can run the tests; whatever it changes is never published for a review. An automation
  * that reports findings (output: issue) is read-only the same way, with `report_finding`.
  */
-export function toolsForTask(task: Pick<AgentTaskText, "kind" | "reportsFindings">): Tool[] {
+export function toolsForTask(task: { kind: TaskKind; reportsFindings?: boolean }): Tool[] {
   if (task.kind === "review") return [...READ_AND_RUN, reviewCommentTool];
   if (task.reportsFindings) return [...READ_AND_RUN, reportFindingTool];
   return ALL_TOOLS;

@@ -1,6 +1,14 @@
 import type { z } from "zod";
-import type { ReviewComment } from "../agent/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
+
+/** An inline review comment proposed by the model in a `review` task (or a finding, `report_finding`). */
+export interface ReviewComment {
+  path: string;
+  line: number;
+  body: string;
+  /** Replacement text for that line, rendered as a suggestion block. */
+  suggestion?: string;
+}
 
 export interface ToolContext {
   sandbox: Sandbox;

@@ -3,7 +3,7 @@
  * Marked forms are read first and their regions blanked, then fenced blocks, then bare JSON, so
  * one piece of text is never read twice. Reasoning has already been removed by the caller.
  */
-import type { ToolSpec } from "../types.ts";
+import type { ToolSpec } from "../../chat/types.ts";
 import type { TextCall } from "./call-shape.ts";
 import { type FormMatch, maskMatches } from "./form-match.ts";
 import { findFunctionTags, findMistralCalls, findToolCallTags, findToolFences } from "./marked-forms.ts";

@@ -2,7 +2,7 @@
  * Forms that carry an explicit call marker. Text inside them is meant as a call, so when it cannot
  * be read the model is told why (a protocol error) instead of the text being ignored.
  */
-import type { ToolSpec } from "../types.ts";
+import type { ToolSpec } from "../../chat/types.ts";
 import { callsFromJson, tryParseJson } from "./call-shape.ts";
 import type { FormMatch } from "./form-match.ts";
 import { balancedEnd } from "./json-spans.ts";

@@ -13,7 +13,7 @@
  * Values are raw text (no JSON escaping); like vLLM, one newline after the opening tag and one
  * before the closing tag are dropped, and a value is converted by the type its schema declares.
  */
-import type { ToolSpec } from "../types.ts";
+import type { ToolSpec } from "../../chat/types.ts";
 import type { TextCall } from "./call-shape.ts";
 
 const FUNCTION = /<function=([^>\n]+)>([\s\S]*?)(?:<\/function>|$)/g;

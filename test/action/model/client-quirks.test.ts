@@ -1,8 +1,8 @@
 /** The model client against scripted servers that behave like real ones: streaming, quirks, faults. */
 import { afterEach, describe, expect, it } from "vitest";
+import type { ChatMessage, ToolSpec } from "../../../action/chat/types.ts";
 import { CUT_OFF_NOTE } from "../../../action/model/build-reply.ts";
 import { createModelClient } from "../../../action/model/client.ts";
-import type { ChatMessage, ToolSpec } from "../../../action/model/types.ts";
 import {
   fault,
   type ScriptedModelServer,

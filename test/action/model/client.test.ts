@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { ChatMessage, ToolSpec } from "../../../action/chat/types.ts";
 import { createModelClient } from "../../../action/model/client.ts";
-import type { ChatMessage, ToolSpec } from "../../../action/model/types.ts";
 import {
   fault,
   type ScriptedModelServer,

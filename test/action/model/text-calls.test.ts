@@ -1,7 +1,7 @@
 /** Text tool calls in every form open-weight models write, and prose that must not be read as a call. */
 import { describe, expect, it } from "vitest";
+import type { ToolSpec } from "../../../action/chat/types.ts";
 import { parseTextToolCalls } from "../../../action/model/text-tools.ts";
-import type { ToolSpec } from "../../../action/model/types.ts";
 
 const tools: ToolSpec[] = [
   {
