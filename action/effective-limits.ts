@@ -1,8 +1,8 @@
 import type { RepoConfig } from "../core/config.ts";
 import type { AgentLimits } from "./agent/types.ts";
-import { effectiveAllowlist } from "./egress-allowlist.ts";
-import { allowedImage } from "./image-allowlist.ts";
-import { allowedRuntime } from "./runtime-allowlist.ts";
+import { effectiveAllowlist } from "./sandbox/egress/egress-allowlist.ts";
+import { allowedImage } from "./sandbox/image-allowlist.ts";
+import { allowedRuntime } from "./sandbox/runtime-allowlist.ts";
 import type { NetworkMode } from "./sandbox/types.ts";
 import type { Settings } from "./settings.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { effectiveAllowlist } from "../../action/egress-allowlist.ts";
+import { effectiveAllowlist } from "../../../../action/sandbox/egress/egress-allowlist.ts";
 
 describe("effective allowlist", () => {
   it("is the repository's list when the runner names no hosts", () => {

@@ -4,12 +4,11 @@
  * name that runtime or one the administrator listed in `allowed-runtimes`, so a repository can
  * neither leave a stronger isolation the runner chose nor pick a runtime nobody vetted.
  */
-import type { Settings } from "./settings.ts";
 
 /** The runtime to run under (undefined: the daemon's default), or an error that names the fix. */
 export function allowedRuntime(
   requested: string | undefined,
-  runtimes: Settings["caps"]["runtimes"],
+  runtimes: { default?: string | undefined; allowed: readonly string[] },
 ): string | undefined {
   if (requested === undefined || requested === runtimes.default) return runtimes.default;
   if (runtimes.allowed.includes(requested)) return requested;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { allowedRuntime } from "../../action/runtime-allowlist.ts";
-import { parseSettings } from "../../action/settings.ts";
-import { loadConfig } from "../../core/config.ts";
+import { allowedRuntime } from "../../../action/sandbox/runtime-allowlist.ts";
+import { parseSettings } from "../../../action/settings.ts";
+import { loadConfig } from "../../../core/config.ts";
 
 const read = (inputs: Record<string, string>) =>
   parseSettings(
