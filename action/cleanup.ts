@@ -4,10 +4,10 @@ import { parseTask } from "../core/task.ts";
 import { createGitHubClient, type GitHub } from "./github/client.ts";
 import { StatusComment } from "./github/status-comment.ts";
 import { taskTokenSource } from "./github/task-token.ts";
+import { parseSettings } from "./job/settings.ts";
+import { messageOf } from "./job/task-errors.ts";
 import { removeSandboxInstance, sandboxInstanceOf } from "./leftover-cleaner.ts";
 import { type SavedState, STATE_KEY } from "./pipeline/github/saved-state.ts";
-import { parseSettings } from "./settings.ts";
-import { messageOf } from "./task-errors.ts";
 
 export interface CleanupDeps {
   github(token: string, baseUrl: string): GitHub;

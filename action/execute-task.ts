@@ -1,3 +1,4 @@
+import type { Settings } from "./job/settings.ts";
 import { githubAgentRequest } from "./pipeline/github/agent-request.ts";
 import { openGitHubRun } from "./pipeline/github/open-run.ts";
 import { publishToGitHub } from "./pipeline/github/publish.ts";
@@ -10,7 +11,6 @@ import { prepareTaskWorkspace } from "./pipeline/prepare-workspace.ts";
 import { runTaskAgent } from "./pipeline/run-agent-phase.ts";
 import { startTaskSandbox } from "./pipeline/start-sandbox.ts";
 import { checkPublishable, verificationState } from "./pipeline/verify.ts";
-import type { Settings } from "./settings.ts";
 import { planWorkspace } from "./workspace/plan.ts";
 
 /**

@@ -2,14 +2,14 @@ import * as core from "@actions/core";
 import { runAgent } from "./agent/run-agent.ts";
 import { executeTask } from "./execute-task.ts";
 import { createGitHubClient } from "./github/client.ts";
-import { neutraliseForLog } from "./job-log.ts";
+import { neutraliseForLog } from "./job/job-log.ts";
+import { parseSettings, type Settings } from "./job/settings.ts";
+import { messageOf } from "./job/task-errors.ts";
 import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
 import { loadRemoteServers } from "./mcp/remote-servers.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
 import type { RunDeps } from "./pipeline/github/run-deps.ts";
 import { createSandbox, ownerOf, runnerKeeperPid, WarmPool } from "./sandbox/index.ts";
-import { parseSettings, type Settings } from "./settings.ts";
-import { messageOf } from "./task-errors.ts";
 
 async function resolveModel(settings: Settings, profile: string) {
   const profiles = settings.model.profilesFile

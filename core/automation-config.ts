@@ -2,7 +2,7 @@ import type { AutomationConfig, RepoConfig } from "./config-schema.ts";
 
 /**
  * The config one automation runs with: the repository's, with the automation's own model profile,
- * limits and sandbox laid over it. The runner's caps still bound the result (action/effective-limits.ts),
+ * limits and sandbox laid over it. The runner's caps still bound the result (action/pipeline/effective-limits.ts),
  * so an automation can ask for more than the repository's defaults, never more than the runner allows.
  */
 export function automationRunConfig(config: RepoConfig, automation: AutomationConfig): RepoConfig {

@@ -1,7 +1,7 @@
 import { AUTOMATION_EVENTS } from "../../core/automations-workflow.ts";
 import { type Task, TaskSchema } from "../../core/task.ts";
-import type { RunEnvironment, TaskSource } from "../settings.ts";
-import { Refusal } from "../task-errors.ts";
+import type { RunEnvironment, TaskSource } from "../job/settings.ts";
+import { Refusal } from "../job/task-errors.ts";
 
 /**
  * An automation's task, built by the action from the run itself: no App is involved, so the trigger

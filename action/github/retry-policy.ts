@@ -1,4 +1,4 @@
-import { type RetryOptions, withRetry } from "../retry.ts";
+import { type RetryOptions, withRetry } from "../../core/retry.ts";
 
 export type GitRetryTuning = Pick<
   RetryOptions,

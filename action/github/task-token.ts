@@ -1,9 +1,7 @@
 import { z } from "zod";
 import type { TaskKind } from "../../core/task.ts";
+import type { TokenChoice } from "../job/settings.ts";
 import { HostKeyToken } from "./host-key-token.ts";
-
-/** Where the run's GitHub token comes from (action inputs app-url, app-private-key-file, github-token). */
-export type TokenChoice = { appUrl: string } | { privateKeyFile: string } | { githubToken: string };
 
 /** Ask for a new token when the current one has less than this left (tokens live one hour). */
 export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import type { Task } from "../../core/task.ts";
-import { Refusal } from "../task-errors.ts";
+import { Refusal } from "../job/task-errors.ts";
 import type { FrozenThread } from "./frozen-thread.ts";
 import type { PullRequestInfo } from "./pull-request-info.ts";
 

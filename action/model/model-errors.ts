@@ -1,6 +1,6 @@
 /** Classifies what a model call throws: what may be retried and what advice a failure carries. */
 import { APIConnectionError, APIError, APIUserAbortError } from "openai";
-import { parseRetryAfter } from "../retry.ts";
+import { parseRetryAfter } from "../../core/retry.ts";
 import { StreamCutError, StreamIdleError } from "./stream-errors.ts";
 import { ModelBodyError } from "./wire-reply.ts";
 

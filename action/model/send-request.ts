@@ -9,7 +9,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
-import { withRetry } from "../retry.ts";
+import { withRetry } from "../../core/retry.ts";
 import { isRetryableModelError, modelRetryAfterMs } from "./model-errors.ts";
 import { readCompletion } from "./read-completion.ts";
 import { readStream } from "./read-stream.ts";

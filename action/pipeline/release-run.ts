@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { messageOf } from "../task-errors.ts";
+import { messageOf } from "../job/task-errors.ts";
 import type { TaskRun } from "./task-run.ts";
 
 /** Removes what the phases left, whatever happened: the sandbox and the task's clone. */

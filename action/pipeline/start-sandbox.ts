@@ -1,5 +1,5 @@
-import type { EffectiveLimits } from "../effective-limits.ts";
 import type { Sandbox, SandboxOptions } from "../sandbox/types.ts";
+import type { EffectiveLimits } from "./effective-limits.ts";
 import type { TaskRun } from "./task-run.ts";
 
 export interface SandboxRequest {

@@ -1,5 +1,5 @@
 import type { AgentResult } from "../agent/types.ts";
-import { Cancelled } from "../task-errors.ts";
+import { Cancelled } from "../job/task-errors.ts";
 import type { TaskRun } from "./task-run.ts";
 
 export type VerificationState = "passed" | "failed" | "not-run";

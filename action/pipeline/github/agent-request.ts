@@ -1,11 +1,11 @@
 import type { AgentProgress } from "../../agent/types.ts";
-import type { JobLog } from "../../job-log.ts";
+import type { JobLog } from "../../job/job-log.ts";
 import { openMcpServers } from "../../mcp/open-mcp-servers.ts";
 import { taskMcpServers } from "../../mcp/task-mcp-servers.ts";
-import type { Request } from "../../read-request.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import type { AgentRequest } from "../run-agent-phase.ts";
 import type { GitHubRun } from "./github-run.ts";
+import type { Request } from "./read-request.ts";
 
 /**
  * Each tool call in its own collapsible group of the job log, so a reviewer sees what the agent did

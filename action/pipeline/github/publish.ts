@@ -1,12 +1,12 @@
 import type { AgentResult } from "../../agent/types.ts";
 import { commitAuthor } from "../../github/commit-author.ts";
-import { publishResult } from "../../publish-result.ts";
-import type { Request } from "../../read-request.ts";
+import { publishResult } from "../../publish/publish-result.ts";
 import { withBlockedHosts } from "../../sandbox/egress/egress-log.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import { gitAuth } from "../../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../../workspace/plan.ts";
 import type { GitHubRun } from "./github-run.ts";
+import type { Request } from "./read-request.ts";
 
 /** Publishing on GitHub by the task's kind (`publishResult`), under the same policy checks as every adapter. */
 export async function publishToGitHub(

@@ -1,5 +1,5 @@
-import { type Request, readRequest } from "../../read-request.ts";
 import type { GitHubRun } from "./github-run.ts";
+import { type Request, readRequest } from "./read-request.ts";
 
 /**
  * Provisioning: everything decided before a byte of code is fetched (`readRequest`: the config, the

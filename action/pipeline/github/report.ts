@@ -1,8 +1,8 @@
 import type { UsageRecord } from "../../../core/usage-record.ts";
 import { explainGitHubError } from "../../github/github-failure.ts";
+import { Cancelled, messageOf, Refusal } from "../../job/task-errors.ts";
 import { withBlockedHosts } from "../../sandbox/egress/egress-log.ts";
 import { usageRecord } from "../../summary/usage-record.ts";
-import { Cancelled, messageOf, Refusal } from "../../task-errors.ts";
 import type { GitHubRun } from "./github-run.ts";
 
 /** The usage record the final status marker carries into the App's run history. */

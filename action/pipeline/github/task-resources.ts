@@ -1,6 +1,6 @@
-import type { EffectiveLimits } from "../../effective-limits.ts";
 import { gitAuth } from "../../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../../workspace/plan.ts";
+import type { EffectiveLimits } from "../effective-limits.ts";
 import type { WorkspaceSource } from "../prepare-workspace.ts";
 import type { SandboxRequest } from "../start-sandbox.ts";
 import type { GitHubRun } from "./github-run.ts";

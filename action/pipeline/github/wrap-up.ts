@@ -1,7 +1,7 @@
-import { neutraliseForLog } from "../../job-log.ts";
+import { neutraliseForLog } from "../../job/job-log.ts";
+import { messageOf } from "../../job/task-errors.ts";
 import { recordCutTexts } from "../../summary/cut-texts.ts";
 import { writeJobSummary } from "../../summary/job-summary.ts";
-import { messageOf } from "../../task-errors.ts";
 import { releaseRun } from "../release-run.ts";
 import type { GitHubRun } from "./github-run.ts";
 

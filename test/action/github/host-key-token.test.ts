@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostKeyToken } from "../../../action/github/host-key-token.ts";
-import { parseSettings } from "../../../action/settings.ts";
+import { parseSettings } from "../../../action/job/settings.ts";
 import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import { octokitFor } from "../../e2e/helpers/octokit.ts";
 import { LocalGitHub } from "../../e2e/local-github/local-github.ts";

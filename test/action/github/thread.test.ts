@@ -4,7 +4,7 @@ import { freezeThread } from "../../../action/github/frozen-thread.ts";
 import { recheckActor } from "../../../action/github/permission.ts";
 import { renderTaskText } from "../../../action/github/task-text.ts";
 import { checkThreadMatches } from "../../../action/github/thread-checks.ts";
-import { Refusal } from "../../../action/task-errors.ts";
+import { Refusal } from "../../../action/job/task-errors.ts";
 import { AFTER, API, BEFORE, comment, makeTask, TRIGGER_AT, testClient } from "./fixtures.ts";
 
 const config = { permissions: { minimum: "write" as const, allowedBots: ["renovate[bot]"] } };

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { readRequest } from "../../../action/read-request.ts";
-import { parseSettings } from "../../../action/settings.ts";
+import { parseSettings } from "../../../action/job/settings.ts";
+import { readRequest } from "../../../action/pipeline/github/read-request.ts";
 import { API, makeTask, testClient } from "../github/fixtures.ts";
 
 function settingsIn(repository: string) {

@@ -1,8 +1,8 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { cleanUp, INTERRUPTED_TEXT } from "../../../action/cleanup.ts";
-import { effectiveLimits } from "../../../action/effective-limits.ts";
-import { parseSettings } from "../../../action/settings.ts";
+import { parseSettings } from "../../../action/job/settings.ts";
+import { effectiveLimits } from "../../../action/pipeline/effective-limits.ts";
 import { defaultConfig, loadConfig } from "../../../core/config.ts";
 import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
 import { API, makeTask, testClient } from "../github/fixtures.ts";

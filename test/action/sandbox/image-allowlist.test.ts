@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseSettings } from "../../../action/job/settings.ts";
 import { allowedImage, normaliseImage } from "../../../action/sandbox/image-allowlist.ts";
-import { parseSettings } from "../../../action/settings.ts";
 
 describe("sandbox image allowlist", () => {
   it.each([

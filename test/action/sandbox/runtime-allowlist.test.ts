@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseSettings } from "../../../action/job/settings.ts";
 import { allowedRuntime } from "../../../action/sandbox/runtime-allowlist.ts";
-import { parseSettings } from "../../../action/settings.ts";
 import { loadConfig } from "../../../core/config.ts";
 
 const read = (inputs: Record<string, string>) =>

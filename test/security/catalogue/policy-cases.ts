@@ -9,10 +9,10 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { effectiveLimits } from "../../../action/effective-limits.ts";
+import { parseSettings } from "../../../action/job/settings.ts";
+import { effectiveLimits } from "../../../action/pipeline/effective-limits.ts";
 import { judgePatch } from "../../../action/publish/judge-change.ts";
 import { assertPushAllowed, pushHead } from "../../../action/publish/push.ts";
-import { parseSettings } from "../../../action/settings.ts";
 import { gitAuth } from "../../../action/workspace/auth-header.ts";
 import { planWorkspace } from "../../../action/workspace/plan.ts";
 import { defaultConfig, loadConfig } from "../../../core/config.ts";

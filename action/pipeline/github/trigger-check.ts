@@ -1,10 +1,10 @@
-import { gateActor } from "../core/actor-gate.ts";
-import type { RepoConfig } from "../core/config.ts";
-import type { Task } from "../core/task.ts";
-import type { GitHub } from "./github/client.ts";
-import { permissionOf, recheckActor } from "./github/permission.ts";
-import type { TaskSource } from "./settings.ts";
-import { Refusal } from "./task-errors.ts";
+import { gateActor } from "../../../core/actor-gate.ts";
+import type { RepoConfig } from "../../../core/config.ts";
+import type { Task } from "../../../core/task.ts";
+import type { GitHub } from "../../github/client.ts";
+import { permissionOf, recheckActor } from "../../github/permission.ts";
+import type { TaskSource } from "../../job/settings.ts";
+import { Refusal } from "../../job/task-errors.ts";
 
 /**
  * Invariant 1 on the runner, the one place that decides whether this run may act. A task from the

@@ -1,12 +1,14 @@
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { type FieldError, formatErrors } from "../core/result.ts";
-import { toFieldErrors } from "../core/zod-errors.ts";
-import type { TokenChoice } from "./github/task-token.ts";
-import { parseInternalRanges } from "./sandbox/egress/private-ranges.ts";
-import { DEFAULT_IMAGE } from "./sandbox/options.ts";
-import { RUNTIME_NAME } from "./sandbox/runtimes.ts";
+import { type FieldError, formatErrors } from "../../core/result.ts";
+import { toFieldErrors } from "../../core/zod-errors.ts";
+import { parseInternalRanges } from "../sandbox/egress/private-ranges.ts";
+import { DEFAULT_IMAGE } from "../sandbox/options.ts";
+import { RUNTIME_NAME } from "../sandbox/runtimes.ts";
+
+/** Where the run's GitHub token comes from (action inputs app-url, app-private-key-file, github-token). */
+export type TokenChoice = { appUrl: string } | { privateKeyFile: string } | { githubToken: string };
 
 const positiveInt = (fallback: number) =>
   z

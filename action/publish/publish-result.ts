@@ -1,19 +1,19 @@
-import type { RepoConfig } from "../core/config.ts";
-import type { Task } from "../core/task.ts";
-import type { AgentResult, AgentTaskText } from "./agent/types.ts";
-import { publishFindings } from "./automation/findings-issue.ts";
-import type { GitHub } from "./github/client.ts";
-import type { PullRequestInfo } from "./github/pull-request-info.ts";
-import { postReview } from "./github/review.ts";
-import { answerReviewThread } from "./github/review-thread.ts";
-import type { CommitIdentity } from "./publish/commit.ts";
-import { verificationLine } from "./publish/pr-body.ts";
-import { type PublishOutcome, publishChange } from "./publish/publish-change.ts";
-import { suggestChange } from "./publish/suggest-change.ts";
-import type { Settings } from "./settings.ts";
-import { Refusal } from "./task-errors.ts";
-import type { GitAuth } from "./workspace/auth-header.ts";
-import type { WorkspacePlan } from "./workspace/plan.ts";
+import type { RepoConfig } from "../../core/config.ts";
+import type { Task } from "../../core/task.ts";
+import type { AgentResult, AgentTaskText } from "../agent/types.ts";
+import { publishFindings } from "../automation/findings-issue.ts";
+import type { GitHub } from "../github/client.ts";
+import type { PullRequestInfo } from "../github/pull-request-info.ts";
+import { postReview } from "../github/review.ts";
+import { answerReviewThread } from "../github/review-thread.ts";
+import type { Settings } from "../job/settings.ts";
+import { Refusal } from "../job/task-errors.ts";
+import type { GitAuth } from "../workspace/auth-header.ts";
+import type { WorkspacePlan } from "../workspace/plan.ts";
+import type { CommitIdentity } from "./commit.ts";
+import { verificationLine } from "./pr-body.ts";
+import { type PublishOutcome, publishChange } from "./publish-change.ts";
+import { suggestChange } from "./suggest-change.ts";
 
 export interface PublishContext {
   gh: GitHub;

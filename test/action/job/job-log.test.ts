@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { neutralisedLog, neutraliseForLog } from "../../action/job-log.ts";
-import { runnerCommandsIn } from "../helpers/runner-commands.ts";
+import { neutralisedLog, neutraliseForLog } from "../../../action/job/job-log.ts";
+import { runnerCommandsIn } from "../../helpers/runner-commands.ts";
 
 describe("neutraliseForLog", () => {
   it.each([

@@ -1,5 +1,5 @@
 /** The one retry helper: every call that may be retried (model requests, GitHub calls) goes through it. */
-import { backoffDelayMs, sleep } from "../core/backoff.ts";
+import { backoffDelayMs, sleep } from "./backoff.ts";
 
 export { backoffDelayMs, sleep };
 

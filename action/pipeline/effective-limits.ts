@@ -1,10 +1,10 @@
-import type { RepoConfig } from "../core/config.ts";
-import type { AgentLimits } from "./agent/types.ts";
-import { effectiveAllowlist } from "./sandbox/egress/egress-allowlist.ts";
-import { allowedImage } from "./sandbox/image-allowlist.ts";
-import { allowedRuntime } from "./sandbox/runtime-allowlist.ts";
-import type { NetworkMode } from "./sandbox/types.ts";
-import type { Settings } from "./settings.ts";
+import type { RepoConfig } from "../../core/config.ts";
+import type { AgentLimits } from "../agent/types.ts";
+import type { Settings } from "../job/settings.ts";
+import { effectiveAllowlist } from "../sandbox/egress/egress-allowlist.ts";
+import { allowedImage } from "../sandbox/image-allowlist.ts";
+import { allowedRuntime } from "../sandbox/runtime-allowlist.ts";
+import type { NetworkMode } from "../sandbox/types.ts";
 
 export interface EffectiveLimits {
   agent: AgentLimits;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter, withRetry } from "../../action/retry.ts";
+import { parseRetryAfter, withRetry } from "../../core/retry.ts";
 
 class Transient extends Error {}
 

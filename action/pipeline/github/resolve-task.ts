@@ -1,9 +1,9 @@
-import { formatErrors } from "../core/result.ts";
-import { parseTask, type Task } from "../core/task.ts";
-import { taskFromRunEvent } from "./automation/run-event-task.ts";
-import type { Settings } from "./settings.ts";
-import type { SummaryWriter } from "./summary/job-summary.ts";
-import { messageOf } from "./task-errors.ts";
+import { formatErrors } from "../../../core/result.ts";
+import { parseTask, type Task } from "../../../core/task.ts";
+import { taskFromRunEvent } from "../../automation/run-event-task.ts";
+import type { Settings } from "../../job/settings.ts";
+import { messageOf } from "../../job/task-errors.ts";
+import type { SummaryWriter } from "../../summary/job-summary.ts";
 
 /**
  * The task this run carries out: the App's (input `task`), or an automation's, built from the run's
