@@ -63,7 +63,10 @@ export async function cleanUp(
     runUrl,
     run: env.runId > 0 && env.repository ? { id: env.runId, repo: env.repository, url: runUrl } : undefined,
     warn: deps.log.warning,
+    resultApart: false,
   });
+  // Written only over a comment still queued or running (core/status-state.ts): main may have
+  // written its result and died before saving that it had.
   await status.finish("failed", INTERRUPTED_TEXT);
 }
 

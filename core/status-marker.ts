@@ -23,7 +23,9 @@ export const terminalStates = [
   "refused",
 ] as const satisfies readonly StatusState[];
 
-export function isTerminalState(state: StatusState): boolean {
+export type TerminalState = (typeof terminalStates)[number];
+
+export function isTerminalState(state: StatusState): state is TerminalState {
   return (terminalStates as readonly string[]).includes(state);
 }
 

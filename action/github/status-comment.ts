@@ -4,7 +4,9 @@ import {
   renderStatusMarker,
   type StatusMarker,
   type StatusState,
+  type TerminalState,
 } from "../../core/status-marker.ts";
+import { writeStatusIfAllowed } from "../../core/status-state.ts";
 import type { Task } from "../../core/task.ts";
 import type { UsageRecord } from "../../core/usage-record.ts";
 import type { GitHub } from "./client.ts";
@@ -35,6 +37,12 @@ export interface StatusCommentOptions {
   /** Fits the text to GitHub's body limit (`LongBodies.fit`); the hidden marker is never cut. */
   fit?: (what: string, text: string, limit: number) => string;
   warn?: (message: string) => void;
+  /**
+   * A result of ours the state machine refuses, because the comment already ended otherwise, is
+   * posted as a comment of its own (default). The post step's stand-in "failed" says nothing a
+   * result already there lacks, so it passes false.
+   */
+  resultApart?: boolean;
 }
 
 const ICON: Record<StatusState, string> = {
@@ -56,6 +64,10 @@ export const MAX_TURN_GAP_MS = 10 * 60_000;
  * a content-creating request against the installation's shared budget (GitHub's secondary limit:
  * 80 a minute, 500 an hour, "Rate limits for the REST API"). A failed write is a warning, never the
  * reason a task fails.
+ *
+ * Every edit is a compare-before-write by core/status-state.ts: once the comment is found in a
+ * terminal state someone else wrote (the App's stop), no phase is written again, and a result of
+ * ours that the state machine refuses is posted as a comment of its own, so it is never lost.
  */
 export class StatusComment {
   private id: number | undefined;
@@ -66,6 +78,8 @@ export class StatusComment {
   private lastWrite = Number.NEGATIVE_INFINITY;
   private turnWrites = 0;
   private finished = false;
+  /** The comment was found ended by another writer: phases stop, a result of ours goes apart. */
+  private closed = false;
   readonly writes: string[] = [];
 
   constructor(private readonly options: StatusCommentOptions) {
@@ -76,8 +90,9 @@ export class StatusComment {
     return this.id;
   }
 
+  /** The comment is in a terminal state: ours, or one another writer put there first. */
   get isFinished(): boolean {
-    return this.finished;
+    return this.finished || this.closed;
   }
 
   private marker(state: StatusState, usage?: UsageRecord): StatusMarker {
@@ -111,6 +126,7 @@ export class StatusComment {
 
   /** Resolves once this text, or a later one that superseded it, is written. */
   private write(state: StatusState, text: string, usage?: UsageRecord): Promise<void> {
+    if (this.closed && !this.finished) return this.flush();
     this.pending = this.render(state, text, usage);
     this.lastWrite = this.now();
     this.sending ??= this.drain();
@@ -126,6 +142,7 @@ export class StatusComment {
         if (wait > 0 && !this.finished) await this.pause(wait);
         const body = this.pending;
         this.pending = undefined;
+        if (this.closed && !this.finished) break;
         await this.send(body);
         this.sentAt = this.now();
       }
@@ -161,7 +178,25 @@ export class StatusComment {
         const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body });
         this.id = data.id;
       } else {
-        await gh.rest.issues.updateComment({ ...repo, comment_id: this.id, body });
+        const comment = { ...repo, comment_id: this.id };
+        const result = await writeStatusIfAllowed(
+          {
+            read: async () => (await gh.rest.issues.getComment(comment)).data.body ?? "",
+            write: async (text) => {
+              await gh.rest.issues.updateComment({ ...comment, body: text });
+            },
+          },
+          body,
+        );
+        if (!result.written) {
+          this.closed = true;
+          this.options.warn?.(`status comment left as it is: ${result.reason}`);
+          if (result.keepApart && this.options.resultApart !== false && task.number !== undefined) {
+            await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body: result.text });
+            this.writes.push(result.text);
+          }
+          return;
+        }
       }
       this.writes.push(body);
     } catch (error) {
@@ -190,11 +225,7 @@ export class StatusComment {
    * The terminal state, with the usage record the App's run history reads; later calls are ignored
    * so the post step cannot overwrite a real result.
    */
-  finish(
-    state: Exclude<StatusState, "queued" | "running">,
-    text: string,
-    usage?: UsageRecord,
-  ): Promise<void> {
+  finish(state: TerminalState, text: string, usage?: UsageRecord): Promise<void> {
     if (this.finished) return this.flush();
     this.finished = true;
     return this.write(state, text, usage);

@@ -5,10 +5,11 @@ import {
   parseRunName,
   parseStatusMarker,
   renderStatusComment,
-  type StatusState,
+  type StatusMarker,
   statusText,
+  type TerminalState,
 } from "../../core/status-marker.ts";
-import { editComment } from "../helpers/github-writes.ts";
+import { editStatus } from "../helpers/github-writes.ts";
 import { httpStatus } from "../helpers/http-status.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { whyNotOurRun } from "../helpers/our-run.ts";
@@ -84,35 +85,44 @@ export async function handleWorkflowRunCompleted(deps: Deps, payload: WorkflowRu
     startedAt: run.run_started_at,
     completedAt: run.updated_at,
   };
-  if (isTerminalState(marker.state)) {
+  const reported = async (ended: StatusMarker, body: string): Promise<Outcome> => {
     // The action reported: its final marker is the outcome.
-    const reason = firstLine(statusText(comment.body ?? ""));
-    await deps.recorder?.ended(repo, tag.statusCommentId, marker.state as TerminalState, {
+    const reason = firstLine(statusText(body));
+    const state = ended.state as TerminalState;
+    await deps.recorder?.ended(repo, tag.statusCommentId, state, {
       reason,
       run: recordedRun,
-      ...(marker.usage ? { usage: marker.usage } : {}),
+      ...(ended.usage ? { usage: ended.usage } : {}),
     });
     await followUpInSlack(deps, repo, tag.number, comment.html_url, {
-      state: marker.state as TerminalState,
+      state,
       reason,
-      ...(marker.usage?.link ? { link: marker.usage.link } : {}),
-      ...(marker.usage?.pr ? { pr: marker.usage.pr } : {}),
+      ...(ended.usage?.link ? { link: ended.usage.link } : {}),
+      ...(ended.usage?.pr ? { pr: ended.usage.pr } : {}),
     });
     return "ignored";
-  }
+  };
+  if (isTerminalState(marker.state)) return reported(marker, comment.body ?? "");
   const conclusion = run.conclusion ?? "unknown";
   const kind = marker.task.kind;
   const { trigger } = config;
-  await editComment(
+  const ended = conclusion === "cancelled" ? "cancelled" : "failed";
+  const written = await editStatus(
     deps.octokit,
     repo,
     tag.statusCommentId,
     renderStatusComment(
-      { ...marker, state: conclusion === "cancelled" ? "cancelled" : "failed", run: runRef },
+      { ...marker, state: ended, run: runRef },
       runEndedText(kind, conclusion, runRef, retryCommand(kind, trigger.command, trigger.label)),
     ),
   );
-  const ended = conclusion === "cancelled" ? "cancelled" : "failed";
+  if (!written.written) {
+    // The action's end landed after our read: it is the outcome (core/status-state.ts).
+    if (written.current && isTerminalState(written.current.marker.state)) {
+      return reported(written.current.marker, written.current.body);
+    }
+    return "ignored";
+  }
   const reason = `the workflow run ended (${conclusion}) before the agent reported`;
   await deps.recorder?.ended(repo, tag.statusCommentId, ended, { reason, run: recordedRun });
   await followUpInSlack(deps, repo, tag.number, comment.html_url, { state: ended, reason });
@@ -136,8 +146,6 @@ async function followUpInSlack(
   });
   await deps.slackFollowUps.send(repo, issueNumber, text, deps.now());
 }
-
-type TerminalState = Exclude<StatusState, "queued" | "running">;
 
 function firstLine(text: string): string {
   return text.split("\n")[0]?.slice(0, 500) ?? "";

@@ -1,3 +1,5 @@
+import type { StatusState } from "../../core/status-marker.ts";
+import { type StatusWriteResult, writeStatusIfAllowed } from "../../core/status-state.ts";
 import type { GitHub, RepoRef } from "../types.ts";
 
 /** The few writes the app makes, named for what they do. */
@@ -12,18 +14,29 @@ export async function reply(octokit: GitHub, repo: RepoRef, number: number, body
   return data;
 }
 
-export async function editComment(
+/**
+ * Edits a status comment by the state machine of core/status-state.ts: read, judge the move from
+ * the state found, write only if allowed (the runner edits the same comment: its "running" must not
+ * become our late "queued", nor its result our "cancelled").
+ */
+export async function editStatus(
   octokit: GitHub,
   repo: RepoRef,
   commentId: number,
   body: string,
-): Promise<void> {
-  await octokit.rest.issues.updateComment({
-    owner: repo.owner,
-    repo: repo.name,
-    comment_id: commentId,
+  expected?: readonly StatusState[],
+): Promise<StatusWriteResult> {
+  const comment = { owner: repo.owner, repo: repo.name, comment_id: commentId };
+  return writeStatusIfAllowed(
+    {
+      read: async () => (await octokit.rest.issues.getComment(comment)).data.body ?? "",
+      write: async (text) => {
+        await octokit.rest.issues.updateComment({ ...comment, body: text });
+      },
+    },
     body,
-  });
+    expected,
+  );
 }
 
 export async function reactEyes(

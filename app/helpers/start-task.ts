@@ -5,8 +5,7 @@ import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from 
 import type { Deps, Outcome, RepoRef } from "../types.ts";
 import { type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
 import { dispatchWorkflow } from "./dispatch-workflow.ts";
-import { editStatusIfStill } from "./edit-status-if-still.ts";
-import { editComment, reactEyes, reply } from "./github-writes.ts";
+import { editStatus, reactEyes, reply } from "./github-writes.ts";
 import { withIssueLock } from "./issue-lock.ts";
 import { activeTask, readAgentComments } from "./read-agent-comments.ts";
 import { resolveDispatchTarget } from "./resolve-dispatch-target.ts";
@@ -129,12 +128,13 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
     if (result.run) await deps.recorder?.workflowRun(repo, status.id, result.run);
     if (result.run) {
       const withRun: StatusMarker = { ...marker, run: result.run };
-      await editStatusIfStill(
+      // Only over the "queued" we wrote: the runner's "running" may already be there.
+      await editStatus(
         octokit,
         repo,
         status.id,
-        "queued",
         renderStatusComment(withRun, queuedText(kind, request.actor, result.run)),
+        ["queued"],
       );
     }
     return "dispatched";
@@ -142,12 +142,20 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
     async function failed(problem: string, advice: string): Promise<Outcome> {
       deps.metrics.dispatches.inc({ kind, result: problem });
       deps.log.warn({ problem, repo: `${repo.owner}/${repo.name}`, number }, "dispatch failed");
-      await editComment(
+      const text = dispatchFailedText(kind, advice, retry);
+      const written = await editStatus(
         octokit,
         repo,
         status.id,
-        renderStatusComment({ ...marker, state: "failed" }, dispatchFailedText(kind, advice, retry)),
+        renderStatusComment({ ...marker, state: "failed" }, text),
+        ["queued"],
       );
+      if (!written.written) {
+        // A run started after all (it writes its own end), or the task was stopped meanwhile.
+        deps.log.warn({ reason: written.reason }, "dispatch failure not written to the status comment");
+        if (written.keepApart) await reply(octokit, repo, number, text);
+        return "dispatch-failed";
+      }
       await deps.recorder?.ended(repo, status.id, "failed", {
         reason: `could not start the agent: ${problem}`,
       });

@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../../core/config.ts";
 import { renderStatusComment } from "../../core/status-marker.ts";
 import type { Deps, Outcome, RepoRef } from "../types.ts";
-import { editComment, reply } from "./github-writes.ts";
+import { editStatus, reply } from "./github-writes.ts";
 import { githubMessage, httpStatus } from "./http-status.ts";
 import { withIssueLock } from "./issue-lock.ts";
 import { activeTask, readAgentComments } from "./read-agent-comments.ts";
@@ -59,12 +59,22 @@ export async function stopTask(
       }
     }
     const kind = active.marker.task.kind;
-    await editComment(
+    const written = await editStatus(
       octokit,
       repo,
       active.id,
       renderStatusComment({ ...active.marker, state: "cancelled" }, cancelledText(kind, actor, run)),
     );
+    if (!written.written) {
+      // The task ended between our read and this write: its own result stays (core/status-state.ts).
+      await reply(
+        octokit,
+        repo,
+        number,
+        `Nothing to stop: [this task](${active.url}) has just ended (${written.current?.marker.state ?? "ended"}).`,
+      );
+      return "answered";
+    }
     await deps.recorder?.ended(repo, active.id, "cancelled", { reason: `cancelled by @${actor}` });
     await reply(
       octokit,

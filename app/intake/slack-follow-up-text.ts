@@ -1,11 +1,11 @@
-import type { StatusState } from "../../core/status-marker.ts";
+import type { TerminalState } from "../../core/status-marker.ts";
 
 export interface TaskEnd {
   repo: string;
   issueNumber: number;
   /** The issue's page (the status comment's link). */
   issueUrl: string;
-  state: Exclude<StatusState, "queued" | "running">;
+  state: TerminalState;
   /** The PR, pushed commit or review the task published (the usage record's link). */
   link?: string;
   pr?: number;

@@ -64,6 +64,7 @@ describe("dispatch failures become advice in the status comment", () => {
     const { probot, metrics } = await createApp();
     const { scope, bodies } = upToDispatch();
     scope.post(`${R}/actions/workflows/agent.yml/dispatches`).reply(status, answer);
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({ body: bodies[0] }));
     captureEdit(scope, bodies);
     await deliver(probot, "issues", labeledPayload());
     expect(scope.isDone()).toBe(true);
@@ -72,6 +73,33 @@ describe("dispatch failures become advice in the status comment", () => {
     expect(final).toContain(advice);
     expect(final).toContain("retry with `/agent fix`");
     expect(metrics.dispatches.get({ kind: "fix-issue", result: problem })).toBe(1);
+    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatch-failed" })).toBe(1);
+  });
+
+  // Compare-before-write (core/status-state.ts): the failure is written only over the "queued" the
+  // App wrote. No PATCH is mocked, so an edit would fail the delivery.
+  it.each([
+    ["a run that started after all", "running", false],
+    ["a task stopped meanwhile", "cancelled", true],
+  ] as const)("never overwrites %s; an outcome the comment lacks goes apart", async (_case, found, apart) => {
+    const { probot, metrics } = await createApp();
+    const { scope, bodies } = upToDispatch();
+    scope.post(`${R}/actions/workflows/agent.yml/dispatches`).reply(404, { message: "Not Found" });
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({
+      body: (bodies[0] ?? "").replace('"state":"queued"', `"state":"${found}"`),
+    }));
+    const said: string[] = [];
+    if (apart) {
+      scope.post(`${R}/issues/${ISSUE}/comments`, (body) => said.push(body.body) > 0).reply(201, { id: 1 });
+    }
+    await deliver(probot, "issues", labeledPayload());
+    expect(scope.isDone()).toBe(true);
+    expect(bodies).toHaveLength(1);
+    expect(parseStatusMarker(bodies[0] ?? "")?.state).toBe("queued");
+    if (apart) {
+      expect(parseStatusMarker(said[0] ?? "")).toBeUndefined();
+      expect(said[0]).toContain("The workflow `.github/workflows/agent.yml` was not found");
+    }
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatch-failed" })).toBe(1);
   });
 

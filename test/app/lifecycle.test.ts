@@ -41,8 +41,10 @@ describe("workflow_run.completed", () => {
     const { probot, metrics } = await createApp();
     let edited = "";
     const scope = github();
+    // Read once to decide, and again right before the edit (compare-before-write, core/status-state.ts).
     scope
       .get(`${R}/issues/comments/${STATUS_ID}`)
+      .times(2)
       .reply(
         200,
         appComment(
@@ -74,6 +76,7 @@ describe("workflow_run.completed", () => {
     const scope = github();
     scope
       .get(`${R}/issues/comments/${STATUS_ID}`)
+      .times(2)
       .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
     scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
     scope
@@ -85,6 +88,24 @@ describe("workflow_run.completed", () => {
     await deliver(probot, "workflow_run", runPayload("cancelled"));
     expect(scope.isDone()).toBe(true);
     expect(parseStatusMarker(edited)?.state).toBe("cancelled");
+  });
+
+  it("keeps the action's result when it lands between the App's read and its edit", async () => {
+    const { probot, metrics } = await createApp();
+    const run = { id: 555, repo: "Codertocat/Hello-World" };
+    const scope = github();
+    scope
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(200, appComment(STATUS_ID, statusBody({ state: "running", run })));
+    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    // The second read, right before the edit, finds the action's "succeeded": no PATCH is mocked,
+    // so an edit would fail the delivery.
+    scope
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(200, appComment(STATUS_ID, statusBody({ state: "succeeded", run })));
+    await deliver(probot, "workflow_run", runPayload("failure"));
+    expect(scope.isDone()).toBe(true);
+    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
   });
 
   it.each([
@@ -148,6 +169,7 @@ describe("workflow_run.completed", () => {
     let edited = "";
     const scope = github()
       .get(`${R}/issues/comments/${STATUS_ID}`)
+      .times(2)
       .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
     scope
       .get(`${R}/contents/.github%2Fagent.yml`)
@@ -189,6 +211,7 @@ describe("/agent stop", () => {
     mockPermission(scope, "Codertocat", "write");
     mockComments(scope, [running]);
     scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
     scope
       .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
         edited = body.body;
@@ -210,13 +233,16 @@ describe("/agent stop", () => {
   it("still ends the status when the run had already finished (409)", async () => {
     const { probot } = await createApp();
     const scope = mockConfig(github(), null);
+    const running = appComment(
+      STATUS_ID,
+      statusBody({ state: "running", run: { id: 5, repo: "Codertocat/Hello-World" } }),
+    );
     mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [
-      appComment(STATUS_ID, statusBody({ state: "running", run: { id: 5, repo: "Codertocat/Hello-World" } })),
-    ]);
+    mockComments(scope, [running]);
     scope
       .post(`${R}/actions/runs/5/cancel`)
       .reply(409, { message: "Cannot cancel a workflow run that is completed." });
+    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
     scope
       .patch(
         `${R}/issues/comments/${STATUS_ID}`,
@@ -226,6 +252,31 @@ describe("/agent stop", () => {
     scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: 1 });
     await deliver(probot, "issue_comment", commentPayload("/agent stop"));
     expect(scope.isDone()).toBe(true);
+  });
+
+  it("never overwrites a result that lands while it cancels: the task's outcome stays, and it says so", async () => {
+    const { probot } = await createApp();
+    const run = { id: 5, repo: "Codertocat/Hello-World" };
+    const scope = mockConfig(github(), null);
+    mockPermission(scope, "Codertocat", "write");
+    mockComments(scope, [appComment(STATUS_ID, statusBody({ state: "running", run }))]);
+    scope
+      .post(`${R}/actions/runs/5/cancel`)
+      .reply(409, { message: "Cannot cancel a workflow run that is completed." });
+    // By the read before the edit, the action has written its result: no PATCH is mocked.
+    scope
+      .get(`${R}/issues/comments/${STATUS_ID}`)
+      .reply(200, appComment(STATUS_ID, statusBody({ state: "succeeded", run })));
+    let said = "";
+    scope
+      .post(`${R}/issues/${ISSUE}/comments`, (body) => {
+        said = body.body;
+        return true;
+      })
+      .reply(201, { id: 1 });
+    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
+    expect(scope.isDone()).toBe(true);
+    expect(said).toMatch(/^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/);
   });
 
   it("says so when nothing is running", async () => {

@@ -2,6 +2,7 @@ import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { StatusComment } from "../../../action/github/status-comment.ts";
 import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
+import { appStatusComment } from "../../helpers/app-status-comment.ts";
 import { API, makeTask, testClient } from "./fixtures.ts";
 
 const RUN = "https://github.com/acme/widgets/actions/runs/77";
@@ -142,5 +143,52 @@ describe("status comment", () => {
     expect(warnings[0]).toMatch(/could not update the status comment/);
     expect(status.writes[0]).toContain("token *** was rejected");
     expect(scope.isDone()).toBe(true);
+  });
+
+  it("never reopens a task the App stopped, and posts its own result apart instead of losing it", async () => {
+    // The stop (core/status-state.ts): the App writes "cancelled" while the action is still at work.
+    const task = makeTask();
+    const requests: string[] = [];
+    const bodies: string[] = [];
+    const seen = <T>(request: string, answer: T): T => {
+      requests.push(request);
+      return answer;
+    };
+    const scope = nock(API)
+      .get("/repos/acme/widgets/issues/comments/900")
+      .reply(200, () => seen("GET", appStatusComment(task, { state: "queued" })))
+      .patch("/repos/acme/widgets/issues/comments/900", (body) => bodies.push(body.body) > 0)
+      .reply(200, () => seen("PATCH", { id: 900 }))
+      .get("/repos/acme/widgets/issues/comments/900")
+      .times(2)
+      .reply(200, () => seen("GET", appStatusComment(task, { state: "cancelled" })))
+      .post("/repos/acme/widgets/issues/12/comments", (body) => bodies.push(body.body) > 0)
+      .reply(201, () => seen("POST", { id: 901 }));
+    const warnings: string[] = [];
+    const status = new StatusComment({ gh: testClient(), task, runUrl: RUN, warn: (m) => warnings.push(m) });
+    await status.phase("provisioning");
+    await status.phase("verifying: running `npm test`");
+    expect(status.isFinished).toBe(true);
+    // Nothing more is read or written for a phase once the comment is found ended.
+    await status.phase("publishing");
+    await status.finish("succeeded", "done: opened https://github.com/acme/widgets/pull/13");
+    expect(scope.isDone()).toBe(true);
+    expect(requests).toEqual(["GET", "PATCH", "GET", "GET", "POST"]);
+    expect(parseStatusMarker(bodies[0]!)?.state).toBe("running");
+    // The result, apart: a plain comment (no marker, so it is not state), the App's "cancelled" kept.
+    expect(parseStatusMarker(bodies[1]!)).toBeUndefined();
+    expect(bodies[1]).toContain("done: opened https://github.com/acme/widgets/pull/13");
+    expect(warnings[0]).toMatch(/status comment left as it is: the status is cancelled/);
+  });
+
+  it("posts nothing apart when the comment already ends the way the action would end it", async () => {
+    const task = makeTask();
+    const scope = nock(API)
+      .get("/repos/acme/widgets/issues/comments/900")
+      .reply(200, appStatusComment(task, { state: "cancelled" }));
+    const status = new StatusComment({ gh: testClient(), task, runUrl: RUN });
+    await status.finish("cancelled", "cancelled: the workflow run was cancelled, so nothing was published");
+    expect(scope.isDone()).toBe(true);
+    expect(status.writes).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { parseSettings } from "../../../action/job/settings.ts";
 import { effectiveLimits } from "../../../action/pipeline/effective-limits.ts";
 import { defaultConfig, loadConfig } from "../../../core/config.ts";
 import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
+import { appStatusComment } from "../../helpers/app-status-comment.ts";
 import { API, makeTask, testClient } from "../github/fixtures.ts";
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? "";
@@ -129,6 +130,26 @@ describe("post step", () => {
     expect(parseStatusMarker(body)?.state).toBe("failed");
     expect(statusText(body)).toContain(INTERRUPTED_TEXT);
     expect(scope.isDone()).toBe(true);
+  });
+
+  it("never overwrites a result main wrote but could not save as finished", async () => {
+    // Main's end reached GitHub, then the job died before `saveState`: the post step reads the
+    // comment first (core/status-state.ts) and leaves the result. No PATCH is mocked.
+    const task = makeTask();
+    const scope = nock(API)
+      .get("/repos/acme/widgets/issues/comments/900")
+      .reply(200, appStatusComment(task, { state: "succeeded" }));
+    const warnings: string[] = [];
+    await cleanUp(JSON.stringify({ statusCommentId: 900, finished: false }), read, {
+      github: () => testClient(),
+      removeContainer: async () => {},
+      log: { info: () => {}, warning: (m) => warnings.push(m) },
+    });
+    expect(scope.isDone()).toBe(true);
+    // Its stand-in "failed" says nothing the result lacks: not posted apart either (no POST mocked).
+    expect(warnings).toEqual([
+      expect.stringMatching(/^status comment left as it is: the status is succeeded/),
+    ]);
   });
 
   it("leaves a finished status alone and does nothing when main never started", async () => {
