@@ -6,7 +6,12 @@ import {
   type RunEvidence,
 } from "../../core/task-authenticity.ts";
 import type { GitHub } from "./client.ts";
-import type { BotAccount } from "./commit-author.ts";
+
+/** An App's bot user: its login (`<slug>[bot]`) and its own user id. */
+export interface BotAccount {
+  id: number;
+  login: string;
+}
 
 /**
  * Invariant 8: the action runs a task only after GitHub confirms the App dispatched it
@@ -43,7 +48,7 @@ export async function authenticateTask(
     throw error;
   }
   const app = comment.performed_via_github_app;
-  // The comment's author is the App's bot, which the commits are authored as (`commit-author.ts`):
+  // The comment's author is the App's bot, which the commits are authored as (`publish/commit-author.ts`):
   // kept so publishing need not read the comment again.
   const statusAuthor =
     comment.user?.type === "Bot" ? { id: comment.user.id, login: comment.user.login } : undefined;

@@ -234,7 +234,7 @@ export interface Settings {
     runtimes: { default?: string; allowed: string[] };
   };
   patch: { maxBytes: number; maxFiles: number };
-  /** Commit author inputs; unset parts are the App's bot and its noreply address (`github/commit-author.ts`). */
+  /** Commit author inputs; unset parts are the App's bot and its noreply address (`publish/commit-author.ts`). */
   author: { name?: string; email?: string };
   statusIntervalMs: number;
   /** A GitHub API request unanswered this long is abandoned and retried as its kind allows. */

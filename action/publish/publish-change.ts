@@ -4,7 +4,6 @@ import type { Task } from "../../core/task.ts";
 import type { AgentResult } from "../agent/types.ts";
 import { withAutomationMarker } from "../automation/automation-threads.ts";
 import type { GitHub } from "../github/client.ts";
-import { openPullRequest, replyInThread } from "../github/pull-request.ts";
 import { retryGit } from "../github/retry-policy.ts";
 import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
@@ -13,6 +12,7 @@ import { deliverCommit } from "./deliver-commit.ts";
 import { judgePatch } from "./judge-change.ts";
 import type { PatchLimits } from "./patch-policy.ts";
 import { factsTable, pullRequestBody, pullRequestTitle } from "./pr-body.ts";
+import { openPullRequest, replyInThread } from "./pull-request.ts";
 import { deleteRemoteBranch, PushRejectedError, remoteBranchExists } from "./push.ts";
 
 export interface PublishInput {

@@ -1,18 +1,18 @@
 import type { RepoConfig } from "../../core/config.ts";
 import type { Task } from "../../core/task.ts";
 import type { AgentResult, AgentTaskText } from "../agent/types.ts";
-import { publishFindings } from "../automation/findings-issue.ts";
 import type { GitHub } from "../github/client.ts";
 import type { PullRequestInfo } from "../github/pull-request-info.ts";
-import { postReview } from "../github/review.ts";
-import { answerReviewThread } from "../github/review-thread.ts";
 import type { Settings } from "../job/settings.ts";
 import { Refusal } from "../job/task-errors.ts";
 import type { GitAuth } from "../workspace/auth-header.ts";
 import type { WorkspacePlan } from "../workspace/plan.ts";
 import type { CommitIdentity } from "./commit.ts";
+import { publishFindings } from "./findings-issue.ts";
 import { verificationLine } from "./pr-body.ts";
 import { type PublishOutcome, publishChange } from "./publish-change.ts";
+import { postReview } from "./review.ts";
+import { answerReviewThread } from "./review-thread.ts";
 import { suggestChange } from "./suggest-change.ts";
 
 export interface PublishContext {
@@ -32,7 +32,7 @@ export interface PublishContext {
     defaultBranch: string;
     auth: GitAuth;
     settings: Pick<Settings, "patch">;
-    /** Resolved only when a commit is made (`github/commit-author.ts`). */
+    /** Resolved only when a commit is made (`publish/commit-author.ts`). */
     author: () => Promise<CommitIdentity>;
     /** The clone's remote is the GitHub the API serves, so commits may go through `createCommitOnBranch`. */
     commitThroughApi?: boolean;

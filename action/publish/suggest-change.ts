@@ -1,6 +1,6 @@
 import type { GitHub } from "../github/client.ts";
-import { replyInThread } from "../github/pull-request.ts";
 import type { PullRequestInfo } from "../github/pull-request-info.ts";
+import { replyInThread } from "./pull-request.ts";
 import { planSuggestions, type Suggestion, stagedPatch } from "./suggestions.ts";
 
 export interface SuggestInput {

@@ -1,5 +1,5 @@
-import { rightSideHunks } from "../github/diff-lines.ts";
 import { git } from "../workspace/git.ts";
+import { rightSideHunks } from "./diff-lines.ts";
 
 /** One review suggestion: lines `startLine`..`line` of the pull request's head become `lines`. */
 export interface Suggestion {

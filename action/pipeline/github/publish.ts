@@ -1,5 +1,5 @@
 import type { AgentResult } from "../../agent/types.ts";
-import { commitAuthor } from "../../github/commit-author.ts";
+import { commitAuthor } from "../../publish/commit-author.ts";
 import { publishResult } from "../../publish/publish-result.ts";
 import { withBlockedHosts } from "../../sandbox/egress/egress-log.ts";
 import type { Sandbox } from "../../sandbox/types.ts";

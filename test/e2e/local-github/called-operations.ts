@@ -37,7 +37,7 @@ function restMethodRoutes(): Map<string, string> {
 export interface CalledOperation {
   /** `POST /repos/{owner}/{repo}/issues` */
   route: string;
-  /** Where the code calls it, `action/github/review.ts`. */
+  /** Where the code calls it, `action/publish/review.ts`. */
   files: string[];
 }
 

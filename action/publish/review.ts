@@ -1,5 +1,5 @@
 import type { ReviewComment } from "../agent/types.ts";
-import type { GitHub } from "./client.ts";
+import type { GitHub } from "../github/client.ts";
 import { commentableLines } from "./diff-lines.ts";
 
 export interface InlineComment {

@@ -1,4 +1,4 @@
-import type { GitHub } from "./client.ts";
+import type { GitHub } from "../github/client.ts";
 
 /**
  * The review thread a `/agent fix` on a line of the diff was given in (`task.reviewComment`): the

@@ -1,6 +1,7 @@
 import type { Task } from "../../core/task.ts";
-import type { CommitIdentity } from "../publish/commit.ts";
-import type { GitHub } from "./client.ts";
+import type { GitHub } from "../github/client.ts";
+import type { BotAccount } from "../github/task-authenticity.ts";
+import type { CommitIdentity } from "./commit.ts";
 
 /**
  * GitHub links a commit to an account through the account's noreply address,
@@ -12,12 +13,6 @@ import type { GitHub } from "./client.ts";
  */
 export const noreplyEmail = (user: { id: number; login: string }): string =>
   `${user.id}+${user.login}@users.noreply.github.com`;
-
-/** An App's bot user: its login (`<slug>[bot]`) and its own user id. */
-export interface BotAccount {
-  id: number;
-  login: string;
-}
 
 const FALLBACK: CommitIdentity = { name: "inhouse[bot]", email: "inhouse[bot]@users.noreply.github.com" };
 

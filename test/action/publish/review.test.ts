@@ -1,9 +1,9 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { commentableLines } from "../../../action/github/diff-lines.ts";
-import { openPullRequest } from "../../../action/github/pull-request.ts";
-import { planReview, postReview } from "../../../action/github/review.ts";
-import { API, testClient } from "./fixtures.ts";
+import { commentableLines } from "../../../action/publish/diff-lines.ts";
+import { openPullRequest } from "../../../action/publish/pull-request.ts";
+import { planReview, postReview } from "../../../action/publish/review.ts";
+import { API, testClient } from "../github/fixtures.ts";
 
 // New side: line 10 context, 11 added, 12 added, 13 context; then a second hunk at 40-41.
 const PATCH =

@@ -1,4 +1,4 @@
-import type { GitHub } from "./client.ts";
+import type { GitHub } from "../github/client.ts";
 
 export interface NewPullRequest {
   owner: string;

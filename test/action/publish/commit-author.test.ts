@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../../action/github/client.ts";
-import { commitAuthor } from "../../../action/github/commit-author.ts";
+import { commitAuthor } from "../../../action/publish/commit-author.ts";
 import type { Task } from "../../../core/task.ts";
 import { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 
