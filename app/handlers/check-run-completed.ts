@@ -1,10 +1,9 @@
 import { readAgentPull } from "../follow-ups/agent-pull.ts";
 import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../follow-ups/failed-check-follow-ups.ts";
 import { failureExcerpt, followUpInstructions } from "../follow-ups/failure-excerpt.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
 import { readAgentComments } from "../helpers/read-agent-comments.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import type { CheckRunCompleted } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
 
@@ -21,11 +20,7 @@ const FAILED = new Set(["failure", "timed_out"]);
 export async function handleCheckRunCompleted(deps: Deps, payload: CheckRunCompleted): Promise<Outcome> {
   const { check_run: check, repository } = payload;
   if (!FAILED.has(check.conclusion ?? "") || check.pull_requests.length === 0) return "ignored";
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const { fixFailedChecks } = config.automations;
@@ -46,26 +41,23 @@ export async function handleCheckRunCompleted(deps: Deps, payload: CheckRunCompl
     const { statuses } = await readAgentComments(deps.octokit, repo, number, deps.appId);
     const verdict = nextFollowUp(statuses, fixFailedChecks.maxPerPull, pull.headCommittedAt);
     if (!verdict.ok) return skip(verdict.why, number);
-    const gate = await checkActor(
-      deps.octokit,
-      repo,
-      { login: pull.requester, type: pull.requester.endsWith("[bot]") ? "Bot" : "User" },
-      config,
-      config.permissions.minimum,
-      "have the agent follow up",
-    );
-    if (!gate.allowed) return skip(`the requester @${pull.requester} no longer passes the gate`, number);
-    const excerpt = await failureExcerpt(deps.octokit, repo, check);
-    return startTask(deps, {
+    return startGatedTask(deps, {
       repo,
       defaultBranch: repository.default_branch,
       number,
       kind: "fix-pr",
       automation: FAILED_CHECK_FOLLOW_UP,
-      actor: pull.requester,
+      actor: { login: pull.requester, type: pull.requester.endsWith("[bot]") ? "Bot" : "User" },
+      doing: "have the agent follow up",
       config,
-      instructions: followUpInstructions(check, excerpt, verdict.nth, fixFailedChecks.maxPerPull),
-      quietWhenBusy: true,
+      instructions: async () =>
+        followUpInstructions(
+          check,
+          await failureExcerpt(deps.octokit, repo, check),
+          verdict.nth,
+          fixFailedChecks.maxPerPull,
+        ),
+      refused: () => skip(`the requester @${pull.requester} no longer passes the gate`, number),
     });
   }
   return "ignored";

@@ -2,10 +2,9 @@ import { isBotActor } from "../../core/actor-gate.ts";
 import { defaultConfig } from "../../core/config.ts";
 import { configErrorText } from "../helpers/config-error-text.ts";
 import { reply } from "../helpers/github-writes.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
 import { refuseOnce } from "../helpers/refuse-once.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import { readIntakeMarker } from "../intake/intake-marker.ts";
 import type { IssueLabeled } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
@@ -20,11 +19,7 @@ export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Pro
   if (isBotActor(sender) && issue.user?.login === sender.login && readIntakeMarker(issue.body)) {
     return "ignored";
   }
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) {
     // The configured label is unknown when the config is broken; the default one still gets an answer.
     if (label.name !== defaultConfig().trigger.label) return "ignored";
@@ -33,24 +28,15 @@ export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Pro
   }
   const config = loaded.parsed.value;
   if (label.name !== config.trigger.label) return "ignored";
-  const gate = await checkActor(
-    deps.octokit,
-    repo,
-    sender,
-    config,
-    config.permissions.minimum,
-    "start the agent",
-  );
-  if (!gate.allowed) {
-    return refuseOnce(deps, repo, issue.number, { login: sender.login, ...gate, kind: "fix-issue" });
-  }
-  return startTask(deps, {
+  return startGatedTask(deps, {
     repo,
     defaultBranch: repository.default_branch,
     number: issue.number,
     kind: "fix-issue",
-    actor: sender.login,
+    actor: sender,
+    doing: "start the agent",
     config,
-    quietWhenBusy: true,
+    refused: (gate) =>
+      refuseOnce(deps, repo, issue.number, { login: sender.login, ...gate, kind: "fix-issue" }),
   });
 }

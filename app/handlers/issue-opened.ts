@@ -1,7 +1,6 @@
 import { isBotActor } from "../../core/actor-gate.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import { readIntakeMarker } from "../intake/intake-marker.ts";
 import type { IssueOpened } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
@@ -19,33 +18,17 @@ export async function handleIssueOpened(deps: Deps, payload: IssueOpened): Promi
   if (isBotActor(sender) && issue.user?.login === sender.login && readIntakeMarker(issue.body)) {
     return "ignored";
   }
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   if (!config.automations.fixNewIssues) return "ignored";
-  const gate = await checkActor(
-    deps.octokit,
-    repo,
-    sender,
-    config,
-    config.permissions.minimum,
-    "have new issues fixed",
-  );
-  if (!gate.allowed) {
-    deps.metrics.refusals.inc({ reason: gate.reason });
-    return "refused";
-  }
-  return startTask(deps, {
+  return startGatedTask(deps, {
     repo,
     defaultBranch: repository.default_branch,
     number: issue.number,
     kind: "fix-issue",
-    actor: sender.login,
+    actor: sender,
+    doing: "have new issues fixed",
     config,
-    quietWhenBusy: true,
   });
 }

@@ -1,6 +1,5 @@
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import type { PullRequestClosed } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
 
@@ -13,38 +12,21 @@ import type { Deps, Outcome } from "../types.ts";
 export async function followUpMergedPull(deps: Deps, payload: PullRequestClosed): Promise<Outcome> {
   const { pull_request: pull, repository, sender } = payload;
   if (pull.merged !== true) return "ignored";
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const found = Object.entries(config.automations.tasks).find(([, a]) => a.event === "merged-pull-request");
   if (!found) return "ignored";
   const [name] = found;
   if (pull.head?.ref.startsWith(`${config.pr.branchPrefix}automation-${name}-`)) return "ignored";
-  const by = pull.merged_by ?? sender;
-  const gate = await checkActor(
-    deps.octokit,
-    repo,
-    by,
-    config,
-    config.permissions.minimum,
-    `start automation ${name}`,
-  );
-  if (!gate.allowed) {
-    deps.metrics.refusals.inc({ reason: gate.reason });
-    return "refused";
-  }
-  return startTask(deps, {
+  return startGatedTask(deps, {
     repo,
     defaultBranch: repository.default_branch,
     number: pull.number,
     kind: "automation",
     automation: name,
-    actor: by.login,
+    actor: pull.merged_by ?? sender,
+    doing: `start automation ${name}`,
     config,
-    quietWhenBusy: true,
   });
 }

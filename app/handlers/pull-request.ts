@@ -1,6 +1,5 @@
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import type { PullRequest } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
 
@@ -12,11 +11,7 @@ import type { Deps, Outcome } from "../types.ts";
 export async function handlePullRequest(deps: Deps, payload: PullRequest): Promise<Outcome> {
   const { pull_request, repository, sender } = payload;
   if (pull_request.draft) return "ignored";
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) {
     deps.log.warn(
       { repo: `${repo.owner}/${repo.name}` },
@@ -26,25 +21,13 @@ export async function handlePullRequest(deps: Deps, payload: PullRequest): Promi
   }
   const config = loaded.parsed.value;
   if (!config.automations.reviewPullRequests) return "ignored";
-  const gate = await checkActor(
-    deps.octokit,
-    repo,
-    sender,
-    config,
-    config.permissions.minimum,
-    "request a review",
-  );
-  if (!gate.allowed) {
-    deps.metrics.refusals.inc({ reason: gate.reason });
-    return "refused";
-  }
-  return startTask(deps, {
+  return startGatedTask(deps, {
     repo,
     defaultBranch: repository.default_branch,
     number: pull_request.number,
     kind: "review",
-    actor: sender.login,
+    actor: sender,
+    doing: "request a review",
     config,
-    quietWhenBusy: true,
   });
 }

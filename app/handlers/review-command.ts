@@ -1,11 +1,10 @@
 import { isAllowedBot, isBotActor } from "../../core/actor-gate.ts";
 import { parseCommand } from "../../core/commands.ts";
 import { reply } from "../helpers/github-writes.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
+import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
 import { refuseOnce } from "../helpers/refuse-once.ts";
 import { lineCommentContext, reviewContext } from "../helpers/review-context.ts";
-import { startTask } from "../helpers/start-task.ts";
+import { startGatedTask } from "../helpers/start-gated-task.ts";
 import type { Actor, Repository, ReviewCommentCreated, ReviewSubmitted } from "../payloads.ts";
 import type { Deps, Outcome } from "../types.ts";
 
@@ -31,11 +30,7 @@ interface ReviewRequest {
 async function startReviewFix(deps: Deps, request: ReviewRequest): Promise<Outcome> {
   const { repository, number, actor, body } = request;
   if (!MAYBE_COMMAND.test(body)) return "ignored";
-  const repo = { owner: repository.owner.login, name: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, repo, {
-    defaultBranch: repository.default_branch,
-    defaultRunnerRepo: deps.defaultRunnerRepo,
-  });
+  const { repo, loaded } = await loadWebhookRepoConfig(deps, repository);
   if (!loaded.parsed.ok) return "invalid-config";
   const config = loaded.parsed.value;
   const command = parseCommand(body, config.trigger.command);
@@ -52,28 +47,18 @@ async function startReviewFix(deps: Deps, request: ReviewRequest): Promise<Outco
     );
     return "answered";
   }
-  const gate = await checkActor(
-    deps.octokit,
-    repo,
-    actor,
-    config,
-    config.permissions.minimum,
-    `use \`${prefix} fix\``,
-  );
-  if (!gate.allowed) {
-    return refuseOnce(deps, repo, number, { login: actor.login, ...gate, kind: "fix-pr" });
-  }
-  const instructions = [command.text, request.context()].filter((part) => part.trim()).join("\n\n");
-  return startTask(deps, {
+  return startGatedTask(deps, {
     repo,
     defaultBranch: repository.default_branch,
     number,
     kind: "fix-pr",
-    actor: actor.login,
+    actor,
+    doing: `use \`${prefix} fix\``,
     config,
-    instructions,
+    instructions: () => [command.text, request.context()].filter((part) => part.trim()).join("\n\n"),
     ...(request.reviewComment ? { reviewComment: request.reviewComment } : {}),
     quietWhenBusy: false,
+    refused: (gate) => refuseOnce(deps, repo, number, { login: actor.login, ...gate, kind: "fix-pr" }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
 import type { Parsed } from "../../core/result.ts";
 import { withDefaultRunnerRepo } from "../../core/runner-repository.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { Deps, GitHub, RepoRef } from "../types.ts";
 import { httpStatus } from "./http-status.ts";
 
 export interface LoadedConfig {
@@ -51,4 +51,17 @@ export async function loadRepoConfig(
       return { parsed: withDefault({ ok: true, value: defaultConfig() }), found: false, ref };
     throw error;
   }
+}
+
+/** The repository a webhook names, and its config read from its default branch with the App's default runner. */
+export async function loadWebhookRepoConfig(
+  deps: Pick<Deps, "octokit" | "defaultRunnerRepo">,
+  repository: { owner: { login: string }; name: string; default_branch: string },
+): Promise<{ repo: RepoRef; loaded: LoadedConfig }> {
+  const repo = { owner: repository.owner.login, name: repository.name };
+  const loaded = await loadRepoConfig(deps.octokit, repo, {
+    defaultBranch: repository.default_branch,
+    defaultRunnerRepo: deps.defaultRunnerRepo,
+  });
+  return { repo, loaded };
 }
