@@ -4,8 +4,8 @@
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { createRedactor } from "../../core/redact.ts";
 import type { McpServerEvent } from "../mcp/open-mcp-servers.ts";
-import { createAuditRedactor } from "./redaction.ts";
 
 /** Tool results are kept in the log up to this size; the model saw at most the observation cap. */
 export const AUDIT_RESULT_MAX_CHARS = 4_000;
@@ -74,7 +74,8 @@ export interface AuditLog {
 
 export function openAuditLog(path: string | undefined, secrets: string[]): AuditLog {
   if (!path) return { write: () => {} };
-  const redact = createAuditRedactor(secrets);
+  // Every secret the run knows, in every form core knows (encoded, split), and anything shaped like a credential.
+  const redact = createRedactor(secrets.filter(Boolean));
   mkdirSync(dirname(path), { recursive: true });
   return {
     write(event) {

@@ -4,6 +4,7 @@
  * gets a minimum past the deadline: one reply cannot buy more time by asking for many calls.
  */
 import { costOf, type ModelPrice } from "../../core/cost.ts";
+import { estimateTokens } from "../model/usage.ts";
 import type { AgentLimits } from "./types.ts";
 
 /** Tool calls one reply may run when neither the repository nor the runner says otherwise. */
@@ -73,4 +74,9 @@ export function createBudget(
       return undefined;
     },
   };
+}
+
+/** Tokens the next reply may use before the token budget is spent (the client stops the reply mid-stream there). */
+export function replyTokensLeft(limit: number, used: number, promptChars: number): number {
+  return Math.max(1, limit - used - estimateTokens(promptChars));
 }
