@@ -14,10 +14,10 @@ import { suggestProfile } from "../eval/suggest-profile.ts";
 import { type SuggestionPull, suggestByPullRequest } from "../eval/suggest-pull-request.ts";
 import { testPathClassifier } from "../eval/test-paths.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
+import { repositoryRoot } from "../pipeline/local/local-repository.ts";
 import { DEFAULT_IMAGE } from "../sandbox/index.ts";
 import { UsageError } from "./args.ts";
 import type { EvalRunArgs, HarvestArgs } from "./eval-args.ts";
-import { repositoryRoot } from "./local-git.ts";
 import { checkDocker, checkModelEndpoint } from "./preflight.ts";
 import type { CliIo } from "./run-local.ts";
 

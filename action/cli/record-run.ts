@@ -10,7 +10,7 @@ import { openPostgres } from "../../store/open-postgres.ts";
 import { migrated } from "../../store/open-store.ts";
 import { type RepoName, RunHistory } from "../../store/run-history.ts";
 import type { Store } from "../../store/store.ts";
-import { git } from "./local-git.ts";
+import { git } from "../workspace/git.ts";
 
 export interface LocalRunEnd {
   state: "succeeded" | "failed" | "cancelled";
@@ -35,7 +35,8 @@ export async function openRecording(url: string): Promise<Store> {
  * `origin` when it has one (so readers of that repository see it), else `local/<directory>`.
  */
 export async function localRepoName(root: string): Promise<RepoName> {
-  const origin = await git(root, ["remote", "get-url", "origin"]).catch(() => "");
+  const origin = (await git(["-C", root, "remote", "get-url", "origin"]).catch(() => ({ stdout: "" })))
+    .stdout;
   const match = /[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(origin.trim());
   if (match?.[1] && match[2]) return { owner: match[1], name: match[2] };
   return { owner: "local", name: basename(root) };

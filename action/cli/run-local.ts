@@ -1,35 +1,32 @@
 /**
  * `inhouse run`: the agent on a local repository, without GitHub. Checks the model endpoint and
- * Docker first, clones the repository to a temp dir, runs the loop in a sandbox, and pushes the
- * result back as a new branch.
+ * Docker first, then runs the action's task pipeline through its local adapter
+ * (`pipeline/local/run-local-task.ts`): the same workspace, sandbox, verification and publish
+ * policy, with the result left as a new branch in the repository.
  */
-import { rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
-import { dirname, join } from "node:path";
-import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
-import { formatErrors } from "../../core/result.ts";
+import { join } from "node:path";
+import type { RepoConfig } from "../../core/config.ts";
+import { createRedactor } from "../../core/redact.ts";
 import type { Store } from "../../store/store.ts";
 import { runAgent } from "../agent/run-agent.ts";
 import type { AgentResult, ModelSettings } from "../agent/types.ts";
+import type { EffectiveLimits } from "../effective-limits.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
+import { configAtHead, repositoryRoot } from "../pipeline/local/local-repository.ts";
+import { runLocalTask } from "../pipeline/local/run-local-task.ts";
+import type { TaskRun } from "../pipeline/task-run.ts";
 import {
   DEFAULT_IMAGE,
-  type DockerSandbox,
   ownerOf,
   removeLeftoverSandboxes,
   sessionKeeperPid,
   WarmPool,
 } from "../sandbox/index.ts";
+import { DEFAULT_PATCH_LIMITS } from "../settings.ts";
+import { PhaseClock } from "../summary/phases.ts";
 import { usageRecord } from "../summary/usage-record.ts";
 import type { CliRunOptions } from "./args.ts";
-import {
-  cloneToTemp,
-  commitAndPushBack,
-  freeBranchName,
-  git,
-  hasUncommittedChanges,
-  repositoryRoot,
-} from "./local-git.ts";
 import { checkDocker, checkModelEndpoint } from "./preflight.ts";
 import { createProgressPrinter, type ProgressStream } from "./progress.ts";
 import { type LocalRunEnd, localRepoName, openRecording, recordLocalRun } from "./record-run.ts";
@@ -48,19 +45,6 @@ export interface LocalRunOutcome {
   result: AgentResult;
   branch?: string;
   diffStat?: string;
-}
-
-/** The repository's config as committed at HEAD (what the clone gets), read without touching its tree. */
-async function repoConfig(repo: string): Promise<RepoConfig> {
-  let text: string;
-  try {
-    text = await git(repo, ["show", `HEAD:${CONFIG_PATH}`]);
-  } catch {
-    return defaultConfig();
-  }
-  const parsed = loadConfig(text);
-  if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid:\n${formatErrors(parsed.errors)}`);
-  return parsed.value;
 }
 
 async function modelSettings(
@@ -83,7 +67,7 @@ async function modelSettings(
   return { ...settings, profile };
 }
 
-function report(io: CliIo, outcome: LocalRunOutcome, auditPath: string): void {
+function report(io: CliIo, outcome: LocalRunOutcome, auditPath: string, noBranch = "no changes"): void {
   const { result } = outcome;
   const tokens = `${result.tokens.total}${result.tokens.estimated ? " (estimated)" : ""}`;
   const verification = result.verification
@@ -91,7 +75,7 @@ function report(io: CliIo, outcome: LocalRunOutcome, auditPath: string): void {
     : "not run";
   const lines = [
     `outcome:      ${result.outcome}: ${result.reason}`,
-    `branch:       ${outcome.branch ?? "(none: no changes)"}`,
+    `branch:       ${outcome.branch ?? `(none: ${noBranch})`}`,
     `verification: ${verification}`,
     `turns:        ${result.turns}`,
     `tokens:       ${tokens}`,
@@ -107,7 +91,7 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   const progress = createProgressPrinter(io.stderr);
   const repo = await repositoryRoot(options.repo);
   const task = await loadTaskText(options.task, options.issueFile);
-  const config = await repoConfig(repo);
+  const config = await configAtHead(repo);
   const model = await modelSettings(options, io.env, config.model.profile);
   await checkModelEndpoint(model);
   const image = options.image ?? DEFAULT_IMAGE;
@@ -115,14 +99,21 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
   const recording = options.record ? await openRecording(options.record) : undefined;
   if (recording) progress.line(`recording this run in the run history at ${recording.location}`);
   const started = new Date();
-  const phases: Phase[] = [];
+  const clock = new PhaseClock();
+  const phases = () => clock.list();
   try {
-    const outcome = await work({ options, io, progress, repo, task, config, model, image, phases });
+    const outcome = await work({ options, io, progress, repo, task, config, model, image, clock });
     const { result } = outcome;
     await record(recording, repo, task.kind, started, io, {
       state: result.outcome === "finished" ? "succeeded" : io.signal?.aborted ? "cancelled" : "failed",
       reason: `${result.outcome}: ${result.reason}${outcome.branch ? ` (branch ${outcome.branch})` : ""}`,
-      usage: usageRecord({ result, state: "succeeded", phases, profile: model.profile, price: model.price }),
+      usage: usageRecord({
+        result,
+        state: "succeeded",
+        phases: phases(),
+        profile: model.profile,
+        price: model.price,
+      }),
     });
     return outcome;
   } catch (error) {
@@ -131,7 +122,7 @@ export async function runLocal(options: CliRunOptions, io: CliIo): Promise<Local
     await record(recording, repo, task.kind, started, io, {
       state,
       reason,
-      usage: usageRecord({ state, phases, profile: model.profile, price: model.price }),
+      usage: usageRecord({ state, phases: phases(), profile: model.profile, price: model.price }),
     });
     throw error;
   } finally {
@@ -168,21 +159,6 @@ function localActor(env: CliIo["env"]): string {
   }
 }
 
-interface Phase {
-  name: string;
-  ms: number;
-}
-
-/** Times one phase of the run into `phases` (what the usage record and the run page show). */
-async function phase<T>(phases: Phase[], name: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await work();
-  } finally {
-    phases.push({ name, ms: performance.now() - start });
-  }
-}
-
 interface WorkContext {
   options: CliRunOptions;
   io: CliIo;
@@ -192,7 +168,26 @@ interface WorkContext {
   config: RepoConfig;
   model: ModelSettings;
   image: string;
-  phases: Phase[];
+  clock: PhaseClock;
+}
+
+/** The runner's limits of a local run: the repository's, what the command line overrides, no network. */
+function localLimits(options: CliRunOptions, config: RepoConfig, image: string): EffectiveLimits {
+  return {
+    agent: {
+      turns: options.turns ?? config.limits.turns,
+      tokens: options.tokens ?? config.limits.tokens,
+      minutes: options.minutes ?? config.limits.minutes,
+      callsPerTurn: config.limits.callsPerTurn,
+    },
+    memoryMb: config.sandbox.memoryMb,
+    cpus: config.sandbox.cpus,
+    pids: config.sandbox.pids,
+    network: { setup: "none", agent: "none" },
+    allowlist: [],
+    internalRanges: [],
+    image,
+  };
 }
 
 async function work({
@@ -204,11 +199,8 @@ async function work({
   config,
   model,
   image,
-  phases,
+  clock,
 }: WorkContext): Promise<LocalRunOutcome> {
-  if (await hasUncommittedChanges(repo)) {
-    progress.line(`note: uncommitted changes in ${repo} are not included; the agent works on HEAD`);
-  }
   // Like the action, start by removing what ended runs left: a killed run's sandbox, the pool of a
   // terminal session that has closed. The age rule only takes what no task could still be using.
   await removeLeftoverSandboxes({ olderThanMs: LEFTOVER_AGE_MS });
@@ -217,60 +209,45 @@ async function work({
     keeper: ownerOf(sessionKeeperPid()),
     log: { warning: (message) => progress.line(`warning: ${message}`) },
   });
-  const clone = await cloneToTemp(repo);
   const slug = slugify(task.title);
   const auditPath = options.audit ?? join(tmpdir(), `inhouse-${slug}-${Date.now()}.audit.jsonl`);
-  let sandbox: DockerSandbox | undefined;
+  const redact = createRedactor([model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean));
+  const run: TaskRun = {
+    clock,
+    enter: (phase) => {
+      clock.start(phase);
+      if (phase === "starting the sandbox") progress.line(`starting a sandbox (${image})`);
+      else if (phase === "preparing the workspace") progress.line(`cloning ${repo} at HEAD`);
+    },
+    redact,
+    warn: (message) => progress.line(`warning: ${message}`),
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
   try {
-    progress.line(`starting a sandbox (${image})`);
-    const ready = await phase(phases, "provisioning", async () => {
-      const acquired = await pool.acquire({
-        image,
-        taskId: `local-${slug}`.slice(0, 64),
-        memoryMb: config.sandbox.memoryMb,
-        cpus: config.sandbox.cpus,
-        pids: config.sandbox.pids,
-      });
-      sandbox = acquired;
-      await acquired.seed(clone);
-      return acquired;
+    const outcome = await runLocalTask(run, {
+      repo,
+      text: task,
+      slug,
+      config,
+      model,
+      limits: localLimits(options, config, image),
+      patchLimits: DEFAULT_PATCH_LIMITS,
+      ...(options.testCommand ? { testCommand: options.testCommand } : {}),
+      auditPath,
+      createSandbox: (sandboxOptions) => pool.acquire(sandboxOptions),
+      runAgent,
+      onProgress: (event) => progress.event(event),
+      note: (text) => progress.line(text),
     });
-    const result = await phase(phases, "working", () =>
-      runAgent({
-        sandbox: ready,
-        model,
-        task,
-        commands: {
-          setup: config.commands.setup,
-          test: options.testCommand ?? config.commands.test,
-          lint: config.commands.lint,
-        },
-        limits: {
-          turns: options.turns ?? config.limits.turns,
-          tokens: options.tokens ?? config.limits.tokens,
-          minutes: options.minutes ?? config.limits.minutes,
-          callsPerTurn: config.limits.callsPerTurn,
-        },
-        secrets: [model.apiKey, ...Object.values(model.headers ?? {})].filter(Boolean),
-        auditPath,
-        onProgress: (event) => progress.event(event),
-        signal: io.signal,
-      }),
-    );
     progress.end();
-    const outcome: LocalRunOutcome = { result };
-    await phase(phases, "publishing", async () => {
-      const patch = task.kind === "review" ? "" : await ready.diff();
-      if (!patch.trim()) return;
-      outcome.branch = await freeBranchName(repo, slug);
-      const message = `${task.title}\n\n${result.summary ?? result.reason}\n\nAgent-Outcome: ${result.outcome}`;
-      outcome.diffStat = await commitAndPushBack(clone, patch, message, repo, outcome.branch);
-    });
     report(io, outcome, auditPath);
     return outcome;
+  } catch (error) {
+    // The loop ran but its change was not published (refused, say): what it did is still shown.
+    progress.end();
+    if (run.result) report(io, { result: run.result }, auditPath, "not published");
+    throw error;
   } finally {
-    await sandbox?.destroy().catch(() => {});
-    await rm(dirname(clone), { recursive: true, force: true });
     await pool.settle();
   }
 }

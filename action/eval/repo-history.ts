@@ -5,24 +5,24 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { git } from "../cli/local-git.ts";
+import { git } from "../workspace/git.ts";
 
 export async function commitExists(repo: string, oid: string): Promise<string | undefined> {
   try {
-    return (await git(repo, ["rev-parse", "--verify", "--quiet", `${oid}^{commit}`])).trim();
+    return (await git(["-C", repo, "rev-parse", "--verify", "--quiet", `${oid}^{commit}`])).stdout.trim();
   } catch {
     return undefined;
   }
 }
 
 export async function parentsOf(repo: string, commit: string): Promise<string[]> {
-  const line = (await git(repo, ["rev-list", "--parents", "-n", "1", commit])).trim();
+  const line = (await git(["-C", repo, "rev-list", "--parents", "-n", "1", commit])).stdout.trim();
   return line.split(" ").slice(1);
 }
 
 /** Paths changed between two commits (renames as delete + add, so both sides are named). */
 export async function changedPaths(repo: string, from: string, to: string): Promise<string[]> {
-  const out = await git(repo, ["diff", "--name-only", "--no-renames", "-z", from, to]);
+  const out = (await git(["-C", repo, "diff", "--name-only", "--no-renames", "-z", from, to])).stdout;
   return out.split("\0").filter(Boolean);
 }
 
@@ -54,7 +54,7 @@ export async function baseAtMerge(
 /** A file's content at a commit, or null when it does not exist there. */
 export async function fileAt(repo: string, commit: string, path: string): Promise<string | null> {
   try {
-    return await git(repo, ["show", `${commit}:${path}`]);
+    return (await git(["-C", repo, "show", `${commit}:${path}`])).stdout;
   } catch {
     return null;
   }
@@ -62,7 +62,7 @@ export async function fileAt(repo: string, commit: string, path: string): Promis
 
 export async function diffOf(repo: string, from: string, to: string, paths: string[]): Promise<string> {
   if (paths.length === 0) return "";
-  return git(repo, ["diff", "--binary", "--no-renames", from, to, "--", ...paths]);
+  return (await git(["-C", repo, "diff", "--binary", "--no-renames", from, to, "--", ...paths])).stdout;
 }
 
 /**
@@ -72,9 +72,9 @@ export async function diffOf(repo: string, from: string, to: string, paths: stri
 export async function cloneAtCommit(repo: string, commit: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "inhouse-eval-"));
   const clone = join(dir, "repo");
-  await git(dir, ["init", "--quiet", "--initial-branch=main", clone]);
-  await git(clone, ["fetch", "--quiet", "--no-tags", repo, commit]);
-  await git(clone, ["checkout", "--quiet", "--detach", "FETCH_HEAD"]);
-  await git(clone, ["checkout", "--quiet", "-B", "main"]);
+  await git(["-C", dir, "init", "--quiet", "--initial-branch=main", clone]);
+  await git(["-C", clone, "fetch", "--quiet", "--no-tags", repo, commit]);
+  await git(["-C", clone, "checkout", "--quiet", "--detach", "FETCH_HEAD"]);
+  await git(["-C", clone, "checkout", "--quiet", "-B", "main"]);
   return clone;
 }

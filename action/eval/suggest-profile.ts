@@ -9,7 +9,8 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { CONFIG_PATH } from "../../core/config.ts";
-import { git } from "../cli/local-git.ts";
+import { identityEnv, LOCAL_AGENT } from "../publish/commit.ts";
+import { git } from "../workspace/git.ts";
 import type { EvalReport } from "./report.ts";
 
 export type Suggestion =
@@ -31,7 +32,7 @@ function currentProfile(configText: string | null): string {
 
 async function fileAtCommit(repo: string, commit: string): Promise<string | null> {
   try {
-    return await git(repo, ["show", `${commit}:${CONFIG_PATH}`]);
+    return (await git(["-C", repo, "show", `${commit}:${CONFIG_PATH}`])).stdout;
   } catch {
     return null;
   }
@@ -55,27 +56,27 @@ export async function suggestProfile(repo: string, report: EvalReport, base = "H
   const before = await fileAtCommit(repo, base);
   if (currentProfile(before) === profile)
     return { kind: "unchanged", profile, why: `${CONFIG_PATH} already uses ${profile}` };
-  const blob = (await git(repo, ["hash-object", "-w", "--stdin"], withModelProfile(before, profile))).trim();
+  const blob = (
+    await git(["-C", repo, "hash-object", "-w", "--stdin"], { input: withModelProfile(before, profile) })
+  ).stdout.trim();
   // A private index: the user's own index and working tree stay as they are.
-  const gitDir = (await git(repo, ["rev-parse", "--absolute-git-dir"])).trim();
+  const gitDir = (await git(["-C", repo, "rev-parse", "--absolute-git-dir"])).stdout.trim();
   const env = { GIT_INDEX_FILE: join(gitDir, "inhouse-eval-index") };
   let tree: string;
   try {
-    await git(repo, ["read-tree", base], undefined, env);
-    await git(
-      repo,
-      ["update-index", "--add", "--cacheinfo", `100644,${blob},${CONFIG_PATH}`],
-      undefined,
-      env,
-    );
-    tree = (await git(repo, ["write-tree"], undefined, env)).trim();
+    await git(["-C", repo, "read-tree", base], { env });
+    await git(["-C", repo, "update-index", "--add", "--cacheinfo", `100644,${blob},${CONFIG_PATH}`], { env });
+    tree = (await git(["-C", repo, "write-tree"], { env })).stdout.trim();
   } finally {
     await rm(env.GIT_INDEX_FILE, { force: true });
   }
   const commit = (
-    await git(repo, ["commit-tree", tree, "-p", base, "-F", "-"], commitMessage(report, profile))
-  ).trim();
+    await git(["-C", repo, "commit-tree", tree, "-p", base, "-F", "-"], {
+      input: commitMessage(report, profile),
+      env: identityEnv(LOCAL_AGENT),
+    })
+  ).stdout.trim();
   const branch = `eval/model-${profile}`;
-  await git(repo, ["branch", "--force", branch, commit]);
+  await git(["-C", repo, "branch", "--force", branch, commit]);
   return { kind: "branch", branch, profile, commit };
 }

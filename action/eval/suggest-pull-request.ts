@@ -7,8 +7,12 @@
  * is and named instead.
  */
 import { fitGitHubBody } from "../../core/github-body.ts";
-import { git } from "../cli/local-git.ts";
 import { createGitHubClient, type GitHub } from "../github/client.ts";
+import { git } from "../workspace/git.ts";
+
+/** The user's own remote, from a terminal: git may ask for their credential, as a plain `git push` would. */
+const PROMPTS_ON = { GIT_TERMINAL_PROMPT: "1" };
+
 import { type EvalReport, reportMarkdown } from "./report.ts";
 import { suggestProfile } from "./suggest-profile.ts";
 
@@ -51,13 +55,15 @@ export async function suggestByPullRequest(
   const { data: repository } = await github.rest.repos.get({ owner, repo });
   const defaultBranch = repository.default_branch;
   try {
-    await git(repoDir, ["fetch", "--quiet", remote, `refs/heads/${defaultBranch}`]);
+    await git(["-C", repoDir, "fetch", "--quiet", remote, `refs/heads/${defaultBranch}`], {
+      env: PROMPTS_ON,
+    });
   } catch (error) {
     throw new Error(
       `cannot fetch ${defaultBranch} from the remote '${remote}' of ${repoDir} (${(error as Error).message.split("\n")[0]}); the suggestion is built on GitHub's ${defaultBranch}: check that remote points at ${options.repository} and that git can read it`,
     );
   }
-  const base = (await git(repoDir, ["rev-parse", "FETCH_HEAD"])).trim();
+  const base = (await git(["-C", repoDir, "rev-parse", "FETCH_HEAD"])).stdout.trim();
   const suggestion = await suggestProfile(repoDir, report, base);
   if (suggestion.kind === "unchanged") return suggestion;
   const { branch, profile, commit } = suggestion;
@@ -72,7 +78,9 @@ export async function suggestByPullRequest(
     return { kind: "already-open", url: open[0].html_url, number: open[0].number, branch, profile };
   try {
     // The tool's own branch, with no open pull request: replaced by this suggestion.
-    await git(repoDir, ["push", "--quiet", "--force", remote, `${commit}:refs/heads/${branch}`]);
+    await git(["-C", repoDir, "push", "--quiet", "--force", remote, `${commit}:refs/heads/${branch}`], {
+      env: PROMPTS_ON,
+    });
   } catch (error) {
     throw new Error(
       `cannot push ${branch} to the remote '${remote}' (${(error as Error).message.split("\n")[0]}); git needs write access to ${options.repository}; the branch ${branch} is ready in ${repoDir}`,

@@ -10,6 +10,9 @@ import { RUNTIME_NAME } from "../sandbox/runtimes.ts";
 /** Where the run's GitHub token comes from (action inputs app-url, app-private-key-file, github-token). */
 export type TokenChoice = { appUrl: string } | { privateKeyFile: string } | { githubToken: string };
 
+/** The largest change the action publishes by default (inputs max-patch-bytes, max-changed-files); the CLI's limits. */
+export const DEFAULT_PATCH_LIMITS = { maxBytes: 1_000_000, maxFiles: 200 };
+
 const positiveInt = (fallback: number) =>
   z
     .string()
@@ -123,8 +126,8 @@ export const InputsSchema = z.object({
     .pipe(
       z.array(z.string().regex(RUNTIME_NAME, "allowed-runtimes lists runtime names, such as runsc, runc")),
     ),
-  "max-patch-bytes": positiveInt(1_000_000),
-  "max-changed-files": positiveInt(200),
+  "max-patch-bytes": positiveInt(DEFAULT_PATCH_LIMITS.maxBytes),
+  "max-changed-files": positiveInt(DEFAULT_PATCH_LIMITS.maxFiles),
   "author-name": optionalText,
   "author-email": optionalText,
   "status-interval-seconds": positiveInt(15),

@@ -5,6 +5,19 @@ export interface CommitIdentity {
   email: string;
 }
 
+/** Who commits what the agent made on a person's machine (`inhouse run`, `inhouse eval`'s suggestion). */
+export const LOCAL_AGENT: CommitIdentity = { name: "inhouse agent", email: "agent@inhouse.invalid" };
+
+/** git's identity variables for `author`, who is the committer too. */
+export function identityEnv(author: CommitIdentity): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+}
+
 export interface CommitOptions {
   dir: string;
   subject: string;
@@ -61,12 +74,7 @@ export async function commitStaged(options: CommitOptions): Promise<string> {
   await git(["-C", options.dir, "commit", "--quiet", "--no-verify", "--cleanup=verbatim", "-F", "-"], {
     input: message(options),
     config: identity,
-    env: {
-      GIT_AUTHOR_NAME: options.author.name,
-      GIT_AUTHOR_EMAIL: options.author.email,
-      GIT_COMMITTER_NAME: options.author.name,
-      GIT_COMMITTER_EMAIL: options.author.email,
-    },
+    env: identityEnv(options.author),
   });
   return (await git(["-C", options.dir, "rev-parse", "HEAD"])).stdout.trim();
 }

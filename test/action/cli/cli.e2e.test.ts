@@ -7,7 +7,7 @@ import { openStore } from "../../../store/open-store.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { createJsFixtureRepo, git } from "../../helpers/fixture-repo.ts";
 import { createTestDatabase, postgresAvailable } from "../../helpers/postgres.ts";
-import { startScriptedModelServer } from "../../helpers/scripted-model-server.ts";
+import { startScriptedModelServer, step } from "../../helpers/scripted-model-server.ts";
 import { fixingCalls, forms } from "../../helpers/tool-call-forms.ts";
 import { fixingTrajectory } from "../../helpers/trajectories.ts";
 import { allowDockerHijack, requireSandboxImage } from "../sandbox/sandbox-helpers.ts";
@@ -174,7 +174,48 @@ describeDocker("inhouse run on a real sandbox", () => {
     expect(out.text()).toMatch(/turns: +5/);
     expect(err.text()).toContain("turn 3/40 · edit_file");
     expect(err.text()).toContain("verifying: npm test");
-  });
+  }, 90_000);
+
+  it("refuses to publish a change to a protected path, as the action does: no branch, the tree untouched", async () => {
+    const repo = await createJsFixtureRepo({ ".github/workflows/ci.yml": "on: push\n" });
+    git(repo.dir, "checkout", "-q", "-b", "my-work");
+    const head = git(repo.dir, "rev-parse", "HEAD");
+    const server = await startScriptedModelServer([
+      step.tool("edit_file", { path: repo.bug.path, oldText: repo.bug.broken, newText: repo.bug.fixed }),
+      step.tool("write_file", { path: ".github/workflows/ci.yml", content: "on: push\njobs: {}\n" }),
+      step.tool("finish", { summary: "Fixed sum and tidied CI." }),
+    ]);
+    const out = capture();
+    const err = capture();
+    try {
+      const code = await runCli(
+        [
+          "run",
+          "--repo",
+          repo.dir,
+          "--task",
+          "Fix sum",
+          "--base-url",
+          server.baseUrl,
+          "--model",
+          server.model,
+        ],
+        { stdout: out.stream, stderr: err.stream, env: {} },
+      );
+      expect(code).toBe(1);
+    } finally {
+      await server.close();
+    }
+    // The refusal is the action's publish policy (action/publish/patch-policy.ts), word for word.
+    expect(err.text()).toMatch(
+      /the agent's change was not published: the change touches protected paths: `\.github\/workflows\/ci\.yml` \(matches `\.github\/workflows\/\*\*`\)/,
+    );
+    expect(out.text()).toMatch(/branch: +\(none: not published\)/);
+    expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
+    expect(git(repo.dir, "rev-parse", "HEAD")).toBe(head);
+    expect(git(repo.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("my-work");
+    expect(git(repo.dir, "status", "--porcelain")).toBe("");
+  }, 90_000);
 
   it.skipIf(!postgresAvailable)(
     "--record writes the ended run into the team's run history, usage and phases included",
@@ -222,7 +263,14 @@ describeDocker("inhouse run on a real sandbox", () => {
           expect(runs[0]!.task_key).toMatch(/^cli:[0-9a-f-]{36}$/);
           expect(runs[0]!.reason).toContain("branch agent/local-sum-subtracts-instead-of-adding");
           expect(runs[0]!.prompt_tokens).toBeGreaterThan(0);
-          expect(runs[0]!.phases?.map((p) => p.name)).toEqual(["provisioning", "working", "publishing"]);
+          // The action's phases, run by the local adapter (action/pipeline/local/run-local-task.ts).
+          expect(runs[0]!.phases?.map((p) => p.name)).toEqual([
+            "preparing the workspace",
+            "starting the sandbox",
+            "working",
+            "verifying",
+            "publishing",
+          ]);
           expect(runs[0]!.completed_at!.getTime()).toBeGreaterThanOrEqual(runs[0]!.dispatched_at.getTime());
         } finally {
           await store.close();
