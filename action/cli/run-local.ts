@@ -11,8 +11,9 @@ import { createRedactor } from "../../core/redact.ts";
 import type { Store } from "../../store/store.ts";
 import { runAgent } from "../agent/run-agent.ts";
 import type { AgentResult, ModelSettings } from "../agent/types.ts";
-import type { EffectiveLimits } from "../effective-limits.ts";
+import { DEFAULT_PATCH_LIMITS } from "../job/settings.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
+import type { EffectiveLimits } from "../pipeline/effective-limits.ts";
 import { configAtHead, repositoryRoot } from "../pipeline/local/local-repository.ts";
 import { runLocalTask } from "../pipeline/local/run-local-task.ts";
 import type { TaskRun } from "../pipeline/task-run.ts";
@@ -23,7 +24,6 @@ import {
   sessionKeeperPid,
   WarmPool,
 } from "../sandbox/index.ts";
-import { DEFAULT_PATCH_LIMITS } from "../settings.ts";
 import { PhaseClock } from "../summary/phases.ts";
 import { usageRecord } from "../summary/usage-record.ts";
 import type { CliRunOptions } from "./args.ts";

@@ -1,10 +1,10 @@
 import type { RepoConfig } from "../../../core/config.ts";
 import type { AgentResult, AgentTaskText } from "../../agent/types.ts";
+import { Refusal } from "../../job/task-errors.ts";
 import { commitStaged, LOCAL_AGENT } from "../../publish/commit.ts";
 import { judgePatch } from "../../publish/judge-change.ts";
 import type { PatchLimits } from "../../publish/patch-policy.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
-import { Refusal } from "../../task-errors.ts";
 import { git } from "../../workspace/git.ts";
 import type { TaskRun } from "../task-run.ts";
 import { freeLocalBranch } from "./local-repository.ts";

@@ -9,10 +9,10 @@ import type {
   AgentTaskText,
   ModelSettings,
 } from "../../agent/types.ts";
-import type { EffectiveLimits } from "../../effective-limits.ts";
 import type { PatchLimits } from "../../publish/patch-policy.ts";
 import type { Sandbox, SandboxOptions } from "../../sandbox/types.ts";
 import { noAuth } from "../../workspace/auth-header.ts";
+import type { EffectiveLimits } from "../effective-limits.ts";
 import { prepareTaskWorkspace } from "../prepare-workspace.ts";
 import { releaseRun } from "../release-run.ts";
 import { runTaskAgent } from "../run-agent-phase.ts";
