@@ -1,23 +1,25 @@
 /**
  * The model client: one OpenAI-compatible endpoint through the `openai` package, with our retry
- * layer (the package's own retries are off so they do not stack). It settles, once per run, how to
- * talk to the server: native or text tool calls, streamed or not, reasoning sent back or not,
- * changing course when the server refuses something, and saying so through `onModeChange`.
+ * layer (the package's own retries are off so they do not stack). How to talk to the server
+ * (native or text tool calls, streamed or not, reasoning sent back or not) is settled in
+ * negotiation.ts; this file sends one request, turns the answer into a reply, and tries again
+ * after a refusal the negotiation could adapt to.
  */
 import OpenAI from "openai";
 import type { ChatMessage, ToolSpec } from "../chat/types.ts";
 import { buildReply } from "./build-reply.ts";
 import { explainModelError, isRequestRejected, ModelError } from "./model-errors.ts";
+import { Negotiation } from "./negotiation.ts";
 import { detectPromptTruncation, PromptTruncatedError } from "./prompt-truncation.ts";
 import { requestBody } from "./request-body.ts";
-import { sendRequest } from "./send-request.ts";
-import { looksLikeTextToolCall, parseTextToolCalls } from "./text-tools.ts";
-import type { CompleteOptions, ModelClient, ModelReply, ModelSettings, ToolCallingMode } from "./types.ts";
+import { sendRequest, type Transport } from "./send-request.ts";
+import type { CompleteOptions, ModelClient, ModelReply, ModelSettings } from "./types.ts";
 import { usageFrom } from "./usage.ts";
 
 export const MODEL_ATTEMPTS = 3;
 /** Reply cap when the profile sets no maxTokens: stops a server that ignores the limit from running on. */
 export const DEFAULT_REPLY_TOKENS = 32_768;
+const DEFAULT_TIMEOUT_MS = 300_000;
 
 export interface ModelClientHooks {
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
@@ -27,10 +29,11 @@ export interface ModelClientHooks {
   retryBaseDelayMs?: number;
 }
 
-/** A 400 about the prompt's size is not fixed by changing how tools or streaming are offered. */
-const CONTEXT_OVERFLOW = /context length|context window|maximum context|max_model_len|n_ctx|too long/i;
-/** DeepSeek's thinking mode: "The `reasoning_content` in the thinking mode must be passed back to the API." */
-const REASONING_DEMANDED = /reasoning_content.*(passed back|missing)|missing.*reasoning_content/i;
+/** The `openai` client over a fetch that measures what it sent and when the last byte came back. */
+interface MeteredTransport extends Transport {
+  /** Characters of the last request body, read off the wire. */
+  sentBodyChars(): number;
+}
 
 /** Counts the bytes a response body delivers, so a silent stream can be told from a slow one. */
 function trackBytes(response: Response, touch: () => void): Response {
@@ -50,7 +53,7 @@ function trackBytes(response: Response, touch: () => void): Response {
   });
 }
 
-export function createModelClient(settings: ModelSettings, hooks: ModelClientHooks = {}): ModelClient {
+function openTransport(settings: ModelSettings): MeteredTransport {
   // The size of what was really sent, read off the wire: serialising 100 KB bodies a second time
   // just to measure them would cost more than the rest of a turn.
   let sentBodyChars = 0;
@@ -59,130 +62,107 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
     sentBodyChars = typeof init?.body === "string" ? init.body.length : 0;
     return trackBytes(await fetch(input, init), () => (lastByteAt = performance.now()));
   };
-  const timeoutMs = settings.requestTimeoutMs ?? 300_000;
   const openai = new OpenAI({
     fetch: trackingFetch,
     baseURL: settings.baseUrl,
     apiKey: settings.apiKey || "no-key",
     defaultHeaders: settings.headers,
-    timeout: timeoutMs,
+    timeout: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: 0,
   });
-  const transport = { openai, lastByteAt: () => lastByteAt };
-  const auto = (settings.toolCalling ?? "auto") === "auto";
-  let mode: ToolCallingMode = settings.toolCalling === "text" ? "text" : "native";
-  let streaming = settings.stream ?? true;
-  let resendReasoning = settings.resendReasoning ?? false;
-  let triedWithoutStreaming = false;
-  let noStreamReason = "";
-  let requestCount = 0;
+  return { openai, lastByteAt: () => lastByteAt, sentBodyChars: () => sentBodyChars };
+}
 
-  const change = (what: string, reason: string) => hooks.onModeChange?.(what, reason);
+interface Connection {
+  settings: ModelSettings;
+  hooks: ModelClientHooks;
+  transport: MeteredTransport;
+  negotiation: Negotiation;
+}
 
-  async function request(
-    messages: ChatMessage[],
-    tools: ToolSpec[],
-    signal: AbortSignal,
-    options: CompleteOptions,
-  ) {
-    const body = requestBody(settings, messages, tools, { mode, stream: streaming, resendReasoning });
-    const capTokens = settings.maxTokens ?? DEFAULT_REPLY_TOKENS;
-    const started = performance.now();
-    const sent = await sendRequest(transport, body, {
-      signal,
-      idleTimeoutMs: timeoutMs,
-      maxReplyChars: Math.min(capTokens * 5, (options.maxReplyTokens ?? Number.POSITIVE_INFINITY) * 4),
-      attempts: MODEL_ATTEMPTS,
-      retryBaseDelayMs: hooks.retryBaseDelayMs ?? 1_000,
-      onRetry: hooks.onRetry,
-      onText: options.onText,
-    });
-    if (sent.streamIgnored) {
-      streaming = false;
-      noStreamReason = "the server answered a streaming request with a plain JSON body";
-    }
-    const read = buildReply(sent.wire, mode, tools, requestCount);
-    const replyChars =
-      sent.wire.content.length +
-      sent.wire.reasoning.length +
-      sent.wire.toolCalls.reduce((n, call) => n + call.name.length + call.arguments.length, 0);
-    const reply: ModelReply = {
-      ...read,
-      usage: usageFrom(sent.wire.usage, sentBodyChars, replyChars),
-      latencyMs: performance.now() - started,
-      requestChars: sentBodyChars,
-      mode,
-      finishReason: sent.wire.finishReason,
-      attempts: sent.attempts,
-      streamed: Boolean(body.stream) && !sent.streamIgnored,
-      capped: sent.wire.capped,
-    };
-    const truncated = detectPromptTruncation(
-      reply.requestChars,
-      reply.usage.estimated ? undefined : reply.usage.prompt,
-    );
-    if (truncated) throw new PromptTruncatedError(truncated);
-    return reply;
-  }
+/** One request as the negotiation stands, retried on transient errors, read into a reply. */
+async function requestOnce(
+  { settings, hooks, transport, negotiation }: Connection,
+  messages: ChatMessage[],
+  tools: ToolSpec[],
+  signal: AbortSignal,
+  options: CompleteOptions & { requestNumber: number },
+): Promise<ModelReply> {
+  const { mode, streaming, resendReasoning } = negotiation;
+  const body = requestBody(settings, messages, tools, { mode, stream: streaming, resendReasoning });
+  const capTokens = settings.maxTokens ?? DEFAULT_REPLY_TOKENS;
+  const started = performance.now();
+  const sent = await sendRequest(transport, body, {
+    signal,
+    idleTimeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxReplyChars: Math.min(capTokens * 5, (options.maxReplyTokens ?? Number.POSITIVE_INFINITY) * 4),
+    attempts: MODEL_ATTEMPTS,
+    retryBaseDelayMs: hooks.retryBaseDelayMs ?? 1_000,
+    onRetry: hooks.onRetry,
+    onText: options.onText,
+  });
+  if (sent.streamIgnored) negotiation.streamIgnored();
+  const read = buildReply(sent.wire, mode, tools, options.requestNumber);
+  const { wire } = sent;
+  const replyChars =
+    wire.content.length +
+    wire.reasoning.length +
+    wire.toolCalls.reduce((n, call) => n + call.name.length + call.arguments.length, 0);
+  const requestChars = transport.sentBodyChars();
+  const reply: ModelReply = {
+    ...read,
+    usage: usageFrom(wire.usage, requestChars, replyChars),
+    latencyMs: performance.now() - started,
+    requestChars,
+    mode,
+    finishReason: wire.finishReason,
+    attempts: sent.attempts,
+    streamed: Boolean(body.stream) && !sent.streamIgnored,
+    capped: wire.capped,
+  };
+  const truncated = detectPromptTruncation(
+    requestChars,
+    reply.usage.estimated ? undefined : reply.usage.prompt,
+  );
+  if (truncated) throw new PromptTruncatedError(truncated);
+  return reply;
+}
 
-  /** After a 400/422: change one thing the server may have refused, or answer false when nothing is left. */
-  function adaptTo(error: unknown, tools: ToolSpec[]): boolean {
-    const message = (error as Error).message;
-    if (CONTEXT_OVERFLOW.test(message)) return false;
-    if (REASONING_DEMANDED.test(message) && !resendReasoning) {
-      resendReasoning = true;
-      change("resend-reasoning", `the server requires reasoning to be sent back: ${message}`);
-      return true;
-    }
-    const aboutTools = /tool/i.test(message) && !/stream/i.test(message);
-    if (streaming && !triedWithoutStreaming && !aboutTools) {
-      streaming = false;
-      triedWithoutStreaming = true;
-      noStreamReason = `the server refused a streaming request: ${message}`;
-      return true;
-    }
-    if (auto && mode === "native" && tools.length > 0) {
-      // Streaming was not what the server refused: keep it for the text protocol.
-      if (triedWithoutStreaming) streaming = settings.stream ?? true;
-      mode = "text";
-      change("text", `the server rejected native tools: ${message}`);
-      return true;
-    }
-    return false;
-  }
-
-  async function completeWith(
-    messages: ChatMessage[],
-    tools: ToolSpec[],
-    signal: AbortSignal,
-    options: CompleteOptions,
-  ) {
-    const streamingBefore = streaming;
-    for (;;) {
-      try {
-        const reply = await request(messages, tools, signal, options);
-        if (streamingBefore && !streaming) change("no-stream", noStreamReason);
-        return reply;
-      } catch (error) {
-        if (error instanceof PromptTruncatedError) throw new ModelError(error.message);
-        if (!isRequestRejected(error) || !adaptTo(error, tools)) {
-          throw explainModelError(
-            error,
-            settings.baseUrl,
-            settings.model,
-            (error as { attempts?: number }).attempts ?? 1,
-          );
-        }
+/** Requests until one is answered, adapting to each refusal the negotiation can work around. */
+async function completeWith(
+  connection: Connection,
+  messages: ChatMessage[],
+  tools: ToolSpec[],
+  signal: AbortSignal,
+  options: CompleteOptions & { requestNumber: number },
+): Promise<ModelReply> {
+  const { negotiation, settings } = connection;
+  const streamingBefore = negotiation.streaming;
+  for (;;) {
+    try {
+      const reply = await requestOnce(connection, messages, tools, signal, options);
+      negotiation.reportStreamChange(streamingBefore);
+      return reply;
+    } catch (error) {
+      if (error instanceof PromptTruncatedError) throw new ModelError(error.message);
+      if (!isRequestRejected(error) || !negotiation.adaptTo(error, tools)) {
+        const attempts = (error as { attempts?: number }).attempts ?? 1;
+        throw explainModelError(error, settings.baseUrl, settings.model, attempts);
       }
     }
   }
+}
 
+export function createModelClient(settings: ModelSettings, hooks: ModelClientHooks = {}): ModelClient {
+  const negotiation = new Negotiation(settings, (what, reason) => hooks.onModeChange?.(what, reason));
+  const connection: Connection = { settings, hooks, transport: openTransport(settings), negotiation };
+  let requestNumber = 0;
   return {
     get mode() {
-      return mode;
+      return negotiation.mode;
     },
     async complete(messages, tools, signal, options = {}) {
-      requestCount++;
+      requestNumber++;
       // One short-lived signal per call: the `openai` client leaves its abort listener on the signal
       // it is given, and the run's budget signal lives for hundreds of calls.
       const call = new AbortController();
@@ -190,20 +170,11 @@ export function createModelClient(settings: ModelSettings, hooks: ModelClientHoo
       if (signal?.aborted) call.abort(signal.reason);
       signal?.addEventListener("abort", forwardAbort, { once: true });
       try {
-        const reply = await completeWith(messages, tools, call.signal, options);
-        // Local models often write calls as text even when offered native tools; read them and stay in text.
-        if (
-          auto &&
-          mode === "native" &&
-          reply.toolCalls.length === 0 &&
-          looksLikeTextToolCall(reply.content, tools)
-        ) {
-          mode = "text";
-          change("text", "the model wrote its tool calls as text");
-          const parsed = parseTextToolCalls(reply.content, `call_${requestCount}`, tools);
-          return { ...reply, toolCalls: parsed.calls, protocolErrors: parsed.errors, mode: "text" };
-        }
-        return reply;
+        const reply = await completeWith(connection, messages, tools, call.signal, {
+          ...options,
+          requestNumber,
+        });
+        return negotiation.readCallsWrittenAsText(reply, tools, `call_${requestNumber}`);
       } finally {
         signal?.removeEventListener("abort", forwardAbort);
       }
