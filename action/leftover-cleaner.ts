@@ -9,7 +9,7 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { LABEL_INSTANCE } from "./sandbox/container-spec.ts";
-import { removeLeftoverSandboxes } from "./sandbox/leftovers.ts";
+import { removeLeftoverSandboxes } from "./sandbox/pool/leftovers.ts";
 
 export const WORK_DIR_PREFIXES = ["inhouse-work-", "inhouse-run-"];
 

@@ -9,7 +9,8 @@ import { cleanLeftoversBeforeTask } from "./leftover-cleaner.ts";
 import { loadRemoteServers } from "./mcp/remote-servers.ts";
 import { loadModelProfiles, resolveModelProfile } from "./model/profiles.ts";
 import type { RunDeps } from "./pipeline/github/run-deps.ts";
-import { createSandbox, ownerOf, runnerKeeperPid, WarmPool } from "./sandbox/index.ts";
+import { createSandbox, ownerOf } from "./sandbox/index.ts";
+import { runnerKeeperPid, WarmPool } from "./sandbox/pool/index.ts";
 
 async function resolveModel(settings: Settings, profile: string) {
   const profiles = settings.model.profilesFile

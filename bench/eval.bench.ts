@@ -11,7 +11,7 @@ import { harvest } from "../action/eval/harvest.ts";
 import { runTests } from "../action/eval/held-out-tests.ts";
 import { runEval } from "../action/eval/run-eval.ts";
 import { testPathClassifier } from "../action/eval/test-paths.ts";
-import { connectDocker, ensureImagePresent } from "../action/sandbox/docker-connection.ts";
+import { connectDocker, ensureImagePresent } from "../action/sandbox/engine/docker-connection.ts";
 import { DEFAULT_IMAGE } from "../action/sandbox/index.ts";
 import { createEvalFixture, EVAL_TEST_COMMAND } from "../test/helpers/eval-fixture-repo.ts";
 import { solverSteps } from "../test/helpers/eval-solver.ts";

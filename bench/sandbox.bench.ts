@@ -4,8 +4,9 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { hardenedContainerSpec } from "../action/sandbox/container-spec.ts";
-import { createSandbox, DockerSandbox, ownerOf, WarmPool } from "../action/sandbox/index.ts";
+import { createSandbox, DockerSandbox, ownerOf } from "../action/sandbox/index.ts";
 import { parseSandboxOptions } from "../action/sandbox/options.ts";
+import { WarmPool } from "../action/sandbox/pool/index.ts";
 import { drainWarmPool } from "../test/helpers/warm-pool.ts";
 import { percentile, round, timeMs } from "./stats.ts";
 import type { BenchArea, BenchRow } from "./types.ts";

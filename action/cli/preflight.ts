@@ -4,7 +4,7 @@
  */
 
 import type { ModelSettings } from "../agent/types.ts";
-import { connectDocker, ensureImagePresent } from "../sandbox/docker-connection.ts";
+import { connectDocker, ensureImagePresent } from "../sandbox/engine/docker-connection.ts";
 
 export class PreflightError extends Error {}
 

@@ -17,13 +17,8 @@ import type { EffectiveLimits } from "../pipeline/effective-limits.ts";
 import { configAtHead, repositoryRoot } from "../pipeline/local/local-repository.ts";
 import { runLocalTask } from "../pipeline/local/run-local-task.ts";
 import type { TaskRun } from "../pipeline/task-run.ts";
-import {
-  DEFAULT_IMAGE,
-  ownerOf,
-  removeLeftoverSandboxes,
-  sessionKeeperPid,
-  WarmPool,
-} from "../sandbox/index.ts";
+import { DEFAULT_IMAGE, ownerOf } from "../sandbox/index.ts";
+import { removeLeftoverSandboxes, sessionKeeperPid, WarmPool } from "../sandbox/pool/index.ts";
 import { PhaseClock } from "../summary/phases.ts";
 import { usageRecord } from "../summary/usage-record.ts";
 import type { CliRunOptions } from "./args.ts";

@@ -4,7 +4,7 @@
  * allowlist proxy starts and refuses what it should. Each check uses the code a task uses.
  */
 import Docker from "dockerode";
-import { connectDocker, ensureImagePresent } from "../sandbox/docker-connection.ts";
+import { connectDocker, ensureImagePresent } from "../sandbox/engine/docker-connection.ts";
 import { createSandbox } from "../sandbox/index.ts";
 import { daemonRuntimes, ensureRuntimeAvailable } from "../sandbox/runtimes.ts";
 import { type CheckResult, runCheck } from "./check.ts";

@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { removeLeftoverSandboxes } from "../sandbox/index.ts";
+import { removeLeftoverSandboxes } from "../sandbox/pool/index.ts";
 import { mapConcurrently } from "./concurrency.ts";
 import type { EvalInstance } from "./instance.ts";
 import type { InstanceResult } from "./result.ts";

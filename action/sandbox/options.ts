@@ -1,7 +1,7 @@
 /** Parses `SandboxOptions` once, at the boundary, into settings with every default filled in. */
 import { z } from "zod";
 import { DEFAULT_PROXY_IMAGE, parseAllowEntry, parseInternalRanges } from "./egress/index.ts";
-import { SandboxError } from "./errors.ts";
+import { SandboxError } from "./engine/errors.ts";
 import { RUNTIME_NAME } from "./runtimes.ts";
 import type { SandboxOptions } from "./types.ts";
 

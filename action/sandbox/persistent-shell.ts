@@ -6,11 +6,11 @@
 import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { SandboxError } from "./errors.ts";
+import { SandboxError } from "./engine/errors.ts";
+import { FrameDemuxer } from "./engine/stream-frames.ts";
 import { MarkerScanner } from "./marker-scanner.ts";
 import { HeadTailCapture } from "./output-capture.ts";
 import { shellHello } from "./shell-prelude.ts";
-import { FrameDemuxer } from "./stream-frames.ts";
 import type { ExecResult } from "./types.ts";
 
 interface Operation {

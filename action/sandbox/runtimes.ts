@@ -6,7 +6,7 @@
  * A runtime the daemon does not list fails here, before anything is created, with how to add it.
  */
 import type Docker from "dockerode";
-import { SandboxError } from "./errors.ts";
+import { SandboxError } from "./engine/errors.ts";
 import type { NetworkMode } from "./types.ts";
 
 export { RUNTIME_NAME } from "../../core/runtime-name.ts";

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import type Docker from "dockerode";
-import { SandboxError } from "./errors.ts";
+import { SandboxError } from "./engine/errors.ts";
 import { WORKSPACE_DIR } from "./workspace-path.ts";
 
 export async function putTreeArchive(container: Docker.Container, treeDir: string): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
-import { FrameDemuxer } from "./stream-frames.ts";
+import { FrameDemuxer } from "./engine/stream-frames.ts";
 
 /** The hijacked stdin/stdout/stderr of the container's shell (multiplexed frames, `Tty: false`). */
 export async function attachShell(container: Docker.Container): Promise<Duplex> {

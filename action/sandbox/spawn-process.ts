@@ -6,7 +6,7 @@
  */
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
-import { FrameDemuxer } from "./stream-frames.ts";
+import { FrameDemuxer } from "./engine/stream-frames.ts";
 
 export interface SandboxProcess {
   write(data: string): void;

@@ -1,9 +1,10 @@
 /** Where the agent's commands and tests run: one hardened container per task. */
 
 import type { EgressReport } from "./egress/egress-log.ts";
+import type { NetworkMode } from "./egress/sandbox-network.ts";
 import type { SandboxProcess } from "./spawn-process.ts";
 
-export type NetworkMode = "none" | "allowlist" | "open";
+export type { NetworkMode };
 
 export interface SandboxOptions {
   /** Image to run; built by `runner-image/build.sh`. Default `inhouse-sandbox:latest`. */

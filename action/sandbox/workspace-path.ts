@@ -5,7 +5,7 @@
  * workspace is refused too.
  */
 import { posix } from "node:path";
-import { SandboxError } from "./errors.ts";
+import { SandboxError } from "./engine/errors.ts";
 
 export const WORKSPACE_DIR = "/workspace";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { leftoverAgeMs } from "../../action/leftover-cleaner.ts";
-import { removeLeftoverSandboxes } from "../../action/sandbox/leftovers.ts";
+import { removeLeftoverSandboxes } from "../../action/sandbox/pool/leftovers.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { type RecordedRequest, type ScriptedReply, step } from "../helpers/scripted-model-server.ts";
 import { runLogs, statusComments } from "./helpers/system-assertions.ts";

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { ensureImagePresent, statusCodeOf } from "../docker-connection.ts";
-import { SandboxError } from "../errors.ts";
-import { FrameDemuxer } from "../stream-frames.ts";
+import { ensureImagePresent, statusCodeOf } from "../engine/docker-connection.ts";
+import { SandboxError } from "../engine/errors.ts";
+import { FrameDemuxer } from "../engine/stream-frames.ts";
 import { countBlocked, type EgressReport } from "./egress-log.ts";
 import { PROXY_PORT, squidConfig } from "./squid-config.ts";
 

@@ -6,9 +6,11 @@
  * profile than the agent's turns without a new container.
  */
 import type Docker from "dockerode";
-import type { NetworkMode } from "../types.ts";
 import type { EgressReport } from "./egress-log.ts";
 import { EgressProxy, type EgressProxyOptions } from "./egress-proxy.ts";
+
+/** How a sandbox reaches the network: not at all, through the allowlist proxy, or directly. */
+export type NetworkMode = "none" | "allowlist" | "open";
 
 export const PROXY_ENV_NAMES = [
   "HTTP_PROXY",

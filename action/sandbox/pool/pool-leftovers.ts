@@ -12,7 +12,7 @@
  */
 import type Docker from "dockerode";
 import { LABEL_CREATED } from "../container-spec.ts";
-import { statusCodeOf } from "../docker-connection.ts";
+import { statusCodeOf } from "../engine/docker-connection.ts";
 import { ownerIsGone } from "../owner-process.ts";
 import {
   BOOTING_PREFIX,

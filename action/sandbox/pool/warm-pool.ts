@@ -8,8 +8,8 @@
  * that has ended (`pool-leftovers.ts`).
  */
 import type Docker from "dockerode";
-import { connectDocker, ensureImagePresent } from "../docker-connection.ts";
 import { DockerSandbox } from "../docker-sandbox.ts";
+import { connectDocker, ensureImagePresent } from "../engine/docker-connection.ts";
 import { parseSandboxOptions, type SandboxSettings } from "../options.ts";
 import { ensureRuntimeAvailable } from "../runtimes.ts";
 import type { SandboxOptions } from "../types.ts";

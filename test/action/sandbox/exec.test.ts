@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSandbox, type DockerSandbox, ownerOf, WarmPool } from "../../../action/sandbox/index.ts";
+import { createSandbox, type DockerSandbox, ownerOf } from "../../../action/sandbox/index.ts";
+import { WarmPool } from "../../../action/sandbox/pool/index.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { drainWarmPool } from "../../helpers/warm-pool.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";

@@ -129,7 +129,7 @@ describeDocker("sandbox faults and cleanup", () => {
   });
 
   it("removes leftover sandboxes by label and leaves fresh ones", async () => {
-    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/index.ts");
+    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/pool/index.ts");
     const docker = new Docker();
     const make = (created: number) =>
       docker.createContainer({
@@ -155,7 +155,7 @@ describeDocker("sandbox faults and cleanup", () => {
   });
 
   it("removes a fresh sandbox at once when the process that created it on this host has died", async () => {
-    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/index.ts");
+    const { removeLeftoverSandboxes } = await import("../../../action/sandbox/pool/index.ts");
     const child = spawn("sleep", ["30"], { stdio: "ignore" });
     const deadOwner = ownerOf(child.pid!);
     child.kill("SIGKILL");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { FrameDemuxer } from "../../../action/sandbox/engine/stream-frames.ts";
 import { MarkerScanner } from "../../../action/sandbox/marker-scanner.ts";
 import { HeadTailCapture } from "../../../action/sandbox/output-capture.ts";
-import { FrameDemuxer } from "../../../action/sandbox/stream-frames.ts";
 
 function frame(kind: 1 | 2, payload: string): Buffer {
   const header = Buffer.alloc(8);

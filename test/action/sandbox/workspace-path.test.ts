@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSandboxError } from "../../../action/sandbox/errors.ts";
+import { isSandboxError } from "../../../action/sandbox/engine/errors.ts";
 import { resolveWorkspacePath } from "../../../action/sandbox/workspace-path.ts";
 
 describe("resolveWorkspacePath", () => {

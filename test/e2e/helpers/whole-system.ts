@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { type SavedState, STATE_KEY } from "../../../action/pipeline/github/saved-state.ts";
-import { ownerOf, runnerKeeperFrom } from "../../../action/sandbox/index.ts";
+import { ownerOf } from "../../../action/sandbox/index.ts";
+import { runnerKeeperFrom } from "../../../action/sandbox/pool/index.ts";
 import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
 import {

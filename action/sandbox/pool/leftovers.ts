@@ -1,13 +1,13 @@
 /**
  * Finds sandboxes a crashed run left behind (by label, never by name) and removes them with their
  * workspace volumes, their allowlist proxies (containers with the same labels) and their internal
- * networks. Pooled sandboxes follow their own rules (`pool/pool-leftovers.ts`). Safe to run on a
+ * networks. Pooled sandboxes follow their own rules (`pool-leftovers.ts`); this lives in `pool/` because it is the one layer that knows both kinds. Safe to run on a
  * schedule or before each task.
  */
 import Docker from "dockerode";
-import { LABEL_CREATED, LABEL_INSTANCE, LABEL_SANDBOX } from "./container-spec.ts";
-import { LABEL_OWNER, ownerIsGone } from "./owner-process.ts";
-import { isPooled, poolLeftoverJudge } from "./pool/pool-leftovers.ts";
+import { LABEL_CREATED, LABEL_INSTANCE, LABEL_SANDBOX } from "../container-spec.ts";
+import { LABEL_OWNER, ownerIsGone } from "../owner-process.ts";
+import { isPooled, poolLeftoverJudge } from "./pool-leftovers.ts";
 
 export interface LeftoverCleanupOptions {
   /**
