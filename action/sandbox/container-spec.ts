@@ -73,6 +73,30 @@ function workspaceMount(
   };
 }
 
+/**
+ * Host threads gVisor's own sentry and gofer may use on top of the sandbox's process cap. Under
+ * runsc the container's pids cgroup on the host holds those Go programs, not the sandbox's
+ * processes: they start at about 80 threads and grow with each command's I/O, so the bare cap
+ * (128 in a small sandbox) was reached after a few commands and the Go runtime, unable to make a
+ * thread, ended the whole sandbox (exit 2). They level off near 200 over a task's commands; a
+ * fork bomb held by RLIMIT_NPROC inside still drives them to about 1,100 (Debian's runsc 2022-12).
+ */
+export const GVISOR_HOST_THREADS = 2048;
+
+/**
+ * The process cap, where the runtime enforces it. runc: the container's pids cgroup. gVisor: its
+ * own kernel's RLIMIT_NPROC for the sandbox's user (a fork bomb gets EAGAIN there), with the host
+ * cgroup still capped, at the cap plus gVisor's own threads. Not under runc: there RLIMIT_NPROC
+ * counts every process of uid 1000 on the host, other sandboxes' too.
+ */
+function processCaps(settings: SandboxSettings): Pick<Docker.HostConfig, "PidsLimit" | "Ulimits"> {
+  if (settings.runtime !== "runsc") return { PidsLimit: settings.pids };
+  return {
+    PidsLimit: settings.pids + GVISOR_HOST_THREADS,
+    Ulimits: [{ Name: "nproc", Soft: settings.pids, Hard: settings.pids }],
+  };
+}
+
 export function hardenedContainerSpec(
   settings: SandboxSettings,
   names: ContainerNames,
@@ -112,7 +136,7 @@ export function hardenedContainerSpec(
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(settings.cpus * 1e9),
-      PidsLimit: settings.pids,
+      ...processCaps(settings),
       Init: true,
       // Command output reaches the attached host only; nothing is written to the daemon's disk.
       LogConfig: { Type: "none", Config: {} },

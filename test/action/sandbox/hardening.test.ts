@@ -5,7 +5,10 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSandbox, type DockerSandbox, isSandboxError } from "../../../action/sandbox/index.ts";
 import { currentOwner, ownerOf } from "../../../action/sandbox/owner-process.ts";
+import { daemonRuntimes } from "../../../action/sandbox/runtimes.ts";
 import { describeDocker } from "../../helpers/docker.ts";
+import { sandboxRuntime, underGvisor } from "../../helpers/runsc.ts";
+import { expectResourceAttackContained } from "./resource-attack.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
 const HOST_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
@@ -42,10 +45,16 @@ describeDocker("sandbox hardening", () => {
     for (const name of ["CapEff", "CapPrm", "CapBnd"]) {
       expect(result.stdout).toMatch(new RegExp(`${name}:\\s+0000000000000000`));
     }
-    expect(result.stdout).toMatch(/Read-only file system/);
+    // gVisor checks the directory's permissions before the mount's read-only flag: EACCES, not EROFS.
+    expect(result.stdout).toMatch(
+      underGvisor ? /Permission denied|Read-only file system/ : /Read-only file system/,
+    );
+    expect((await sandbox.exec("test -e /usr/evil && echo created || echo absent")).stdout).toBe("absent\n");
     expect(result.stdout).toContain("writable");
     const info = await new Docker().getContainer(sandbox.containerId).inspect();
     expect(info.HostConfig.SecurityOpt).toContain("no-new-privileges");
+    // The runsc pass (scripts/test.sh) really runs under gVisor; the main pass under the daemon's default.
+    expect(info.HostConfig.Runtime).toBe(sandboxRuntime ?? (await daemonRuntimes(new Docker())).default);
     expect(info.HostConfig.Memory).toBe(info.HostConfig.MemorySwap);
     expect(info.Config.Labels).toMatchObject({ "inhouse.sandbox": "1", "inhouse.task": "test-hardening" });
     expect(JSON.stringify(info.Mounts)).not.toContain("docker.sock");
@@ -60,18 +69,47 @@ describeDocker("sandbox hardening", () => {
     expect(result.stdout).toContain("curl-failed");
   });
 
-  it("contains a fork bomb and the shell stays usable", async () => {
-    const bomb = await sandbox.exec("bomb() { bomb | bomb; }; bomb", { timeoutMs: 3000 });
-    expect(bomb.timedOut).toBe(true);
-    const after = await sandbox.exec("echo alive; pgrep -c bash");
-    expect(after.stdout).toMatch(/^alive\n[1-9]\d?\n$/);
-  });
+  /** Each resource attack gets a sandbox of its own: under gVisor a memory hog ends the whole sandbox. */
+  async function attackInOwnSandbox(
+    taskId: string,
+    command: string,
+    timeoutMs: number,
+    sandboxMayEnd: boolean,
+  ) {
+    const target = await createSandbox({ taskId, memoryMb: 256, pids: 128 });
+    try {
+      const outcome = await expectResourceAttackContained(target, command, timeoutMs, {
+        sandboxMayEnd,
+      });
+      const processes =
+        outcome.end === "shell-lives" ? (await target.exec("pgrep -c bash")).stdout : undefined;
+      return { ...outcome, processes };
+    } finally {
+      await target.destroy();
+    }
+  }
 
-  it("contains a memory hog: the hog dies, the shell does not", async () => {
-    const hog = await sandbox.exec(`python3 -c "x = b'a' * (1024 ** 3)"`, { timeoutMs: 60_000 });
-    expect(hog.exitCode).not.toBe(0);
-    expect((await sandbox.exec("echo alive")).stdout).toBe("alive\n");
-  });
+  it("contains a fork bomb: it runs into the deadline and the shell stays usable (gVisor too: its own RLIMIT_NPROC)", async () => {
+    const { end, result, processes } = await attackInOwnSandbox(
+      "test-hardening-bomb",
+      "bomb() { bomb | bomb; }; bomb",
+      3000,
+      false,
+    );
+    expect(end).toBe("shell-lives");
+    expect(result?.timedOut).toBe(true);
+    expect(processes).toMatch(/^[1-9]\d?\n$/); // the bomb's processes are gone
+  }, 90_000);
+
+  it("contains a memory hog: the hog dies, the shell does not (gVisor: or the whole sandbox ends with a clear error)", async () => {
+    const { end, result } = await attackInOwnSandbox(
+      "test-hardening-hog",
+      `python3 -c "x = b'a' * (1024 ** 3)"`,
+      60_000,
+      underGvisor,
+    );
+    if (end === "shell-lives") expect(result?.exitCode).not.toBe(0);
+  }, 90_000);
 
   it("trusts a given CA bundle through the usual variables", async () => {
     const result = await sandbox.exec(

@@ -6,10 +6,12 @@
  */
 import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { GVISOR_HOST_THREADS } from "../../../action/sandbox/container-spec.ts";
 import { createSandbox, type DockerSandbox, isSandboxError } from "../../../action/sandbox/index.ts";
 import { daemonRuntimes } from "../../../action/sandbox/runtimes.ts";
 import { describeDocker } from "../../helpers/docker.ts";
 import { describeRunsc } from "../../helpers/runsc.ts";
+import { expectResourceAttackContained } from "./resource-attack.ts";
 import { allowDockerHijack, requireSandboxImage } from "./sandbox-helpers.ts";
 
 const small = { memoryMb: 256, pids: 128, workspaceMb: 64, tmpMb: 64 };
@@ -75,23 +77,19 @@ describeRunsc("sandbox under gVisor (runsc)", () => {
   });
 
   /**
-   * A resource attack under gVisor: either the command dies and the shell lives on (as under runc),
-   * or gVisor ends the whole sandbox (Debian's runsc 2022-12 does, for a fork bomb and for memory),
-   * which the task sees as a clear, fatal sandbox error, not a hang. Never a host process.
+   * A resource attack under gVisor, contained as resource-attack.ts says, and never a host process.
+   * A fork bomb meets gVisor's RLIMIT_NPROC and the shell lives on; a memory hog may end the whole
+   * sandbox (Debian's runsc 2022-12 is killed by the host's memory cgroup), with a clear error.
    */
-  async function attackContained(taskId: string, command: string, timeoutMs: number): Promise<void> {
+  async function attackContained(
+    taskId: string,
+    command: string,
+    timeoutMs: number,
+    sandboxMayEnd: boolean,
+  ): Promise<void> {
     const target = await createSandbox({ ...small, runtime: "runsc", taskId });
     try {
-      const outcome = await target
-        .exec(command, { timeoutMs })
-        .then((result) => ({ survived: true as const, result }))
-        .catch((error: unknown) => ({ survived: false as const, error }));
-      if (outcome.survived) {
-        expect(outcome.result.exitCode === 0 && !outcome.result.timedOut).toBe(false);
-        expect((await target.exec("echo alive")).stdout).toBe("alive\n");
-      } else {
-        expect(outcome.error).toSatisfy((e) => isSandboxError(e, "container-gone"));
-      }
+      await expectResourceAttackContained(target, command, timeoutMs, { sandboxMayEnd });
       // gVisor runs the sandbox's processes inside its sentry: the host sees a handful, never the attack's.
       const top = await new Docker()
         .getContainer(target.containerId)
@@ -104,13 +102,39 @@ describeRunsc("sandbox under gVisor (runsc)", () => {
     expect(await containersOfTask(taskId)).toBe(0);
   }
 
-  it("contains a memory hog", async () => {
-    await attackContained("runsc-hog", `python3 -c "x = b'a' * (1024 ** 3)"`, 60_000);
+  it("contains a memory hog (the hog dies, or the whole sandbox ends with a clear error)", async () => {
+    await attackContained("runsc-hog", `python3 -c "x = b'a' * (1024 ** 3)"`, 60_000, true);
   }, 90_000);
 
-  it("contains a fork bomb", async () => {
-    await attackContained("runsc-bomb", "bomb() { bomb | bomb; }; bomb", 3000);
+  it("contains a fork bomb with gVisor's own process cap, and the shell lives on", async () => {
+    await attackContained("runsc-bomb", "bomb() { bomb | bomb; }; bomb", 3000, false);
   }, 90_000);
+
+  it("caps processes inside gVisor (RLIMIT_NPROC) and leaves the host cgroup room for gVisor's own threads", async () => {
+    const info = await new Docker().getContainer(sandbox.containerId).inspect();
+    expect(info.HostConfig.Ulimits).toEqual([{ Name: "nproc", Soft: small.pids, Hard: small.pids }]);
+    expect(info.HostConfig.PidsLimit).toBe(small.pids + GVISOR_HOST_THREADS);
+    // The limit as the sandbox's processes see it; the fork bomb above is what it stops.
+    expect((await sandbox.exec("ulimit -u")).stdout).toBe(`${small.pids}\n`);
+  }, 90_000);
+
+  it("a small sandbox outlives many commands, and filling its workspace stops at the cap (ENOSPC), not the sandbox", async () => {
+    // With the host cgroup capped at the bare 128, gVisor's sentry ran out of threads after a few
+    // commands and this fill ended the whole sandbox (exit 2) instead of failing with ENOSPC.
+    const target = await createSandbox({ ...small, runtime: "runsc", taskId: "runsc-fill" });
+    try {
+      for (let i = 0; i < 15; i++)
+        await target.exec(i % 2 ? "ls /usr/bin | wc -l" : "git --version; python3 -c 1");
+      const fill = await target.exec("dd if=/dev/zero of=fill bs=1M count=200 2>&1; echo exit=$?", {
+        timeoutMs: 60_000,
+      });
+      expect(fill.stdout).toMatch(/No space left on device[\s\S]*exit=1\n$/);
+      expect(Number((await target.exec("stat -c %s fill")).stdout)).toBeLessThanOrEqual(64 * 1024 * 1024);
+      expect((await target.exec("echo alive")).stdout).toBe("alive\n");
+    } finally {
+      await target.destroy();
+    }
+  }, 180_000);
 
   it("refuses a network profile that a --network=none registration cannot give, before creating anything", async () => {
     const { networkless } = await daemonRuntimes(new Docker());

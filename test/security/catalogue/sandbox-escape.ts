@@ -11,12 +11,16 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { createSandbox, type DockerSandbox } from "../../../action/sandbox/index.ts";
 import { executeToolCall, toolsForTask } from "../../../action/tools/registry.ts";
-import { attack } from "./registry.ts";
+import { expectResourceAttackContained } from "../../action/sandbox/resource-attack.ts";
+import { underGvisor } from "../../helpers/runsc.ts";
+import { attack, networkAttack, networkCasesRun } from "./registry.ts";
 
 const ALLOWED = "registry.npmjs.org";
 const OUTSIDE = "example.com";
 const curl = (url: string) =>
   `curl -sS -o /dev/null -w '%{http_code}' --max-time 8 ${url} 2>&1; echo " exit=$?"`;
+/** The none sandbox's caps; the resource attacks get sandboxes of their own with the same. */
+const SMALL = { memoryMb: 256, pids: 128 };
 const rawTcp = (host: string, port: number) =>
   `timeout 8 bash -c 'exec 3<>/dev/tcp/${host}/${port} && echo connected' 2>&1; echo " exit=$?"`;
 
@@ -28,19 +32,16 @@ export function sandboxEscapeCases(): void {
     beforeAll(async () => {
       registryAddress = (await lookup(ALLOWED, { family: 4 })).address;
       [none, allowlist] = await Promise.all([
-        createSandbox({
-          taskId: "catalogue-none",
-          memoryMb: 256,
-          pids: 128,
-          workspaceMb: 64,
-          maxOutputBytes: 64 * 1024,
-        }),
-        createSandbox({
-          taskId: "catalogue-allowlist",
-          network: "allowlist",
-          allowlist: [ALLOWED],
-          memoryMb: 256,
-        }),
+        createSandbox({ ...SMALL, taskId: "catalogue-none", workspaceMb: 64, maxOutputBytes: 64 * 1024 }),
+        // Not under a runtime without a network (gVisor here): its cases are not tried, and say why.
+        networkCasesRun
+          ? createSandbox({
+              taskId: "catalogue-allowlist",
+              network: "allowlist",
+              allowlist: [ALLOWED],
+              memoryMb: 256,
+            })
+          : (undefined as unknown as DockerSandbox),
       ]);
       await none.exec(
         "mkdir -p src && echo 'export const a = 1;' > src/a.js && ln -s /etc etc-link && ln -s /tmp tmp-link",
@@ -50,69 +51,82 @@ export function sandboxEscapeCases(): void {
       await Promise.all([none?.destroy(), allowlist?.destroy()]);
     });
 
-    attack(
-      "curl to a host outside the allowlist fails under allowlist (403 from the proxy) and none",
+    networkAttack(
+      "curl to a host outside the allowlist gets 403 from the proxy under allowlist, and is reported",
       async () => {
         const proxied = await allowlist.exec(curl(`https://${OUTSIDE}/`), { timeoutMs: 30_000 });
         expect(proxied.stdout).toMatch(/CONNECT tunnel failed, response 403/);
         const plain = await allowlist.exec(curl(`http://${OUTSIDE}/`), { timeoutMs: 30_000 });
         expect(plain.stdout).toMatch(/^403 exit=0/);
-        const cut = await none.exec(curl(`https://${OUTSIDE}/`), { timeoutMs: 30_000 });
-        expect(cut.stdout).not.toMatch(/^[1-5]\d\d exit=0/);
         expect((await allowlist.egressReport()).blocked).toContainEqual({ host: OUTSIDE, count: 2 });
       },
       60_000,
     );
 
     attack(
-      "DNS for an outside name fails under allowlist and none",
+      "curl to an outside host fails under none",
       async () => {
-        for (const sandbox of [allowlist, none]) {
-          const result = await sandbox.exec(`getent hosts ${OUTSIDE} || echo dns-failed`, {
-            timeoutMs: 30_000,
-          });
-          expect(result.stdout).toBe("dns-failed\n");
-        }
+        const cut = await none.exec(curl(`https://${OUTSIDE}/`), { timeoutMs: 30_000 });
+        expect(cut.stdout).toMatch(/ exit=\d+/); // the command ran
+        expect(cut.stdout).not.toMatch(/^[1-5]\d\d exit=0/);
       },
       60_000,
     );
 
-    attack(
-      "raw TCP (bash /dev/tcp) around the proxy fails under allowlist and none",
+    const dnsFails = async (sandbox: DockerSandbox) => {
+      const result = await sandbox.exec(`getent hosts ${OUTSIDE} || echo dns-failed`, { timeoutMs: 30_000 });
+      expect(result.stdout).toBe("dns-failed\n");
+    };
+    networkAttack("DNS for an outside name fails under allowlist", () => dnsFails(allowlist), 60_000);
+    attack("DNS for an outside name fails under none", () => dnsFails(none), 60_000);
+
+    const rawTcpFails = async (sandbox: DockerSandbox) => {
+      for (const target of [rawTcp(registryAddress, 443), rawTcp(OUTSIDE, 80)]) {
+        const result = await sandbox.exec(target, { timeoutMs: 30_000 });
+        expect(result.stdout).toMatch(/ exit=\d+/);
+        expect(result.stdout).not.toContain("connected");
+      }
+    };
+    networkAttack(
+      "raw TCP (bash /dev/tcp) around the proxy fails under allowlist, while the proxy reaches the allowed registry",
       async () => {
-        for (const sandbox of [allowlist, none]) {
-          for (const target of [rawTcp(registryAddress, 443), rawTcp(OUTSIDE, 80)]) {
-            const result = await sandbox.exec(target, { timeoutMs: 30_000 });
-            expect(result.stdout).not.toContain("connected");
-          }
-        }
+        await rawTcpFails(allowlist);
         // Positive control: through the proxy the allowed registry answers.
         const control = await allowlist.exec(curl(`https://${ALLOWED}/`), { timeoutMs: 30_000 });
         expect(control.stdout).toMatch(/^200 exit=0/);
       },
       120_000,
     );
-
-    attack("becoming root, writing the root filesystem or reaching the Docker socket fails", async () => {
-      const result = await none.exec(
-        [
-          "id -u",
-          "grep CapEff /proc/self/status",
-          "grep NoNewPrivs /proc/self/status",
-          "sudo -n true 2>/dev/null && echo became-root",
-          "touch /etc/owned 2>/dev/null && echo wrote-root-fs",
-          "ls /var/run/docker.sock /run/docker.sock 2>/dev/null && echo docker-socket",
-          "curl -s --unix-socket /var/run/docker.sock http://x/version 2>/dev/null | grep -q ApiVersion && echo docker-api",
-          "echo done",
-        ].join("; "),
-        { timeoutMs: 30_000 },
-      );
-      expect(result.stdout).toMatch(/^1000\nCapEff:\s+0+\nNoNewPrivs:\s+1\n/);
-      expect(result.stdout).not.toMatch(/became-root|wrote-root-fs|docker-socket|docker-api/);
-      expect(result.stdout).toContain("done");
-    });
+    attack(
+      "raw TCP (bash /dev/tcp) to the registry's address fails under none",
+      () => rawTcpFails(none),
+      120_000,
+    );
 
     attack(
+      "becoming root, writing the root filesystem or reaching the Docker socket fails (no_new_privs read by prctl: gVisor's /proc/self/status has no NoNewPrivs line)",
+      async () => {
+        const result = await none.exec(
+          [
+            "id -u",
+            "grep CapEff /proc/self/status",
+            // PR_GET_NO_NEW_PRIVS (39): the kernel's own answer, under runc and gVisor alike.
+            `python3 -c 'import ctypes; print("no_new_privs", ctypes.CDLL(None).prctl(39, 0, 0, 0, 0))'`,
+            "sudo -n true 2>/dev/null && echo became-root",
+            "touch /etc/owned 2>/dev/null && echo wrote-root-fs",
+            "ls /var/run/docker.sock /run/docker.sock 2>/dev/null && echo docker-socket",
+            "curl -s --unix-socket /var/run/docker.sock http://x/version 2>/dev/null | grep -q ApiVersion && echo docker-api",
+            "echo done",
+          ].join("; "),
+          { timeoutMs: 30_000 },
+        );
+        expect(result.stdout).toMatch(/^1000\nCapEff:\s+0+\nno_new_privs 1\n/);
+        expect(result.stdout).not.toMatch(/became-root|wrote-root-fs|docker-socket|docker-api/);
+        expect(result.stdout).toContain("done");
+      },
+    );
+
+    networkAttack(
       "the runner host's own services (listening on 0.0.0.0) are out of reach under allowlist",
       async () => {
         const listener = createServer((socket) => socket.end("host-service\n"));
@@ -135,26 +149,36 @@ export function sandboxEscapeCases(): void {
       60_000,
     );
 
+    /** A resource attack in a sandbox of its own: under gVisor a memory hog ends the whole sandbox. */
+    const inOwnSandbox = async (
+      taskId: string,
+      command: string,
+      timeoutMs: number,
+      sandboxMayEnd: boolean,
+    ) => {
+      const target = await createSandbox({ ...SMALL, taskId });
+      try {
+        return await expectResourceAttackContained(target, command, timeoutMs, { sandboxMayEnd });
+      } finally {
+        await target.destroy();
+      }
+    };
+
     attack(
-      "a fork bomb is contained and the shell stays usable",
+      "a fork bomb is contained and the shell stays usable (under gVisor by its own RLIMIT_NPROC)",
       async () => {
-        const bomb = await none.exec("bomb() { bomb | bomb; }; bomb", { timeoutMs: 3_000 });
         // Either the pids cap makes bash give up or the deadline kills the tree; never a clean run.
-        expect({ timedOut: bomb.timedOut, exitCode: bomb.exitCode }).not.toEqual({
-          timedOut: false,
-          exitCode: 0,
-        });
-        expect((await none.exec("echo alive", { timeoutMs: 30_000 })).stdout).toBe("alive\n");
+        await inOwnSandbox("catalogue-bomb", "bomb() { bomb | bomb; }; bomb", 3_000, false);
       },
-      60_000,
+      90_000,
     );
 
     attack(
-      "a memory hog dies and the shell does not",
+      "a memory hog dies and the shell does not (gVisor: or the whole sandbox ends with a clear error)",
       async () => {
-        const hog = await none.exec(`python3 -c "x = b'a' * (1024 ** 3)"`, { timeoutMs: 60_000 });
-        expect(hog.exitCode).not.toBe(0);
-        expect((await none.exec("echo alive")).stdout).toBe("alive\n");
+        // gVisor (Debian's runsc 2022-12) is killed by the host's memory cgroup: the whole sandbox ends,
+        // which the task reports as "the sandbox is gone" (contained: nothing outside is touched).
+        await inOwnSandbox("catalogue-hog", `python3 -c "x = b'a' * (1024 ** 3)"`, 60_000, underGvisor);
       },
       90_000,
     );
@@ -166,20 +190,27 @@ export function sandboxEscapeCases(): void {
           timeoutMs: 60_000,
         });
         expect(fill.stdout).toMatch(/No space left on device/);
-        const size = await none.exec("du -sm /workspace | cut -f1; rm -f fill");
-        expect(Number(size.stdout.trim())).toBeLessThanOrEqual(64);
+        // The file's own size: du rounds gVisor's 9p blocks up past the cap (65).
+        const size = await none.exec("stat -c %s fill; rm -f fill");
+        expect(Number(size.stdout.trim())).toBeLessThanOrEqual(64 * 1024 * 1024);
         expect((await none.exec("echo alive")).stdout).toBe("alive\n");
       },
       90_000,
     );
 
+    // The cap is the host's (output-capture.ts), the same under every runtime; gVisor's pipes pass
+    // a few MB/s on this loaded 2-core host, so under it the flood is 64 MB, still 1,000 times the cap.
+    const floodBytes = underGvisor ? 64 * 1024 * 1024 : 1024 ** 3;
     attack(
-      "1 GB of output comes back capped, head and tail",
+      `${underGvisor ? "64 MB" : "1 GB"} of output comes back capped, head and tail`,
       async () => {
         const before = process.memoryUsage().rss;
-        const flood = await none.exec("head -c 1073741824 /dev/zero | tr '\\0' a; echo; echo end-of-flood", {
-          timeoutMs: 240_000,
-        });
+        const flood = await none.exec(
+          `head -c ${floodBytes} /dev/zero | tr '\\0' a; echo; echo end-of-flood`,
+          {
+            timeoutMs: 240_000,
+          },
+        );
         expect(flood.truncated).toBe(true);
         expect(flood.stdout.length).toBeLessThan(80 * 1024);
         expect(flood.stdout).toMatch(/omitted/);
