@@ -1,3 +1,4 @@
+import type { Task } from "../../../core/task.ts";
 import { LongBodies } from "../../github/long-bodies.ts";
 import { StatusComment } from "../../github/status-comment.ts";
 import { authenticateTask } from "../../github/task-authenticity.ts";
@@ -24,6 +25,41 @@ function announce(status: StatusComment, phase: PhaseName, detail = ""): void {
 }
 
 /**
+ * The run's installation token, fetched now: each one (refreshed ones too) is masked and redacted
+ * the moment it exists. A token the App refuses (say, for a broken .github/agent.yml) ends the run
+ * before any status comment exists: the job summary says why, where a scheduled run's owner looks.
+ */
+async function firstToken(
+  settings: Settings,
+  deps: RunDeps,
+  task: Task,
+  secrets: RunSecrets,
+): Promise<() => Promise<string>> {
+  const tokens = taskTokenSource(settings.token, {
+    appId: settings.appId,
+    repository: `${task.repo.owner}/${task.repo.name}`,
+    kind: task.kind,
+    apiUrl: settings.env.apiUrl,
+    ...(deps.idToken ? { idToken: deps.idToken } : {}),
+    onToken: deps.mask,
+  });
+  const token = async (): Promise<string> => {
+    const current = await tokens.current();
+    secrets.addToken(current);
+    return current;
+  };
+  await token().catch(async (error: unknown) => {
+    await deps.summary
+      ?.addHeading("inhouse: nothing was run", 2)
+      .addRaw(`**${neutraliseForLog(messageOf(error))}**`, true)
+      .write()
+      .catch(() => undefined);
+    throw error;
+  });
+  return token;
+}
+
+/**
  * The first phase: the task (the App's input, or an automation's), the run's token, and GitHub's
  * confirmation that the App dispatched it. A forged task throws here, before any comment is touched
  * or any state saved for the post step; past here, every failure ends in the status comment.
@@ -34,29 +70,7 @@ export async function openGitHubRun(settings: Settings, runDeps: RunDeps): Promi
   const task = await resolveTask(settings, deps.summary);
   const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
   const secrets = new RunSecrets(deps.mask, env.serverUrl);
-  const tokens = taskTokenSource(settings.token, {
-    appId: settings.appId,
-    repository: `${task.repo.owner}/${task.repo.name}`,
-    kind: task.kind,
-    apiUrl: env.apiUrl,
-    ...(deps.idToken ? { idToken: deps.idToken } : {}),
-    onToken: deps.mask,
-  });
-  const token = async (): Promise<string> => {
-    const current = await tokens.current();
-    secrets.addToken(current);
-    return current;
-  };
-  // A token the App refuses (say, for a broken .github/agent.yml) ends the run before any status
-  // comment exists: the job summary says why, where a scheduled run's owner looks.
-  await token().catch(async (error: unknown) => {
-    await deps.summary
-      ?.addHeading("inhouse: nothing was run", 2)
-      .addRaw(`**${neutraliseForLog(messageOf(error))}**`, true)
-      .write()
-      .catch(() => undefined);
-    throw error;
-  });
+  const token = await firstToken(settings, deps, task, secrets);
   const gh = deps.github(await token(), env.apiUrl);
   if (!("githubToken" in settings.token)) {
     gh.hook.before("request", async (options) => {
