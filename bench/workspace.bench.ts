@@ -1,16 +1,17 @@
-// Workspace: a task's clone from a warm per-repository mirror vs a cold clone, over smart HTTP on
-// loopback (git http-backend) so the bytes moved are the bytes a real remote would send; then the
+// Workspace: a task's clone from a warm per-repository mirror vs a cold clone, from the local GitHub's
+// smart HTTP on loopback (git http-backend, token in a header) so the bytes moved are the bytes a
+// real remote would send; then the
 // warm path's own parts side by side with what they replaced: the local clone (links and refs
 // written directly vs `git clone --local` + `remote set-url`) and the fetch that finds nothing
 // (skipped when the mirror was fetched after the task was asked for).
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { noAuth } from "../action/workspace/auth-header.ts";
+import { type GitAuth, gitAuth } from "../action/workspace/auth-header.ts";
 import { checkoutWorkspace, fetchWorkspace } from "../action/workspace/clone.ts";
 import { git } from "../action/workspace/git.ts";
 import { type MirrorOptions, mirrorPath, updateMirror, withMirror } from "../action/workspace/mirror.ts";
-import { type GitHttpServer, startGitHttpServer } from "../test/action/workspace/git-http-server.ts";
+import { LocalGitHub } from "../test/e2e/local-github/local-github.ts";
 import { percentile, round, timeMs } from "./stats.ts";
 import type { BenchArea, BenchOutcome, BenchRow } from "./types.ts";
 import { addCommits, COMMITS, FILES, generatedOrigin } from "./workspace-origin.ts";
@@ -36,7 +37,8 @@ interface Served {
   remoteUrl: string;
   scratch: string;
   cacheDir: string;
-  server: GitHttpServer;
+  github: LocalGitHub;
+  auth: GitAuth;
   version: number;
 }
 
@@ -80,7 +82,7 @@ async function measureNoopFetch(served: Served, samples: Samples): Promise<void>
     owner: "bench",
     name: "repo",
     remoteUrl: served.remoteUrl,
-    auth: noAuth,
+    auth: served.auth,
   };
   samples.noopFetchMs.push(await timeMs(() => withMirror(options, async () => undefined)));
   const freshness = { since: new Date(Date.now() - 60_000), refs: ["refs/heads/main"] };
@@ -89,7 +91,8 @@ async function measureNoopFetch(served: Served, samples: Samples): Promise<void>
 
 /** RUNS rounds of: the remote gains 5 commits, then a cold clone, a warm clone, a --dissociate clone. */
 async function measure(served: Served, bytesPerSecond: number): Promise<Samples> {
-  const { bare, remoteUrl, scratch, cacheDir, server } = served;
+  const { bare, remoteUrl, scratch, cacheDir, auth } = served;
+  const server = served.github.gitTraffic;
   server.bytesPerSecond = bytesPerSecond;
   const samples = emptySamples();
   for (let run = 0; run < RUNS; run++) {
@@ -100,7 +103,9 @@ async function measure(served: Served, bytesPerSecond: number): Promise<Samples>
     const coldDir = join(scratch, `cold-${run}`);
     server.reset();
     const coldFetch = await timeMs(() =>
-      git(["clone", "-q", "--no-checkout", "--single-branch", "--branch", "main", remoteUrl, coldDir]),
+      git(["clone", "-q", "--no-checkout", "--single-branch", "--branch", "main", remoteUrl, coldDir], {
+        config: auth.config,
+      }),
     );
     samples.coldBytes.push(server.bytesSent);
     const coldCheckout = await timeMs(() =>
@@ -116,7 +121,7 @@ async function measure(served: Served, bytesPerSecond: number): Promise<Samples>
     const clone = { remoteUrl, dir: warmDir, branch: "main", localBranch: "agent/bench" };
     server.reset();
     const warmFetch = await timeMs(() =>
-      withMirror({ cacheDir, owner: "bench", name: "repo", remoteUrl, auth: noAuth }, (mirror) =>
+      withMirror({ cacheDir, owner: "bench", name: "repo", remoteUrl, auth }, (mirror) =>
         fetchWorkspace({ ...clone, mirror }),
       ),
     );
@@ -131,7 +136,9 @@ async function measure(served: Served, bytesPerSecond: number): Promise<Samples>
     const mirror = mirrorPath(cacheDir, "bench", "repo");
     const args = ["clone", "-q", "--no-checkout", "--single-branch", "--branch", "main"];
     samples.dissociateMs.push(
-      await timeMs(() => git([...args, "--reference", mirror, "--dissociate", remoteUrl, altDir])),
+      await timeMs(() =>
+        git([...args, "--reference", mirror, "--dissociate", remoteUrl, altDir], { config: auth.config }),
+      ),
     );
     await measureLocalClone(served, samples, run);
     await measureNoopFetch(served, samples);
@@ -152,16 +159,16 @@ async function serve(): Promise<Served> {
   const template = await generatedOrigin();
   const scratch = await mkdtemp(join(tmpdir(), "inhouse-bench-ws-"));
   // A fresh copy of the generated origin per bench run, so added commits do not accumulate.
-  await mkdir(join(scratch, "served"));
-  const bare = join(scratch, "served", "repo.git");
-  await git(["clone", "-q", "--bare", "--no-local", template, bare]);
-  const server = await startGitHttpServer(join(scratch, "served"));
+  const github = await LocalGitHub.start({ owner: "bench" });
+  const bare = (await github.createRepo("repo", {})).gitDir;
+  await git(["-C", template, "push", "-q", "--force", "--mirror", bare]);
   return {
     bare,
-    remoteUrl: `${server.url}/repo.git`,
+    remoteUrl: `${github.url}/bench/repo.git`,
     scratch,
     cacheDir: join(scratch, "cache"),
-    server,
+    github,
+    auth: gitAuth(github.installationToken(), github.url),
     version: COMMITS,
   };
 }
@@ -200,12 +207,12 @@ async function main(): Promise<BenchOutcome> {
       owner: "bench",
       name: "repo",
       remoteUrl: served.remoteUrl,
-      auth: noAuth,
+      auth: served.auth,
     });
     loopback = await measure(served, 0);
     link = await measure(served, MBIT_100);
   } finally {
-    await served.server.close();
+    await served.github.close();
     await rm(served.scratch, { recursive: true, force: true });
   }
   const bytesRatio = p50(loopback.coldBytes) / Math.max(1, p50(loopback.warmBytes));

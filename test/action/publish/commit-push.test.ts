@@ -1,27 +1,32 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { retryGit } from "../../../action/github/retry-policy.ts";
 import { PushRejectedError, pushHead } from "../../../action/publish/push.ts";
 import { gitAuth } from "../../../action/workspace/auth-header.ts";
 import { cloneWorkspace } from "../../../action/workspace/clone.ts";
 import { updateMirror } from "../../../action/workspace/mirror.ts";
-import { type GitHttpServer, startGitHttpServer } from "../workspace/git-http-server.ts";
+import { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import { createOrigin, sh } from "../workspace/origin.ts";
 import { commitPatch } from "./commit-patch.ts";
 
-let server: GitHttpServer | undefined;
+let github: LocalGitHub | undefined;
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
+  await github?.close();
+  github = undefined;
 });
 
 const fastRetry = <T>(work: () => Promise<T>, isRetryable: (e: unknown) => boolean) =>
   retryGit(work, isRetryable, { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 });
 
-async function workspace(remoteUrl: string, branch: string, localBranch: string) {
-  const auth = gitAuth("ghs_pushtoken0123456789", remoteUrl.replace(/\/[^/]*$/, ""));
+async function workspace(
+  remoteUrl: string,
+  branch: string,
+  localBranch: string,
+  token = "ghs_pushtoken0123456789",
+) {
+  const auth = gitAuth(token, remoteUrl.replace(/\/[^/]*\/[^/]*$/, ""));
   const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
   const mirror = await updateMirror({ cacheDir: cache, owner: "o", name: "repo", remoteUrl, auth });
   const dir = join(await mkdtemp(join(tmpdir(), "inhouse-ws-")), "repo");
@@ -105,10 +110,10 @@ describe("commit and push", () => {
   });
 
   it("retries a push the server answered with 502", async () => {
-    const origin = await createOrigin({ "a.txt": "a\n" });
-    server = await startGitHttpServer(dirname(origin.bare));
-    const remoteUrl = `${server.url}/repo.git`;
-    const { dir, auth } = await workspace(remoteUrl, "main", "agent/x");
+    github = await LocalGitHub.start({ owner: "o" });
+    const repo = await github.createRepo("repo", { "a.txt": "a\n" });
+    const remoteUrl = `${github.url}/o/repo.git`;
+    const { dir, auth } = await workspace(remoteUrl, "main", "agent/x", github.installationToken());
     const sha = await commitPatch({
       dir,
       patch: await patchFor(dir, "a.txt", "z\n"),
@@ -116,13 +121,12 @@ describe("commit and push", () => {
       trailers: {},
       author,
     });
-    server.reset();
-    server.fail(1, 502, /git-receive-pack/);
+    github.gitTraffic.fail(1, 502, /git-receive-pack/);
     await pushHead(
       { dir, auth, branch: "agent/x", defaultBranch: "main", allowed: { prefix: "agent/" } },
       fastRetry,
     );
-    expect(server.failures).toBe(1);
-    expect(sh(origin.bare, "rev-parse", "refs/heads/agent/x").trim()).toBe(sha);
+    expect(github.gitTraffic.failures).toBe(1);
+    expect(sh(repo.gitDir, "rev-parse", "refs/heads/agent/x").trim()).toBe(sha);
   });
 });

@@ -74,8 +74,9 @@ export class Credentials {
     return `${this.app.slug}[bot]`;
   }
 
-  issueInstallationToken(installationId: number, grant: InstallationGrant): string {
-    const token = `ghs_${randomBytes(18).toString("base64url")}`;
+  /** `text` is for tests that plant a known canary token; GitHub always picks it at random. */
+  issueInstallationToken(installationId: number, grant: InstallationGrant, text?: string): string {
+    const token = text ?? `ghs_${randomBytes(18).toString("base64url")}`;
     this.tokens.set(token, { kind: "installation", installationId, login: this.botLogin, ...grant });
     return token;
   }

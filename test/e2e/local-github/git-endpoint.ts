@@ -3,6 +3,7 @@ import type { RouteContext } from "./context.ts";
 import { installationMayReach } from "./forks.ts";
 import { GIT_PATH, serveGit } from "./git-http.ts";
 import { gitRefusal } from "./git-permissions.ts";
+import type { GitTraffic } from "./git-traffic.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
 import type { PushGate } from "./push-gate.ts";
 import { rewriteRefusals } from "./report-status.ts";
@@ -24,9 +25,20 @@ export interface GitExchange {
  */
 export async function answerGit(
   exchange: GitExchange,
-  deps: { ctx: RouteContext; projectRoot: string; gate: PushGate },
+  deps: { ctx: RouteContext; projectRoot: string; gate: PushGate; traffic: GitTraffic },
 ): Promise<void> {
   const { request, response, url } = exchange;
+  const path = `${url.pathname}${url.search}`;
+  const { traffic } = deps;
+  response.once("finish", () =>
+    traffic.requests.push({
+      method: request.method ?? "GET",
+      path,
+      authorization: request.headers.authorization,
+      status: response.statusCode,
+    }),
+  );
+  if (traffic.answeredByFault(path, response)) return;
   const [, owner, name, rest] = GIT_PATH.exec(url.pathname) as unknown as [string, string, string, string];
   const repo = deps.ctx.state.repo(owner, name);
   if (!repo) {
@@ -71,6 +83,7 @@ export async function answerGit(
       gitDir: repo.gitDir,
       user: auth.caller.kind === "user" ? auth.caller.login : deps.ctx.credentials.botLogin,
       repoFullName: `${repo.owner.login}/${repo.name}`,
+      send: (body) => traffic.send(response, body),
     },
     async (pushes) => {
       deps.ctx.state.pushes.push(...pushes);

@@ -20,6 +20,8 @@ export interface GitHttpRequest {
   repoFullName: string;
   /** Extra environment for git (the push gate's hooks directory and push id). */
   env?: Record<string, string>;
+  /** Sends the answer's body (counted and paced by `git-traffic.ts`); default: at once. */
+  send?: (body: Buffer) => Promise<void>;
 }
 
 const ZERO = "0000000000000000000000000000000000000000";
@@ -129,5 +131,6 @@ export async function serveGit(
     ]);
   }
   req.response.writeHead(result.status, Object.fromEntries(result.headers));
-  req.response.end(result.body);
+  if (req.send) await req.send(result.body);
+  else req.response.end(result.body);
 }

@@ -34,7 +34,15 @@ export async function serveGraphql(
   const body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : {};
   const route = "POST /graphql";
   const record = (status: number, caller?: Caller) =>
-    router.requests.push({ method: "POST", route, path: "/graphql", status, caller, body });
+    router.requests.push({
+      method: "POST",
+      route,
+      path: "/graphql",
+      status,
+      caller,
+      body,
+      at: performance.now(),
+    });
   const send = (status: number, payload: unknown) =>
     response
       .writeHead(status, { "content-type": "application/json; charset=utf-8" })

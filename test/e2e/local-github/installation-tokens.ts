@@ -27,7 +27,12 @@ export interface MintedToken {
  * granted", nor repositories the installation cannot reach (REST description, "Create an installation
  * access token for an app": https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
  */
-export function mintInstallationToken(ctx: RouteContext, request: TokenRequest = {}): MintedToken {
+export function mintInstallationToken(
+  ctx: RouteContext,
+  request: TokenRequest = {},
+  /** The token's text, for a test that plants a known canary (GitHub picks it at random). */
+  text?: string,
+): MintedToken {
   const granted = ctx.installation.permissions;
   const permissions = request.permissions ?? granted;
   if (!grants(granted, permissions)) {
@@ -35,11 +40,15 @@ export function mintInstallationToken(ctx: RouteContext, request: TokenRequest =
   }
   const repositories = selectRepositories(ctx, request);
   const expiresAt = ctx.clock.now() + INSTALLATION_TOKEN_LIFETIME_MS;
-  const token = ctx.credentials.issueInstallationToken(ctx.installation.id, {
-    permissions,
-    expiresAt,
-    ...(repositories ? { repositoryIds: repositories.map((repo) => repo.id) } : {}),
-  });
+  const token = ctx.credentials.issueInstallationToken(
+    ctx.installation.id,
+    {
+      permissions,
+      expiresAt,
+      ...(repositories ? { repositoryIds: repositories.map((repo) => repo.id) } : {}),
+    },
+    text,
+  );
   return {
     token,
     expiresAt: ctx.clock.iso(expiresAt),

@@ -18,6 +18,7 @@ import {
   readPath,
   resolveBranchOrSha,
 } from "./git-repos.ts";
+import { GitTraffic } from "./git-traffic.ts";
 import { close, listen } from "./http-server.ts";
 import { mintInstallationToken, type TokenRequest } from "./installation-tokens.ts";
 import { mergePull } from "./merge-pull.ts";
@@ -75,6 +76,8 @@ export class LocalGitHub {
   readonly webhooks: WebhookSender;
   /** Branch protection and rulesets of each repository, enforced on pushes (`branch-rules.ts`). */
   readonly branchRules: BranchRules;
+  /** Git over smart HTTP: requests, bytes, injected failures, link speed (`git-traffic.ts`). */
+  readonly gitTraffic = new GitTraffic();
   /** Sign-in with GitHub: the web flow's pages and token endpoint (`oauth-web-flow.ts`). */
   readonly oauth: OAuthWebFlow;
   private readonly router: Router;
@@ -286,6 +289,15 @@ export class LocalGitHub {
     return mintInstallationToken(this.context, request).token;
   }
 
+  /**
+   * An installation token whose text the test chose: a canary the security tests plant in the
+   * runner's environment and then search for in everything that left the run.
+   */
+  canaryInstallationToken(text: string, request: TokenRequest = {}): string {
+    if (!/^ghs_[A-Za-z0-9_-]{20,}$/.test(text)) throw new Error(`${text}: an installation token starts ghs_`);
+    return mintInstallationToken(this.context, request, text).token;
+  }
+
   userToken(login: string): string {
     this.state.user(login);
     return this.credentials.issueUserToken(login);
@@ -445,6 +457,7 @@ export class LocalGitHub {
       ctx: this.context,
       root: this.root,
       pushGate: this.pushGate,
+      gitTraffic: this.gitTraffic,
       router: this.router,
       branchRules: this.branchRules,
       oidc: this.oidc,

@@ -25,6 +25,8 @@ export interface RecordedRequest {
   status: number;
   caller: Caller | undefined;
   body: unknown;
+  /** `performance.now()` when it was answered. */
+  at: number;
 }
 
 export interface Answer {
@@ -92,7 +94,15 @@ export class Router {
     const key = match.route.key;
     let limitHeaders: Record<string, string> = {};
     const record = (answer: Answer, caller: Caller | undefined, body: unknown): Answer => {
-      this.requests.push({ method, route: key, path, status: answer.status, caller, body });
+      this.requests.push({
+        method,
+        route: key,
+        path,
+        status: answer.status,
+        caller,
+        body,
+        at: performance.now(),
+      });
       return { ...answer, headers: { ...limitHeaders, ...answer.headers } };
     };
 
@@ -179,6 +189,7 @@ export class Router {
       status: 404,
       caller: undefined,
       body: undefined,
+      at: performance.now(),
     });
     return { status: 404, body: { message: violation.message } };
   }

@@ -4,6 +4,7 @@ import type { BranchRules } from "./branch-rules.ts";
 import type { RouteContext } from "./context.ts";
 import { answerGit } from "./git-endpoint.ts";
 import { GIT_PATH } from "./git-http.ts";
+import type { GitTraffic } from "./git-traffic.ts";
 import { serveGraphql } from "./graphql-endpoint.ts";
 import { OAUTH_PATH, type OAuthWebFlow } from "./oauth-web-flow.ts";
 import type { PushGate } from "./push-gate.ts";
@@ -16,6 +17,7 @@ export interface Endpoints {
   /** Where the repositories live (git's project root). */
   root: string;
   pushGate: PushGate;
+  gitTraffic: GitTraffic;
   router: Router;
   branchRules: BranchRules;
   oidc: ActionsOidc;
@@ -39,7 +41,7 @@ export async function serveRequest(
   if (GIT_PATH.test(url.pathname)) {
     await answerGit(
       { request, response, body, url },
-      { ctx, projectRoot: endpoints.root, gate: endpoints.pushGate },
+      { ctx, projectRoot: endpoints.root, gate: endpoints.pushGate, traffic: endpoints.gitTraffic },
     );
     return;
   }
