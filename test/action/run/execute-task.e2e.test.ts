@@ -1,4 +1,4 @@
-/** The whole action with the real agent loop: scripted model, real Docker sandbox, real git, fake GitHub on loopback. */
+/** The whole action with the real agent loop: scripted model, real Docker sandbox, the local GitHub (API and git). */
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,31 +36,36 @@ describeDocker("executeTask with the real loop and sandbox", () => {
       const control = await sandbox.exec(`grep -rl --binary-files=text -- '${fixture.bug.broken}' . || true`);
       seeded.push(control.stdout, (await sandbox.exec("git log --oneline | wc -l; cat .git/config")).stdout);
     });
-    const { outcome, github, model, fixture, bare } = run;
+    const { outcome, scene, model, fixture } = run;
+    const { github, repo } = scene;
 
     expect(outcome).toMatchObject({ state: "succeeded", prNumber: 13, verification: "passed" });
-    expect(github.unmatched).toEqual([]);
+    expect(github.violations()).toEqual([]);
     expect(canaryHits).toEqual([]);
     expect(seeded[0]).toContain(fixture.bug.path);
     expect(seeded[1]).toMatch(/^1\n/); // the history came along and works without the runner's cache
     expect(seeded[1]).not.toMatch(/extraheader|alternates/i);
     // The fix is on the agent branch in the remote, committed by the bot with the task's trailers.
     const branch = "agent/fix-issue-12-sum-subtracts";
-    const show = (...args: string[]) => execFileSync("git", ["-C", bare, ...args], { encoding: "utf8" });
+    const show = (...args: string[]) =>
+      execFileSync("git", ["-C", repo.gitDir, ...args], { encoding: "utf8" });
     expect(show("show", `${branch}:${fixture.bug.path}`)).toContain(fixture.bug.fixed);
     expect(show("log", "-1", "--format=%an%n%B", branch)).toContain("Inhouse-Task: fix-issue #12");
-    expect(run.prBody).toContain("Closes #12");
-    expect(run.prBody).toContain(`passed: \`${fixture.testCommand}\``);
+    const [pull] = github.pulls(repo);
+    expect(pull?.number).toBe(13);
+    expect(pull?.body).toContain("Closes #12");
+    expect(pull?.body).toContain(`passed: \`${fixture.testCommand}\``);
     // No credential reached the model either.
     for (const request of model.requests) {
       expect(request.raw).not.toContain(E2E_TOKEN);
       expect(request.raw).not.toContain(E2E_MODEL_KEY);
     }
-    const statuses = github.requests
-      .filter((r) => r.method === "PATCH")
+    const statuses = github
+      .requests()
+      .filter((r) => r.route === "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}")
       .map((r) => (r.body as { body: string }).body);
     expect(parseStatusMarker(statuses.at(-1)!)?.state).toBe("succeeded");
-    expect(statusText(statuses.at(-1)!)).toContain("done: opened https://github.test/acme/widgets/pull/13");
+    expect(statusText(statuses.at(-1)!)).toContain(`done: opened ${github.url}/acme/widgets/pull/13`);
     expect(statuses.some((s) => statusText(s).includes("working: turn"))).toBe(true);
     for (const id of run.containers) {
       await expect(new Docker().getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });

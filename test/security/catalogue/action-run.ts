@@ -1,7 +1,6 @@
 /**
  * One fix-issue task through the whole action for an attack: real agent loop, real Docker
- * sandbox, real git (a local bare repository as the remote), fake GitHub on loopback, scripted
- * model. The canary credentials are the action's token and model key, and sit in this process's
+ * sandbox, the local GitHub (API and git remote), scripted model. The canary credentials are the action's token and model key, and sit in this process's
  * environment while it runs. Everything that leaves the run is collected for the assertions.
  */
 
@@ -11,15 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgent } from "../../../action/agent/run-agent.ts";
 import { executeTask } from "../../../action/execute-task.ts";
-import { createGitHubClient } from "../../../action/github/client.ts";
-import { parseSettings } from "../../../action/job/settings.ts";
 import type { TaskOutcome } from "../../../action/pipeline/github/run-deps.ts";
 import { createSandbox } from "../../../action/sandbox/index.ts";
 import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
-import { makeTask, noWaitRetry } from "../../action/github/fixtures.ts";
-import { type FakeGitHub, startFakeGitHub } from "../../action/run/fake-github.ts";
-import { ISSUE_REPO_PATH, issueTaskRoutes } from "../../action/run/issue-task-routes.ts";
-import { APP_DISPATCHED_RUN, APP_ID_INPUT } from "../../helpers/app-status-comment.ts";
+import { type IssueTaskScene, startIssueTaskScene } from "../../action/run/issue-task-scene.ts";
+import type { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
 import {
   type ScriptedModelServer,
@@ -27,8 +22,6 @@ import {
   startScriptedModelServer,
 } from "../../helpers/scripted-model-server.ts";
 import { CANARY_MODEL_KEY, CANARY_TOKEN, plantInProcessEnv } from "./canaries.ts";
-
-const REPO = ISSUE_REPO_PATH;
 
 /** A job summary writer that appends everything written to `out`. */
 function summaryInto(out: string[]): SummaryWriter {
@@ -62,11 +55,12 @@ export interface AttackRun {
   outcome: TaskOutcome;
   fixture: FixtureRepo;
   model: ScriptedModelServer;
-  github: FakeGitHub;
+  github: LocalGitHub;
+  scene: IssueTaskScene;
   /** Every request body sent to GitHub (comments, PR), the audit log, every pushed commit with its patch, log lines and the job summary. */
   outgoing: { github: string; audit: string; commits: string; logs: string };
   branches: string[];
-  /** The bare repository playing the remote (removed by cleanup). */
+  /** The local GitHub's bare repository of acme/widgets (removed by cleanup). */
   bare: string;
   cleanup(): Promise<void>;
 }
@@ -74,44 +68,27 @@ export interface AttackRun {
 export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
   const fixture = await createJsFixtureRepo(spec.files);
   const root = await mkdtemp(join(tmpdir(), "inhouse-attack-"));
-  const bare = join(root, "widgets.git");
-  execFileSync("git", ["clone", "-q", "--bare", fixture.dir, bare]);
   const model = await startScriptedModelServer(spec.steps(fixture));
-  const config = `commands:\n  test: ${fixture.testCommand}\n${spec.config ?? ""}`;
-  const github = await startFakeGitHub([
-    ...issueTaskRoutes({ config, issue: spec.issue }),
-    [
-      "POST",
-      new RegExp(`^${REPO}/pulls$`),
-      () => ({ status: 201, body: { number: 13, html_url: "https://github.test/acme/widgets/pull/13" } }),
-    ],
-  ]);
-  const inputs: Record<string, string> = {
-    task: JSON.stringify(makeTask()),
-    "github-token": CANARY_TOKEN,
-    ...APP_ID_INPUT,
+  const scene = await startIssueTaskScene({
+    tree: fixture.dir,
+    config: `commands:\n  test: ${fixture.testCommand}\n${spec.config ?? ""}`,
+    issue: spec.issue,
+    token: CANARY_TOKEN,
+  });
+  const { github } = scene;
+  const bare = scene.repo.gitDir;
+  const settings = scene.settings(root, "attack", {
     "model-api-key": CANARY_MODEL_KEY,
     "cache-dir": join(root, "cache"),
     "allowed-networks": spec.allowedNetworks ?? "none",
     ...spec.inputs,
-  };
-  const settings = parseSettings(
-    (name) => inputs[name] ?? "",
-    () => {},
-    {
-      ...APP_DISPATCHED_RUN,
-      GITHUB_REPOSITORY: "acme/widgets",
-      GITHUB_RUN_ID: "4242",
-      RUNNER_TEMP: root,
-      RUNNER_NAME: "attack",
-    },
-  );
+  });
   const logs: string[] = [];
   const restoreEnv = plantInProcessEnv();
   let outcome: TaskOutcome;
   try {
     outcome = await executeTask(settings, {
-      github: (token) => createGitHubClient({ token, baseUrl: github.url, retry: noWaitRetry }),
+      ...scene.deps,
       createSandbox: (options) => createSandbox(options),
       runAgent: (options) => runAgent({ ...options, tuning: { retryBaseDelayMs: 1 } }),
       resolveModel: async () => ({
@@ -120,7 +97,6 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
         model: model.model,
         toolCalling: "auto",
       }),
-      remoteUrl: () => `file://${bare}`,
       saveState: (name, value) => logs.push(`state ${name}=${value}`),
       // As action/run.ts writes them: a group is the runner's group command around its body.
       log: {
@@ -145,10 +121,14 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
     fixture,
     model,
     github,
+    scene,
     branches,
     bare,
     outgoing: {
-      github: github.requests.map((r) => JSON.stringify(r.body)).join("\n"),
+      github: github
+        .requests()
+        .map((r) => JSON.stringify(r.body))
+        .join("\n"),
       audit: await readFile(auditPath, "utf8").catch(() => ""),
       commits: execFileSync("git", ["-C", bare, "log", "--all", "-p", "--format=%H%n%an%n%B"], {
         encoding: "utf8",
@@ -156,7 +136,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
       logs: [...logs, outcome.message].join("\n"),
     },
     cleanup: async () => {
-      await github.close();
+      await scene.close();
       await model.close();
       await rm(root, { recursive: true, force: true });
       await rm(fixture.dir, { recursive: true, force: true });

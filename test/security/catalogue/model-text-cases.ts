@@ -145,7 +145,7 @@ export function modelTextActionCases(): void {
 
     attack("a status marker in the model's summary reaches no posted text as a marker", () => {
       expect(run.outcome.state).toBe("succeeded");
-      const bodies = run.github.requests.flatMap((r) => {
+      const bodies = run.github.requests().flatMap((r) => {
         const body = (r.body as { body?: unknown } | undefined)?.body;
         return typeof body === "string" ? [body] : [];
       });
