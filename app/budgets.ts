@@ -6,6 +6,7 @@ import { loadYamlSafely } from "../core/safe-yaml.ts";
 import { toFieldErrors } from "../core/zod-errors.ts";
 import { monthlySpend } from "../store/queries/monthly-spend.ts";
 import type { Database } from "../store/schema.ts";
+import type { BudgetCheck } from "./deps/types.ts";
 
 /**
  * Monthly money budgets, set by whoever runs the App (never by a repository): per organisation
@@ -43,7 +44,7 @@ export function loadBudgets(path: string): BudgetsFile {
   return parsed.data;
 }
 
-export type BudgetCheck = { ok: true } | { ok: false; message: string };
+export type { BudgetCheck };
 
 /** Case-insensitive lookup: GitHub names are. */
 function find(table: Record<string, number>, name: string): number | undefined {

@@ -6,10 +6,10 @@ import { pruneHistory } from "../store/prune.ts";
 import { checkBudget, loadBudgets } from "./budgets.ts";
 import { dashboard } from "./dashboard/dashboard.ts";
 import { githubUrls } from "./dashboard/github-user.ts";
+import type { Metrics } from "./deps/metrics.ts";
+import { RunRecorder } from "./deps/run-recorder.ts";
+import type { Deps } from "./deps/types.ts";
 import type { HistorySettings } from "./history-settings.ts";
-import type { Metrics } from "./metrics.ts";
-import { RunRecorder } from "./run-recorder.ts";
-import type { Deps } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 

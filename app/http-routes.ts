@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Metrics } from "./metrics.ts";
+import type { Metrics } from "./deps/metrics.ts";
 
 /**
  * `/healthz` for load balancers and `/metrics` for Prometheus, beside Probot's webhook route. Both

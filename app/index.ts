@@ -1,15 +1,6 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from "probot";
 import type { z } from "zod";
-import { handleCheckRunCompleted } from "./handlers/check-run-completed.ts";
-import { handleInstallation } from "./handlers/installation.ts";
-import { handleIssueComment } from "./handlers/issue-comment.ts";
-import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
-import { handleIssueOpened } from "./handlers/issue-opened.ts";
-import { handlePullRequest } from "./handlers/pull-request.ts";
-import { handlePullRequestClosed } from "./handlers/pull-request-closed.ts";
-import { handleReview, handleReviewComment } from "./handlers/review-command.ts";
-import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
-import { Metrics } from "./metrics.ts";
+import { Metrics } from "./deps/metrics.ts";
 import {
   CheckRunSchema,
   InstallationSchema,
@@ -21,11 +12,20 @@ import {
   ReviewCommentSchema,
   ReviewSchema,
   WorkflowRunSchema,
-} from "./payloads.ts";
-import type { RunRecorder } from "./run-recorder.ts";
+} from "./deps/payloads.ts";
+import type { RunRecorder } from "./deps/run-recorder.ts";
+import type { Deps, GitHub, Outcome } from "./deps/types.ts";
+import { WorkQueue } from "./deps/work-queue.ts";
+import { handleCheckRunCompleted } from "./handlers/check-run-completed.ts";
+import { handleInstallation } from "./handlers/installation.ts";
+import { handleIssueComment } from "./handlers/issue-comment.ts";
+import { handleIssueLabeled } from "./handlers/issue-labeled.ts";
+import { handleIssueOpened } from "./handlers/issue-opened.ts";
+import { handlePullRequest } from "./handlers/pull-request.ts";
+import { handlePullRequestClosed } from "./handlers/pull-request-closed.ts";
+import { handleReview, handleReviewComment } from "./handlers/review-command.ts";
+import { handleWorkflowRunCompleted } from "./handlers/workflow-run-completed.ts";
 import { type TokenExchangeOptions, taskTokenRoute } from "./token-exchange/task-token-route.ts";
-import type { Deps, GitHub, Outcome } from "./types.ts";
-import { WorkQueue } from "./work-queue.ts";
 
 export interface AppOptions {
   /** This App's id (APP_ID): its own comments are recognised by it. */

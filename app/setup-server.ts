@@ -10,8 +10,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Probot, Server } from "probot";
+import type { Metrics } from "./deps/metrics.ts";
 import { httpRoutes } from "./http-routes.ts";
-import type { Metrics } from "./metrics.ts";
 
 /** Probot skips its own key checks in setup mode the same way (its issue #1512): nothing is signed. */
 const SETUP_CREDENTIALS = { appId: 1, privateKey: "dummy value for setup, see probot#1512" };

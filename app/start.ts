@@ -1,5 +1,7 @@
 import type { ApplicationFunction, Probot, ProbotOctokit, Server } from "probot";
 import { run } from "probot";
+import { Metrics } from "./deps/metrics.ts";
+import { WorkQueue } from "./deps/work-queue.ts";
 import { type History, privateKeyText, startHistory } from "./history.ts";
 import { readHistorySettings } from "./history-settings.ts";
 import { httpRoutes } from "./http-routes.ts";
@@ -7,13 +9,11 @@ import { inhouse } from "./index.ts";
 import { intakeRoutes } from "./intake/routes.ts";
 import { readIntakeSettings } from "./intake/settings.ts";
 import { SlackFollowUps } from "./intake/slack-follow-ups.ts";
-import { Metrics } from "./metrics.ts";
 import { AppOctokit } from "./octokit.ts";
 import { readSettings } from "./settings.ts";
 import { startSetupServer } from "./setup-server.ts";
 import { StoreReplayGuard } from "./token-exchange/replay-guard.ts";
 import { tokenExchangeSettings } from "./token-exchange/settings.ts";
-import { WorkQueue } from "./work-queue.ts";
 
 /** How long a stopping process waits for acknowledged deliveries to be handled. */
 const DRAIN_MS = 25_000;

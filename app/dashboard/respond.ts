@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type { Html } from "./html.ts";
+import type { Html } from "./render/html.ts";
 import { STYLE } from "./style.ts";
 
 /** The inline stylesheet is allowed by its hash; nothing else runs or loads. */

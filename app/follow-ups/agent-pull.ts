@@ -1,5 +1,5 @@
 import { readTrailer, TRAILER } from "../../core/commit-trailers.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 
 export type AgentPull =
   | {

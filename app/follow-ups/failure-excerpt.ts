@@ -1,5 +1,5 @@
-import type { CheckRun } from "../payloads.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { CheckRun } from "../deps/payloads.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 
 /** How much of a failure the follow-up's instructions carry: the end of the log, where errors are. */
 export const EXCERPT_LINES = 60;

@@ -1,5 +1,5 @@
-import type { Installation } from "../payloads.ts";
-import type { Deps, Outcome } from "../types.ts";
+import type { Installation } from "../deps/payloads.ts";
+import type { Deps, Outcome } from "../deps/types.ts";
 
 /** Installation changes are only logged: the App keeps no database, GitHub is the record. */
 export async function handleInstallation(deps: Deps, payload: Installation): Promise<Outcome> {

@@ -1,6 +1,8 @@
 import { parseCommand } from "../../core/commands.ts";
 import { defaultConfig } from "../../core/config.ts";
 import type { TaskKind } from "../../core/task.ts";
+import type { IssueComment } from "../deps/payloads.ts";
+import type { Deps, Outcome } from "../deps/types.ts";
 import { configErrorText } from "../helpers/config-error-text.ts";
 import { reply } from "../helpers/github-writes.ts";
 import { renderHelp } from "../helpers/help-text.ts";
@@ -9,8 +11,6 @@ import { checkActor } from "../helpers/permission-gate.ts";
 import { refuseOnce } from "../helpers/refuse-once.ts";
 import { startTask } from "../helpers/start-task.ts";
 import { stopTask } from "../helpers/stop-task.ts";
-import type { IssueComment } from "../payloads.ts";
-import type { Deps, Outcome } from "../types.ts";
 
 /** A slash at the start of some line: the cheap test before reading the config. */
 const MAYBE_COMMAND = /^\s*\/[a-z]/im;

@@ -1,5 +1,5 @@
-import type { PullRequestClosed } from "../payloads.ts";
-import type { Deps, Outcome } from "../types.ts";
+import type { PullRequestClosed } from "../deps/payloads.ts";
+import type { Deps, Outcome } from "../deps/types.ts";
 import { followUpMergedPull } from "./pull-request-merged.ts";
 
 /**

@@ -9,14 +9,14 @@ import {
   statusText,
   type TerminalState,
 } from "../../core/status-marker.ts";
+import type { WorkflowRun } from "../deps/payloads.ts";
+import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { editStatus } from "../helpers/github-writes.ts";
 import { httpStatus } from "../helpers/http-status.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { whyNotOurRun } from "../helpers/our-run.ts";
 import { retryCommand, runEndedText } from "../helpers/status-text.ts";
 import { slackFollowUpText, type TaskEnd } from "../intake/slack-follow-up-text.ts";
-import type { WorkflowRun } from "../payloads.ts";
-import type { Deps, Outcome, RepoRef } from "../types.ts";
 
 /**
  * `workflow_run.completed` of an agent run: when the runner died, was cancelled or timed out before

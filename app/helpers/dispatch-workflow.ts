@@ -1,6 +1,6 @@
 import { findDispatchedRun as findRunByTag } from "../../core/github/dispatched-run.ts";
 import type { GitHubRequest } from "../../core/github/octokit-shape.ts";
-import type { GitHub } from "../types.ts";
+import type { GitHub } from "../deps/types.ts";
 import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
 import { githubMessage, httpStatus } from "./http-status.ts";
 

@@ -1,6 +1,6 @@
 import type { StatusState } from "../../core/status-marker.ts";
 import { type StatusWriteResult, writeStatusIfAllowed } from "../../core/status-state.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 
 /** The few writes the app makes, named for what they do. */
 

@@ -1,7 +1,7 @@
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
 import type { Parsed } from "../../core/result.ts";
 import { withDefaultRunnerRepo } from "../../core/runner-repository.ts";
-import type { Deps, GitHub, RepoRef } from "../types.ts";
+import type { Deps, GitHub, RepoRef } from "../deps/types.ts";
 import { httpStatus } from "./http-status.ts";
 
 export interface LoadedConfig {

@@ -1,8 +1,8 @@
 import { gateActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
 import { effectivePermission, type Permission } from "../../core/permissions.ts";
-import type { Actor } from "../payloads.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { Actor } from "../deps/payloads.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 import { httpStatus } from "./http-status.ts";
 
 export type GateResult =

@@ -1,5 +1,5 @@
 import { isTerminalState, parseStatusMarker, type StatusMarker } from "../../core/status-marker.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 import { parseRefusalMarker } from "./refusal-marker.ts";
 
 export interface StatusComment {

@@ -1,5 +1,5 @@
 import type { TaskKind } from "../../core/task.ts";
-import type { Deps, Outcome, RepoRef } from "../types.ts";
+import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { reply } from "./github-writes.ts";
 import { withIssueLock } from "./issue-lock.ts";
 import { readAgentComments } from "./read-agent-comments.ts";

@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../../core/config.ts";
-import type { GitHub, RepoRef } from "../types.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 import type { DispatchTarget } from "./dispatch-advice.ts";
 
 /** The workflow to dispatch: in this repository or the central runner repository (`dispatch.repo`). */

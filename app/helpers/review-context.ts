@@ -1,4 +1,4 @@
-import type { ReviewCommentCreated } from "../payloads.ts";
+import type { ReviewCommentCreated } from "../deps/payloads.ts";
 
 /** GitHub's diff hunk of a line comment can be long; the lines around the comment are what matter. */
 const HUNK_LINES = 30;

@@ -1,5 +1,5 @@
-import type { Actor } from "../payloads.ts";
-import type { Deps, Outcome } from "../types.ts";
+import type { Actor } from "../deps/payloads.ts";
+import type { Deps, Outcome } from "../deps/types.ts";
 import { checkActor, type GateResult } from "./permission-gate.ts";
 import { startTask, type TaskRequest } from "./start-task.ts";
 

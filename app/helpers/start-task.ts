@@ -2,7 +2,7 @@ import type { RepoConfig } from "../../core/config.ts";
 import { runnerRepoOf } from "../../core/runner-repository.ts";
 import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from "../../core/task.ts";
-import type { Deps, Outcome, RepoRef } from "../types.ts";
+import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
 import { dispatchWorkflow } from "./dispatch-workflow.ts";
 import { editStatus, reactEyes, reply } from "./github-writes.ts";

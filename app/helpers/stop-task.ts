@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../../core/config.ts";
 import { renderStatusComment } from "../../core/status-marker.ts";
-import type { Deps, Outcome, RepoRef } from "../types.ts";
+import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { editStatus, reply } from "./github-writes.ts";
 import { githubMessage, httpStatus } from "./http-status.ts";
 import { withIssueLock } from "./issue-lock.ts";

@@ -1,4 +1,4 @@
-import type { GitHub, RepoRef } from "../types.ts";
+import type { GitHub, RepoRef } from "../deps/types.ts";
 import { type IntakeSource, readIntakeMarker } from "./intake-marker.ts";
 
 export interface FoundIssue {

@@ -1,13 +1,13 @@
 import type { Logger, Probot } from "probot";
+import type { Metrics } from "../deps/metrics.ts";
+import type { RunRecorder } from "../deps/run-recorder.ts";
+import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
+import type { WorkQueue } from "../deps/work-queue.ts";
 import { configErrorText } from "../helpers/config-error-text.ts";
 import { withIssueLock } from "../helpers/issue-lock.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { checkActor } from "../helpers/permission-gate.ts";
 import { startTask } from "../helpers/start-task.ts";
-import type { Metrics } from "../metrics.ts";
-import type { RunRecorder } from "../run-recorder.ts";
-import type { Deps, Outcome, RepoRef } from "../types.ts";
-import type { WorkQueue } from "../work-queue.ts";
 import { findIntakeIssue } from "./find-intake-issue.ts";
 import { type IntakeSource, intakeMarker } from "./intake-marker.ts";
 import { repoAccess } from "./repo-access.ts";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../store/schema.ts";
 import { claimSlackReply, rememberSlackReply } from "../../store/slack-replies.ts";
-import type { RepoRef } from "../types.ts";
+import type { RepoRef } from "../deps/types.ts";
 import { SLACK_RESPONSE_URL_LIFETIME_MS, SLACK_RESPONSE_URL_USES } from "./slack-response-url.ts";
 
 export type FollowUpResult = "sent" | "none" | "expired" | "used up" | "failed";

@@ -6,24 +6,12 @@ import {
 } from "../../core/automations-workflow.ts";
 import { formatErrors } from "../../core/result.ts";
 import { runnerRepoRefusal } from "../../core/runner-repository.ts";
+import type { AutomationRun } from "../deps/run-recorder.ts";
 import { loadRepoConfig } from "../helpers/load-repo-config.ts";
 import { checkActor } from "../helpers/permission-gate.ts";
 import type { RunAuthorityDeps, TaskGrant } from "./authorize-run.ts";
 import type { ActionsClaims } from "./oidc-verifier.ts";
 import { TokenRefused } from "./oidc-verifier.ts";
-
-/** The run behind a granted automation token, as GitHub records it: what the run history keeps. */
-export interface AutomationRun {
-  id: number;
-  /** `owner/name` where the run runs (a central runner repository, or the target itself). */
-  repo: string;
-  url: string;
-  event: string;
-  actor: string;
-  /** The automation a manual dispatch names, when the target's config defines it; a schedule runs a list. */
-  automation?: string;
-  startedAt?: string;
-}
 
 export interface AutomationGrant extends TaskGrant {
   run: AutomationRun;

@@ -2,7 +2,7 @@ import { bareBotName } from "../../core/actor-gate.ts";
 import { isTerminalState, parseRunName, parseStatusMarker } from "../../core/status-marker.ts";
 import type { TaskKind } from "../../core/task.ts";
 import { issueOfUrl } from "../../core/task-authenticity.ts";
-import type { GitHub } from "../types.ts";
+import type { GitHub } from "../deps/types.ts";
 import type { ActionsClaims } from "./oidc-verifier.ts";
 import { TokenRefused } from "./oidc-verifier.ts";
 

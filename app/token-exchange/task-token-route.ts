@@ -4,8 +4,8 @@ import { z } from "zod";
 import { AUTOMATIONS_WORKFLOW_PATH, workflowPathOf } from "../../core/automations-workflow.ts";
 import { RUNNER_REPO_PATTERN } from "../../core/runner-repository.ts";
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
-import type { RunRecorder } from "../run-recorder.ts";
-import type { GitHub } from "../types.ts";
+import type { RunRecorder } from "../deps/run-recorder.ts";
+import type { GitHub } from "../deps/types.ts";
 import { authorizeAutomation } from "./authorize-automation.ts";
 import { authorizeRun } from "./authorize-run.ts";
 import {

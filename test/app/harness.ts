@@ -1,9 +1,9 @@
 import examples from "@octokit/webhooks-examples";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
+import { Metrics } from "../../app/deps/metrics.ts";
+import { WorkQueue } from "../../app/deps/work-queue.ts";
 import { inhouse } from "../../app/index.ts";
-import { Metrics } from "../../app/metrics.ts";
-import { WorkQueue } from "../../app/work-queue.ts";
 import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 
 export const APP_ID = 1;

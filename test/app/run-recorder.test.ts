@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Metrics } from "../../app/metrics.ts";
-import { RunRecorder } from "../../app/run-recorder.ts";
+import { Metrics } from "../../app/deps/metrics.ts";
+import { RunRecorder } from "../../app/deps/run-recorder.ts";
 import { openMemoryStore } from "../helpers/memory-store.ts";
 
 const repo = { owner: "acme", name: "widget" };

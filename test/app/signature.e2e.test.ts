@@ -3,10 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Metrics } from "../../app/deps/metrics.ts";
+import { WorkQueue } from "../../app/deps/work-queue.ts";
 import { httpRoutes } from "../../app/http-routes.ts";
 import { inhouse } from "../../app/index.ts";
-import { Metrics } from "../../app/metrics.ts";
-import { WorkQueue } from "../../app/work-queue.ts";
 import { example, TestOctokit } from "./harness.ts";
 
 const SECRET = "s3cret-for-tests";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WorkQueue } from "../../app/work-queue.ts";
+import { WorkQueue } from "../../app/deps/work-queue.ts";
 import { createApp, github, labeledPayload, mockConfig } from "./harness.ts";
 
 function gate() {

@@ -1,6 +1,6 @@
 import type { EvalResultRow } from "../../../store/schema.ts";
-import { formatCost, formatTokens, formatWhen } from "../format.ts";
-import { type Html, html } from "../html.ts";
+import { formatCost, formatTokens, formatWhen } from "../render/format.ts";
+import { type Html, html } from "../render/html.ts";
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 

@@ -1,7 +1,7 @@
 import type { RunRow } from "../../../store/schema.ts";
-import { phaseTimeline } from "../charts.ts";
-import { formatCost, formatDuration, formatTokens, formatWhen, statusLineText } from "../format.ts";
-import { type Html, html, safeHref } from "../html.ts";
+import { phaseTimeline } from "../render/charts.ts";
+import { formatCost, formatDuration, formatTokens, formatWhen, statusLineText } from "../render/format.ts";
+import { type Html, html, safeHref } from "../render/html.ts";
 
 function link(url: string | null | undefined, text: string): Html | string {
   const href = safeHref(url);

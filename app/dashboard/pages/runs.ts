@@ -1,7 +1,7 @@
 import { encodeCursor, type RunCursor, type RunFilters } from "../../../store/queries/runs-page.ts";
 import { type RunRow, runStates } from "../../../store/schema.ts";
-import { formatCost, formatDuration, formatTokens, formatWhen } from "../format.ts";
-import { type Html, html } from "../html.ts";
+import { formatCost, formatDuration, formatTokens, formatWhen } from "../render/format.ts";
+import { type Html, html } from "../render/html.ts";
 
 const KINDS = ["fix-issue", "fix-pr", "review", "automation"];
 

@@ -1,7 +1,7 @@
 import type { GroupStats } from "../../../store/queries/weekly-stats.ts";
-import { barChart } from "../charts.ts";
-import { formatCost, formatTokens, percent } from "../format.ts";
-import { type Html, html } from "../html.ts";
+import { barChart } from "../render/charts.ts";
+import { formatCost, formatTokens, percent } from "../render/format.ts";
+import { type Html, html } from "../render/html.ts";
 
 /**
  * The repositories page and the models page: one row per group with its rates and totals over the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statusLineText } from "../../../app/dashboard/format.ts";
+import { statusLineText } from "../../../app/dashboard/render/format.ts";
 
 describe("statusLineText", () => {
   it("shows a status line's words without its leading emoji or Markdown marks", () => {

@@ -9,9 +9,9 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot } from "probot";
 import { describe, expect } from "vitest";
 import { recheckActor } from "../../../action/github/permission.ts";
+import { Metrics } from "../../../app/deps/metrics.ts";
+import { WorkQueue } from "../../../app/deps/work-queue.ts";
 import { inhouse } from "../../../app/index.ts";
-import { Metrics } from "../../../app/metrics.ts";
-import { WorkQueue } from "../../../app/work-queue.ts";
 import { defaultConfig } from "../../../core/config.ts";
 import { testClient } from "../../action/github/fixtures.ts";
 import {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { UsageRecord } from "../core/usage-record.ts";
+import type { UsageRecord } from "../../core/usage-record.ts";
 import {
   appTaskKey,
   automationRunKey,
@@ -7,10 +7,22 @@ import {
   type RepoName,
   RunHistory,
   type WorkflowRunInput,
-} from "../store/run-history.ts";
-import type { Database } from "../store/schema.ts";
+} from "../../store/run-history.ts";
+import type { Database } from "../../store/schema.ts";
 import type { Metrics } from "./metrics.ts";
-import type { AutomationRun } from "./token-exchange/authorize-automation.ts";
+
+/** The run behind a granted automation token, as GitHub records it: what the run history keeps. */
+export interface AutomationRun {
+  id: number;
+  /** `owner/name` where the run runs (a central runner repository, or the target itself). */
+  repo: string;
+  url: string;
+  event: string;
+  actor: string;
+  /** The automation a manual dispatch names, when the target's config defines it; a schedule runs a list. */
+  automation?: string;
+  startedAt?: string;
+}
 
 export interface TaskRecord {
   repo: RepoName;

@@ -1,6 +1,4 @@
 import type { Context, Logger } from "probot";
-import type { BudgetCheck } from "./budgets.ts";
-import type { SlackFollowUps } from "./intake/slack-follow-ups.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RunRecorder } from "./run-recorder.ts";
 
@@ -22,7 +20,7 @@ export interface Deps {
   /** The monthly money budget of a repository and its owner, when budgets are set. */
   checkBudget?: (repo: RepoRef) => Promise<BudgetCheck>;
   /** Answers in Slack when a task a slash command started ends; absent without Slack intake. */
-  slackFollowUps?: SlackFollowUps;
+  slackFollowUps?: SlackReplies;
   /** The App-wide default runner repository, for repositories whose config names none. */
   defaultRunnerRepo?: string;
 }
@@ -44,4 +42,13 @@ export type Outcome =
 export interface RepoRef {
   owner: string;
   name: string;
+}
+
+/** A repository's and its owner's monthly money budget, checked before a task starts (budgets.ts). */
+export type BudgetCheck = { ok: true } | { ok: false; message: string };
+
+/** Where a Slack-started task's end is answered (intake/slack-follow-ups.ts). */
+export interface SlackReplies {
+  remember(repo: RepoRef, issueNumber: number, responseUrl: string, at: Date): Promise<void>;
+  send(repo: RepoRef, issueNumber: number, text: string, now: Date): Promise<unknown>;
 }
