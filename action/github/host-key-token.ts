@@ -3,7 +3,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import type { TaskKind } from "../../core/task.ts";
 import { taskTokenPermissions } from "../../core/task-token-permissions.ts";
-import { REFRESH_BEFORE_EXPIRY_MS, type TaskTokenSource } from "./task-token.ts";
+import { RefreshingToken } from "./refreshing-token.ts";
 
 export interface HostKeyOptions {
   /** The App's private key (PEM) as a file on the runner host: never a repository secret. */
@@ -27,23 +27,12 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
  * (`core/task-token-permissions.ts`), again before it expires. The trade-off: whoever controls the
  * runner host can mint tokens for every repository of the installation.
  */
-export class HostKeyToken implements TaskTokenSource {
-  private token?: string;
-  private expiresAt = 0;
-  private pending?: Promise<string>;
-
-  constructor(private readonly options: HostKeyOptions) {}
-
-  current(): Promise<string> {
-    const now = (this.options.now ?? Date.now)();
-    if (this.token && this.expiresAt - now > REFRESH_BEFORE_EXPIRY_MS) return Promise.resolve(this.token);
-    this.pending ??= this.mint().finally(() => {
-      this.pending = undefined;
-    });
-    return this.pending;
+export class HostKeyToken extends RefreshingToken {
+  constructor(private readonly options: HostKeyOptions) {
+    super(options.now);
   }
 
-  private async mint(): Promise<string> {
+  protected async obtain(): Promise<{ token: string; expiresAt: string }> {
     const { privateKeyFile, appId, apiUrl, repository } = this.options;
     const privateKey = await readFile(privateKeyFile, "utf8").catch((error: Error) => {
       throw new Error(
@@ -70,8 +59,6 @@ export class HostKeyToken implements TaskTokenSource {
       permissions: taskTokenPermissions(this.options.kind),
     });
     this.options.onToken(data.token);
-    this.token = data.token;
-    this.expiresAt = Date.parse(data.expires_at);
-    return data.token;
+    return { token: data.token, expiresAt: data.expires_at };
   }
 }

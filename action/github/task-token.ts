@@ -2,9 +2,7 @@ import { z } from "zod";
 import type { TaskKind } from "../../core/task.ts";
 import type { TokenChoice } from "../job/settings.ts";
 import { HostKeyToken } from "./host-key-token.ts";
-
-/** Ask for a new token when the current one has less than this left (tokens live one hour). */
-export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
+import { RefreshingToken, type TaskTokenSource } from "./refreshing-token.ts";
 
 const AnswerSchema = z.object({
   token: z.string().min(1),
@@ -14,11 +12,6 @@ const AnswerSchema = z.object({
   app: z.object({ id: z.number(), slug: z.string() }),
 });
 export type TaskTokenAnswer = z.infer<typeof AnswerSchema>;
-
-export interface TaskTokenSource {
-  /** A token with at least REFRESH_BEFORE_EXPIRY_MS left, exchanged again when needed. */
-  current(): Promise<string>;
-}
 
 /** A token given as an input (`github-token`): used as is, never refreshed. */
 export function fixedToken(token: string): TaskTokenSource {
@@ -45,23 +38,12 @@ export interface ExchangeOptions {
  * with the job's OIDC token) and obtained again before it expires, so a task longer than an hour
  * can still publish. Every answer is checked: the configured App, the task's repository.
  */
-export class ExchangedToken implements TaskTokenSource {
-  private token?: string;
-  private expiresAt = 0;
-  private pending?: Promise<string>;
-
-  constructor(private readonly options: ExchangeOptions) {}
-
-  current(): Promise<string> {
-    const now = (this.options.now ?? Date.now)();
-    if (this.token && this.expiresAt - now > REFRESH_BEFORE_EXPIRY_MS) return Promise.resolve(this.token);
-    this.pending ??= this.exchange().finally(() => {
-      this.pending = undefined;
-    });
-    return this.pending;
+export class ExchangedToken extends RefreshingToken {
+  constructor(private readonly options: ExchangeOptions) {
+    super(options.now);
   }
 
-  private async exchange(): Promise<string> {
+  protected async obtain(): Promise<{ token: string; expiresAt: string }> {
     const { appUrl, appId, repository } = this.options;
     const audience = appUrl.replace(/\/$/, "");
     const oidcToken = await this.options.idToken(audience).catch((error: Error) => {
@@ -95,9 +77,7 @@ export class ExchangedToken implements TaskTokenSource {
       throw new Error(`the App minted a token for ${answer.repository}, but the task is for ${repository}`);
     }
     this.options.onToken(answer.token);
-    this.token = answer.token;
-    this.expiresAt = Date.parse(answer.expires_at);
-    return answer.token;
+    return { token: answer.token, expiresAt: answer.expires_at };
   }
 }
 
