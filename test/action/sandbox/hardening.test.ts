@@ -99,7 +99,7 @@ describeDocker("sandbox hardening", () => {
     expect(end).toBe("shell-lives");
     expect(result?.timedOut).toBe(true);
     expect(processes).toMatch(/^[1-9]\d?\n$/); // the bomb's processes are gone
-  }, 90_000);
+  }, 180_000);
 
   it("contains a memory hog: the hog dies, the shell does not (gVisor: or the whole sandbox ends with a clear error)", async () => {
     const { end, result } = await attackInOwnSandbox(
