@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Task } from "../../../core/task.ts";
 import { LongBodies } from "../../github/long-bodies.ts";
 import { StatusComment } from "../../github/status-comment.ts";
@@ -6,7 +7,6 @@ import { taskTokenSource } from "../../github/task-token.ts";
 import { neutralisedLog, neutraliseForLog } from "../../job/job-log.ts";
 import type { Settings } from "../../job/settings.ts";
 import { messageOf, NotDispatchedByApp } from "../../job/task-errors.ts";
-import { auditLogPath } from "../../summary/audit-path.ts";
 import { PhaseClock } from "../../summary/phases.ts";
 import type { PhaseName } from "../task-run.ts";
 import type { GitHubRun } from "./github-run.ts";
@@ -14,6 +14,19 @@ import { resolveTask } from "./resolve-task.ts";
 import type { RunDeps } from "./run-deps.ts";
 import { RunSecrets } from "./run-secrets.ts";
 import { STATE_KEY } from "./saved-state.ts";
+
+/**
+ * Where the agent loop writes its JSON-lines audit log: under `${RUNNER_TEMP}/inhouse-audit/`,
+ * which the workflow template uploads as an artifact. One file per task and run attempt.
+ */
+function auditLogPath(auditDir: string, task: Task, runId: number): string {
+  const subject = task.kind === "automation" ? task.automation : String(task.number);
+  const name = `${task.repo.owner}-${task.repo.name}-${task.kind}-${subject}-${runId}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    "_",
+  );
+  return join(auditDir, `${name}.jsonl`);
+}
 
 /** What the status comment says as each phase starts; provisioning's first write is awaited (`read-task.ts`). */
 function announce(status: StatusComment, phase: PhaseName, detail = ""): void {

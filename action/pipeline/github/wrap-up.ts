@@ -1,9 +1,18 @@
+import { openAuditLog } from "../../agent/audit-log.ts";
+import type { CutText } from "../../github/long-bodies.ts";
 import { neutraliseForLog } from "../../job/job-log.ts";
 import { messageOf } from "../../job/task-errors.ts";
-import { recordCutTexts } from "../../summary/cut-texts.ts";
 import { writeJobSummary } from "../../summary/job-summary.ts";
 import { releaseRun } from "../release-run.ts";
 import type { GitHubRun } from "./github-run.ts";
+
+/** The whole of every text GitHub could not take, one audit line each (the log is uploaded with the run). */
+function recordCutTexts(auditPath: string, secrets: string[], cut: CutText[]): void {
+  if (cut.length === 0) return;
+  const audit = openAuditLog(auditPath, secrets);
+  for (const text of cut)
+    audit.write({ type: "published_text", what: text.what, chars: text.chars, text: text.text });
+}
 
 /**
  * Whatever happened: the sandbox and clone removed, the post step's state saved, the status
