@@ -68,20 +68,11 @@ describe("inhouse run without Docker", () => {
     process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
     const err = capture();
     try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "Fix sum",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          server.model,
-        ],
-        { stdout: capture().stream, stderr: err.stream, env: {} },
-      );
+      const code = await runCli(fixSumArgs(repo.dir, server), {
+        stdout: capture().stream,
+        stderr: err.stream,
+        env: {},
+      });
       expect(code).toBe(1);
     } finally {
       if (previous === undefined) delete process.env.DOCKER_HOST;
@@ -188,20 +179,11 @@ describeDocker("inhouse run on a real sandbox", () => {
     const out = capture();
     const err = capture();
     try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "Fix sum",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          server.model,
-        ],
-        { stdout: out.stream, stderr: err.stream, env: {} },
-      );
+      const code = await runCli(fixSumArgs(repo.dir, server), {
+        stdout: out.stream,
+        stderr: err.stream,
+        env: {},
+      });
       expect(code).toBe(1);
     } finally {
       await server.close();
@@ -333,20 +315,11 @@ describeDocker("inhouse run on a real sandbox", () => {
     const out = capture();
     const err = capture();
     try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "Fix sum",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          server.model,
-        ],
-        { stdout: out.stream, stderr: err.stream, env: {} },
-      );
+      const code = await runCli(fixSumArgs(repo.dir, server), {
+        stdout: out.stream,
+        stderr: err.stream,
+        env: {},
+      });
       expect(code, err.text()).toBe(0);
     } finally {
       await server.close();
@@ -358,3 +331,18 @@ describeDocker("inhouse run on a real sandbox", () => {
     expect(err.text()).toMatch(/model writing|edit_file/);
   }, 90_000);
 });
+
+/** `inhouse run` asked to fix the fixture's sum against a scripted model server. */
+function fixSumArgs(repoDir: string, server: { baseUrl: string; model: string }): string[] {
+  return [
+    "run",
+    "--repo",
+    repoDir,
+    "--task",
+    "Fix sum",
+    "--base-url",
+    server.baseUrl,
+    "--model",
+    server.model,
+  ];
+}
