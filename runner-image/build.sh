@@ -17,4 +17,4 @@ ca_bundle=${INHOUSE_CA_BUNDLE:-}
 
 parse_build_args build.sh 2,10p "$@"
 
-build_image_with_ca "$tag" "$ca_bundle" build.sh "$here/Dockerfile"
+build_image_with_ca "$tag" "$ca_bundle" build.sh "$here/Dockerfile" "$here/apt-install.sh"

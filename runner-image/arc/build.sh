@@ -47,7 +47,7 @@ tar -xzf "$runner_tarball" -C "$context/actions-runner"
 [ -x "$context/actions-runner/run.sh" ] || die "$runner_tarball holds no run.sh: is it an actions/runner release?"
 [ -x "$context/actions-runner/externals/node24/bin/node" ] ||
   die "runner $runner_version has no externals/node24: the action runs on node24 (runner 2.327.1 or later)"
-cp "$here/Dockerfile" "$context/"
+cp "$here/Dockerfile" "$here/../apt-install.sh" "$context/"
 cp "$root/action.yml" "$context/inhouse-action/"
 cp -r "$root/action/dist" "$context/inhouse-action/action/"
 if [ -n "$ca_bundle" ]; then cp "$ca_bundle" "$context/extra-ca.pem"; else : >"$context/extra-ca.pem"; fi

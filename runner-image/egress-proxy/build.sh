@@ -13,4 +13,4 @@ ca_bundle=${INHOUSE_CA_BUNDLE:-}
 
 parse_build_args egress-proxy/build.sh 2,6p "$@"
 
-build_image_with_ca "$tag" "$ca_bundle" egress-proxy/build.sh "$here/Dockerfile" "$here/entrypoint.sh"
+build_image_with_ca "$tag" "$ca_bundle" egress-proxy/build.sh "$here/Dockerfile" "$here/entrypoint.sh" "$here/../apt-install.sh"
