@@ -20,7 +20,9 @@ import {
  * GitHub has no compare-and-set for comments, so every writer reads the comment right before it
  * edits it and writes only if the move from the state it finds is allowed (`writeStatusIfAllowed`):
  * the race shrinks to one round trip. A late "queued" never hides "running", a phase never reopens
- * a stopped task, and a post step never overwrites a real result.
+ * a stopped task, and a post step never overwrites a real result. Both sides read through
+ * core/github/status-comment-access.ts: a conditional GET that GitHub answers 304, free of rate
+ * limit, while nobody else edited the comment since the writer's last answer.
  */
 export const statusTransitions: Readonly<Record<StatusState, readonly StatusState[]>> = {
   queued: ["queued", "running", "succeeded", "failed", "cancelled", "refused"],

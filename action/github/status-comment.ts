@@ -1,3 +1,8 @@
+import {
+  ConditionalStatusComment,
+  type KnownComment,
+  knownFrom,
+} from "../../core/github/status-comment-access.ts";
 import { GITHUB_BODY_MAX_CHARS } from "../../core/github-body.ts";
 import {
   renderStatusComment,
@@ -43,6 +48,11 @@ export interface StatusCommentOptions {
    * result already there lacks, so it passes false.
    */
   resultApart?: boolean;
+  /**
+   * The comment as the run last read it (the authenticity check's GET, with its ETag): the first
+   * compare-before-write then asks GitHub only whether it changed since (core/github/status-comment-access.ts).
+   */
+  known?: KnownComment;
 }
 
 const ICON: Record<StatusState, string> = {
@@ -71,6 +81,8 @@ export const MAX_TURN_GAP_MS = 10 * 60_000;
  */
 export class StatusComment {
   private id: number | undefined;
+  /** The comment through conditional reads: its reads cost nothing while only we edit it. */
+  private access: ConditionalStatusComment | undefined;
   private pending: string | undefined;
   private sending: Promise<void> | undefined;
   private sentAt = Number.NEGATIVE_INFINITY;
@@ -175,19 +187,12 @@ export class StatusComment {
     try {
       if (this.id === undefined) {
         if (task.number === undefined) return;
-        const { data } = await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body });
-        this.id = data.id;
+        const created = await gh.rest.issues.createComment({ ...repo, issue_number: task.number, body });
+        this.id = created.data.id;
+        this.access = this.commentAccess(this.id, knownFrom(created));
       } else {
-        const comment = { ...repo, comment_id: this.id };
-        const result = await writeStatusIfAllowed(
-          {
-            read: async () => (await gh.rest.issues.getComment(comment)).data.body ?? "",
-            write: async (text) => {
-              await gh.rest.issues.updateComment({ ...comment, body: text });
-            },
-          },
-          body,
-        );
+        this.access ??= this.commentAccess(this.id);
+        const result = await writeStatusIfAllowed(this.access, body);
         if (!result.written) {
           this.closed = true;
           this.options.warn?.(`status comment left as it is: ${result.reason}`);
@@ -202,6 +207,15 @@ export class StatusComment {
     } catch (error) {
       this.options.warn?.(`could not update the status comment: ${(error as Error).message}`);
     }
+  }
+
+  private commentAccess(id: number, known?: KnownComment): ConditionalStatusComment {
+    const { gh, task } = this.options;
+    return new ConditionalStatusComment(
+      gh.request,
+      { owner: task.repo.owner, repo: task.repo.name, comment_id: id },
+      known ?? this.options.known,
+    );
   }
 
   /** A phase change (provisioning, verifying, publishing): always written. */

@@ -1,3 +1,4 @@
+import { type KnownComment, knownFrom } from "../../core/github/status-comment-access.ts";
 import type { Task } from "../../core/task.ts";
 import {
   type Authenticity,
@@ -22,10 +23,11 @@ export async function authenticateTask(
   gh: GitHub,
   task: Task,
   context: { appId: number; run: RunEvidence; now: Date },
-): Promise<Authenticity & { statusAuthor?: BotAccount }> {
+): Promise<Authenticity & { statusAuthor?: BotAccount; statusSeen?: KnownComment }> {
   if (task.statusCommentId === undefined) return checkScheduledTask(task, context.run);
   if (task.number === undefined)
     return { ok: false, reason: "a task with a status comment names its issue or PR number" };
+  let seen: KnownComment | undefined;
   let comment: {
     issue_url: string;
     body?: string;
@@ -33,11 +35,14 @@ export async function authenticateTask(
     user?: { id: number; login: string; type?: string } | null;
   };
   try {
-    ({ data: comment } = await gh.rest.issues.getComment({
+    const answer = await gh.rest.issues.getComment({
       owner: task.repo.owner,
       repo: task.repo.name,
       comment_id: task.statusCommentId,
-    }));
+    });
+    comment = answer.data;
+    // Kept with its ETag: the status comment's first compare-before-write is then a conditional read.
+    seen = knownFrom(answer);
   } catch (error) {
     if ((error as { status?: number }).status === 404) {
       return {
@@ -63,5 +68,9 @@ export async function authenticateTask(
     context.run,
     context.now,
   );
-  return statusAuthor ? { ...authenticity, statusAuthor } : authenticity;
+  return {
+    ...authenticity,
+    ...(statusAuthor ? { statusAuthor } : {}),
+    ...(seen ? { statusSeen: seen } : {}),
+  };
 }

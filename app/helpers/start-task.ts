@@ -5,7 +5,7 @@ import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from 
 import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
 import { dispatchWorkflow } from "./dispatch-workflow.ts";
-import { editStatus, reactEyes, reply } from "./github-writes.ts";
+import { editStatus, postStatus, reactEyes, reply } from "./github-writes.ts";
 import { withIssueLock } from "./issue-lock.ts";
 import { activeTask, readAgentComments } from "./read-agent-comments.ts";
 import { resolveDispatchTarget } from "./resolve-dispatch-target.ts";
@@ -84,7 +84,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       state: "queued",
       ...(runner.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase() ? { runner } : {}),
     };
-    const status = await reply(
+    const status = await postStatus(
       octokit,
       repo,
       number,
@@ -135,6 +135,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
         status.id,
         renderStatusComment(withRun, queuedText(kind, request.actor, result.run)),
         ["queued"],
+        status.known,
       );
     }
     return "dispatched";
@@ -149,6 +150,7 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
         status.id,
         renderStatusComment({ ...marker, state: "failed" }, text),
         ["queued"],
+        status.known,
       );
       if (!written.written) {
         // A run started after all (it writes its own end), or the task was stopped meanwhile.

@@ -107,6 +107,7 @@ export async function openGitHubRun(settings: Settings, runDeps: RunDeps): Promi
     minGapMs: settings.statusIntervalMs,
     redact: (text) => secrets.redact(text),
     fit: bodies.fit,
+    ...(authentic.statusSeen ? { known: authentic.statusSeen } : {}),
     warn: deps.log.warning,
   });
   const clock = new PhaseClock();

@@ -42,8 +42,13 @@ export function fortyTurnScript(turnMs: number): ScriptedStep[] {
 }
 
 export interface TaskBudget {
-  /** REST requests the installation made for the task (App and action). */
+  /**
+   * REST requests the installation made for the task (App and action) that count against GitHub's
+   * primary rate limit: conditional GETs answered 304 are not among them (`notModified`).
+   */
   calls: number;
+  /** Conditional GETs answered 304 (the status comment's unchanged reads): sent, but not counted. */
+  notModified: number;
   /** Content-creating requests among them (POST, PATCH, PUT, DELETE; GraphQL mutations). */
   writes: number;
   /** Refusals by a rate limit during the task. */
@@ -62,6 +67,7 @@ function difference(after: Usage, before: Usage): Omit<TaskBudget, "turns"> {
   }
   return {
     calls: after.requests - before.requests,
+    notModified: after.notModified - before.notModified,
     writes: after.writes - before.writes,
     limited: after.limited - before.limited,
     byRoute,

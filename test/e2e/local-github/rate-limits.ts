@@ -59,6 +59,11 @@ export interface Usage {
   writes: number;
   /** Requests refused by a rate limit (primary or secondary). */
   limited: number;
+  /**
+   * Conditional GETs answered 304 with an Authorization header: not among `requests`, since
+   * GitHub does not count them against the primary limit (`conditional-requests.ts`).
+   */
+  notModified: number;
   byRoute: Record<string, number>;
 }
 
@@ -106,7 +111,9 @@ export class RateLimits {
 
   /** Counters of an installation (`installation:<id>`) or a user (`user:<login>`). */
   usage(subject: string): Usage {
-    return this.subjects.get(subject)?.usage ?? { requests: 0, writes: 0, limited: 0, byRoute: {} };
+    return (
+      this.subjects.get(subject)?.usage ?? { requests: 0, writes: 0, limited: 0, notModified: 0, byRoute: {} }
+    );
   }
 
   /**
@@ -127,13 +134,7 @@ export class RateLimits {
       subject.inWindow = 0;
     }
     subject.writeTimes = subject.writeTimes.filter((at) => at > now - HOUR);
-    const headers = (remaining: number) => ({
-      "x-ratelimit-limit": String(this.limits.requestsPerHour),
-      "x-ratelimit-remaining": String(Math.max(0, remaining)),
-      "x-ratelimit-used": String(subject.inWindow),
-      "x-ratelimit-reset": String(Math.ceil((subject.windowStart + HOUR) / 1000)),
-      "x-ratelimit-resource": "core",
-    });
+    const headers = (remaining: number) => this.headers(subject, remaining);
     if (subject.inWindow >= this.limits.requestsPerHour) {
       subject.usage.limited += 1;
       const who = caller.kind === "installation" ? `installation ID ${caller.installationId}` : caller.kind;
@@ -156,6 +157,37 @@ export class RateLimits {
       subject.writeTimes.push(now);
     }
     return { headers: headers(this.limits.requestsPerHour - subject.inWindow) };
+  }
+
+  /**
+   * A request `admit` counted was answered 304 to a conditional GET made with an Authorization
+   * header: it is taken off the primary limit's count and counted as `notModified` ("Making a
+   * conditional request does not count against your primary rate limit if a 304 response is
+   * returned and the request was made while correctly authorized with an Authorization header",
+   * Best practices for using the REST API). Answers the answer's `x-ratelimit-*` headers.
+   */
+  notModified(caller: Caller, route: string): Record<string, string> {
+    const key = subjectOf(caller);
+    if (!key) return {};
+    const subject = this.subject(key);
+    subject.inWindow = Math.max(0, subject.inWindow - 1);
+    subject.usage.requests -= 1;
+    subject.usage.notModified += 1;
+    const left = (subject.usage.byRoute[route] ?? 1) - 1;
+    if (left > 0) subject.usage.byRoute[route] = left;
+    else delete subject.usage.byRoute[route];
+    return this.headers(subject, this.limits.requestsPerHour - subject.inWindow);
+  }
+
+  /** The `x-ratelimit-*` headers of an answer. */
+  private headers(subject: Subject, remaining: number): Record<string, string> {
+    return {
+      "x-ratelimit-limit": String(this.limits.requestsPerHour),
+      "x-ratelimit-remaining": String(Math.max(0, remaining)),
+      "x-ratelimit-used": String(subject.inWindow),
+      "x-ratelimit-reset": String(Math.ceil((subject.windowStart + HOUR) / 1000)),
+      "x-ratelimit-resource": "core",
+    };
   }
 
   /**
@@ -198,7 +230,7 @@ export class RateLimits {
     let subject = this.subjects.get(key);
     if (!subject) {
       subject = {
-        usage: { requests: 0, writes: 0, limited: 0, byRoute: {} },
+        usage: { requests: 0, writes: 0, limited: 0, notModified: 0, byRoute: {} },
         windowStart: this.clock.now(),
         inWindow: 0,
         writeTimes: [],

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { notModified, withEtag } from "./conditional-requests.ts";
 import type { RouteContext } from "./context.ts";
 import { GitHubError } from "./errors.ts";
 import { Faults } from "./faults.ts";
@@ -160,8 +161,12 @@ export class Router {
         handler({ params: match.params, query: url.searchParams, body, accept, caller }),
       );
       const link = slot.cut ? linkHeader(new URL(request.url ?? path, url), slot.cut) : undefined;
-      const answer = link ? { ...handled, headers: { ...handled.headers, link } } : handled;
-      return record((await this.faults.take(key, "after", request)) ?? answer, caller, body);
+      const answer = withEtag(link ? { ...handled, headers: { ...handled.headers, link } } : handled);
+      const fault = await this.faults.take(key, "after", request);
+      if (fault) return record(fault, caller, body);
+      const unchanged = notModified(method, request.headers["if-none-match"], answer);
+      if (unchanged && request.headers.authorization) limitHeaders = this.limits.notModified(caller, key);
+      return record(unchanged ?? answer, caller, body);
     } catch (error) {
       if (error instanceof GitHubError) {
         const errorBody = {

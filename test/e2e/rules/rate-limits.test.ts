@@ -94,6 +94,7 @@ describe("local GitHub: rate limits per installation", () => {
       requests: 2,
       writes: 1,
       limited: 0,
+      notModified: 0,
       byRoute: {
         "GET /repos/{owner}/{repo}": 1,
         "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,
