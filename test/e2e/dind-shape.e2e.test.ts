@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PROXY_IMAGE } from "../../action/sandbox/egress/egress-proxy.ts";
 import { REQUIRE_DOCKER_ENV } from "../helpers/docker.ts";
 import {
-  copyImage,
+  copyImages,
   type SecondDaemon,
   secondDaemonUnavailable,
   startSecondDaemon,
@@ -50,16 +50,18 @@ const TASK_TIMEOUT_MS = 180_000;
 
   beforeAll(async () => {
     daemon = await startSecondDaemon();
-    for (const image of [SANDBOX_IMAGE, DEFAULT_PROXY_IMAGE]) {
-      copyImage(image, daemon, process.env.INHOUSE_IMAGE_LOCK);
-    }
     hostContainersBefore = new Set((await new Docker().listContainers({ all: true })).map((c) => c.Id));
-    system = await startWholeSystem([], {
-      runnerEnv: { DOCKER_HOST: daemon.host },
-      // No warm pool: its keeper would outlive the run and its sandbox is not the task's.
-      sandboxPool: "0",
-      runnerInputs: { "allowed-networks": "none,allowlist" },
-    });
+    // The images travel to the second daemon while the local GitHub, the App and the runner start
+    // (none of them touches a daemon until a task runs).
+    [system] = await Promise.all([
+      startWholeSystem([], {
+        runnerEnv: { DOCKER_HOST: daemon.host },
+        // No warm pool: its keeper would outlive the run and its sandbox is not the task's.
+        sandboxPool: "0",
+        runnerInputs: { "allowed-networks": "none,allowlist" },
+      }),
+      copyImages([SANDBOX_IMAGE, DEFAULT_PROXY_IMAGE], daemon, process.env.INHOUSE_IMAGE_LOCK),
+    ]);
     // The allowlist profile: the task's egress proxy and internal network live on that daemon too
     // (the proxy's Squid config goes in by environment, never by a file from the runner).
     const files = await widgetFiles();

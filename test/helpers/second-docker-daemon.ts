@@ -7,10 +7,11 @@
  *
  * Needs root, `dockerd`, `unshare` and `docker`; `secondDaemonUnavailable()` says why not when one is missing.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import Docker from "dockerode";
 
 export interface SecondDaemon {
@@ -132,15 +133,16 @@ export async function startSecondDaemon(timeoutMs = 60_000): Promise<SecondDaemo
 }
 
 /**
- * Copies an image from the host's daemon into the second one (`docker save | docker load`), the way
- * a dind sidecar gets images it cannot pull. `lockFile` serialises with image builds (a rebuild
- * while saving would save half of one); the caller passes one when the machine has it.
+ * Copies images from the host's daemon into the second one (`docker save | docker load`), the way
+ * a dind sidecar gets images it cannot pull. All in one archive, so the layers they share (the
+ * Debian base of the sandbox and proxy images) travel once; asynchronous, so the caller can start
+ * other set-up meanwhile. `lockFile` serialises with image builds (a rebuild while saving would
+ * save half of one); the caller passes one when the machine has it.
  */
-export function copyImage(image: string, to: SecondDaemon, lockFile?: string): void {
-  const pipeline = `docker save ${image} | DOCKER_HOST=${to.host} docker load -q`;
-  const [command, args] = lockFile ? ["flock", [lockFile, "sh", "-c", pipeline]] : ["sh", ["-c", pipeline]];
-  execFileSync(command as string, args as string[], {
-    stdio: ["ignore", "ignore", "pipe"],
-    timeout: 240_000,
-  });
+export async function copyImages(images: string[], to: SecondDaemon, lockFile?: string): Promise<void> {
+  const pipeline = `set -o pipefail; docker save ${images.join(" ")} | DOCKER_HOST=${to.host} docker load -q`;
+  const [command, args] = lockFile
+    ? ["flock", [lockFile, "bash", "-c", pipeline]]
+    : ["bash", ["-c", pipeline]];
+  await promisify(execFile)(command as string, args as string[], { timeout: 240_000 });
 }
