@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { fixingCalls, forms } from "../../helpers/tool-call-forms.ts";
-import { type AttackRun, runAttack } from "./action-run.ts";
+import type { AttackRun } from "./action-run.ts";
+import { runAttacksAtOnce } from "./concurrent-attacks.ts";
 import { attack } from "./registry.ts";
 
 const hermes = forms["Hermes / Qwen <tool_call>"]!;
@@ -35,26 +36,28 @@ export function reasoningCases(): void {
     let inField: AttackRun;
     let inThink: AttackRun;
     beforeAll(async () => {
-      inField = await runAttack({
-        issue,
-        steps: (fixture) =>
-          fixingCalls(fixture).map((call) => ({
-            kind: "reply" as const,
-            reasoning: THOUGHT,
-            reasoningIn: "reasoning_content" as const,
-            toolCalls: [{ name: call.name, arguments: call.args }],
-          })),
-      });
-      inThink = await runAttack({
-        issue,
-        steps: (fixture) =>
-          fixingCalls(fixture).map((call) => ({
-            kind: "reply" as const,
-            reasoning: THOUGHT,
-            reasoningIn: "think-tags" as const,
-            content: hermes(call),
-          })),
-      });
+      [inField, inThink] = await runAttacksAtOnce(
+        {
+          issue,
+          steps: (fixture) =>
+            fixingCalls(fixture).map((call) => ({
+              kind: "reply" as const,
+              reasoning: THOUGHT,
+              reasoningIn: "reasoning_content" as const,
+              toolCalls: [{ name: call.name, arguments: call.args }],
+            })),
+        },
+        {
+          issue,
+          steps: (fixture) =>
+            fixingCalls(fixture).map((call) => ({
+              kind: "reply" as const,
+              reasoning: THOUGHT,
+              reasoningIn: "think-tags" as const,
+              content: hermes(call),
+            })),
+        },
+      );
     }, 240_000);
     afterAll(async () => {
       await inField?.cleanup();

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { step } from "../../helpers/scripted-model-server.ts";
-import { type AttackRun, runAttack } from "./action-run.ts";
+import type { AttackRun } from "./action-run.ts";
+import { runAttacksAtOnce } from "./concurrent-attacks.ts";
 import { attack } from "./registry.ts";
 
 /** Present on every runner that runs the allowlist profile, and not a sandbox. */
@@ -17,18 +18,22 @@ export function runnerSettingCases(): void {
     let port: AttackRun;
     beforeAll(async () => {
       const probe = [step.tool("run", { command: "id; cat /etc/os-release; ls /usr/sbin/squid" })];
-      image = await runAttack({
-        issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
-        config: `sandbox:\n  image: ${OTHER_IMAGE}\n`,
-        steps: () => probe,
-      });
-      port = await runAttack({
-        issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
-        allowedNetworks: "none,allowlist",
-        inputs: { "egress-hosts": "registry.npmjs.org" },
-        config: "sandbox:\n  network: allowlist\n  allowlist: [registry.npmjs.org:22]\n",
-        steps: () => [step.tool("run", { command: "curl -sS --max-time 5 telnet://registry.npmjs.org:22" })],
-      });
+      [image, port] = await runAttacksAtOnce(
+        {
+          issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
+          config: `sandbox:\n  image: ${OTHER_IMAGE}\n`,
+          steps: () => probe,
+        },
+        {
+          issue: { title: "sum() subtracts", body: "sum(2, 3) is -1." },
+          allowedNetworks: "none,allowlist",
+          inputs: { "egress-hosts": "registry.npmjs.org" },
+          config: "sandbox:\n  network: allowlist\n  allowlist: [registry.npmjs.org:22]\n",
+          steps: () => [
+            step.tool("run", { command: "curl -sS --max-time 5 telnet://registry.npmjs.org:22" }),
+          ],
+        },
+      );
     }, 240_000);
     afterAll(async () => {
       await image?.cleanup();
