@@ -1,23 +1,34 @@
+/**
+ * The whole action on the local GitHub, for the action's run tests. A test file starts one local
+ * GitHub (`startActionGitHub`) and each test makes a repository of its own on it
+ * (`createHarness`), so tests share the server but no state. Everything but the agent loop (a
+ * function per test) and the sandbox (a host directory) is real: settings, Octokit against the
+ * local GitHub's API, git clone and push over its smart HTTP, publishing with GitHub's rules.
+ * Tests assert on what GitHub then holds and on the requests it recorded.
+ */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import nock from "nock";
 import type { AgentResult, AgentRunOptions } from "../../../action/agent/types.ts";
 import { executeTask } from "../../../action/execute-task.ts";
 import { createGitHubClient } from "../../../action/github/client.ts";
 import { parseSettings } from "../../../action/job/settings.ts";
 import type { RunDeps, TaskOutcome } from "../../../action/pipeline/github/run-deps.ts";
 import type { Sandbox } from "../../../action/sandbox/types.ts";
-import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
-import type { Task } from "../../../core/task.ts";
-import { APP_DISPATCHED_RUN, APP_ID_INPUT, appStatusComment } from "../../helpers/app-status-comment.ts";
+import type { Task, TaskKind } from "../../../core/task.ts";
+import { taskTokenPermissions } from "../../../core/task-token-permissions.ts";
+import { LocalGitHub } from "../../e2e/local-github/local-github.ts";
+import type { RecordedRequest } from "../../e2e/local-github/router.ts";
+import type { IssueRecord, PushRecord, RepoRecord, Role } from "../../e2e/local-github/state.ts";
+import { APP_DISPATCHED_RUN, APP_ID_INPUT, TEST_APP } from "../../helpers/app-status-comment.ts";
+import { recordJobSummary } from "../../helpers/job-summary-recorder.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
-import { API, noWaitRetry } from "../github/fixtures.ts";
-import { createOrigin, type Origin } from "../workspace/origin.ts";
+import { BEFORE, makeTask, noWaitRetry } from "../github/fixtures.ts";
+import { postAppStatusComment } from "./issue-task-scene.ts";
 
 export const TOKEN = "ghs_CANARYrunToken0123456789abcdefABCD";
 export const MODEL_KEY = "sk-CANARYmodelKey0123456789abcdef";
-export const REPO = "/repos/acme/widgets";
+export const OWNER = "acme";
 
 export function agentResult(overrides: Partial<AgentResult> = {}): AgentResult {
   return {
@@ -33,10 +44,32 @@ export function agentResult(overrides: Partial<AgentResult> = {}): AgentResult {
   };
 }
 
+/** The local GitHub a test file's harnesses share: the `acme` organisation with the test App installed. */
+export function startActionGitHub(): Promise<LocalGitHub> {
+  return LocalGitHub.start({ owner: OWNER, app: TEST_APP });
+}
+
+/** A comment already on the thread when the task starts (GitHub's `created_at` / `updated_at`). */
+export interface ThreadComment {
+  user: string;
+  body: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface ThreadOptions {
+  /** The issue or pull request number (default 12). */
+  number?: number;
+  title?: string;
+  body?: string;
+  comments?: ThreadComment[];
+}
+
 export interface Harness {
-  origin: Origin;
+  github: LocalGitHub;
+  /** This test's repository (`acme/widgets-<n>`), its default branch `main`. */
+  repo: RepoRecord;
   sandboxes: (Sandbox & { root: string })[];
-  statusBodies: string[];
   agentCalls: AgentRunOptions[];
   /** Model profiles the run asked for, in order. */
   profiles: string[];
@@ -46,6 +79,18 @@ export interface Harness {
   summary: string[];
   /** More action inputs for the next runs (say, `status-interval-seconds`). */
   inputs: Record<string, string>;
+  /** Issue #12 (or `number`) opened by bob, with its earlier comments. */
+  openIssue(options?: ThreadOptions): IssueRecord;
+  /** A task on `thread` whose status comment the App wrote there, as the App dispatches it. */
+  dispatch(thread: IssueRecord, overrides?: Partial<Task>): Task;
+  /** The bodies the action wrote to a status comment, edit by edit. */
+  statusBodies(commentId: number): string[];
+  /** The requests this harness's runs made, as GitHub's route templates (`GET /repos/{owner}/{repo}`). */
+  calls(): string[];
+  /** What the local GitHub recorded for this harness's runs. */
+  requests(): RecordedRequest[];
+  /** Ref updates of this repository (git pushes and API commits), in order. */
+  pushes(): PushRecord[];
   run(
     task: Task,
     agent: (options: AgentRunOptions) => Promise<AgentResult>,
@@ -60,48 +105,95 @@ export interface Harness {
   ): Promise<TaskOutcome>;
 }
 
-/** Everything but the agent loop is real: git, the workspace, publishing, Octokit (against nock). */
-export async function createHarness(
-  files: Record<string, string> = { "src/parse.ts": "export const parse = 1;\n" },
-) {
-  const origin = await createOrigin(files);
+let repos = 0;
+
+export interface HarnessOptions {
+  files?: Record<string, string>;
+  /** The text of `.github/agent.yml` on the default branch; none when absent. */
+  config?: string;
+  /** alice's role in the repository (default write): she asks for the tasks. */
+  permission?: Role;
+}
+
+/** A repository of its own on `github` and an action run against it. */
+export async function createHarness(github: LocalGitHub, options: HarnessOptions = {}): Promise<Harness> {
+  repos += 1;
+  const files = options.files ?? { "src/parse.ts": "export const parse = 1;\n" };
+  const repo = await github.createRepo(`widgets-${repos}`, {
+    ...files,
+    ...(options.config !== undefined ? { ".github/agent.yml": options.config } : {}),
+  });
+  github.addCollaborator(repo, "alice", options.permission ?? "write");
   const cache = await mkdtemp(join(tmpdir(), "inhouse-cache-"));
   const runnerTemp = await mkdtemp(join(tmpdir(), "inhouse-runner-temp-"));
+  const firstRequest = github.requests().length;
   const harness: Harness = {
-    origin,
+    github,
+    repo,
     sandboxes: [],
-    statusBodies: [],
     agentCalls: [],
     profiles: [],
     state: {},
     masked: [],
     summary: [],
     inputs: {},
+    openIssue(thread = {}) {
+      repo.nextNumber = thread.number ?? 12;
+      const issue = github.openIssue(repo, {
+        title: thread.title ?? "Parser crashes on empty input; `rm -rf` $(whoami)",
+        body: thread.body ?? "Empty string throws.",
+        user: "bob",
+      });
+      for (const comment of thread.comments ?? []) addComment(issue, comment);
+      return issue;
+    },
+    dispatch(thread, overrides = {}) {
+      const task = makeTask({ repo: { owner: OWNER, name: repo.name }, number: thread.number, ...overrides });
+      return postAppStatusComment(github, thread, task);
+    },
+    statusBodies: (commentId) =>
+      harness
+        .requests()
+        .filter((r) => r.method === "PATCH" && r.path.endsWith(`/issues/comments/${commentId}`))
+        .map((r) => (r.body as { body: string }).body),
+    calls: () => harness.requests().map((r) => r.route ?? `${r.method} ${r.path}`),
+    requests: () => github.requests().slice(firstRequest),
+    pushes: () => github.pushes().filter((push) => push.repo === `${OWNER}/${repo.name}`),
     run(task, agent, signal, runEnv = APP_DISPATCHED_RUN) {
-      // The App's status comment the task names: what the authenticity check reads first.
-      if (task.statusCommentId !== undefined) {
-        nock(API).get(`${REPO}/issues/comments/${task.statusCommentId}`).reply(200, appStatusComment(task));
-      }
-      return execute({ task: JSON.stringify(task) }, runEnv, agent, signal);
+      return execute({ task: JSON.stringify(task) }, task.kind, runEnv, agent, signal);
     },
     runAutomation(run, agent) {
       return execute(
         { automation: run.automation },
+        "automation",
         { GITHUB_EVENT_NAME: run.event, GITHUB_ACTOR: run.actor, GITHUB_TRIGGERING_ACTOR: run.actor },
         agent,
       );
     },
   };
 
+  /** A comment written before the task, with the times the test gives (GitHub's clock otherwise). */
+  function addComment(issue: IssueRecord, comment: ThreadComment): void {
+    const record = github.state.createComment(issue, comment.body, github.state.user(comment.user));
+    record.createdAt = comment.createdAt ?? BEFORE;
+    record.updatedAt = comment.updatedAt ?? record.createdAt;
+  }
+
   async function execute(
     source: Record<string, string>,
+    kind: TaskKind,
     runEnv: Record<string, string>,
     agent: (options: AgentRunOptions) => Promise<AgentResult>,
     signal?: AbortSignal,
   ): Promise<TaskOutcome> {
+    // The runner's token, as the workflow mints it for the task's kind: this repository only.
+    const token = github.canaryInstallationToken(TOKEN, {
+      permissions: taskTokenPermissions(kind),
+      repositories: [repo.name],
+    });
     const inputs: Record<string, string> = {
       ...source,
-      "github-token": TOKEN,
+      "github-token": token,
       ...APP_ID_INPUT,
       "model-api-key": MODEL_KEY,
       "cache-dir": cache,
@@ -112,7 +204,9 @@ export async function createHarness(
       (name) => inputs[name] ?? "",
       (secret) => harness.masked.push(secret),
       {
-        GITHUB_REPOSITORY: "acme/widgets",
+        GITHUB_REPOSITORY: `${OWNER}/${repo.name}`,
+        GITHUB_SERVER_URL: github.url,
+        GITHUB_API_URL: github.url,
         GITHUB_RUN_ID: "77",
         RUNNER_TEMP: runnerTemp,
         RUNNER_NAME: "runner-1",
@@ -120,7 +214,8 @@ export async function createHarness(
       },
     );
     const deps: RunDeps = {
-      github: (token) => createGitHubClient({ token, retry: { ...noWaitRetry, retries: 1 } }),
+      github: (token) =>
+        createGitHubClient({ token, baseUrl: github.url, retry: { ...noWaitRetry, retries: 1 } }),
       createSandbox: async () => {
         const sandbox = await createLocalSandbox();
         harness.sandboxes.push(sandbox);
@@ -134,88 +229,16 @@ export async function createHarness(
         harness.profiles.push(profile);
         return { baseUrl: "http://127.0.0.1:9/v1", apiKey: MODEL_KEY, model: "scripted" };
       },
-      remoteUrl: () => origin.url,
+      remoteUrl: (owner, name) => `${github.url}/${owner}/${name}.git`,
       saveState: (name, value) => {
         harness.state[name] = value;
       },
       log: { info: () => {}, warning: () => {} },
       mask: (secret) => harness.masked.push(secret),
-      summary: summaryRecorder(harness.summary),
+      summary: recordJobSummary(harness.summary),
       signal,
     };
     return executeTask(settings, deps);
   }
   return harness;
-}
-
-function summaryRecorder(out: string[]): SummaryWriter {
-  const writer: SummaryWriter = {
-    addHeading: (text) => {
-      out.push(`# ${text}`);
-      return writer;
-    },
-    addRaw: (text) => {
-      out.push(text);
-      return writer;
-    },
-    addTable: (rows) => {
-      for (const row of rows)
-        out.push(row.map((cell) => (typeof cell === "string" ? cell : cell.data)).join(" | "));
-      return writer;
-    },
-    write: async () => writer,
-  };
-  return writer;
-}
-
-/** Status comment edits: recorded, in order, and asserted by the test. */
-export function statusScope(harness: Harness, commentId = 900) {
-  return nock(API)
-    .persist()
-    .patch(`${REPO}/issues/comments/${commentId}`, (body) => {
-      harness.statusBodies.push(body.body);
-      return true;
-    })
-    .reply(200, { id: commentId });
-}
-
-export interface ContextOptions {
-  config?: string;
-  permission?: string;
-  issue?: Record<string, unknown>;
-  comments?: unknown[];
-  number?: number;
-}
-
-/** The GET calls every task makes before the workspace: repo, config, permission, thread. */
-export function contextScope(options: ContextOptions = {}) {
-  const number = options.number ?? 12;
-  const scope = nock(API)
-    .get(REPO)
-    .reply(200, { default_branch: "main" })
-    .get(`${REPO}/contents/.github%2Fagent.yml`)
-    .query({ ref: "main" });
-  const withConfig = options.config
-    ? scope.reply(200, {
-        type: "file",
-        content: Buffer.from(options.config).toString("base64"),
-        encoding: "base64",
-      })
-    : scope.reply(404, { message: "Not Found" });
-  const withPermission = withConfig
-    .get(`${REPO}/collaborators/alice/permission`)
-    .reply(200, { permission: options.permission ?? "write", role_name: options.permission ?? "write" });
-  if (options.permission === "read") return withPermission;
-  return withPermission
-    .get(`${REPO}/issues/${number}`)
-    .reply(200, {
-      title: "Parser crashes on empty input; `rm -rf` $(whoami)",
-      body: "Empty string throws.",
-      state: "open",
-      user: { login: "bob" },
-      ...options.issue,
-    })
-    .get(`${REPO}/issues/${number}/comments`)
-    .query({ per_page: "100" })
-    .reply(200, options.comments ?? []);
 }

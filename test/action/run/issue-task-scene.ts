@@ -55,6 +55,21 @@ function trackedFiles(tree: string): Record<string, string> {
   );
 }
 
+/**
+ * The App's status comment for `task` on its thread, as the App writes it when it dispatches the
+ * task (its bot, through the installation, so GitHub names the App in `performed_via_github_app`);
+ * returns the task naming that comment, which is what the action's authenticity check reads first.
+ */
+export function postAppStatusComment(github: LocalGitHub, thread: IssueRecord, task: Task): Task {
+  const status = github.state.createComment(
+    thread,
+    appStatusComment(task).body,
+    github.state.user(`${TEST_APP.slug}[bot]`, "Bot"),
+    true,
+  );
+  return { ...task, statusCommentId: status.id };
+}
+
 export async function startIssueTaskScene(options: IssueTaskSceneOptions): Promise<IssueTaskScene> {
   const github = await LocalGitHub.start({ owner: "acme", app: TEST_APP });
   const repo = await github.createRepo("widgets", {
@@ -65,14 +80,7 @@ export async function startIssueTaskScene(options: IssueTaskSceneOptions): Promi
   // Issue numbers count from 1 per repository; #12 keeps the branch, audit and PR names readable.
   repo.nextNumber = ISSUE_NUMBER;
   const issue = github.openIssue(repo, { ...options.issue, user: "bob" });
-  const queued = makeTask({ number: issue.number });
-  const status = github.state.createComment(
-    issue,
-    appStatusComment(queued).body,
-    github.state.user(`${TEST_APP.slug}[bot]`, "Bot"),
-    true,
-  );
-  const task = { ...queued, statusCommentId: status.id };
+  const task = postAppStatusComment(github, issue, makeTask({ number: issue.number }));
   const token = github.canaryInstallationToken(options.token, {
     permissions: taskTokenPermissions(task.kind),
     repositories: [repo.name],

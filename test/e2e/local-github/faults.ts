@@ -17,7 +17,11 @@ export type Fault = {
   /** How many matching requests get the fault (default 1). */
   times?: number;
 } & (
-  | { status: number }
+  | {
+      status: number;
+      /** GitHub's text for the error, e.g. "Validation Failed" for a 422 (default: a generic one). */
+      message?: string;
+    }
   /**
    * GitHub's secondary rate limit, answered 403 or 429 ("If you exceed a secondary rate limit, you
    * will receive a 403 or 429 response and an error message that indicates that you exceeded a
@@ -76,7 +80,7 @@ export class Faults {
     this.fired.push({ route, when, status: fault.status });
     return {
       status: fault.status,
-      body: { message: fault.status >= 500 ? "Server Error" : "Injected fault" },
+      body: { message: fault.message ?? (fault.status >= 500 ? "Server Error" : "Injected fault") },
     };
   }
 }

@@ -12,31 +12,16 @@ import { runAgent } from "../../../action/agent/run-agent.ts";
 import { executeTask } from "../../../action/execute-task.ts";
 import type { TaskOutcome } from "../../../action/pipeline/github/run-deps.ts";
 import { createSandbox } from "../../../action/sandbox/index.ts";
-import type { SummaryWriter } from "../../../action/summary/job-summary.ts";
 import { type IssueTaskScene, startIssueTaskScene } from "../../action/run/issue-task-scene.ts";
 import type { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import { createJsFixtureRepo, type FixtureRepo } from "../../helpers/fixture-repo.ts";
+import { recordJobSummary } from "../../helpers/job-summary-recorder.ts";
 import {
   type ScriptedModelServer,
   type ScriptedStep,
   startScriptedModelServer,
 } from "../../helpers/scripted-model-server.ts";
 import { CANARY_MODEL_KEY, CANARY_TOKEN, plantInProcessEnv } from "./canaries.ts";
-
-/** A job summary writer that appends everything written to `out`. */
-function summaryInto(out: string[]): SummaryWriter {
-  const add = (text: string) => {
-    out.push(text);
-    return writer;
-  };
-  const writer: SummaryWriter = {
-    addHeading: add,
-    addRaw: add,
-    addTable: (rows) => add(JSON.stringify(rows)),
-    write: async () => writer,
-  };
-  return writer;
-}
 
 export interface AttackRunSpec {
   issue: { title: string; body: string };
@@ -105,7 +90,7 @@ export async function runAttack(spec: AttackRunSpec): Promise<AttackRun> {
         group: (title, body) => logs.push(`::group::${title}`, body, "::endgroup::"),
       },
       mask: () => {},
-      summary: summaryInto(logs),
+      summary: recordJobSummary(logs),
     });
   } finally {
     restoreEnv();
