@@ -12,6 +12,7 @@ import {
   NOW,
   R,
 } from "./harness.ts";
+import { mockNoRunListed } from "./mock-dispatch.ts";
 
 const STATUS_ID = 9200;
 
@@ -220,10 +221,7 @@ describe("servers that answer 204 to a dispatch", () => {
     const { probot, metrics } = await createApp();
     const { scope, bodies } = upToDispatch();
     scope.post(`${R}/actions/workflows/agent.yml/dispatches`).reply(204);
-    scope
-      .get(`${R}/actions/workflows/agent.yml/runs`)
-      .query(true)
-      .reply(200, { total_count: 0, workflow_runs: [] });
+    mockNoRunListed(scope);
     await deliver(probot, "issues", labeledPayload());
     expect(scope.isDone()).toBe(true);
     expect(bodies).toHaveLength(1);
@@ -244,10 +242,7 @@ describe("servers that answer 204 to a dispatch", () => {
         (body) => !("return_run_details" in body) && "task" in body.inputs,
       )
       .reply(204);
-    scope
-      .get(`${R}/actions/workflows/agent.yml/runs`)
-      .query(true)
-      .reply(200, { total_count: 0, workflow_runs: [] });
+    mockNoRunListed(scope);
     await deliver(probot, "issues", labeledPayload());
     expect(scope.isDone()).toBe(true);
     expect(parseStatusMarker(bodies.at(-1) ?? "")?.state).toBe("queued");

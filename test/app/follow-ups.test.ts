@@ -4,7 +4,6 @@ import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../../app/follow-ups/faile
 import { EXCERPT_LINES, logTail } from "../../app/follow-ups/failure-excerpt.ts";
 import type { StatusComment } from "../../app/helpers/read-agent-comments.ts";
 import { parseStatusMarker } from "../../core/status-marker.ts";
-import { parseTask, type Task } from "../../core/task.ts";
 import {
   appComment,
   createApp,
@@ -13,17 +12,18 @@ import {
   github,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
   R,
   statusBody,
   user,
 } from "./harness.ts";
+import { mockDispatch } from "./mock-dispatch.ts";
 
 /** Issue 15, item 2: event automations the App starts (failed checks, new issues, merged PRs). */
 
 const PULL = 2;
 const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
-const STATUS_ID = 9400;
 const FOLLOW_UPS = "automations:\n  fixFailedChecks: true\n";
 
 function status(n: number, createdAt: string, automation = FAILED_CHECK_FOLLOW_UP): StatusComment {
@@ -102,40 +102,18 @@ const FIRST = agentCommit(
   "Fix #1: sum\n\nInhouse-Task: fix-issue #1\nInhouse-Requested-By: @alice",
 );
 
-function mockDispatch(scope: nock.Scope, number: number, sink: { task: string }, runnerRepo = R) {
-  scope.post(`${R}/issues/${number}/reactions`, { content: "eyes" }).reply(201, {});
-  scope.post(`${R}/issues/${number}/comments`).reply(201, { id: STATUS_ID });
-  scope
-    .post(`${runnerRepo}/actions/workflows/agent.yml/dispatches`, (body) => {
-      sink.task = body.inputs.task;
-      return true;
-    })
-    .reply(204);
-  scope
-    .get(`${runnerRepo}/actions/workflows/agent.yml/runs`)
-    .query(true)
-    .reply(200, { total_count: 0, workflow_runs: [] });
-}
-
-const taskOf = (text: string): Task => {
-  const parsed = parseTask(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.value;
-};
-
 describe("check_run.completed: a failed check on the agent's own PR", () => {
   it("starts one fix-pr follow-up for the requester, with the check's output as context", async () => {
     const { probot } = await createApp();
-    const sink = { task: "" };
     const scope = mockConfig(github(), FOLLOW_UPS);
     mockAgentPull(scope, [FIRST]);
     mockComments(scope, [], PULL);
     mockPermission(scope, "alice", "write");
     mockComments(scope, [], PULL);
-    mockDispatch(scope, PULL, sink);
+    const sent = mockDispatch(scope, { number: PULL });
     await deliver(probot, "check_run", checkPayload());
     expect(scope.isDone()).toBe(true);
-    const task = taskOf(sink.task);
+    const task = sent.task();
     expect(task).toMatchObject({ kind: "fix-pr", number: PULL, automation: FAILED_CHECK_FOLLOW_UP });
     expect(task.trigger).toMatchObject({ event: "check_run", actor: "alice" });
     expect(task.instructions).toContain('The check "Octocoders-linter" failed (failure)');
@@ -145,7 +123,6 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
 
   it("reads the failing job's log for a GitHub Actions check run", async () => {
     const { probot } = await createApp();
-    const sink = { task: "" };
     const payload = checkPayload("failure", "github-actions");
     const scope = mockConfig(github(), FOLLOW_UPS);
     mockAgentPull(scope, [FIRST]);
@@ -158,10 +135,10 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
         "2026-01-02T03:04:05.0000000Z npm test\n2026-01-02T03:04:06.0000000Z Error: boom at sum.js:3\n",
       );
     mockComments(scope, [], PULL);
-    mockDispatch(scope, PULL, sink);
+    const sent = mockDispatch(scope, { number: PULL });
     await deliver(probot, "check_run", payload);
     expect(scope.isDone()).toBe(true);
-    expect(taskOf(sink.task).instructions).toContain("npm test\nError: boom at sum.js:3");
+    expect(sent.task().instructions).toContain("npm test\nError: boom at sum.js:3");
   });
 
   it("starts nothing once a person pushed to the PR", async () => {
@@ -200,16 +177,15 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
 describe("issues.opened with fixNewIssues", () => {
   it("starts a fix for an author at the minimum, and skips one below it quietly", async () => {
     const { probot, metrics } = await createApp();
-    const sink = { task: "" };
     const payload = example("issues", "opened");
     payload.sender = user("alice");
     const number = payload.issue.number;
     const scope = mockConfig(github(), "automations:\n  fixNewIssues: true\n", 2);
     mockPermission(scope, "alice", "write");
     mockComments(scope, [], number);
-    mockDispatch(scope, number, sink);
+    const sent = mockDispatch(scope, { number });
     await deliver(probot, "issues", payload);
-    expect(taskOf(sink.task)).toMatchObject({
+    expect(sent.task()).toMatchObject({
       kind: "fix-issue",
       number,
       trigger: { event: "issues", actor: "alice" },
@@ -223,18 +199,15 @@ describe("issues.opened with fixNewIssues", () => {
 
   it("dispatches to the App-wide default runner repository, as a labelled issue does", async () => {
     const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
-    const sink = { task: "" };
     const payload = example("issues", "opened");
     payload.sender = user("alice");
     const number = payload.issue.number;
-    const scope = mockConfig(github(), "automations:\n  fixNewIssues: true\n");
-    mockPermission(scope, "alice", "write");
-    mockComments(scope, [], number);
+    const scope = mockGate({ config: "automations:\n  fixNewIssues: true\n", actor: "alice", number });
     scope.get("/repos/acme/agent-runners").reply(200, { default_branch: "trunk" });
-    mockDispatch(scope, number, sink, "/repos/acme/agent-runners");
+    const sent = mockDispatch(scope, { number, runnerRepo: "/repos/acme/agent-runners" });
     await deliver(probot, "issues", payload);
     expect(scope.isDone()).toBe(true);
-    expect(taskOf(sink.task)).toMatchObject({ kind: "fix-issue", number });
+    expect(sent.task()).toMatchObject({ kind: "fix-issue", number });
   });
 });
 
@@ -252,16 +225,13 @@ describe("pull_request.closed, merged, with a merged-pull-request automation", (
 
   it("starts the automation on the merged PR for the person who merged it", async () => {
     const { probot } = await createApp();
-    const sink = { task: "" };
     const payload = mergedPayload();
     const number = payload.pull_request.number;
-    const scope = mockConfig(github(), MERGE_FOLLOW_UP);
-    mockPermission(scope, "alice", "write");
-    mockComments(scope, [], number);
-    mockDispatch(scope, number, sink);
+    const scope = mockGate({ config: MERGE_FOLLOW_UP, actor: "alice", number });
+    const sent = mockDispatch(scope, { number });
     await deliver(probot, "pull_request", payload);
     expect(scope.isDone()).toBe(true);
-    expect(taskOf(sink.task)).toMatchObject({
+    expect(sent.task()).toMatchObject({
       kind: "automation",
       automation: "docs-follow-up",
       number,

@@ -150,3 +150,34 @@ export function mockPermission(scope: nock.Scope, login: string, role: string | 
 export function mockComments(scope: nock.Scope, comments: unknown[], number = ISSUE): nock.Scope {
   return scope.get(`${R}/issues/${number}/comments`).query({ per_page: 100 }).reply(200, comments);
 }
+
+/**
+ * What the App reads before it acts on a thread: `.github/agent.yml` (null: none, the defaults), the
+ * actor's permission (Codertocat, write) and the thread's comments (none, on issue #1).
+ */
+export function mockGate(
+  options: {
+    config?: string | null;
+    actor?: string;
+    role?: string | null;
+    comments?: unknown[];
+    number?: number;
+  } = {},
+): nock.Scope {
+  const { config = null, actor = "Codertocat", role = "write", comments = [], number = ISSUE } = options;
+  const scope = mockConfig(github(), config);
+  mockPermission(scope, actor, role);
+  return mockComments(scope, comments, number);
+}
+
+/** The App's next comment on the issue (created with id 1); `text()` is what it said. */
+export function mockReply(scope: nock.Scope): { text(): string } {
+  let said = "";
+  scope
+    .post(`${R}/issues/${ISSUE}/comments`, (body) => {
+      said = body.body;
+      return true;
+    })
+    .reply(201, { id: 1 });
+  return { text: () => said };
+}

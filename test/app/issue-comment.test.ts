@@ -12,7 +12,9 @@ import {
   ISSUE,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
+  mockReply,
   R,
   statusBody,
 } from "./harness.ts";
@@ -48,9 +50,7 @@ function mockDispatch(scope: ReturnType<typeof github>) {
 describe("issue_comment.created", () => {
   it("/agent fix on an issue dispatches fix-issue with the extra instructions", async () => {
     const { probot } = await createApp();
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "maintain");
-    mockComments(scope, []);
+    const scope = mockGate({ role: "maintain" });
     const seen = mockDispatch(scope);
     await deliver(
       probot,
@@ -76,9 +76,7 @@ describe("issue_comment.created", () => {
       ["/agent review focus on security", "review"],
     ] as const) {
       const { probot } = await createApp();
-      const scope = mockConfig(github(), null);
-      mockPermission(scope, "Codertocat", "write");
-      mockComments(scope, []);
+      const scope = mockGate();
       const seen = mockDispatch(scope);
       await deliver(probot, "issue_comment", commentPayload(body, { onPullRequest: true }), `d-${kind}`);
       expect(scope.isDone()).toBe(true);
@@ -107,9 +105,9 @@ describe("issue_comment.created", () => {
       44,
       statusBody({ state: "running", run: { id: 3, repo: "Codertocat/Hello-World" } }),
     );
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [appComment(43, statusBody({ state: "succeeded", delivery: "older" })), running]);
+    const scope = mockGate({
+      comments: [appComment(43, statusBody({ state: "succeeded", delivery: "older" })), running],
+    });
     scope
       .post(
         `${R}/issues/${ISSUE}/comments`,
@@ -180,9 +178,7 @@ describe("issue_comment.created", () => {
 
   it("uses the configured command prefix", async () => {
     const { probot } = await createApp();
-    const scope = mockConfig(github(), "trigger:\n  command: /bot\n");
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, []);
+    const scope = mockGate({ config: "trigger:\n  command: /bot\n" });
     const seen = mockDispatch(scope);
     await deliver(probot, "issue_comment", commentPayload("/bot fix"));
     expect(scope.isDone()).toBe(true);
@@ -214,22 +210,16 @@ describe("issue_comment.created", () => {
 
   it("/agent help answers with the commands and the effective config", async () => {
     const { probot, metrics } = await createApp();
-    let answer = "";
     const scope = mockConfig(github(), "limits:\n  turns: 12\n");
     mockPermission(scope, "Codertocat", "read");
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-        answer = body.body;
-        return true;
-      })
-      .reply(201, { id: 1 });
+    const answer = mockReply(scope);
     await deliver(probot, "issue_comment", commentPayload("/agent help"));
     expect(scope.isDone()).toBe(true);
-    expect(answer).toContain("`/agent fix [instructions]`");
-    expect(answer).toContain("`/agent stop`");
-    expect(answer).toContain("Effective configuration (from `.github/agent.yml`)");
-    expect(answer).toMatch(/turns: 12/);
-    expect(answer).toMatch(/minimum: write/);
+    expect(answer.text()).toContain("`/agent fix [instructions]`");
+    expect(answer.text()).toContain("`/agent stop`");
+    expect(answer.text()).toContain("Effective configuration (from `.github/agent.yml`)");
+    expect(answer.text()).toMatch(/turns: 12/);
+    expect(answer.text()).toMatch(/minimum: write/);
     expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "answered" })).toBe(1);
   });
 

@@ -11,11 +11,14 @@ import {
   labeledPayload,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
+  mockReply,
   NOW,
   R,
   statusBody,
 } from "./harness.ts";
+import { mockDispatch } from "./mock-dispatch.ts";
 
 const STATUS_ID = 9001;
 
@@ -113,9 +116,9 @@ describe("issues.labeled", () => {
 
   it("starts nothing for a redelivered webhook (same delivery id in a status marker)", async () => {
     const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [appComment(5, statusBody({ delivery: "d-again", state: "succeeded" }))]);
+    const scope = mockGate({
+      comments: [appComment(5, statusBody({ delivery: "d-again", state: "succeeded" }))],
+    });
     await deliver(probot, "issues", labeledPayload(), "d-again");
     expect(scope.isDone()).toBe(true);
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "duplicate" })).toBe(1);
@@ -124,16 +127,8 @@ describe("issues.labeled", () => {
   it("trusts no marker written by someone other than the App", async () => {
     const { probot, metrics } = await createApp();
     const forged = { ...appComment(5, statusBody({ state: "running" })), performed_via_github_app: null };
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [forged]);
-    scope.post(`${R}/issues/${ISSUE}/reactions`).reply(201, {});
-    scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: STATUS_ID });
-    scope.post(`${R}/actions/workflows/agent.yml/dispatches`).reply(204);
-    scope
-      .get(`${R}/actions/workflows/agent.yml/runs`)
-      .query(true)
-      .reply(200, { total_count: 0, workflow_runs: [] });
+    const scope = mockGate({ comments: [forged] });
+    mockDispatch(scope, { statusId: STATUS_ID });
     await deliver(probot, "issues", labeledPayload());
     expect(scope.isDone()).toBe(true);
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatched" })).toBe(1);
@@ -141,21 +136,15 @@ describe("issues.labeled", () => {
 
   it("answers an invalid config with its exact errors", async () => {
     const { probot, metrics } = await createApp();
-    let answer = "";
     const scope = mockConfig(github(), "permissions:\n  minimum: triage\nlimits:\n  turnz: 3\n");
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-        answer = body.body;
-        return true;
-      })
-      .reply(201, { id: 1 });
+    const answer = mockReply(scope);
     await deliver(probot, "issues", labeledPayload());
     expect(scope.isDone()).toBe(true);
-    expect(answer).toContain("`.github/agent.yml` on `main` is invalid");
-    expect(answer).toContain(
+    expect(answer.text()).toContain("`.github/agent.yml` on `main` is invalid");
+    expect(answer.text()).toContain(
       "permissions.minimum: expected write, maintain or admin; triage and read cannot be minimums for commands that change code",
     );
-    expect(answer).toContain("limits.turnz: unknown key; did you mean 'turns'?");
+    expect(answer.text()).toContain("limits.turnz: unknown key; did you mean 'turns'?");
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "invalid-config" })).toBe(1);
   });
 });

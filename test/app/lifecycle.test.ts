@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseStatusMarker, renderRunName } from "../../core/status-marker.ts";
-import { parseTask } from "../../core/task.ts";
 import {
   appComment,
   commentPayload,
@@ -11,10 +10,13 @@ import {
   ISSUE,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
+  mockReply,
   R,
   statusBody,
 } from "./harness.ts";
+import { mockDispatch } from "./mock-dispatch.ts";
 
 const STATUS_ID = 9300;
 
@@ -207,9 +209,7 @@ describe("/agent stop", () => {
       statusBody({ state: "running", run: { id: 777, repo: "acme/runners" } }),
     );
     let edited = "";
-    const scope = mockConfig(github(), "dispatch:\n  repo: acme/runners\n");
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [running]);
+    const scope = mockGate({ config: "dispatch:\n  repo: acme/runners\n", comments: [running] });
     scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
     scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
     scope
@@ -257,9 +257,7 @@ describe("/agent stop", () => {
   it("never overwrites a result that lands while it cancels: the task's outcome stays, and it says so", async () => {
     const { probot } = await createApp();
     const run = { id: 5, repo: "Codertocat/Hello-World" };
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [appComment(STATUS_ID, statusBody({ state: "running", run }))]);
+    const scope = mockGate({ comments: [appComment(STATUS_ID, statusBody({ state: "running", run }))] });
     scope
       .post(`${R}/actions/runs/5/cancel`)
       .reply(409, { message: "Cannot cancel a workflow run that is completed." });
@@ -267,23 +265,15 @@ describe("/agent stop", () => {
     scope
       .get(`${R}/issues/comments/${STATUS_ID}`)
       .reply(200, appComment(STATUS_ID, statusBody({ state: "succeeded", run })));
-    let said = "";
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-        said = body.body;
-        return true;
-      })
-      .reply(201, { id: 1 });
+    const said = mockReply(scope);
     await deliver(probot, "issue_comment", commentPayload("/agent stop"));
     expect(scope.isDone()).toBe(true);
-    expect(said).toMatch(/^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/);
+    expect(said.text()).toMatch(/^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/);
   });
 
   it("says so when nothing is running", async () => {
     const { probot } = await createApp();
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [appComment(STATUS_ID, statusBody({ state: "succeeded" }))]);
+    const scope = mockGate({ comments: [appComment(STATUS_ID, statusBody({ state: "succeeded" }))] });
     scope
       .post(`${R}/issues/${ISSUE}/comments`, (body) => body.body.startsWith("Nothing is running here"))
       .reply(201, { id: 1 });
@@ -304,26 +294,11 @@ describe("pull_request.opened / ready_for_review", () => {
 
   it("starts a review when automations.reviewPullRequests is on", async () => {
     const { probot } = await createApp();
-    let task = "";
-    const scope = mockConfig(github(), "automations:\n  reviewPullRequests: true\n");
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, []);
-    scope.post(`${R}/issues/${ISSUE}/reactions`, { content: "eyes" }).reply(201, {});
-    scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: STATUS_ID });
-    scope
-      .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
-        task = body.inputs.task;
-        return true;
-      })
-      .reply(204);
-    scope
-      .get(`${R}/actions/workflows/agent.yml/runs`)
-      .query(true)
-      .reply(200, { total_count: 0, workflow_runs: [] });
+    const scope = mockGate({ config: "automations:\n  reviewPullRequests: true\n" });
+    const sent = mockDispatch(scope, { statusId: STATUS_ID });
     await deliver(probot, "pull_request", prPayload("opened"));
     expect(scope.isDone()).toBe(true);
-    const parsed = parseTask(task);
-    expect(parsed.ok && parsed.value).toMatchObject({
+    expect(sent.task()).toMatchObject({
       kind: "review",
       number: ISSUE,
       trigger: { event: "pull_request" },

@@ -9,10 +9,12 @@ import {
   ISSUE,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
   R,
   user,
 } from "./harness.ts";
+import { mockNoRunListed } from "./mock-dispatch.ts";
 
 /** Who asks: the login, the account type, and what the permission API answers (null: 404). */
 const actors = [
@@ -70,10 +72,7 @@ describe("permission matrix", () => {
         dispatched = true;
         return "";
       });
-      scope
-        .get(`${R}/actions/workflows/agent.yml/runs`)
-        .query(true)
-        .reply(200, { total_count: 0, workflow_runs: [] });
+      mockNoRunListed(scope);
     }
     await deliver(
       probot,
@@ -120,9 +119,7 @@ describe("permission matrix", () => {
 
   it("honours a stricter configured minimum", async () => {
     const { probot } = await createApp();
-    const scope = mockConfig(github(), "permissions:\n  minimum: maintain\n");
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, []);
+    const scope = mockGate({ config: "permissions:\n  minimum: maintain\n" });
     scope
       .post(`${R}/issues/${ISSUE}/comments`, (body) => body.body.includes("you need `maintain` or higher"))
       .reply(201, { id: 1 });

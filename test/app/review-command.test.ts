@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseTask } from "../../core/task.ts";
 import {
   createApp,
   deliver,
@@ -7,41 +6,18 @@ import {
   github,
   mockComments,
   mockConfig,
+  mockGate,
   mockPermission,
   R,
   user,
 } from "./harness.ts";
+import { mockDispatch } from "./mock-dispatch.ts";
 
 /** Issue 15, item 3: `/agent fix` in a review's body or on a line of the diff. */
-
-const STATUS_ID = 9500;
-
-function dispatchInto(scope: ReturnType<typeof github>, number: number, sink: { task: string }) {
-  mockComments(scope, [], number);
-  scope.post(`${R}/issues/${number}/reactions`, { content: "eyes" }).reply(201, {});
-  scope.post(`${R}/issues/${number}/comments`).reply(201, { id: STATUS_ID });
-  scope
-    .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
-      sink.task = body.inputs.task;
-      return true;
-    })
-    .reply(204);
-  scope
-    .get(`${R}/actions/workflows/agent.yml/runs`)
-    .query(true)
-    .reply(200, { total_count: 0, workflow_runs: [] });
-}
-
-const taskOf = (text: string) => {
-  const parsed = parseTask(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.value;
-};
 
 describe("/agent fix in reviews and on diff lines", () => {
   it("a line comment starts a fix-pr task whose instructions name the file, the lines and the comment", async () => {
     const { probot } = await createApp();
-    const sink = { task: "" };
     const payload = example("pull_request_review_comment", "created");
     payload.comment.body = "/agent fix use a constant here";
     payload.comment.user = user("alice");
@@ -50,12 +26,11 @@ describe("/agent fix in reviews and on diff lines", () => {
     payload.comment.start_line = 2;
     payload.comment.diff_hunk = "@@ -1,3 +1,4 @@\n+const x = 1;";
     const number = payload.pull_request.number;
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "alice", "write");
-    dispatchInto(scope, number, sink);
+    const scope = mockGate({ actor: "alice", number });
+    const sent = mockDispatch(scope, { number });
     await deliver(probot, "pull_request_review_comment", payload);
     expect(scope.isDone()).toBe(true);
-    const task = taskOf(sink.task);
+    const task = sent.task();
     expect(task).toMatchObject({ kind: "fix-pr", number, trigger: { actor: "alice" } });
     expect(task.trigger.commentId).toBeUndefined();
     // v2 only for this task: the agent answers in the thread (its first comment) and may resolve it.
@@ -72,20 +47,18 @@ describe("/agent fix in reviews and on diff lines", () => {
 
   it("a review body starts a fix-pr task that quotes the review", async () => {
     const { probot } = await createApp();
-    const sink = { task: "" };
     const payload = example("pull_request_review", "submitted");
     payload.review.body = "Close.\n/agent fix handle the empty list";
     payload.review.user = user("alice");
     const number = payload.pull_request.number;
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "alice", "write");
-    dispatchInto(scope, number, sink);
+    const scope = mockGate({ actor: "alice", number });
+    const sent = mockDispatch(scope, { number });
     await deliver(probot, "pull_request_review", payload);
     expect(scope.isDone()).toBe(true);
-    expect(taskOf(sink.task).instructions).toContain("handle the empty list");
-    expect(taskOf(sink.task).instructions).toContain("Asked by @alice in a pull request review");
-    expect(taskOf(sink.task)).toMatchObject({ v: 1 });
-    expect(taskOf(sink.task).reviewComment).toBeUndefined();
+    expect(sent.task().instructions).toContain("handle the empty list");
+    expect(sent.task().instructions).toContain("Asked by @alice in a pull request review");
+    expect(sent.task()).toMatchObject({ v: 1 });
+    expect(sent.task().reviewComment).toBeUndefined();
   });
 
   it("a bot's review (the App's own, written by the model) never commands the agent, and a reader is refused", async () => {

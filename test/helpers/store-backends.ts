@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { openStore, type Store } from "../../store/open-store.ts";
 import { openMemoryStore } from "./memory-store.ts";
 import { createTestDatabase, postgresAvailable } from "./postgres.ts";
@@ -34,3 +35,22 @@ export const storeBackends: Backend[] = [
       ]
     : []),
 ];
+
+/**
+ * The backend's store for the tests of the describe block this is called in: opened before them,
+ * closed (its database removed) after. Its `db` is the open store's; reading it outside the block's
+ * tests is an error.
+ */
+export function storeForSuite(backend: Backend): { readonly db: Store["db"] } {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(() => store?.close());
+  return {
+    get db() {
+      if (!store) throw new Error(`the ${backend.name} store is open only inside the suite's tests`);
+      return store.db;
+    },
+  };
+}

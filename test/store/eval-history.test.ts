@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { latestEvalResults, recordEvalSummary } from "../../store/eval-history.ts";
-import type { Store } from "../../store/open-store.ts";
-import { storeBackends } from "../helpers/store-backends.ts";
+import { storeBackends, storeForSuite } from "../helpers/store-backends.ts";
 
 const profile = (name: string, resolved: number, cost: number | null) => ({
   profile: name,
@@ -15,11 +14,7 @@ const profile = (name: string, resolved: number, cost: number | null) => ({
 });
 
 describe.each(storeBackends)("eval results on $name", (backend) => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(() => store?.close());
+  const store = storeForSuite(backend);
 
   it("keeps every eval and answers the latest per repository and profile, for readable repositories only", async () => {
     await recordEvalSummary(store.db, {

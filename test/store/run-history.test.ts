@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { UsageRecord } from "../../core/usage-record.ts";
-import type { Store } from "../../store/open-store.ts";
 import { appTaskKey, type DispatchInput, RunHistory } from "../../store/run-history.ts";
-import { storeBackends } from "../helpers/store-backends.ts";
+import { storeBackends, storeForSuite } from "../helpers/store-backends.ts";
 
 const usage: UsageRecord = {
   outcome: "finished",
@@ -39,13 +38,11 @@ function dispatch(repo: string, comment: number, at = new Date("2026-03-02T10:00
 }
 
 describe.each(storeBackends)("run history on $name", (backend) => {
-  let store: Store;
+  const store = storeForSuite(backend);
   let history: RunHistory;
-  beforeAll(async () => {
-    store = await backend.open();
+  beforeAll(() => {
     history = new RunHistory(store.db);
   });
-  afterAll(() => store.close());
 
   const row = (key: string) =>
     store.db.selectFrom("runs").selectAll().where("task_key", "=", key).executeTakeFirstOrThrow();

@@ -1,10 +1,9 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../store/open-store.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { pruneHistory } from "../../store/prune.ts";
 import { type GroupStats, weeklyStats } from "../../store/queries/weekly-stats.ts";
 import { RunHistory } from "../../store/run-history.ts";
-import { storeBackends } from "../helpers/store-backends.ts";
+import { storeBackends, storeForSuite } from "../helpers/store-backends.ts";
 import { weeklyStatsFromRuns } from "../helpers/weekly-stats-from-runs.ts";
 
 const NOW = new Date("2026-03-18T12:00:00Z"); // a Wednesday
@@ -21,13 +20,11 @@ function rounded(groups: GroupStats[]): unknown {
 }
 
 describe.each(storeBackends)("weekly totals kept by triggers on $name", (backend) => {
-  let store: Store;
+  const store = storeForSuite(backend);
   let history: RunHistory;
-  beforeAll(async () => {
-    store = await backend.open();
+  beforeAll(() => {
     history = new RunHistory(store.db);
   });
-  afterAll(() => store.close());
 
   /** The pages' totals (read from run_weeks) equal the totals computed from the runs, both ways. */
   async function expectTotalsMatchRuns(): Promise<GroupStats[]> {

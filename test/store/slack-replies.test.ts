@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../store/open-store.ts";
+import { describe, expect, it } from "vitest";
 import { pruneHistory } from "../../store/prune.ts";
 import { claimSlackReply, rememberSlackReply } from "../../store/slack-replies.ts";
-import { storeBackends } from "../helpers/store-backends.ts";
+import { storeBackends, storeForSuite } from "../helpers/store-backends.ts";
 
 const limits = (now: Date) => ({ now, lifetimeMs: 30 * 60 * 1000, uses: 5 });
 
 describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(() => store?.close());
+  const store = storeForSuite(backend);
 
   it("gives out five uses within the lifetime, then says why not; the repository matches in any case", async () => {
     const at = new Date("2026-03-01T10:00:00Z");

@@ -3,34 +3,7 @@ import { describe, expect, it } from "vitest";
 import { wilsonInterval } from "../../../action/eval/confidence.ts";
 import type { EvalInstance } from "../../../action/eval/instance.ts";
 import { buildReport, reportMarkdown } from "../../../action/eval/report.ts";
-import type { InstanceResult } from "../../../action/eval/result.ts";
-
-function result(
-  profile: string,
-  instance: string,
-  resolved: boolean,
-  extra: Partial<InstanceResult> = {},
-): InstanceResult {
-  return {
-    instance,
-    profile,
-    model: `${profile}-model`,
-    status: "graded",
-    resolved,
-    outcome: "finished",
-    reason: "done",
-    failToPass: { passed: resolved ? 1 : 0, total: 1, failing: resolved ? [] : ["t"] },
-    passToPass: { passed: 2, total: 2, broken: [] },
-    tokens: { prompt: 900, completion: 100, total: 1000 },
-    turns: 3,
-    durationMs: 60_000,
-    agentMs: 50_000,
-    cost: null,
-    patchBytes: 10,
-    finishedAt: "2026-12-02T00:00:00Z",
-    ...extra,
-  };
-}
+import { gradedResult } from "../../helpers/eval-result.ts";
 
 const instances = ["a#1", "a#2", "a#3", "a#4"].map((id) => ({ id }) as EvalInstance);
 
@@ -50,9 +23,12 @@ describe("wilsonInterval", () => {
 describe("buildReport", () => {
   it("sums each profile over the same instances and picks the best, ties to the cheaper", () => {
     const results = [
-      ...instances.map((i, n) => result("small", i.id, n < 2, { cost: 0.01 })),
+      ...instances.map((i, n) => gradedResult("small", i.id, n < 2, { cost: 0.01 })),
       ...instances.map((i, n) =>
-        result("large", i.id, n < 3, { cost: 0.5, tokens: { prompt: 1800, completion: 200, total: 2000 } }),
+        gradedResult("large", i.id, n < 3, {
+          cost: 0.5,
+          tokens: { prompt: 1800, completion: 200, total: 2000 },
+        }),
       ),
     ];
     const report = buildReport("acme/x", instances, ["small", "large"], results);
@@ -81,7 +57,7 @@ describe("buildReport", () => {
       "acme/x",
       instances,
       ["p"],
-      instances.map((i) => result("p", i.id, false)),
+      instances.map((i) => gradedResult("p", i.id, false)),
     );
     expect(report.best).toBeUndefined();
     expect(report.profiles[0]!.cost).toBeNull();
@@ -89,9 +65,9 @@ describe("buildReport", () => {
 
   it("writes a table per profile and one row per instance", () => {
     const results = [
-      result("p", "a#1", true),
-      result("p", "a#2", false),
-      { ...result("p", "a#3", false), status: "error" as const, reason: "sandbox failed\nstack" },
+      gradedResult("p", "a#1", true),
+      gradedResult("p", "a#2", false),
+      { ...gradedResult("p", "a#3", false), status: "error" as const, reason: "sandbox failed\nstack" },
     ];
     const markdown = reportMarkdown(buildReport("acme/x", instances, ["p"], results));
     expect(markdown).toContain(

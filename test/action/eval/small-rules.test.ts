@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 import { parseEvalArgs } from "../../../action/cli/eval-args.ts";
 import { runCli } from "../../../action/cli/main.ts";
 import { closingKeywordReferences } from "../../../action/eval/closing-keywords.ts";
-import type { InstanceResult } from "../../../action/eval/result.ts";
 import { appendResult, endCutLine, readResults } from "../../../action/eval/results-log.ts";
 import { suggestProfile, withModelProfile } from "../../../action/eval/suggest-profile.ts";
 import { testPathClassifier } from "../../../action/eval/test-paths.ts";
+import { gradedResult } from "../../helpers/eval-result.ts";
 import { createJsFixtureRepo, git } from "../../helpers/fixture-repo.ts";
 
 describe("closing keywords (GitHub's nine, any case, optional colon)", () => {
@@ -41,35 +41,16 @@ describe("test paths", () => {
   });
 });
 
-const result = (instance: string, status: "graded" | "error" = "graded"): InstanceResult => ({
-  instance,
-  profile: "p",
-  model: "m",
-  status,
-  resolved: status === "graded",
-  outcome: "finished",
-  reason: "r",
-  failToPass: { passed: 1, total: 1, failing: [] },
-  passToPass: { passed: 0, total: 0, broken: [] },
-  tokens: { prompt: 1, completion: 1, total: 2 },
-  turns: 1,
-  durationMs: 1,
-  agentMs: 1,
-  cost: null,
-  patchBytes: 1,
-  finishedAt: "2026-12-02T00:00:00Z",
-});
-
 describe("results log", () => {
   it("keeps whole lines, drops a line cut by a kill, and the next result after it is not lost", async () => {
     const path = join(await mkdtemp(join(tmpdir(), "inhouse-results-")), "results.jsonl");
     expect(await readResults(path)).toEqual([]);
-    await appendResult(path, result("a#1"));
-    await appendFile(path, JSON.stringify(result("a#2")).slice(0, 40)); // the kill
+    await appendResult(path, gradedResult("p", "a#1", true));
+    await appendFile(path, JSON.stringify(gradedResult("p", "a#2", true)).slice(0, 40)); // the kill
     await endCutLine(path);
-    await appendResult(path, result("a#3"));
+    await appendResult(path, gradedResult("p", "a#3", true));
     expect((await readResults(path)).map((r) => r.instance)).toEqual(["a#1", "a#3"]);
-    await appendResult(path, result("a#1", "error"));
+    await appendResult(path, { ...gradedResult("p", "a#1", true), status: "error" });
     expect((await readResults(path)).find((r) => r.instance === "a#1")!.status).toBe("error");
   });
 });

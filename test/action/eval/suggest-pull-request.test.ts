@@ -11,36 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEvalArgs } from "../../../action/cli/eval-args.ts";
 import type { EvalInstance } from "../../../action/eval/instance.ts";
 import { buildReport } from "../../../action/eval/report.ts";
-import type { InstanceResult } from "../../../action/eval/result.ts";
 import { suggestByPullRequest } from "../../../action/eval/suggest-pull-request.ts";
 import { basicHeader } from "../../e2e/helpers/git-push.ts";
 import { runGit } from "../../e2e/local-github/git-repos.ts";
 import { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import type { RepoRecord } from "../../e2e/local-github/state.ts";
+import { gradedResult } from "../../helpers/eval-result.ts";
 
 const CONFIG =
   "# tuned by the platform team\ncommands:\n  test: npm test\nlimits: { turns: 8, minutes: 5 }\n";
-
-function result(profile: string, instance: string, resolved: boolean): InstanceResult {
-  return {
-    instance,
-    profile,
-    model: `${profile}-model`,
-    status: "graded",
-    resolved,
-    outcome: "finished",
-    reason: "done",
-    failToPass: { passed: resolved ? 1 : 0, total: 1, failing: resolved ? [] : ["t"] },
-    passToPass: { passed: 1, total: 1, broken: [] },
-    tokens: { prompt: 900, completion: 100, total: 1000 },
-    turns: 3,
-    durationMs: 60_000,
-    agentMs: 50_000,
-    cost: null,
-    patchBytes: 10,
-    finishedAt: "2026-12-02T00:00:00Z",
-  };
-}
 
 const instances = ["acme/mathlib#1", "acme/mathlib#3"].map((id) => ({ id }) as EvalInstance);
 const report = buildReport(
@@ -48,10 +27,10 @@ const report = buildReport(
   instances,
   ["workstation", "gpu"],
   [
-    result("workstation", "acme/mathlib#1", true),
-    result("workstation", "acme/mathlib#3", false),
-    result("gpu", "acme/mathlib#1", true),
-    result("gpu", "acme/mathlib#3", true),
+    gradedResult("workstation", "acme/mathlib#1", true),
+    gradedResult("workstation", "acme/mathlib#3", false),
+    gradedResult("gpu", "acme/mathlib#1", true),
+    gradedResult("gpu", "acme/mathlib#3", true),
   ],
 );
 

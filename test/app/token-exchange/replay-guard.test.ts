@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryReplayGuard, StoreReplayGuard } from "../../../app/token-exchange/replay-guard.ts";
-import type { Store } from "../../../store/open-store.ts";
-import { storeBackends } from "../../helpers/store-backends.ts";
+import { storeBackends, storeForSuite } from "../../helpers/store-backends.ts";
 
 const HOUR = 3600;
 const at = (seconds: number) => new Date(seconds * 1000);
 
 describe.each(storeBackends)("the token exchange's replay guard in the run history ($name)", (backend) => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(() => store?.close());
+  const store = storeForSuite(backend);
 
   it("trades a token once; a second App process and a restarted one refuse it too", async () => {
     const now = 1_800_000_000;

@@ -16,9 +16,8 @@ import {
   example,
   github,
   ISSUE,
-  mockComments,
-  mockConfig,
-  mockPermission,
+  mockGate,
+  mockReply,
   R,
   statusBody,
 } from "../../app/harness.ts";
@@ -54,19 +53,11 @@ export function modelTextAppCases(): void {
         const { probot } = await createApp();
         const finished = appComment(STATUS_ID, statusBody({ state: "succeeded" }));
         const reply = appComment(STATUS_ID + 1, `Pushed 1a2b3c to \`agent/fix-issue-1\`.\n\n${FAKE_MARKER}`);
-        const scope = mockConfig(github(), null);
-        mockPermission(scope, "Codertocat", "write");
-        mockComments(scope, [finished, reply]);
-        let answer = "";
-        scope
-          .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-            answer = body.body;
-            return true;
-          })
-          .reply(201, { id: 1 });
+        const scope = mockGate({ comments: [finished, reply] });
+        const answer = mockReply(scope);
         await deliver(probot, "issue_comment", commentPayload("/agent stop"));
         expect(scope.isDone()).toBe(true); // no cancel of run 31337 was mocked: none was sent
-        expect(answer).toContain("Nothing is running here");
+        expect(answer.text()).toContain("Nothing is running here");
       },
     );
 
@@ -107,19 +98,11 @@ export function modelTextAppCases(): void {
         STATUS_ID,
         statusBody({ state: "running", run: { id: 31337, repo: "mallory/elsewhere" } }),
       );
-      const scope = mockConfig(github(), null);
-      mockPermission(scope, "Codertocat", "write");
-      mockComments(scope, [running]);
-      let answer = "";
-      scope
-        .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-          answer = body.body;
-          return true;
-        })
-        .reply(201, { id: 1 });
+      const scope = mockGate({ comments: [running] });
+      const answer = mockReply(scope);
       await deliver(probot, "issue_comment", commentPayload("/agent stop"));
       expect(scope.isDone()).toBe(true);
-      expect(answer).toContain("Did not cancel workflow run #31337: it is in `mallory/elsewhere`");
+      expect(answer.text()).toContain("Did not cancel workflow run #31337: it is in `mallory/elsewhere`");
     });
   });
 }

@@ -9,10 +9,9 @@ import {
   createApp,
   deliver,
   github,
-  ISSUE,
   mockConfig,
   mockPermission,
-  R,
+  mockReply,
 } from "../../app/harness.ts";
 import { step } from "../../helpers/scripted-model-server.ts";
 import type { AttackRun } from "./action-run.ts";
@@ -32,16 +31,12 @@ export function protectedPathConfigCases(): void {
         const { probot } = await createApp();
         const scope = mockConfig(github(), SLOW_CONFIG);
         mockPermission(scope, "Codertocat", "write");
-        let answer = "";
-        scope
-          .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-            answer = body.body;
-            return true;
-          })
-          .reply(201, { id: 1 });
+        const answer = mockReply(scope);
         await deliver(probot, "issue_comment", commentPayload("/agent fix"));
         expect(scope.isDone()).toBe(true); // no dispatch was mocked: a dispatch would fail the delivery
-        expect(answer).toContain(`protectedPaths[0]: the pattern "${SLOW_GLOB}" has '**' inside the segment`);
+        expect(answer.text()).toContain(
+          `protectedPaths[0]: the pattern "${SLOW_GLOB}" has '**' inside the segment`,
+        );
       },
     );
   });

@@ -22,9 +22,7 @@ import {
   example,
   github,
   labeledPayload,
-  mockComments,
-  mockConfig,
-  mockPermission,
+  mockGate,
   R,
   statusBody,
   TestOctokit,
@@ -40,9 +38,7 @@ export function triggerCases(): void {
         ["issue_comment", commentPayload("/agent fix", { by: user("reader") })],
       ] as const) {
         const { probot, metrics } = await createApp();
-        const scope = mockConfig(github(), null);
-        mockPermission(scope, "reader", "read");
-        mockComments(scope, []);
+        const scope = mockGate({ actor: "reader", role: "read" });
         let refusal = "";
         scope
           .post(`${R}/issues/1/comments`, (body) => {
@@ -125,9 +121,9 @@ export function triggerCases(): void {
 
     attack("a redelivered webhook never starts a second run", async () => {
       const { probot, metrics } = await createApp();
-      const scope = mockConfig(github(), null);
-      mockPermission(scope, "Codertocat", "write");
-      mockComments(scope, [appComment(5, statusBody({ delivery: "d-again", state: "running" }))]);
+      const scope = mockGate({
+        comments: [appComment(5, statusBody({ delivery: "d-again", state: "running" }))],
+      });
       await deliver(probot, "issues", labeledPayload(), "d-again");
       expect(scope.isDone()).toBe(true); // no dispatch, no second status comment
       expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "duplicate" })).toBe(1);
