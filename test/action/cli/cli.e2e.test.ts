@@ -26,15 +26,7 @@ describe("inhouse run without a model endpoint", () => {
       [
         "tsx",
         "action/cli/main.ts",
-        "run",
-        "--repo",
-        repo.dir,
-        "--task",
-        "Fix sum",
-        "--base-url",
-        "http://127.0.0.1:9/v1",
-        "--model",
-        "m",
+        ...fixSumArgs(repo.dir, { baseUrl: "http://127.0.0.1:9/v1", model: "m" }),
       ],
       { cwd: process.cwd(), env: { ...process.env, INHOUSE_MODEL_BASE_URL: "" } },
     ).catch((error: { code: number; stdout: string; stderr: string }) => {
@@ -66,20 +58,12 @@ describe("inhouse run without Docker", () => {
     const server = await startScriptedModelServer([]);
     const previous = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
-    const err = capture();
-    try {
-      const code = await runCli(fixSumArgs(repo.dir, server), {
-        stdout: capture().stream,
-        stderr: err.stream,
-        env: {},
-      });
-      expect(code).toBe(1);
-    } finally {
+    const run = await runAgainst(server, fixSumArgs(repo.dir, server)).finally(() => {
       if (previous === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = previous;
-      await server.close();
-    }
-    expect(err.text()).toMatch(/No Docker engine answers.*scripts\/docker-engine\.sh/);
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/No Docker engine answers.*scripts\/docker-engine\.sh/);
     expect(server.requests).toHaveLength(0);
     expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
   });
@@ -98,29 +82,12 @@ describeDocker("inhouse run on a real sandbox", () => {
   it("names the build command when the sandbox image is missing", async () => {
     const repo = await createJsFixtureRepo();
     const server = await startScriptedModelServer([]);
-    const err = capture();
-    try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "x",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          "m",
-          "--image",
-          "inhouse-missing:none",
-        ],
-        { stdout: capture().stream, stderr: err.stream, env: {} },
-      );
-      expect(code).toBe(1);
-    } finally {
-      await server.close();
-    }
-    expect(err.text()).toMatch(/inhouse-missing:none is not built.*runner-image\/build\.sh/);
+    const run = await runAgainst(
+      server,
+      fixSumArgs(repo.dir, server, "x", "--image", "inhouse-missing:none"),
+    );
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/inhouse-missing:none is not built.*runner-image\/build\.sh/);
   });
 
   it("leaves the fix as a new branch in the source repository and its working tree and HEAD untouched", async () => {
@@ -129,27 +96,11 @@ describeDocker("inhouse run on a real sandbox", () => {
     const head = git(repo.dir, "rev-parse", "HEAD");
     const status = git(repo.dir, "status", "--porcelain");
     const server = await startScriptedModelServer(fixingTrajectory(repo));
-    const out = capture();
-    const err = capture();
-    try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "sum() subtracts instead of adding",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          server.model,
-        ],
-        { stdout: out.stream, stderr: err.stream, env: {} },
-      );
-      expect(code, err.text()).toBe(0);
-    } finally {
-      await server.close();
-    }
+    const { code, out, err } = await runAgainst(
+      server,
+      fixSumArgs(repo.dir, server, "sum() subtracts instead of adding"),
+    );
+    expect(code, err).toBe(0);
     expect(git(repo.dir, "rev-parse", "HEAD")).toBe(head);
     expect(git(repo.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("my-work");
     expect(git(repo.dir, "status", "--porcelain")).toBe(status);
@@ -159,12 +110,12 @@ describeDocker("inhouse run on a real sandbox", () => {
     expect(
       git(repo.dir, "log", "-1", "--format=%an%n%B", "agent/local-sum-subtracts-instead-of-adding"),
     ).toMatch(/^inhouse agent\nsum\(\) subtracts instead of adding[\s\S]*Agent-Outcome: finished/);
-    expect(out.text()).toMatch(/outcome: +finished/);
-    expect(out.text()).toMatch(/verification: passed \(`npm test`, exit 0\)/);
-    expect(out.text()).toMatch(/src\/sum\.js \| 2 \+-/);
-    expect(out.text()).toMatch(/turns: +5/);
-    expect(err.text()).toContain("turn 3/40 · edit_file");
-    expect(err.text()).toContain("verifying: npm test");
+    expect(out).toMatch(/outcome: +finished/);
+    expect(out).toMatch(/verification: passed \(`npm test`, exit 0\)/);
+    expect(out).toMatch(/src\/sum\.js \| 2 \+-/);
+    expect(out).toMatch(/turns: +5/);
+    expect(err).toContain("turn 3/40 · edit_file");
+    expect(err).toContain("verifying: npm test");
   }, 90_000);
 
   it("refuses to publish a change to a protected path, as the action does: no branch, the tree untouched", async () => {
@@ -176,23 +127,13 @@ describeDocker("inhouse run on a real sandbox", () => {
       step.tool("write_file", { path: ".github/workflows/ci.yml", content: "on: push\njobs: {}\n" }),
       step.tool("finish", { summary: "Fixed sum and tidied CI." }),
     ]);
-    const out = capture();
-    const err = capture();
-    try {
-      const code = await runCli(fixSumArgs(repo.dir, server), {
-        stdout: out.stream,
-        stderr: err.stream,
-        env: {},
-      });
-      expect(code).toBe(1);
-    } finally {
-      await server.close();
-    }
+    const { code, out, err } = await runAgainst(server, fixSumArgs(repo.dir, server));
+    expect(code).toBe(1);
     // The refusal is the action's publish policy (action/publish/patch-policy.ts), word for word.
-    expect(err.text()).toMatch(
+    expect(err).toMatch(
       /the agent's change was not published: the change touches protected paths: `\.github\/workflows\/ci\.yml` \(matches `\.github\/workflows\/\*\*`\)/,
     );
-    expect(out.text()).toMatch(/branch: +\(none: not published\)/);
+    expect(out).toMatch(/branch: +\(none: not published\)/);
     expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
     expect(git(repo.dir, "rev-parse", "HEAD")).toBe(head);
     expect(git(repo.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("my-work");
@@ -206,26 +147,13 @@ describeDocker("inhouse run on a real sandbox", () => {
       git(repo.dir, "remote", "add", "origin", "git@github.com:acme/widget.git");
       const database = await createTestDatabase();
       const server = await startScriptedModelServer(fixingTrajectory(repo));
-      const err = capture();
       try {
-        const code = await runCli(
-          [
-            "run",
-            "--repo",
-            repo.dir,
-            "--task",
-            "sum() subtracts instead of adding",
-            "--base-url",
-            server.baseUrl,
-            "--model",
-            server.model,
-            "--record",
-            database.url,
-          ],
-          { stdout: capture().stream, stderr: err.stream, env: {} },
+        const { code, err } = await runAgainst(
+          server,
+          fixSumArgs(repo.dir, server, "sum() subtracts instead of adding", "--record", database.url),
         );
-        expect(code, err.text()).toBe(0);
-        expect(err.text()).toContain("recorded in the run history as acme/widget (succeeded)");
+        expect(code, err).toBe(0);
+        expect(err).toContain("recorded in the run history as acme/widget (succeeded)");
         const store = await openStore({ databaseUrl: database.url });
         try {
           const runs = await store.db.selectFrom("runs").selectAll().execute();
@@ -258,7 +186,6 @@ describeDocker("inhouse run on a real sandbox", () => {
           await store.close();
         }
       } finally {
-        await server.close();
         await database.drop();
       }
     },
@@ -268,32 +195,13 @@ describeDocker("inhouse run on a real sandbox", () => {
   it("--record with a server that does not answer fails before the model is asked anything", async () => {
     const repo = await createJsFixtureRepo();
     const server = await startScriptedModelServer([]);
-    const err = capture();
-    try {
-      const code = await runCli(
-        [
-          "run",
-          "--repo",
-          repo.dir,
-          "--task",
-          "Fix sum",
-          "--base-url",
-          server.baseUrl,
-          "--model",
-          server.model,
-          "--record",
-          "postgres://inhouse:s3cret@127.0.0.1:9/inhouse",
-        ],
-        { stdout: capture().stream, stderr: err.stream, env: {} },
-      );
-      expect(code).toBe(1);
-    } finally {
-      await server.close();
-    }
-    expect(err.text()).toMatch(
-      /cannot reach the PostgreSQL server of DATABASE_URL \(127\.0\.0\.1:9\/inhouse\)/,
+    const { code, err } = await runAgainst(
+      server,
+      fixSumArgs(repo.dir, server, "Fix sum", "--record", "postgres://inhouse:s3cret@127.0.0.1:9/inhouse"),
     );
-    expect(err.text()).not.toContain("s3cret");
+    expect(code).toBe(1);
+    expect(err).toMatch(/cannot reach the PostgreSQL server of DATABASE_URL \(127\.0\.0\.1:9\/inhouse\)/);
+    expect(err).not.toContain("s3cret");
     expect(server.requests).toHaveLength(0);
     expect(git(repo.dir, "branch", "--list", "agent/*")).toBe("");
   });
@@ -312,37 +220,48 @@ describeDocker("inhouse run on a real sandbox", () => {
       })),
       { rejectNativeTools: true },
     );
-    const out = capture();
-    const err = capture();
-    try {
-      const code = await runCli(fixSumArgs(repo.dir, server), {
-        stdout: out.stream,
-        stderr: err.stream,
-        env: {},
-      });
-      expect(code, err.text()).toBe(0);
-    } finally {
-      await server.close();
-    }
-    expect(out.text()).toMatch(/verification: passed/);
+    const { code, out, err } = await runAgainst(server, fixSumArgs(repo.dir, server));
+    expect(code, err).toBe(0);
+    expect(out).toMatch(/verification: passed/);
     const patch = git(repo.dir, "show", "agent/local-fix-sum");
     expect(patch).toContain("+  return a + b;");
     expect(patch).not.toContain("pwned");
-    expect(err.text()).toMatch(/model writing|edit_file/);
+    expect(err).toMatch(/model writing|edit_file/);
   }, 90_000);
 });
 
-/** `inhouse run` asked to fix the fixture's sum against a scripted model server. */
-function fixSumArgs(repoDir: string, server: { baseUrl: string; model: string }): string[] {
+/** `inhouse run` on `repoDir` against a scripted model server: the task ("Fix sum"), then further options. */
+function fixSumArgs(
+  repoDir: string,
+  server: { baseUrl: string; model: string },
+  task = "Fix sum",
+  ...options: string[]
+): string[] {
   return [
     "run",
     "--repo",
     repoDir,
     "--task",
-    "Fix sum",
+    task,
     "--base-url",
     server.baseUrl,
     "--model",
     server.model,
+    ...options,
   ];
+}
+
+/** Runs the CLI in this process, closes the model server after it, and returns the exit code and what it wrote. */
+async function runAgainst(
+  server: { close(): Promise<void> },
+  args: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  const out = capture();
+  const err = capture();
+  try {
+    const code = await runCli(args, { stdout: out.stream, stderr: err.stream, env: {} });
+    return { code, out: out.text(), err: err.text() };
+  } finally {
+    await server.close();
+  }
 }
