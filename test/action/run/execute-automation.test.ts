@@ -3,7 +3,13 @@ import { automationMarker } from "../../../action/automation/automation-threads.
 import type { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import type { PullIssue } from "../../e2e/local-github/shapes/pull.ts";
 import { sh } from "../workspace/origin.ts";
-import { agentResult, createHarness, type HarnessOptions, startActionGitHub } from "./harness.ts";
+import {
+  agentResult,
+  createHarness,
+  type HarnessOptions,
+  RUN_TIMEOUT_MS,
+  startActionGitHub,
+} from "./harness.ts";
 
 const CONFIG = [
   "permissions: { minimum: maintain }",
@@ -42,7 +48,7 @@ const FINDINGS = [
   { path: "src/eval.js", line: 2, body: "`eval` of request data." },
 ];
 
-describe("executeTask: a scheduled automation with output: issue", () => {
+describe("executeTask: a scheduled automation with output: issue", { timeout: RUN_TIMEOUT_MS }, () => {
   it("opens one issue listing each finding with file and line, signed with the automation and how to turn it off", async () => {
     const harness = await automationRepo();
     // A person's issue quoting the marker is not the automation's issue.
@@ -121,7 +127,7 @@ describe("executeTask: a scheduled automation with output: issue", () => {
   });
 });
 
-describe("executeTask: a scheduled automation with output: pull-request", () => {
+describe("executeTask: a scheduled automation with output: pull-request", { timeout: RUN_TIMEOUT_MS }, () => {
   it("runs with the automation's own model profile and limits", async () => {
     const harness = await automationRepo();
     const outcome = await harness.runAutomation(
@@ -186,7 +192,7 @@ describe("executeTask: a scheduled automation with output: pull-request", () => 
   });
 });
 
-describe("executeTask: who may start an automation", () => {
+describe("executeTask: who may start an automation", { timeout: RUN_TIMEOUT_MS }, () => {
   it("refuses a manual dispatch by a user below permissions.minimum, before any code is fetched", async () => {
     const harness = await automationRepo();
     github.addCollaborator(harness.repo, "bob", "write");

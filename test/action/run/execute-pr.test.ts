@@ -4,7 +4,7 @@ import type { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import type { PullIssue } from "../../e2e/local-github/shapes/pull.ts";
 import { TRIGGER_AT } from "../github/fixtures.ts";
 import { sh } from "../workspace/origin.ts";
-import { agentResult, createHarness, type Harness, startActionGitHub } from "./harness.ts";
+import { agentResult, createHarness, type Harness, RUN_TIMEOUT_MS, startActionGitHub } from "./harness.ts";
 
 let github: LocalGitHub;
 beforeAll(async () => {
@@ -71,7 +71,7 @@ async function pullRequest(fork: boolean) {
 const lastStatus = (harness: Harness, task: { statusCommentId?: number }) =>
   statusText(harness.statusBodies(task.statusCommentId!).at(-1) ?? "");
 
-describe("executeTask on pull requests", () => {
+describe("executeTask on pull requests", { timeout: RUN_TIMEOUT_MS }, () => {
   it("/agent fix on a same-repo PR pushes to the PR's branch and replies in the thread", async () => {
     const { harness, pull, head, task } = await pullRequest(false);
     const fixPr = task("fix-pr");

@@ -7,7 +7,15 @@ import { parseStatusMarker, statusText } from "../../../core/status-marker.ts";
 import type { LocalGitHub } from "../../e2e/local-github/local-github.ts";
 import { AFTER, TRIGGER_AT } from "../github/fixtures.ts";
 import { sh } from "../workspace/origin.ts";
-import { agentResult, createHarness, type Harness, MODEL_KEY, startActionGitHub, TOKEN } from "./harness.ts";
+import {
+  agentResult,
+  createHarness,
+  type Harness,
+  MODEL_KEY,
+  RUN_TIMEOUT_MS,
+  startActionGitHub,
+  TOKEN,
+} from "./harness.ts";
 
 const BRANCH = "agent/fix-issue-12-parser-crashes-on-empty-input-rm-rf";
 const lastStatus = (bodies: string[]) => statusText(bodies.at(-1) ?? "");
@@ -39,7 +47,7 @@ async function issueTask(options: Parameters<Harness["openIssue"]>[0] & { permis
   return { harness, issue, task, status, branches };
 }
 
-describe("executeTask: issue to pull request", () => {
+describe("executeTask: issue to pull request", { timeout: RUN_TIMEOUT_MS }, () => {
   it("clones, runs the loop in a credential-free sandbox, pushes a branch and opens a PR", async () => {
     const { harness, task, status } = await issueTask({
       comments: [
@@ -201,7 +209,7 @@ describe("executeTask: issue to pull request", () => {
   });
 });
 
-describe("executeTask: cancellation", () => {
+describe("executeTask: cancellation", { timeout: RUN_TIMEOUT_MS }, () => {
   it("a cancelled job stops the loop, publishes nothing and says cancelled", async () => {
     const { harness, task, status, branches } = await issueTask();
     const cancel = new AbortController();

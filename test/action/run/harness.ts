@@ -29,6 +29,12 @@ import { postAppStatusComment } from "./issue-task-scene.ts";
 export const TOKEN = "ghs_CANARYrunToken0123456789abcdefABCD";
 export const MODEL_KEY = "sk-CANARYmodelKey0123456789abcdef";
 export const OWNER = "acme";
+/**
+ * A test's time limit: a run clones and pushes over the local GitHub's git HTTP (each push through
+ * its push gate); on a loaded 2-core machine a publishing test took up to 23 s, close to vitest's
+ * 30 s default.
+ */
+export const RUN_TIMEOUT_MS = 60_000;
 
 export function agentResult(overrides: Partial<AgentResult> = {}): AgentResult {
   return {
