@@ -44,6 +44,13 @@ export interface RepoRef {
   name: string;
 }
 
+/** A workflow run the App dispatched: its id, the repository it runs in (owner/name), its page. */
+export interface RunRef {
+  id: number;
+  repo: string;
+  url?: string;
+}
+
 /** A repository's and its owner's monthly money budget, checked before a task starts (budgets.ts). */
 export type BudgetCheck = { ok: true } | { ok: false; message: string };
 

@@ -1,4 +1,4 @@
-import type { StatusComment } from "../helpers/read-agent-comments.ts";
+import type { StatusComment } from "../github/agent-comments.ts";
 
 /**
  * The name a failed-check follow-up carries in its task and status marker (`task.automation` of a

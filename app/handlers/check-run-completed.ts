@@ -3,9 +3,9 @@ import type { Deps, Outcome } from "../deps/types.ts";
 import { readAgentPull } from "../follow-ups/agent-pull.ts";
 import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../follow-ups/failed-check-follow-ups.ts";
 import { failureExcerpt, followUpInstructions } from "../follow-ups/failure-excerpt.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { readAgentComments } from "../helpers/read-agent-comments.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { readAgentComments } from "../github/agent-comments.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
 
 /** Conclusions that mean the code is at fault; `cancelled`, `skipped`, `neutral`, … are not. */
 const FAILED = new Set(["failure", "timed_out"]);

@@ -3,14 +3,14 @@ import { defaultConfig } from "../../core/config.ts";
 import type { TaskKind } from "../../core/task.ts";
 import type { IssueComment } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { configErrorText } from "../helpers/config-error-text.ts";
-import { reply } from "../helpers/github-writes.ts";
-import { renderHelp } from "../helpers/help-text.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
-import { refuseOnce } from "../helpers/refuse-once.ts";
-import { startTask } from "../helpers/start-task.ts";
-import { stopTask } from "../helpers/stop-task.ts";
+import { reply } from "../github/github-writes.ts";
+import { loadRepoConfig } from "../github/load-repo-config.ts";
+import { checkActor } from "../task/permission-gate.ts";
+import { refuseOnce } from "../task/refuse-once.ts";
+import { startTask } from "../task/start-task.ts";
+import { stopTask } from "../task/stop-task.ts";
+import { configErrorText } from "../texts/config-error-text.ts";
+import { renderHelp } from "../texts/help-text.ts";
 
 /** A slash at the start of some line: the cheap test before reading the config. */
 const MAYBE_COMMAND = /^\s*\/[a-z]/im;

@@ -2,12 +2,12 @@ import { isBotActor } from "../../core/actor-gate.ts";
 import { defaultConfig } from "../../core/config.ts";
 import type { IssueLabeled } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { configErrorText } from "../helpers/config-error-text.ts";
-import { reply } from "../helpers/github-writes.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { refuseOnce } from "../helpers/refuse-once.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { reply } from "../github/github-writes.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
 import { readIntakeMarker } from "../intake/intake-marker.ts";
+import { refuseOnce } from "../task/refuse-once.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
+import { configErrorText } from "../texts/config-error-text.ts";
 
 /** `issues.labeled` with the configured label: a fix-issue task. */
 export async function handleIssueLabeled(deps: Deps, payload: IssueLabeled): Promise<Outcome> {

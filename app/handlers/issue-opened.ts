@@ -1,9 +1,9 @@
 import { isBotActor } from "../../core/actor-gate.ts";
 import type { IssueOpened } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
 import { readIntakeMarker } from "../intake/intake-marker.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
 
 /**
  * `issues.opened` with `automations.fixNewIssues`: a fix-issue task for an author at the minimum.

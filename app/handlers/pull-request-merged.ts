@@ -1,7 +1,7 @@
 import type { PullRequestClosed } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
 
 /**
  * A merged pull request with an automation on `event: merged-pull-request`: that automation's task,

@@ -1,7 +1,7 @@
 import type { PullRequest } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
 
 /**
  * `pull_request.opened` / `ready_for_review`: a review task when `automations.reviewPullRequests`

@@ -2,11 +2,11 @@ import { isAllowedBot, isBotActor } from "../../core/actor-gate.ts";
 import { parseCommand } from "../../core/commands.ts";
 import type { Actor, Repository, ReviewCommentCreated, ReviewSubmitted } from "../deps/payloads.ts";
 import type { Deps, Outcome } from "../deps/types.ts";
-import { reply } from "../helpers/github-writes.ts";
-import { loadWebhookRepoConfig } from "../helpers/load-repo-config.ts";
-import { refuseOnce } from "../helpers/refuse-once.ts";
-import { lineCommentContext, reviewContext } from "../helpers/review-context.ts";
-import { startGatedTask } from "../helpers/start-gated-task.ts";
+import { reply } from "../github/github-writes.ts";
+import { loadWebhookRepoConfig } from "../github/load-repo-config.ts";
+import { refuseOnce } from "../task/refuse-once.ts";
+import { startGatedTask } from "../task/start-gated-task.ts";
+import { lineCommentContext, reviewContext } from "../texts/review-context.ts";
 
 /** A slash at the start of some line: the cheap test before reading the config. */
 const MAYBE_COMMAND = /^\s*\/[a-z]/im;

@@ -11,12 +11,12 @@ import {
 } from "../../core/status-marker.ts";
 import type { WorkflowRun } from "../deps/payloads.ts";
 import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
-import { editStatus } from "../helpers/github-writes.ts";
-import { httpStatus } from "../helpers/http-status.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { whyNotOurRun } from "../helpers/our-run.ts";
-import { retryCommand, runEndedText } from "../helpers/status-text.ts";
+import { editStatus } from "../github/github-writes.ts";
+import { httpStatus } from "../github/http-status.ts";
+import { loadRepoConfig } from "../github/load-repo-config.ts";
 import { slackFollowUpText, type TaskEnd } from "../intake/slack-follow-up-text.ts";
+import { whyNotOurRun } from "../task/our-run.ts";
+import { retryCommand, runEndedText } from "../texts/status-text.ts";
 
 /**
  * `workflow_run.completed` of an agent run: when the runner died, was cancelled or timed out before

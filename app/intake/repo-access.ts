@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import type { GitHub, RepoRef } from "../deps/types.ts";
-import { httpStatus } from "../helpers/http-status.ts";
+import { httpStatus } from "../github/http-status.ts";
 
 export type RepoAccess =
   | { ok: true; octokit: GitHub; defaultBranch: string }

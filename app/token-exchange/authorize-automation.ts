@@ -7,8 +7,8 @@ import {
 import { formatErrors } from "../../core/result.ts";
 import { runnerRepoRefusal } from "../../core/runner-repository.ts";
 import type { AutomationRun } from "../deps/run-recorder.ts";
-import { loadRepoConfig } from "../helpers/load-repo-config.ts";
-import { checkActor } from "../helpers/permission-gate.ts";
+import { loadRepoConfig } from "../github/load-repo-config.ts";
+import { checkActor } from "../task/permission-gate.ts";
 import type { RunAuthorityDeps, TaskGrant } from "./authorize-run.ts";
 import type { ActionsClaims } from "./oidc-verifier.ts";
 import { TokenRefused } from "./oidc-verifier.ts";

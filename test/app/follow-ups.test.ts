@@ -2,7 +2,7 @@ import type nock from "nock";
 import { describe, expect, it } from "vitest";
 import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../../app/follow-ups/failed-check-follow-ups.ts";
 import { EXCERPT_LINES, logTail } from "../../app/follow-ups/failure-excerpt.ts";
-import type { StatusComment } from "../../app/helpers/read-agent-comments.ts";
+import type { StatusComment } from "../../app/github/agent-comments.ts";
 import { parseStatusMarker } from "../../core/status-marker.ts";
 import {
   appComment,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRefusalMarker, renderRefusalMarker } from "../../app/helpers/refusal-marker.ts";
+import { parseRefusalMarker, renderRefusalMarker } from "../../app/github/agent-comments.ts";
 import {
   appComment,
   commentPayload,

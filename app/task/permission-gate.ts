@@ -3,7 +3,7 @@ import type { RepoConfig } from "../../core/config.ts";
 import { effectivePermission, type Permission } from "../../core/permissions.ts";
 import type { Actor } from "../deps/payloads.ts";
 import type { GitHub, RepoRef } from "../deps/types.ts";
-import { httpStatus } from "./http-status.ts";
+import { httpStatus } from "../github/http-status.ts";
 
 export type GateResult =
   | { allowed: true; permission: Permission | "allowed-bot" }

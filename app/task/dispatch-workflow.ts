@@ -1,14 +1,8 @@
 import { findDispatchedRun as findRunByTag } from "../../core/github/dispatched-run.ts";
 import type { GitHubRequest } from "../../core/github/octokit-shape.ts";
-import type { GitHub } from "../deps/types.ts";
-import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
-import { githubMessage, httpStatus } from "./http-status.ts";
-
-export interface RunRef {
-  id: number;
-  repo: string;
-  url?: string;
-}
+import type { GitHub, RunRef } from "../deps/types.ts";
+import { githubMessage, httpStatus } from "../github/http-status.ts";
+import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "../texts/dispatch-advice.ts";
 
 export type DispatchResult =
   | { ok: true; run?: RunRef }

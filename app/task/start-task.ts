@@ -2,14 +2,13 @@ import type { RepoConfig } from "../../core/config.ts";
 import { runnerRepoOf } from "../../core/runner-repository.ts";
 import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 import { MAX_INSTRUCTIONS_CHARS, serializeTask, type Task, type TaskKind } from "../../core/task.ts";
-import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
-import { type DispatchTarget, dispatchAdvice } from "./dispatch-advice.ts";
+import type { Deps, GitHub, Outcome, RepoRef } from "../deps/types.ts";
+import { activeTask, readAgentComments } from "../github/agent-comments.ts";
+import { editStatus, postStatus, reactEyes, reply } from "../github/github-writes.ts";
+import { type DispatchTarget, dispatchAdvice } from "../texts/dispatch-advice.ts";
+import { dispatchFailedText, queuedText, retryCommand } from "../texts/status-text.ts";
 import { dispatchWorkflow } from "./dispatch-workflow.ts";
-import { editStatus, postStatus, reactEyes, reply } from "./github-writes.ts";
 import { withIssueLock } from "./issue-lock.ts";
-import { activeTask, readAgentComments } from "./read-agent-comments.ts";
-import { resolveDispatchTarget } from "./resolve-dispatch-target.ts";
-import { dispatchFailedText, queuedText, retryCommand } from "./status-text.ts";
 
 export interface TaskRequest {
   repo: RepoRef;
@@ -168,4 +167,22 @@ export async function startTask(deps: Deps, request: TaskRequest): Promise<Outco
       return { repo, number, kind, actor: request.actor, event: deps.event, delivery, at: deps.now() };
     }
   });
+}
+
+/** The workflow to dispatch: in this repository or the central runner repository (`dispatch.repo`). */
+async function resolveDispatchTarget(
+  octokit: GitHub,
+  repo: RepoRef,
+  defaultBranch: string,
+  config: RepoConfig,
+): Promise<DispatchTarget> {
+  const [owner, name] = config.dispatch.repo?.split("/") ?? [repo.owner, repo.name];
+  const sameRepo = owner === repo.owner && name === repo.name;
+  let ref = config.dispatch.ref;
+  if (ref === undefined) {
+    ref = sameRepo
+      ? defaultBranch
+      : (await octokit.rest.repos.get({ owner: owner!, repo: name! })).data.default_branch;
+  }
+  return { owner: owner!, name: name!, workflow: config.dispatch.workflow, ref };
 }

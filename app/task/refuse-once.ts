@@ -1,9 +1,8 @@
 import type { TaskKind } from "../../core/task.ts";
 import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
-import { reply } from "./github-writes.ts";
+import { readAgentComments, renderRefusalMarker } from "../github/agent-comments.ts";
+import { reply } from "../github/github-writes.ts";
 import { withIssueLock } from "./issue-lock.ts";
-import { readAgentComments } from "./read-agent-comments.ts";
-import { renderRefusalMarker } from "./refusal-marker.ts";
 
 /**
  * Tells a refused user why, once per issue: repeated commands by the same user get silence, not spam.

@@ -1,5 +1,5 @@
 import type { TaskKind } from "../../core/task.ts";
-import type { RunRef } from "./dispatch-workflow.ts";
+import type { RunRef } from "../deps/types.ts";
 
 const what: Record<TaskKind, string> = {
   "fix-issue": "fix this issue",

@@ -1,11 +1,11 @@
 import type { RepoConfig } from "../../core/config.ts";
 import { renderStatusComment } from "../../core/status-marker.ts";
 import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
-import { editStatus, reply } from "./github-writes.ts";
-import { githubMessage, httpStatus } from "./http-status.ts";
+import { activeTask, readAgentComments } from "../github/agent-comments.ts";
+import { editStatus, reply } from "../github/github-writes.ts";
+import { githubMessage, httpStatus } from "../github/http-status.ts";
+import { cancelledText } from "../texts/status-text.ts";
 import { withIssueLock } from "./issue-lock.ts";
-import { activeTask, readAgentComments } from "./read-agent-comments.ts";
-import { cancelledText } from "./status-text.ts";
 
 /** `/agent stop`: cancel the workflow run of the task running here and end its status comment. */
 export async function stopTask(
