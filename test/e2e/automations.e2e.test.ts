@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { automationMarker } from "../../action/automation/automation-threads.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { step } from "../helpers/scripted-model-server.ts";
@@ -9,7 +9,7 @@ import {
   updateDependency,
 } from "./helpers/automations.ts";
 import { octokitFor } from "./helpers/octokit.ts";
-import { expectCleanSystem, runLogs } from "./helpers/system-assertions.ts";
+import { cleanScenarios, runLogs } from "./helpers/system-assertions.ts";
 import { startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import { runGit } from "./local-github/git-repos.ts";
 import type { RepoRecord } from "./local-github/state.ts";
@@ -25,6 +25,8 @@ describeDocker("whole system: scheduled automations", () => {
   let system: WholeSystem;
   let repo: RepoRecord;
   let prBranch: string;
+
+  const scenario = cleanScenarios(() => ({ system, repo }), SCENARIO_TIMEOUT_MS);
 
   beforeAll(async () => {
     system = await startWholeSystem();
@@ -46,7 +48,7 @@ describeDocker("whole system: scheduled automations", () => {
     await system.settle();
   }
 
-  it(
+  scenario(
     "1. the weekly schedule runs both example automations: the dependency update opens one PR, the scan opens one issue with file and line",
     async () => {
       const before = system.runner.results.length;
@@ -109,13 +111,10 @@ describeDocker("whole system: scheduled automations", () => {
       expect(results[0]!.summary).toContain(`/pull/${pull.number}`);
       expect(results[0]!.summary).toMatch(/tokens/);
       expect(results[1]!.summary).toContain(`/issues/${issues[0]!.number}`);
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "2. the next run adds a commit to the same PR, on top of a person's commit there, and comments on the same issue",
     async () => {
       expect(prBranch, "scenario 1 must open the PR first").toBeDefined();
@@ -161,12 +160,10 @@ describeDocker("whole system: scheduled automations", () => {
       expect(comments).toHaveLength(commentsBefore + 1);
       expect(comments.at(-1)!.body).toContain("`src/settings.js:2`: `eval` is still there.");
       expect(system.github.state.issues.filter((i) => i.repo === repo && !i.pull)).toHaveLength(1);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "3. a run with nothing to do opens nothing, comments nowhere, and says so in the job summary",
     async () => {
       const before = system.runner.results.length;
@@ -185,12 +182,10 @@ describeDocker("whole system: scheduled automations", () => {
       const [deps, scan] = resultsSince(system, before);
       expect(deps!.summary).toContain("the agent made no changes, so nothing was opened");
       expect(scan!.summary).toContain("nothing to report, so no issue was opened or updated");
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "4. a manual dispatch by a user below permissions.minimum gets no token and so fetches no code; a maintainer's runs",
     async () => {
       const before = system.runner.results.length;
@@ -229,13 +224,10 @@ describeDocker("whole system: scheduled automations", () => {
       await system.settle();
       const [accepted] = resultsSince(system, before + 1);
       expect(accepted!.outputs.state, runLogs(system)).toBe("succeeded");
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "5. a config error in an automation ends the run with the key and the fix in the job summary",
     async () => {
       const broken = await createGreeter(system, "greeter-broken");
@@ -258,8 +250,7 @@ describeDocker("whole system: scheduled automations", () => {
       }
       expect(system.github.state.runs.at(-1)!.conclusion).toBe("failure");
       expect(system.github.pulls(broken)).toHaveLength(0);
-      await expectCleanSystem(system, broken);
+      return broken;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 });

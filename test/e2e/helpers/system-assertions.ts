@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { expect, it } from "vitest";
 import { parseStatusMarker, type StatusMarker, statusText } from "../../../core/status-marker.ts";
 import type { CommentRecord, IssueRecord, RepoRecord } from "../local-github/state.ts";
 import type { WholeSystem } from "./whole-system.ts";
@@ -41,6 +41,29 @@ export async function expectCleanSystem(system: WholeSystem, repo: RepoRecord): 
   expect(pushes.filter((push) => push.ref === `refs/heads/${repo.defaultBranch}`)).toEqual([]);
   expect(await system.containers(repo.name)).toEqual([]);
   expect(leakedTokens(system)).toEqual([]);
+}
+
+/**
+ * The scenarios of a whole-system suite: tests with the suite's time limit that, once their own
+ * assertions passed, end as every scenario does: each scripted model reply used, and a clean system
+ * (expectCleanSystem) for the suite's repository, or for the one the scenario returns. `suite` names
+ * the system and repository, which exist only once the suite's beforeAll has run.
+ */
+export function cleanScenarios(
+  suite: () => { system: WholeSystem; repo: RepoRecord },
+  timeoutMs: number,
+): (title: string, body: () => Promise<void> | Promise<RepoRecord>) => void {
+  return (title, body) =>
+    it(
+      title,
+      async () => {
+        const other = await body();
+        const { system, repo } = suite();
+        expect(system.model.remaining, "scripted model replies left unused").toBe(0);
+        await expectCleanSystem(system, other ?? repo);
+      },
+      timeoutMs,
+    );
 }
 
 /** Places a GitHub token must never reach: anything sent to the model, any comment, PR, or review text. */
