@@ -181,3 +181,15 @@ export function mockReply(scope: nock.Scope): { text(): string } {
     .reply(201, { id: 1 });
   return { text: () => said };
 }
+
+/** The App's next edit of the status comment `id` (answered 200); `text()` is the body it wrote. */
+export function mockStatusEdit(scope: nock.Scope, id: number): { text(): string } {
+  let wrote = "";
+  scope
+    .patch(`${R}/issues/comments/${id}`, (body) => {
+      wrote = body.body;
+      return true;
+    })
+    .reply(200, {});
+  return { text: () => wrote };
+}

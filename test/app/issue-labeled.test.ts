@@ -14,6 +14,7 @@ import {
   mockGate,
   mockPermission,
   mockReply,
+  mockStatusEdit,
   NOW,
   R,
   statusBody,
@@ -29,7 +30,6 @@ describe("issues.labeled", () => {
     let dispatched: { ref?: string; return_run_details?: boolean; inputs: Record<string, string> } = {
       inputs: {},
     };
-    let edited = "";
     const scope = github();
     mockConfig(scope, null);
     mockPermission(scope, "Codertocat", "write");
@@ -54,12 +54,7 @@ describe("issues.labeled", () => {
     scope
       .get(`${R}/issues/comments/${STATUS_ID}`)
       .reply(200, () => ({ id: STATUS_ID, body: statusBodyPosted }));
-    scope
-      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
-        edited = body.body;
-        return true;
-      })
-      .reply(200, {});
+    const edited = mockStatusEdit(scope, STATUS_ID);
 
     await deliver(probot, "issues", labeledPayload(), "d-label-1");
 
@@ -86,12 +81,12 @@ describe("issues.labeled", () => {
         statusCommentId: STATUS_ID,
       },
     });
-    expect(parseStatusMarker(edited)?.run).toEqual({
+    expect(parseStatusMarker(edited.text())?.run).toEqual({
       id: 77,
       repo: "Codertocat/Hello-World",
       url: "https://github.com/run/77",
     });
-    expect(edited).toContain("[#77](https://github.com/run/77)");
+    expect(edited.text()).toContain("[#77](https://github.com/run/77)");
     expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatched" })).toBe(1);
     expect(metrics.dispatches.get({ kind: "fix-issue", result: "ok" })).toBe(1);
   });

@@ -13,6 +13,7 @@ import {
   mockGate,
   mockPermission,
   mockReply,
+  mockStatusEdit,
   R,
   statusBody,
 } from "./harness.ts";
@@ -41,7 +42,6 @@ function runPayload(conclusion: string, runId = 555, statusCommentId = STATUS_ID
 describe("workflow_run.completed", () => {
   it("ends a status the runner never finished with what GitHub knows and a retry hint", async () => {
     const { probot, metrics } = await createApp();
-    let edited = "";
     const scope = github();
     // Read once to decide, and again right before the edit (compare-before-write, core/status-state.ts).
     scope
@@ -55,41 +55,32 @@ describe("workflow_run.completed", () => {
         ),
       );
     scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    scope
-      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
-        edited = body.body;
-        return true;
-      })
-      .reply(200, {});
+    const edited = mockStatusEdit(scope, STATUS_ID);
     await deliver(probot, "workflow_run", runPayload("failure"));
     expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited)).toMatchObject({
+    expect(parseStatusMarker(edited.text())).toMatchObject({
       state: "failed",
       run: { id: 555, url: "https://github.com/Codertocat/Hello-World/actions/runs/555" },
     });
-    expect(edited).toContain("ended with `failure` before the agent reported (the runner may have died");
-    expect(edited).toContain("Retry with `/agent fix` (or re-add the `agent` label)");
+    expect(edited.text()).toContain(
+      "ended with `failure` before the agent reported (the runner may have died",
+    );
+    expect(edited.text()).toContain("Retry with `/agent fix` (or re-add the `agent` label)");
     expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "closed" })).toBe(1);
   });
 
   it("marks a cancelled run cancelled", async () => {
     const { probot } = await createApp();
-    let edited = "";
     const scope = github();
     scope
       .get(`${R}/issues/comments/${STATUS_ID}`)
       .times(2)
       .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
     scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    scope
-      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
-        edited = body.body;
-        return true;
-      })
-      .reply(200, {});
+    const edited = mockStatusEdit(scope, STATUS_ID);
     await deliver(probot, "workflow_run", runPayload("cancelled"));
     expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited)?.state).toBe("cancelled");
+    expect(parseStatusMarker(edited.text())?.state).toBe("cancelled");
   });
 
   it("keeps the action's result when it lands between the App's read and its edit", async () => {
@@ -168,7 +159,6 @@ describe("workflow_run.completed", () => {
 
   it("takes a run of the configured workflow in the central runner repository (dispatch.repo)", async () => {
     const { probot } = await createApp();
-    let edited = "";
     const scope = github()
       .get(`${R}/issues/comments/${STATUS_ID}`)
       .times(2)
@@ -176,19 +166,14 @@ describe("workflow_run.completed", () => {
     scope
       .get(`${R}/contents/.github%2Fagent.yml`)
       .reply(200, "dispatch:\n  repo: acme/runners\n  workflow: inhouse.yml\n");
-    scope
-      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
-        edited = body.body;
-        return true;
-      })
-      .reply(200, {});
+    const edited = mockStatusEdit(scope, STATUS_ID);
     const payload = runPayload("failure");
     payload.workflow_run.path = ".github/workflows/inhouse.yml";
     payload.repository.owner.login = "acme";
     payload.repository.name = "runners";
     await deliver(probot, "workflow_run", payload);
     expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited)).toMatchObject({
+    expect(parseStatusMarker(edited.text())).toMatchObject({
       state: "failed",
       run: { id: 555, repo: "acme/runners" },
     });
@@ -208,16 +193,10 @@ describe("/agent stop", () => {
       STATUS_ID,
       statusBody({ state: "running", run: { id: 777, repo: "acme/runners" } }),
     );
-    let edited = "";
     const scope = mockGate({ config: "dispatch:\n  repo: acme/runners\n", comments: [running] });
     scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
     scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
-    scope
-      .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => {
-        edited = body.body;
-        return true;
-      })
-      .reply(200, {});
+    const edited = mockStatusEdit(scope, STATUS_ID);
     scope
       .post(`${R}/issues/${ISSUE}/comments`, (body) =>
         body.body.includes("Stopped: cancelled workflow run #777"),
@@ -225,8 +204,8 @@ describe("/agent stop", () => {
       .reply(201, { id: 1 });
     await deliver(probot, "issue_comment", commentPayload("/agent stop"));
     expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited)).toMatchObject({ state: "cancelled", run: { id: 777 } });
-    expect(edited).toContain("Cancelled by @Codertocat");
+    expect(parseStatusMarker(edited.text())).toMatchObject({ state: "cancelled", run: { id: 777 } });
+    expect(edited.text()).toContain("Cancelled by @Codertocat");
     expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "cancelled" })).toBe(1);
   });
 
