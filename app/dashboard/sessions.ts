@@ -4,6 +4,8 @@ import type { Database } from "../../store/schema.ts";
 import { readUser, UserTokenRejected } from "./github-user.ts";
 import { type DashboardKeys, randomId } from "./secrets.ts";
 
+/** The cookie that carries the signed session id. */
+export const SESSION_COOKIE = "inhouse_session";
 /** GitHub's user access tokens last 8 hours; a session never outlives its token. */
 export const SESSION_HOURS = 8;
 /** How long a list of readable repositories is trusted before GitHub is asked again. */

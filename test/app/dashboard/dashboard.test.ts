@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../../../app/dashboard/dashboard.ts";
 import { STATE_COOKIE } from "../../../app/dashboard/oauth.ts";
+import { SESSION_COOKIE } from "../../../app/dashboard/sessions.ts";
 import { recordEvalSummary } from "../../../store/eval-history.ts";
 import type { Store } from "../../../store/open-store.ts";
 import { appTaskKey, RunHistory } from "../../../store/run-history.ts";
