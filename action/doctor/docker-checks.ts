@@ -5,9 +5,9 @@
  */
 import Docker from "dockerode";
 import { connectDocker, ensureImagePresent } from "../sandbox/engine/docker-connection.ts";
-import { createSandbox } from "../sandbox/index.ts";
+import { createSandbox, type Sandbox, type SandboxOptions } from "../sandbox/index.ts";
 import { daemonRuntimes, ensureRuntimeAvailable } from "../sandbox/runtimes.ts";
-import { type CheckResult, runCheck } from "./check.ts";
+import { type CheckOutcome, type CheckResult, runCheck } from "./check.ts";
 
 export interface DockerCheckOptions {
   image: string;
@@ -39,13 +39,23 @@ export function hardeningProblems(output: string): string[] {
   return problems;
 }
 
+/** The engine, then the images and the runtime, then a real sandbox: each stage only when the one before passed. */
 export async function dockerChecks(
   options: DockerCheckOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CheckResult[]> {
   const docker = options.docker ?? new Docker();
-  const results: CheckResult[] = [];
-  const reachable = await runCheck(
+  const reachable = await reachableCheck(docker, env);
+  if (reachable.status === "fail") return [reachable];
+  const results = [reachable, ...(await imageChecks(docker, options)), await runtimeCheck(docker, options)];
+  if (results.some((r) => r.status === "fail")) return results;
+  results.push(await hardeningCheck(docker, options));
+  results.push(await egressProxyCheck(docker, options));
+  return results;
+}
+
+function reachableCheck(docker: Docker, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  return runCheck(
     "docker",
     "docker.reachable",
     async () => {
@@ -61,13 +71,14 @@ export async function dockerChecks(
       ? `check DOCKER_HOST (${env.DOCKER_HOST}): start that daemon or unset DOCKER_HOST to use /var/run/docker.sock`
       : "start the engine: `sudo systemctl start docker` (or `bash scripts/docker-engine.sh`), and add the runner's user to the docker group",
   );
-  results.push(reachable);
-  if (reachable.status === "fail") return results;
+}
 
+async function imageChecks(docker: Docker, options: DockerCheckOptions): Promise<CheckResult[]> {
   const images = [
     { id: "docker.image.sandbox", image: options.image, build: "bash runner-image/build.sh" },
     { id: "docker.image.proxy", image: options.proxyImage, build: "bash runner-image/egress-proxy/build.sh" },
   ];
+  const results: CheckResult[] = [];
   for (const { id, image, build } of images) {
     results.push(
       await runCheck(
@@ -81,8 +92,11 @@ export async function dockerChecks(
       ),
     );
   }
+  return results;
+}
 
-  const runtime = await runCheck(
+function runtimeCheck(docker: Docker, options: DockerCheckOptions): Promise<CheckResult> {
+  return runCheck(
     "docker",
     "docker.runtime",
     async () => {
@@ -97,86 +111,84 @@ export async function dockerChecks(
     },
     "register the runtime with dockerd, or clear the runner's sandbox-runtime setting",
   );
-  results.push(runtime);
+}
 
-  const sandboxReady = results.every((r) => r.status !== "fail");
-  if (!sandboxReady) return results;
-  results.push(
-    await runCheck(
-      "docker",
-      "docker.hardening",
-      async () => {
-        const sandbox = await createSandbox(
-          {
-            image: options.image,
-            ...(options.runtime ? { runtime: options.runtime } : {}),
-            taskId: "doctor-hardening",
-            memoryMb: 256,
-            workspaceMb: 16,
-            tmpMb: 16,
-          },
-          docker,
-        );
-        try {
-          const probe = await sandbox.exec(HARDENING_PROBE, { timeoutMs: 30_000 });
-          const problems = hardeningProblems(probe.stdout);
-          if (problems.length)
-            return {
-              status: "fail",
-              summary: `a test sandbox is not hardened: it ${problems.join("; ")}`,
-              fix: "use the project's sandbox image (its user is uid 1000) and a Docker engine that honours CapDrop and ReadonlyRootfs (rootful dockerd or rootless with cgroup v2)",
-            };
+function hardeningCheck(docker: Docker, options: DockerCheckOptions): Promise<CheckResult> {
+  const hardened = { ...(options.runtime ? { runtime: options.runtime } : {}), taskId: "doctor-hardening" };
+  return runCheck(
+    "docker",
+    "docker.hardening",
+    () =>
+      inTestSandbox(docker, options, hardened, async (sandbox) => {
+        const probe = await sandbox.exec(HARDENING_PROBE, { timeoutMs: 30_000 });
+        const problems = hardeningProblems(probe.stdout);
+        if (problems.length)
           return {
-            status: "ok",
-            summary:
-              "a test sandbox runs as uid 1000 with no capabilities, a read-only root and no Docker socket",
+            status: "fail",
+            summary: `a test sandbox is not hardened: it ${problems.join("; ")}`,
+            fix: "use the project's sandbox image (its user is uid 1000) and a Docker engine that honours CapDrop and ReadonlyRootfs (rootful dockerd or rootless with cgroup v2)",
           };
-        } finally {
-          await sandbox.destroy();
-        }
-      },
-      "the sandbox did not start; run `npm run inhouse -- run --help` checks, or see the message above",
-    ),
+        return {
+          status: "ok",
+          summary:
+            "a test sandbox runs as uid 1000 with no capabilities, a read-only root and no Docker socket",
+        };
+      }),
+    "the sandbox did not start; run `npm run inhouse -- run --help` checks, or see the message above",
   );
-  results.push(
-    await runCheck(
-      "docker",
-      "docker.egress-proxy",
-      async () => {
-        const sandbox = await createSandbox(
-          {
-            image: options.image,
-            proxyImage: options.proxyImage,
-            network: "allowlist",
-            allowlist: ["allowed.invalid"],
-            taskId: "doctor-proxy",
-            memoryMb: 256,
-            workspaceMb: 16,
-            tmpMb: 16,
-          },
-          docker,
+}
+
+function egressProxyCheck(docker: Docker, options: DockerCheckOptions): Promise<CheckResult> {
+  const allowlist = {
+    proxyImage: options.proxyImage,
+    network: "allowlist" as const,
+    allowlist: ["allowed.invalid"],
+    taskId: "doctor-proxy",
+  };
+  return runCheck(
+    "docker",
+    "docker.egress-proxy",
+    () =>
+      inTestSandbox(docker, options, allowlist, async (sandbox) => {
+        const probe = await sandbox.exec(
+          "curl -sS -o /dev/null -w '%{http_code}' --max-time 20 http://blocked.invalid/ 2>&1",
+          { timeoutMs: 40_000 },
         );
-        try {
-          const probe = await sandbox.exec(
-            "curl -sS -o /dev/null -w '%{http_code}' --max-time 20 http://blocked.invalid/ 2>&1",
-            { timeoutMs: 40_000 },
-          );
-          if (probe.stdout.trim() !== "403")
-            return {
-              status: "fail",
-              summary: `the allowlist proxy did not refuse a host outside its list (got: ${probe.stdout.trim() || probe.stderr.trim()})`,
-              fix: "rebuild the proxy image (`bash runner-image/egress-proxy/build.sh`) and check that dockerd may create internal networks",
-            };
+        if (probe.stdout.trim() !== "403")
           return {
-            status: "ok",
-            summary: "the allowlist proxy starts and refuses a host outside its list (403)",
+            status: "fail",
+            summary: `the allowlist proxy did not refuse a host outside its list (got: ${probe.stdout.trim() || probe.stderr.trim()})`,
+            fix: "rebuild the proxy image (`bash runner-image/egress-proxy/build.sh`) and check that dockerd may create internal networks",
           };
-        } finally {
-          await sandbox.destroy();
-        }
-      },
-      "the allowlist proxy did not start: rebuild it (`bash runner-image/egress-proxy/build.sh`) and check that dockerd may create networks",
-    ),
+        return {
+          status: "ok",
+          summary: "the allowlist proxy starts and refuses a host outside its list (403)",
+        };
+      }),
+    "the allowlist proxy did not start: rebuild it (`bash runner-image/egress-proxy/build.sh`) and check that dockerd may create networks",
   );
-  return results;
+}
+
+/** A small sandbox of the runner's image, destroyed whatever the probe found. */
+async function inTestSandbox(
+  docker: Docker,
+  options: DockerCheckOptions,
+  extra: Partial<SandboxOptions> & { taskId: string },
+  probe: (sandbox: Sandbox) => Promise<CheckOutcome>,
+): Promise<CheckOutcome> {
+  const sandbox = await createSandbox(
+    {
+      image: options.image,
+      memoryMb: 256,
+      workspaceMb: 16,
+      tmpMb: 16,
+      ...extra,
+    },
+    docker,
+  );
+  try {
+    return await probe(sandbox);
+  } finally {
+    await sandbox.destroy();
+  }
 }

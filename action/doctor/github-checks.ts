@@ -71,22 +71,49 @@ const statusOf = (error: unknown) => (error as { status?: number }).status;
 /** The report says what failed; Octokit's own request log would print it a second time. */
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** The installation first (with the App's own key), then, as the installation, the workflow and the runners. */
 export async function githubChecks(options: GitHubCheckOptions): Promise<CheckResult[]> {
-  const { owner, name } = options.repo;
-  const slug = `${owner}/${name}`;
-  const app = new Octokit({
+  const { installation, installationId } = await installationCheck(options);
+  if (installationId === undefined) return [installation];
+  const repoClient = appClient(options, installationId);
+  const results = [
+    installation,
+    await workflowCheck(repoClient, options),
+    await runnerOnlineCheck(repoClient, options),
+  ];
+  if (options.runnerDir) results.push(await runnerVersionCheck(options.runnerDir));
+  return results;
+}
+
+/** An Octokit that signs as the App, or as its installation when given one. */
+function appClient(options: GitHubCheckOptions, installationId?: number): Octokit {
+  return new Octokit({
     baseUrl: options.apiUrl,
     log: quiet,
     authStrategy: createAppAuth,
-    auth: { appId: options.appId, privateKey: options.privateKey },
+    auth: {
+      appId: options.appId,
+      privateKey: options.privateKey,
+      ...(installationId === undefined ? {} : { installationId }),
+    },
   });
-  const results: CheckResult[] = [];
+}
+
+const slugOf = (options: GitHubCheckOptions) => `${options.repo.owner}/${options.repo.name}`;
+
+async function installationCheck(
+  options: GitHubCheckOptions,
+): Promise<{ installation: CheckResult; installationId?: number }> {
+  const slug = slugOf(options);
   let installationId: number | undefined;
   const installation = await runCheck(
     "github",
     "github.installation",
     async () => {
-      const { data } = await app.rest.apps.getRepoInstallation({ owner, repo: name });
+      const { data } = await appClient(options).rest.apps.getRepoInstallation({
+        owner: options.repo.owner,
+        repo: options.repo.name,
+      });
       installationId = data.id;
       const missing = missingPermissions(data.permissions as Record<string, string>);
       if (missing.length)
@@ -104,99 +131,95 @@ export async function githubChecks(options: GitHubCheckOptions): Promise<CheckRe
     },
     `install the App on ${slug} (or check --app-id and the private key); the API said no installation answers`,
   );
-  results.push(installation);
-  if (installationId === undefined) return results;
+  return installationId === undefined ? { installation } : { installation, installationId };
+}
 
-  const repoClient = new Octokit({
-    baseUrl: options.apiUrl,
-    log: quiet,
-    authStrategy: createAppAuth,
-    auth: { appId: options.appId, privateKey: options.privateKey, installationId },
-  });
+function workflowCheck(repoClient: Octokit, options: GitHubCheckOptions): Promise<CheckResult> {
+  const slug = slugOf(options);
   const path = `.github/workflows/${options.workflow}`;
-  results.push(
-    await runCheck(
-      "github",
-      "github.workflow",
-      async () => {
-        try {
-          await repoClient.rest.repos.getContent({ owner, repo: name, path });
-        } catch (error) {
-          if (statusOf(error) !== 404) throw error;
-          return {
-            status: "fail",
-            summary: `${slug} has no ${path}, where the App dispatches tasks`,
-            fix: `copy the template .github/workflows/agent.yml into ${slug} (docs/action.md), or point dispatch.repo / the App's runner repository at the repository that has it`,
-          };
-        }
-        return { status: "ok", summary: `${slug} has ${path}` };
-      },
-      `could not read ${path} from ${slug}`,
-    ),
-  );
-  results.push(
-    await runCheck(
-      "github",
-      "github.runner-online",
-      async () => {
-        let runners: { name: string; status: string; labels: { name: string }[] }[];
-        try {
-          ({
-            data: { runners },
-          } = await repoClient.rest.actions.listSelfHostedRunnersForRepo({ owner, repo: name }));
-        } catch (error) {
-          if (statusOf(error) !== 403) throw error;
-          return {
-            status: "warn",
-            summary: `cannot list ${slug}'s runners: the App has no Administration: read (listing runners needs it)`,
-            fix: `check Settings → Actions → Runners of ${slug}, or grant the App Administration: read so doctor can`,
-          };
-        }
-        const labelled = runners.filter((r) => r.labels.some((l) => l.name === options.label));
-        const online = labelled.filter((r) => r.status === "online");
-        if (online.length === 0)
-          return {
-            status: "fail",
-            summary: labelled.length
-              ? `no runner labelled '${options.label}' is online for ${slug} (offline: ${labelled.map((r) => r.name).join(", ")})`
-              : `no runner labelled '${options.label}' is registered for ${slug}`,
-            fix: labelled.length
-              ? "start the runner service: `sudo ./svc.sh start` in the runner's directory (scripts/install-runner-host.sh installs it as a service)"
-              : `register one: scripts/install-runner-host.sh --repo ${slug} --token <registration token> (it adds the '${options.label}' label)`,
-            details: { runners: runners.map((r) => ({ name: r.name, status: r.status })) },
-          };
+  return runCheck(
+    "github",
+    "github.workflow",
+    async () => {
+      try {
+        await repoClient.rest.repos.getContent({ owner: options.repo.owner, repo: options.repo.name, path });
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
         return {
-          status: "ok",
-          summary: `runner${online.length > 1 ? "s" : ""} ${online.map((r) => r.name).join(", ")} labelled '${options.label}' online`,
+          status: "fail",
+          summary: `${slug} has no ${path}, where the App dispatches tasks`,
+          fix: `copy the template .github/workflows/agent.yml into ${slug} (docs/action.md), or point dispatch.repo / the App's runner repository at the repository that has it`,
         };
-      },
-      `could not list the runners of ${slug}`,
-    ),
+      }
+      return { status: "ok", summary: `${slug} has ${path}` };
+    },
+    `could not read ${path} from ${slug}`,
   );
-  if (options.runnerDir) {
-    const dir = options.runnerDir;
-    results.push(
-      await runCheck(
-        "github",
-        "github.runner-version",
-        async () => {
-          const version = await runnerVersion(dir);
-          if (compareVersions(version, NODE24_RUNNER) < 0)
-            return {
-              status: "fail",
-              summary: `the runner in ${dir} is ${version}; the action runs on node24, which needs ${NODE24_RUNNER} or later`,
-              fix: "update the runner (it updates itself when allowed; or re-run scripts/install-runner-host.sh, which installs a current one)",
-              details: { version },
-            };
-          return {
-            status: "ok",
-            summary: `the runner in ${dir} is ${version} (node24 actions run)`,
-            details: { version },
-          };
-        },
-        `no runner in ${dir}: pass --runner-dir where config.sh was run (default ~/actions-runner)`,
-      ),
-    );
-  }
-  return results;
+}
+
+function runnerOnlineCheck(repoClient: Octokit, options: GitHubCheckOptions): Promise<CheckResult> {
+  const slug = slugOf(options);
+  return runCheck(
+    "github",
+    "github.runner-online",
+    async () => {
+      let runners: { name: string; status: string; labels: { name: string }[] }[];
+      try {
+        ({
+          data: { runners },
+        } = await repoClient.rest.actions.listSelfHostedRunnersForRepo({
+          owner: options.repo.owner,
+          repo: options.repo.name,
+        }));
+      } catch (error) {
+        if (statusOf(error) !== 403) throw error;
+        return {
+          status: "warn",
+          summary: `cannot list ${slug}'s runners: the App has no Administration: read (listing runners needs it)`,
+          fix: `check Settings → Actions → Runners of ${slug}, or grant the App Administration: read so doctor can`,
+        };
+      }
+      const labelled = runners.filter((r) => r.labels.some((l) => l.name === options.label));
+      const online = labelled.filter((r) => r.status === "online");
+      if (online.length === 0)
+        return {
+          status: "fail",
+          summary: labelled.length
+            ? `no runner labelled '${options.label}' is online for ${slug} (offline: ${labelled.map((r) => r.name).join(", ")})`
+            : `no runner labelled '${options.label}' is registered for ${slug}`,
+          fix: labelled.length
+            ? "start the runner service: `sudo ./svc.sh start` in the runner's directory (scripts/install-runner-host.sh installs it as a service)"
+            : `register one: scripts/install-runner-host.sh --repo ${slug} --token <registration token> (it adds the '${options.label}' label)`,
+          details: { runners: runners.map((r) => ({ name: r.name, status: r.status })) },
+        };
+      return {
+        status: "ok",
+        summary: `runner${online.length > 1 ? "s" : ""} ${online.map((r) => r.name).join(", ")} labelled '${options.label}' online`,
+      };
+    },
+    `could not list the runners of ${slug}`,
+  );
+}
+
+function runnerVersionCheck(dir: string): Promise<CheckResult> {
+  return runCheck(
+    "github",
+    "github.runner-version",
+    async () => {
+      const version = await runnerVersion(dir);
+      if (compareVersions(version, NODE24_RUNNER) < 0)
+        return {
+          status: "fail",
+          summary: `the runner in ${dir} is ${version}; the action runs on node24, which needs ${NODE24_RUNNER} or later`,
+          fix: "update the runner (it updates itself when allowed; or re-run scripts/install-runner-host.sh, which installs a current one)",
+          details: { version },
+        };
+      return {
+        status: "ok",
+        summary: `the runner in ${dir} is ${version} (node24 actions run)`,
+        details: { version },
+      };
+    },
+    `no runner in ${dir}: pass --runner-dir where config.sh was run (default ~/actions-runner)`,
+  );
 }
