@@ -6,16 +6,10 @@
 import { createModelClient } from "../model/client.ts";
 import type { ModelClient, TokenUsage } from "../model/types.ts";
 import { ZERO_USAGE } from "../model/usage.ts";
+import type { ReviewComment } from "../tools/types.ts";
 import { type AuditLog, openAuditLog } from "./audit-log.ts";
 import { type Budget, createBudget } from "./budget.ts";
-import type {
-  AgentOutcome,
-  AgentProgress,
-  AgentResult,
-  AgentRunOptions,
-  ReviewComment,
-  Verification,
-} from "./types.ts";
+import type { AgentOutcome, AgentProgress, AgentResult, AgentRunOptions, Verification } from "./types.ts";
 import { runVerification } from "./verify.ts";
 
 export interface AgentRun {

@@ -5,9 +5,6 @@ import type { ModelSettings } from "../model/types.ts";
 import type { NetworkMode, Sandbox } from "../sandbox/types.ts";
 import type { ReviewComment } from "../tools/types.ts";
 
-// Part of the loop's contract, defined beside the code that fills them in.
-export type { ModelSettings, ReviewComment };
-
 /** What the model is asked to do, frozen at trigger time and already sanitised. */
 export interface AgentTaskText {
   kind: TaskKind;

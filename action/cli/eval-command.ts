@@ -1,7 +1,6 @@
 /** `inhouse eval harvest` and `inhouse eval run`: the CLI side of action/eval. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ModelSettings } from "../agent/types.ts";
 import { type RepositoryExport, readRepositoryExport } from "../eval/export-format.ts";
 import { exportFromGitHub } from "../eval/github-export.ts";
 import { harvest } from "../eval/harvest.ts";
@@ -14,6 +13,7 @@ import { suggestProfile } from "../eval/suggest-profile.ts";
 import { type SuggestionPull, suggestByPullRequest } from "../eval/suggest-pull-request.ts";
 import { testPathClassifier } from "../eval/test-paths.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
+import type { ModelSettings } from "../model/types.ts";
 import { repositoryRoot } from "../pipeline/local/local-repository.ts";
 import { DEFAULT_IMAGE } from "../sandbox/index.ts";
 import { UsageError } from "./args.ts";

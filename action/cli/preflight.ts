@@ -3,7 +3,7 @@
  * with the sandbox image built. Each failure names the fix.
  */
 
-import type { ModelSettings } from "../agent/types.ts";
+import type { ModelSettings } from "../model/types.ts";
 import { connectDocker, ensureImagePresent } from "../sandbox/engine/docker-connection.ts";
 
 export class PreflightError extends Error {}

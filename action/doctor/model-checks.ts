@@ -3,11 +3,12 @@
  * with a call to it (natively, or written as text, which the agent also reads), with its latency;
  * then what the server says about its context window (`inspectModelServer`).
  */
-import type { ModelSettings } from "../agent/types.ts";
+
 import type { ToolSpec } from "../chat/types.ts";
 import { createModelClient } from "../model/client.ts";
 import { loadModelProfiles, type ModelProfiles, resolveModelProfile } from "../model/profiles.ts";
 import { inspectModelServer } from "../model/server-report.ts";
+import type { ModelSettings } from "../model/types.ts";
 import { type CheckResult, runCheck } from "./check.ts";
 
 export interface ModelCheckOptions {

@@ -6,7 +6,8 @@
  */
 import { costOf } from "../../core/cost.ts";
 import { runAgent } from "../agent/run-agent.ts";
-import type { AgentLimits, AgentResult, ModelSettings } from "../agent/types.ts";
+import type { AgentLimits, AgentResult } from "../agent/types.ts";
+import type { ModelSettings } from "../model/types.ts";
 import { openDaySandbox } from "./day-sandbox.ts";
 import { runTests, writeHeldOutTests } from "./held-out-tests.ts";
 import type { EvalInstance } from "./instance.ts";

@@ -1,11 +1,12 @@
 import type { Task } from "../../core/task.ts";
-import type { AgentResult, ReviewComment } from "../agent/types.ts";
+import type { AgentResult } from "../agent/types.ts";
 import {
   automationFooter,
   findAutomationIssue,
   withAutomationMarker,
 } from "../automation/automation-threads.ts";
 import type { GitHub } from "../github/client.ts";
+import type { ReviewComment } from "../tools/types.ts";
 import { factsTable } from "./pr-body.ts";
 
 export type FindingsOutcome =

@@ -1,5 +1,5 @@
-import type { ReviewComment } from "../agent/types.ts";
 import type { GitHub } from "../github/client.ts";
+import type { ReviewComment } from "../tools/types.ts";
 import { commentableLines } from "./diff-lines.ts";
 
 export interface InlineComment {

@@ -3,7 +3,7 @@ import type { RepoConfig } from "../../../core/config.ts";
 import type { AutomationConfig } from "../../../core/config-schema.ts";
 import { runnerRepoRefusal } from "../../../core/runner-repository.ts";
 import type { Task } from "../../../core/task.ts";
-import type { AgentTaskText, ModelSettings } from "../../agent/types.ts";
+import type { AgentTaskText } from "../../agent/types.ts";
 import { findAutomationPull } from "../../automation/automation-threads.ts";
 import type { GitHub } from "../../github/client.ts";
 import { freezeThread } from "../../github/frozen-thread.ts";
@@ -13,6 +13,7 @@ import { renderAutomationText, renderTaskText } from "../../github/task-text.ts"
 import { checkThreadMatches } from "../../github/thread-checks.ts";
 import type { Settings } from "../../job/settings.ts";
 import { Refusal } from "../../job/task-errors.ts";
+import type { ModelSettings } from "../../model/types.ts";
 import { type EffectiveLimits, effectiveLimits } from "../effective-limits.ts";
 import type { RunDeps } from "./run-deps.ts";
 import { checkTrigger } from "./trigger-check.ts";

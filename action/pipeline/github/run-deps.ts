@@ -1,8 +1,9 @@
-import type { AgentResult, AgentRunOptions, ModelSettings } from "../../agent/types.ts";
+import type { AgentResult, AgentRunOptions } from "../../agent/types.ts";
 import type { GitHub } from "../../github/client.ts";
 import type { JobLog } from "../../job/job-log.ts";
 import type { Settings } from "../../job/settings.ts";
 import type { RemoteServers } from "../../mcp/remote-servers.ts";
+import type { ModelSettings } from "../../model/types.ts";
 import type { Sandbox, SandboxOptions } from "../../sandbox/types.ts";
 import type { SummaryWriter } from "../../summary/job-summary.ts";
 import type { VerificationState } from "../verify.ts";

@@ -2,13 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { RepoConfig } from "../../../core/config.ts";
-import type {
-  AgentProgress,
-  AgentResult,
-  AgentRunOptions,
-  AgentTaskText,
-  ModelSettings,
-} from "../../agent/types.ts";
+import type { AgentProgress, AgentResult, AgentRunOptions, AgentTaskText } from "../../agent/types.ts";
+import type { ModelSettings } from "../../model/types.ts";
 import type { PatchLimits } from "../../publish/patch-policy.ts";
 import type { Sandbox, SandboxOptions } from "../../sandbox/types.ts";
 import { noAuth } from "../../workspace/auth-header.ts";

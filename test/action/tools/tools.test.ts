@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReviewComment } from "../../../action/agent/types.ts";
 import { executeToolCall, toolSpecs, toolsForTask } from "../../../action/tools/registry.ts";
-import type { ToolContext } from "../../../action/tools/types.ts";
+import type { ReviewComment, ToolContext } from "../../../action/tools/types.ts";
 import { createJsFixtureRepo } from "../../helpers/fixture-repo.ts";
 import { createLocalSandbox } from "../../helpers/local-sandbox.ts";
 
