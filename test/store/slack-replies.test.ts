@@ -7,15 +7,12 @@ const limits = (now: Date) => ({ now, lifetimeMs: 30 * 60 * 1000, uses: 5 });
 
 describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
   const store = storeForSuite(backend);
+  const remember = (repository: string, issueNumber: number, responseUrl: string, receivedAt: Date) =>
+    rememberSlackReply(store.db, { repository, issueNumber, responseUrl, receivedAt });
 
   it("gives out five uses within the lifetime, then says why not; the repository matches in any case", async () => {
     const at = new Date("2026-03-01T10:00:00Z");
-    await rememberSlackReply(store.db, {
-      repository: "Acme/Billing",
-      issueNumber: 7,
-      responseUrl: "https://hooks.slack.com/commands/T1/1/a",
-      receivedAt: at,
-    });
+    await remember("Acme/Billing", 7, "https://hooks.slack.com/commands/T1/1/a", at);
     const soon = new Date(at.getTime() + 60_000);
     const claims = await Promise.all(
       Array.from({ length: 7 }, () => claimSlackReply(store.db, "acme/billing", 7, limits(soon))),
@@ -33,12 +30,7 @@ describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
 
   it("refuses a response_url older than the lifetime", async () => {
     const at = new Date("2026-03-01T10:00:00Z");
-    await rememberSlackReply(store.db, {
-      repository: "acme/billing",
-      issueNumber: 9,
-      responseUrl: "https://hooks.slack.com/commands/T1/2/b",
-      receivedAt: at,
-    });
+    await remember("acme/billing", 9, "https://hooks.slack.com/commands/T1/2/b", at);
     const late = new Date(at.getTime() + 30 * 60 * 1000 + 1);
     expect(await claimSlackReply(store.db, "acme/billing", 9, limits(late))).toEqual({
       ok: false,
@@ -54,12 +46,7 @@ describe.each(storeBackends)("Slack response_urls on $name", (backend) => {
 
   it("are pruned with the run history once a day old (Slack stops accepting them after 30 minutes)", async () => {
     const at = new Date("2026-04-01T10:00:00Z");
-    await rememberSlackReply(store.db, {
-      repository: "acme/old",
-      issueNumber: 1,
-      responseUrl: "https://hooks.slack.com/commands/T1/3/c",
-      receivedAt: at,
-    });
+    await remember("acme/old", 1, "https://hooks.slack.com/commands/T1/3/c", at);
     await pruneHistory(store.db, 3650, new Date(at.getTime() + 3_600_000));
     const left = await store.db
       .selectFrom("slack_replies")
