@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { FAILED_CHECK_FOLLOW_UP } from "../../app/follow-ups/failed-check-follow-ups.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { step, transcript } from "../helpers/scripted-model-server.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { BUG, scenarioOneScript, systemWithWidget, TEST_COMMAND } from "./helpers/scenario-one.ts";
-import { expectCleanSystem, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { cleanScenarios, runLogs, statusComments } from "./helpers/system-assertions.ts";
 import type { WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { RepoRecord } from "./local-github/state.ts";
@@ -38,6 +38,8 @@ describeDocker("whole system: event automations", () => {
   let userPull: PullIssue;
   let followedUp: PullIssue;
 
+  const scenario = cleanScenarios(() => ({ system, repo }), SCENARIO_TIMEOUT_MS);
+
   beforeAll(async () => {
     ({ system, repo } = await systemWithWidget());
     await system.github.commit(repo, "main", { ".github/agent.yml": CONFIG }, "Turn on event automations");
@@ -69,38 +71,32 @@ describeDocker("whole system: event automations", () => {
       appSlug: "octo-ci",
     });
 
-  it(
-    "1. a pull request opened by a person gets one review",
-    async () => {
-      await system.github.commit(repo, "alice/docs", { "docs/sum.md": "sum adds\n" }, "Document sum");
-      system.model.push(
-        step.tool("read_file", { path: "docs/sum.md" }),
-        step.tool("review_comment", { path: "docs/sum.md", line: 1, body: "Say what it returns." }),
-        step.tool("finish", { summary: "One note on the wording." }),
-      );
-      const alice = octokitFor(system.github, system.github.userToken("alice"));
-      const { data } = await alice.rest.pulls.create({
-        owner: repo.owner.login,
-        repo: repo.name,
-        head: "alice/docs",
-        base: "main",
-        title: "Document sum",
-      });
-      await system.settle();
-      userPull = system.github.pulls(repo).find((p) => p.number === data.number)!;
-      const { reviews, comments } = system.github.reviewsOn(userPull);
-      expect(reviews, runLogs(system)).toHaveLength(1);
-      expect(comments.map((c) => [c.path, c.line])).toEqual([["docs/sum.md", 1]]);
-      expect(statusComments(system, userPull).map((s) => [s.marker.task.kind, s.marker.state])).toEqual([
-        ["review", "succeeded"],
-      ]);
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+  scenario("1. a pull request opened by a person gets one review", async () => {
+    await system.github.commit(repo, "alice/docs", { "docs/sum.md": "sum adds\n" }, "Document sum");
+    system.model.push(
+      step.tool("read_file", { path: "docs/sum.md" }),
+      step.tool("review_comment", { path: "docs/sum.md", line: 1, body: "Say what it returns." }),
+      step.tool("finish", { summary: "One note on the wording." }),
+    );
+    const alice = octokitFor(system.github, system.github.userToken("alice"));
+    const { data } = await alice.rest.pulls.create({
+      owner: repo.owner.login,
+      repo: repo.name,
+      head: "alice/docs",
+      base: "main",
+      title: "Document sum",
+    });
+    await system.settle();
+    userPull = system.github.pulls(repo).find((p) => p.number === data.number)!;
+    const { reviews, comments } = system.github.reviewsOn(userPull);
+    expect(reviews, runLogs(system)).toHaveLength(1);
+    expect(comments.map((c) => [c.path, c.line])).toEqual([["docs/sum.md", 1]]);
+    expect(statusComments(system, userPull).map((s) => [s.marker.task.kind, s.marker.state])).toEqual([
+      ["review", "succeeded"],
+    ]);
+  });
 
-  it(
+  scenario(
     "2. a failed check on the agent's PR starts one follow-up that sees the failure; a failure on its push starts none (maxPerPull 1)",
     async () => {
       const pull = await agentPull("sum subtracts");
@@ -135,68 +131,52 @@ describeDocker("whole system: event automations", () => {
       await system.settle();
       expect(system.github.state.runs).toHaveLength(runs + 1);
       expect(statusComments(system, pull)).toHaveLength(1);
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
-    "3. a failed check after a person pushed to the agent's PR starts no follow-up",
-    async () => {
-      const pull = await agentPull("sum still subtracts");
-      await system.github.commit(repo, pull.pull.headRef, { "notes.md": "taking over\n" }, "My own change");
-      const runs = system.github.state.runs.length;
-      expect((await fail(pull))?.status).toBe(200);
-      await system.settle();
-      expect(system.github.state.runs).toHaveLength(runs);
-      expect(statusComments(system, pull)).toEqual([]);
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+  scenario("3. a failed check after a person pushed to the agent's PR starts no follow-up", async () => {
+    const pull = await agentPull("sum still subtracts");
+    await system.github.commit(repo, pull.pull.headRef, { "notes.md": "taking over\n" }, "My own change");
+    const runs = system.github.state.runs.length;
+    expect((await fail(pull))?.status).toBe(200);
+    await system.settle();
+    expect(system.github.state.runs).toHaveLength(runs);
+    expect(statusComments(system, pull)).toEqual([]);
+  });
 
-  it(
-    "4. merging a pull request starts the merge automation, which opens a PR of its own",
-    async () => {
-      expect(userPull, "scenario 1 must open the PR first").toBeDefined();
-      const firstRequest = system.model.requests.length;
-      system.model.push(
-        step.tool("edit_file", {
-          path: "README.md",
-          oldText: "# widget\n",
-          newText: "# widget\n\nSee docs/sum.md for sum.\n",
-        }),
-        // main's own test fails (scenario one's bug); verification needs it green.
-        step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
-        step.tool("finish", { summary: "Linked the new docs from the README." }),
-      );
-      await system.github.mergePull(userPull, "alice");
-      await system.settle();
-      const followUp = system.github
-        .pulls(repo)
-        .find((p) => p.pull.headRef.startsWith(`agent/automation-docs-follow-up-${userPull.number}-`));
-      expect(followUp, runLogs(system)).toBeDefined();
-      expect(followUp!.title).toBe("Docs follow-up");
-      expect(followUp!.body).toContain(`Follows up on #${userPull.number}`);
-      expect(await system.github.readFile(repo, followUp!.pull.headRef, "README.md")).toContain(
-        "docs/sum.md",
-      );
-      expect(transcript(system.model.requests[firstRequest]!)).toContain(
-        `This follows up pull request #${userPull.number}`,
-      );
-      const statuses = statusComments(system, userPull);
-      expect(statuses.at(-1)?.marker).toMatchObject({
-        task: { kind: "automation", automation: "docs-follow-up", number: userPull.number },
-        actor: "alice",
-        state: "succeeded",
-      });
-      expect(await system.github.readFile(repo, "main", BUG.path)).toContain(BUG.broken);
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+  scenario("4. merging a pull request starts the merge automation, which opens a PR of its own", async () => {
+    expect(userPull, "scenario 1 must open the PR first").toBeDefined();
+    const firstRequest = system.model.requests.length;
+    system.model.push(
+      step.tool("edit_file", {
+        path: "README.md",
+        oldText: "# widget\n",
+        newText: "# widget\n\nSee docs/sum.md for sum.\n",
+      }),
+      // main's own test fails (scenario one's bug); verification needs it green.
+      step.tool("edit_file", { path: BUG.path, oldText: BUG.broken, newText: BUG.fixed }),
+      step.tool("finish", { summary: "Linked the new docs from the README." }),
+    );
+    await system.github.mergePull(userPull, "alice");
+    await system.settle();
+    const followUp = system.github
+      .pulls(repo)
+      .find((p) => p.pull.headRef.startsWith(`agent/automation-docs-follow-up-${userPull.number}-`));
+    expect(followUp, runLogs(system)).toBeDefined();
+    expect(followUp!.title).toBe("Docs follow-up");
+    expect(followUp!.body).toContain(`Follows up on #${userPull.number}`);
+    expect(await system.github.readFile(repo, followUp!.pull.headRef, "README.md")).toContain("docs/sum.md");
+    expect(transcript(system.model.requests[firstRequest]!)).toContain(
+      `This follows up pull request #${userPull.number}`,
+    );
+    const statuses = statusComments(system, userPull);
+    expect(statuses.at(-1)?.marker).toMatchObject({
+      task: { kind: "automation", automation: "docs-follow-up", number: userPull.number },
+      actor: "alice",
+      state: "succeeded",
+    });
+    expect(await system.github.readFile(repo, "main", BUG.path)).toContain(BUG.broken);
+  });
 
   /** A reviewer (alice) submits a review on the agent's PR through the REST API, as the web UI does. */
   async function submitReview(
@@ -216,33 +196,27 @@ describeDocker("whole system: event automations", () => {
     await system.settle();
   }
 
-  it(
-    "5. `/agent fix` in a review's body starts a fix-pr task that sees the review",
-    async () => {
-      expect(followedUp, "scenario 2 must open the agent's PR first").toBeDefined();
-      const before = await head(followedUp);
-      const firstRequest = system.model.requests.length;
-      system.model.push(
-        step.tool("edit_file", { path: "README.md", oldText: "Adds numbers.", newText: "Adds two numbers." }),
-        step.tool("finish", { summary: "Reworded the README as the review asked." }),
-      );
-      await submitReview(followedUp, "Looks right.\n/agent fix say two numbers in the README", []);
-      const seen = transcript(system.model.requests[firstRequest]!);
-      expect(seen, runLogs(system)).toContain("say two numbers in the README");
-      expect(seen).toContain("Asked by @alice in a pull request review (commented)");
-      expect(await head(followedUp)).not.toBe(before);
-      expect(statusComments(system, followedUp).at(-1)?.marker).toMatchObject({
-        task: { kind: "fix-pr" },
-        actor: "alice",
-        state: "succeeded",
-      });
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+  scenario("5. `/agent fix` in a review's body starts a fix-pr task that sees the review", async () => {
+    expect(followedUp, "scenario 2 must open the agent's PR first").toBeDefined();
+    const before = await head(followedUp);
+    const firstRequest = system.model.requests.length;
+    system.model.push(
+      step.tool("edit_file", { path: "README.md", oldText: "Adds numbers.", newText: "Adds two numbers." }),
+      step.tool("finish", { summary: "Reworded the README as the review asked." }),
+    );
+    await submitReview(followedUp, "Looks right.\n/agent fix say two numbers in the README", []);
+    const seen = transcript(system.model.requests[firstRequest]!);
+    expect(seen, runLogs(system)).toContain("say two numbers in the README");
+    expect(seen).toContain("Asked by @alice in a pull request review (commented)");
+    expect(await head(followedUp)).not.toBe(before);
+    expect(statusComments(system, followedUp).at(-1)?.marker).toMatchObject({
+      task: { kind: "fix-pr" },
+      actor: "alice",
+      state: "succeeded",
+    });
+  });
 
-  it(
+  scenario(
     "6. `/agent fix` on a line of the diff starts a fix-pr task that sees the file, the line and the comment",
     async () => {
       expect(followedUp, "scenario 2 must open the agent's PR first").toBeDefined();
@@ -271,9 +245,6 @@ describeDocker("whole system: event automations", () => {
       expect(replies.map((c) => c.user.login)).toEqual([system.github.credentials.botLogin]);
       expect(replies[0]!.body).toContain("Commented the line as asked.");
       expect(system.github.state.resolvedThreads.has(root.id)).toBe(true);
-      expect(system.model.remaining).toBe(0);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 });
