@@ -5,22 +5,14 @@
  * Enterprise Server App reaches its server (GHE_HOST, REST under /api/v3).
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, start } from "../../app/start.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import { LocalGitHub } from "../e2e/local-github/local-github.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { TestOctokit } from "./harness.ts";
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe("npm start with no database configured", () => {
   let github: LocalGitHub;

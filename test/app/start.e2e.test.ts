@@ -1,24 +1,16 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError, type Started, start } from "../../app/start.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { example, TestOctokit } from "./harness.ts";
 
 const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
   .privateKey.export({ type: "pkcs1", format: "pem" })
   .toString();
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let server: Server | undefined;
 let history: Started["history"];
