@@ -1,6 +1,7 @@
 import { AUTOMATION_EVENTS } from "../../core/automations-workflow.ts";
 import { type Task, TaskSchema } from "../../core/task.ts";
-import type { RunEnvironment, TaskSource } from "../job/settings.ts";
+import type { RunEnvironment } from "../job/run-environment.ts";
+import type { TaskSource } from "../job/settings.ts";
 import { Refusal } from "../job/task-errors.ts";
 
 /**

@@ -11,7 +11,7 @@ import { createRedactor } from "../../core/redact.ts";
 import type { Store } from "../../store/store.ts";
 import { runAgent } from "../agent/run-agent.ts";
 import type { AgentResult } from "../agent/types.ts";
-import { DEFAULT_PATCH_LIMITS } from "../job/settings.ts";
+import { DEFAULT_PATCH_LIMITS } from "../job/action-inputs.ts";
 import { loadModelProfiles, resolveModelProfile } from "../model/profiles.ts";
 import type { ModelSettings } from "../model/types.ts";
 import type { EffectiveLimits } from "../pipeline/effective-limits.ts";

@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentResult, AgentRunOptions } from "../../../action/agent/types.ts";
-import { DEFAULT_PATCH_LIMITS } from "../../../action/job/settings.ts";
+import { DEFAULT_PATCH_LIMITS } from "../../../action/job/action-inputs.ts";
 import { Refusal } from "../../../action/job/task-errors.ts";
 import { type LocalTask, runLocalTask } from "../../../action/pipeline/local/run-local-task.ts";
 import type { TaskRun } from "../../../action/pipeline/task-run.ts";

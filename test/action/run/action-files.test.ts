@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { INPUT_NAMES } from "../../../action/job/settings.ts";
+import { INPUT_NAMES } from "../../../action/job/action-inputs.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: YAML documents are walked by key in assertions.
 type Yaml = Record<string, any>;
