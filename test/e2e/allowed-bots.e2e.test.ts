@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
 import { BUG, scenarioOneScript, systemWithWidget, TEST_COMMAND } from "./helpers/scenario-one.ts";
-import { expectCleanSystem, plainBotComments, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { cleanScenarios, plainBotComments, runLogs, statusComments } from "./helpers/system-assertions.ts";
 import type { WholeSystem } from "./helpers/whole-system.ts";
 import type { RepoRecord } from "./local-github/state.ts";
 
@@ -32,7 +32,9 @@ describeDocker("whole system: allowedBots accepted by the App and the action ali
     await system?.close();
   });
 
-  it(
+  const scenario = cleanScenarios(() => ({ system, repo }), SCENARIO_TIMEOUT_MS);
+
+  scenario(
     "renovate[bot]'s label (listed as Renovate, without [bot]) runs the task through to a PR",
     async () => {
       const issue = system.github.openIssue(repo, {
@@ -48,26 +50,19 @@ describeDocker("whole system: allowedBots accepted by the App and the action ali
       expect(await system.github.readFile(repo, pulls[0]!.pull.headRef, BUG.path)).toContain(BUG.fixed);
       const statuses = statusComments(system, issue);
       expect(statuses.map((s) => [s.marker.state, s.marker.actor])).toEqual([["succeeded", "renovate[bot]"]]);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
-    "dependabot[bot], not listed, starts nothing and is told how to be allowed",
-    async () => {
-      const issue = system.github.openIssue(repo, { title: "bump", user: "dependabot[bot]" });
-      const runsBefore = system.github.state.runs.length;
-      await system.github.labelIssue(issue, "agent", "dependabot[bot]");
-      await system.settle();
-      expect(system.github.state.runs).toHaveLength(runsBefore);
-      expect(
-        plainBotComments(system, issue)
-          .map((c) => c.body)
-          .join("\n"),
-      ).toMatch(/allowedBots/);
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+  scenario("dependabot[bot], not listed, starts nothing and is told how to be allowed", async () => {
+    const issue = system.github.openIssue(repo, { title: "bump", user: "dependabot[bot]" });
+    const runsBefore = system.github.state.runs.length;
+    await system.github.labelIssue(issue, "agent", "dependabot[bot]");
+    await system.settle();
+    expect(system.github.state.runs).toHaveLength(runsBefore);
+    expect(
+      plainBotComments(system, issue)
+        .map((c) => c.body)
+        .join("\n"),
+    ).toMatch(/allowedBots/);
+  });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
 import { step } from "../helpers/scripted-model-server.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { BUG, scenarioOneScript, systemWithWidget } from "./helpers/scenario-one.ts";
-import { expectCleanSystem, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { cleanScenarios, runLogs, statusComments } from "./helpers/system-assertions.ts";
 import type { WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { RepoRecord } from "./local-github/state.ts";
@@ -54,7 +54,9 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
     await system?.close();
   });
 
-  it(
+  const scenario = cleanScenarios(() => ({ system, repo }), SCENARIO_TIMEOUT_MS);
+
+  scenario(
     "with maintainer edits: the fix is pushed to the fork's branch, and nothing lands in the base repository",
     async () => {
       const pull = await forkPull("doc-sum", true);
@@ -84,12 +86,10 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
       expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
       expect(statuses[0]!.text).toContain("pushed");
       expect(statuses[0]!.text).toContain("fran:doc-sum");
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "without maintainer edits: nothing is pushed anywhere; the fix is a suggestion and the status says why",
     async () => {
       const pull = await forkPull("doc-sum-locked", false);
@@ -112,12 +112,10 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
       expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
       expect(statuses[0]!.text).toContain("posted the change as 1 suggestion");
       expect(statuses[0]!.text).toContain("does not allow edits from maintainers");
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "when GitHub refuses the push (edits withdrawn while the agent worked): the fix is suggested, nothing lands",
     async () => {
       const pull = await forkPull("doc-sum-withdrawn", true);
@@ -146,12 +144,10 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
       const statuses = statusComments(system, pull);
       expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
       expect(statuses[0]!.text).toContain("GitHub refused the push to fran:doc-sum-withdrawn");
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "/agent review on a fork pull request works as on any other: one review, nothing pushed",
     async () => {
       const pull = await forkPull("doc-sum-review", false);
@@ -170,8 +166,6 @@ describeDocker("whole system: /agent fix on fork pull requests", () => {
       expect(system.github.pushes().slice(pushesBefore)).toEqual([]);
       expect(await branchNames(repo)).toEqual(baseBranches);
       expect(statusComments(system, pull).map((s) => s.marker.state)).toEqual(["succeeded"]);
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 });

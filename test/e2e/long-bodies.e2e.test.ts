@@ -1,11 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { GITHUB_BODY_MAX_CHARS } from "../../core/github-body.ts";
 import { describeDocker } from "../helpers/docker.ts";
 import { step } from "../helpers/scripted-model-server.ts";
 import { BUG, SCENARIO_ONE_ISSUE, scenarioOneScript, systemWithWidget } from "./helpers/scenario-one.ts";
-import { expectCleanSystem, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { cleanScenarios, runLogs, statusComments } from "./helpers/system-assertions.ts";
 import { agentWorkflow, type WholeSystem } from "./helpers/whole-system.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { RepoRecord } from "./local-github/state.ts";
@@ -46,7 +46,9 @@ describeDocker("whole system: bodies over GitHub's 65,536 characters", () => {
     await system?.close();
   });
 
-  it(
+  const scenario = cleanScenarios(() => ({ system, repo }), SCENARIO_TIMEOUT_MS);
+
+  scenario(
     "opens the PR with the summary cut and a notice; the whole summary is in the job summary and the audit log",
     async () => {
       const summary = longSummary("fix");
@@ -73,36 +75,29 @@ describeDocker("whole system: bodies over GitHub's 65,536 characters", () => {
       const published = (await auditLines(system)).filter((line) => line.type === "published_text");
       expect(published.map((line) => line.what)).toEqual(["pull request body"]);
       expect(published[0]?.text).toContain("END OF THE WHOLE FIX");
-      await expectCleanSystem(system, repo);
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
-    "posts a review whose body is cut, with its inline comment",
-    async () => {
-      expect(pull, "the first test must open the PR").toBeDefined();
-      system.model.push(
-        step.tool("read_file", { path: BUG.path }),
-        step.tool("review_comment", { path: BUG.path, line: 2, body: "Addition, as the test expects." }),
-        step.tool("finish", { summary: longSummary("review") }),
-      );
-      await system.github.userComment(pull, "alice", "/agent review");
-      await system.settle();
+  scenario("posts a review whose body is cut, with its inline comment", async () => {
+    expect(pull, "the first test must open the PR").toBeDefined();
+    system.model.push(
+      step.tool("read_file", { path: BUG.path }),
+      step.tool("review_comment", { path: BUG.path, line: 2, body: "Addition, as the test expects." }),
+      step.tool("finish", { summary: longSummary("review") }),
+    );
+    await system.github.userComment(pull, "alice", "/agent review");
+    await system.settle();
 
-      const { reviews, comments } = system.github.reviewsOn(pull);
-      expect(reviews, runLogs(system)).toHaveLength(1);
-      expect(chars(reviews[0]!.body)).toBeLessThanOrEqual(GITHUB_BODY_MAX_CHARS);
-      expect(reviews[0]!.body).toContain("This review was cut to fit GitHub's limit");
-      expect(comments.map((c) => c.path)).toEqual([BUG.path]);
-      expect(system.runner.results.at(-1)!.summary).toContain("END OF THE WHOLE REVIEW");
-      expect(statusComments(system, pull).at(-1)?.marker.state).toBe("succeeded");
-      await expectCleanSystem(system, repo);
-    },
-    SCENARIO_TIMEOUT_MS,
-  );
+    const { reviews, comments } = system.github.reviewsOn(pull);
+    expect(reviews, runLogs(system)).toHaveLength(1);
+    expect(chars(reviews[0]!.body)).toBeLessThanOrEqual(GITHUB_BODY_MAX_CHARS);
+    expect(reviews[0]!.body).toContain("This review was cut to fit GitHub's limit");
+    expect(comments.map((c) => c.path)).toEqual([BUG.path]);
+    expect(system.runner.results.at(-1)!.summary).toContain("END OF THE WHOLE REVIEW");
+    expect(statusComments(system, pull).at(-1)?.marker.state).toBe("succeeded");
+  });
 
-  it(
+  scenario(
     "ends a task that changed nothing with a status comment cut to fit, its marker intact",
     async () => {
       // No test command: the agent's answer is accepted as it is, with nothing to publish but the status.
@@ -126,8 +121,7 @@ describeDocker("whole system: bodies over GitHub's 65,536 characters", () => {
       expect(status?.text).toContain("the agent made no changes");
       expect(status?.text).toContain("This status comment was cut to fit GitHub's limit");
       expect(system.runner.results.at(-1)!.summary).toContain("END OF THE WHOLE ANSWER");
-      await expectCleanSystem(system, notes);
+      return notes;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 });
