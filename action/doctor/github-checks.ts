@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
+import { httpStatus } from "../../core/github/http-status.ts";
 import { taskKinds } from "../../core/task.ts";
 import { type TokenAccess, taskTokenPermissions } from "../../core/task-token-permissions.ts";
 import { type CheckResult, runCheck } from "./check.ts";
@@ -67,7 +68,6 @@ async function runnerVersion(runnerDir: string): Promise<string> {
   return version;
 }
 
-const statusOf = (error: unknown) => (error as { status?: number }).status;
 /** The report says what failed; Octokit's own request log would print it a second time. */
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -144,7 +144,7 @@ function workflowCheck(repoClient: Octokit, options: GitHubCheckOptions): Promis
       try {
         await repoClient.rest.repos.getContent({ owner: options.repo.owner, repo: options.repo.name, path });
       } catch (error) {
-        if (statusOf(error) !== 404) throw error;
+        if (httpStatus(error) !== 404) throw error;
         return {
           status: "fail",
           summary: `${slug} has no ${path}, where the App dispatches tasks`,
@@ -172,7 +172,7 @@ function runnerOnlineCheck(repoClient: Octokit, options: GitHubCheckOptions): Pr
           repo: options.repo.name,
         }));
       } catch (error) {
-        if (statusOf(error) !== 403) throw error;
+        if (httpStatus(error) !== 403) throw error;
         return {
           status: "warn",
           summary: `cannot list ${slug}'s runners: the App has no Administration: read (listing runners needs it)`,

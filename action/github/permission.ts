@@ -1,5 +1,6 @@
 import { gateActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
+import { httpStatus } from "../../core/github/http-status.ts";
 import { effectivePermission, type Permission } from "../../core/permissions.ts";
 import type { GitHub } from "./client.ts";
 
@@ -17,7 +18,7 @@ export async function permissionOf(
     const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
     return effectivePermission(data as { permission?: string; role_name?: string });
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return "none";
+    if (httpStatus(error) === 404) return "none";
     throw error;
   }
 }

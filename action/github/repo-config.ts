@@ -1,4 +1,5 @@
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
+import { httpStatus } from "../../core/github/http-status.ts";
 import { formatErrors } from "../../core/result.ts";
 import type { GitHub } from "./client.ts";
 
@@ -27,7 +28,7 @@ export async function fetchRepoConfig(
     }
     text = Buffer.from(data.content, "base64").toString("utf8");
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return defaultConfig();
+    if (httpStatus(error) === 404) return defaultConfig();
     throw error;
   }
   const parsed = loadConfig(text);

@@ -1,3 +1,4 @@
+import { httpStatus } from "../../core/github/http-status.ts";
 import { type KnownComment, knownFrom } from "../../core/github/status-comment-access.ts";
 import type { Task } from "../../core/task.ts";
 import {
@@ -44,7 +45,7 @@ export async function authenticateTask(
     // Kept with its ETag: the status comment's first compare-before-write is then a conditional read.
     seen = knownFrom(answer);
   } catch (error) {
-    if ((error as { status?: number }).status === 404) {
+    if (httpStatus(error) === 404) {
       return {
         ok: false,
         reason: `status comment ${task.statusCommentId} does not exist in ${task.repo.owner}/${task.repo.name} (or this token cannot read it)`,

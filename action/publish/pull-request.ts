@@ -1,3 +1,4 @@
+import { httpStatus } from "../../core/github/http-status.ts";
 import type { GitHub } from "../github/client.ts";
 
 export interface NewPullRequest {
@@ -29,7 +30,7 @@ export async function openPullRequest(gh: GitHub, pr: NewPullRequest): Promise<O
     ({ data: opened } = await gh.rest.pulls.create({ ...base, title: pr.title, draft: pr.draft }));
   } catch (error) {
     const message = (error as Error).message ?? "";
-    if (!pr.draft || (error as { status?: number }).status !== 422 || !/draft/i.test(message)) throw error;
+    if (!pr.draft || httpStatus(error) !== 422 || !/draft/i.test(message)) throw error;
     draft = false;
     ({ data: opened } = await gh.rest.pulls.create({ ...base, title: `[draft] ${pr.title}`, draft: false }));
   }

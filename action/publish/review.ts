@@ -1,3 +1,4 @@
+import { httpStatus } from "../../core/github/http-status.ts";
 import type { GitHub } from "../github/client.ts";
 import type { ReviewComment } from "../tools/types.ts";
 import { commentableLines } from "./diff-lines.ts";
@@ -104,7 +105,7 @@ export async function postReview(
     const { data } = await send(plan.inline, plan.outside, reviewedSha, note);
     return { url: data.html_url, inline: plan.inline.length, outside: plan.outside.length, moved };
   } catch (error) {
-    if ((error as { status?: number }).status !== 422) throw error;
+    if (httpStatus(error) !== 422) throw error;
     const why = `GitHub refused these comments inline (${(error as Error).message}); they are listed here.`;
     const { data } = await send([], comments, undefined, note ? `${note} ${why}` : why);
     return { url: data.html_url, inline: 0, outside: comments.length, moved };

@@ -1,3 +1,4 @@
+import { httpStatus } from "../../core/github/http-status.ts";
 import type { GitHub } from "../github/client.ts";
 import type { PullRequestInfo } from "../github/pull-request-info.ts";
 import { replyInThread } from "./pull-request.ts";
@@ -85,7 +86,7 @@ export async function suggestChange(input: SuggestInput): Promise<Suggested> {
       });
       return { kind: "suggestions", url: data.html_url, count: plan.suggestions.length };
     } catch (error) {
-      if ((error as { status?: number }).status !== 422) throw error;
+      if (httpStatus(error) !== 422) throw error;
       return postPatch(input, intro, `GitHub refused the suggestions (${(error as Error).message})`);
     }
   }

@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { httpStatus } from "../../core/github/http-status.ts";
 
 export interface GitHubUrls {
   /** REST base, e.g. https://api.github.com or https://ghe.example/api/v3. */
@@ -47,8 +48,7 @@ export async function readUser(
     }
     return { login: user.login, repositories: [...repositories].sort() };
   } catch (error) {
-    if ((error as { status?: number }).status === 401)
-      throw new UserTokenRejected("GitHub no longer accepts the sign-in");
+    if (httpStatus(error) === 401) throw new UserTokenRejected("GitHub no longer accepts the sign-in");
     throw error;
   }
 }

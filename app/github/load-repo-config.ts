@@ -1,8 +1,8 @@
 import { CONFIG_PATH, defaultConfig, loadConfig, type RepoConfig } from "../../core/config.ts";
+import { httpStatus } from "../../core/github/http-status.ts";
 import type { Parsed } from "../../core/result.ts";
 import { withDefaultRunnerRepo } from "../../core/runner-repository.ts";
 import type { Deps, GitHub, RepoRef } from "../deps/types.ts";
-import { httpStatus } from "./http-status.ts";
 
 export interface LoadedConfig {
   parsed: Parsed<RepoConfig>;

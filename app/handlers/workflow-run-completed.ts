@@ -1,5 +1,6 @@
 import { isAutomationsWorkflowRun } from "../../core/automations-workflow.ts";
 import { defaultConfig, type RepoConfig } from "../../core/config.ts";
+import { httpStatus } from "../../core/github/http-status.ts";
 import {
   isTerminalState,
   parseRunName,
@@ -12,7 +13,6 @@ import {
 import type { WorkflowRun } from "../deps/payloads.ts";
 import type { Deps, Outcome, RepoRef, RunRef } from "../deps/types.ts";
 import { editStatus } from "../github/github-writes.ts";
-import { httpStatus } from "../github/http-status.ts";
 import { loadRepoConfig } from "../github/load-repo-config.ts";
 import { slackFollowUpText, type TaskEnd } from "../intake/slack-follow-up-text.ts";
 import { whyNotOurRun } from "../task/our-run.ts";

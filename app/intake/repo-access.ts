@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
+import { httpStatus } from "../../core/github/http-status.ts";
 import type { GitHub, RepoRef } from "../deps/types.ts";
-import { httpStatus } from "../github/http-status.ts";
 
 export type RepoAccess =
   | { ok: true; octokit: GitHub; defaultBranch: string }

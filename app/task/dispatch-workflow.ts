@@ -1,7 +1,7 @@
 import { findDispatchedRun as findRunByTag } from "../../core/github/dispatched-run.ts";
+import { githubMessage, httpStatus } from "../../core/github/http-status.ts";
 import type { GitHubRequest } from "../../core/github/octokit-shape.ts";
 import type { GitHub, RunRef } from "../deps/types.ts";
-import { githubMessage, httpStatus } from "../github/http-status.ts";
 import { type DispatchProblem, type DispatchTarget, dispatchAdvice } from "../texts/dispatch-advice.ts";
 
 export type DispatchResult =

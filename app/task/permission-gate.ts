@@ -1,9 +1,9 @@
 import { gateActor } from "../../core/actor-gate.ts";
 import type { RepoConfig } from "../../core/config.ts";
+import { httpStatus } from "../../core/github/http-status.ts";
 import { effectivePermission, type Permission } from "../../core/permissions.ts";
 import type { Actor } from "../deps/payloads.ts";
 import type { GitHub, RepoRef } from "../deps/types.ts";
-import { httpStatus } from "../github/http-status.ts";
 
 export type GateResult =
   | { allowed: true; permission: Permission | "allowed-bot" }

@@ -1,9 +1,9 @@
 import type { RepoConfig } from "../../core/config.ts";
+import { githubMessage, httpStatus } from "../../core/github/http-status.ts";
 import { renderStatusComment } from "../../core/status-marker.ts";
 import type { Deps, Outcome, RepoRef } from "../deps/types.ts";
 import { activeTask, readAgentComments } from "../github/agent-comments.ts";
 import { editStatus, reply } from "../github/github-writes.ts";
-import { githubMessage, httpStatus } from "../github/http-status.ts";
 import { cancelledText } from "../texts/status-text.ts";
 import { withIssueLock } from "./issue-lock.ts";
 

@@ -1,5 +1,5 @@
 import { CONFIG_PATH } from "../../core/config.ts";
-import { githubMessage, httpStatus } from "../github/http-status.ts";
+import { githubMessage, httpStatus } from "../../core/github/http-status.ts";
 
 export interface DispatchTarget {
   owner: string;

@@ -1,5 +1,6 @@
 import { backoffDelayMs, sleep } from "../backoff.ts";
 import { firstAttemptFinder, isIdempotent } from "./first-attempt.ts";
+import { httpStatus } from "./http-status.ts";
 import type { OctokitShape, RequestOptions } from "./octokit-shape.ts";
 
 /**
@@ -21,10 +22,7 @@ export interface WriteOnceTuning {
 
 export const defaultWriteOnce: WriteOnceTuning = { attempts: 3, baseDelayMs: 1_000 };
 
-const isServerError = (error: unknown) => {
-  const status = (error as { status?: number }).status;
-  return typeof status === "number" && status >= 500;
-};
+const isServerError = (error: unknown) => (httpStatus(error) ?? 0) >= 500;
 
 export function installWriteOnce(octokit: OctokitShape, tuning: WriteOnceTuning = defaultWriteOnce): void {
   const wait = tuning.sleep ?? ((ms: number) => sleep(ms));
