@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { describeDocker } from "../helpers/docker.ts";
 import { step } from "../helpers/scripted-model-server.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { BUG, SCENARIO_ONE_ISSUE, scenarioOneScript, widgetFiles } from "./helpers/scenario-one.ts";
-import { expectCleanSystem, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import { cleanScenarios, runLogs, statusComments } from "./helpers/system-assertions.ts";
 import { startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import type { RepoRecord } from "./local-github/state.ts";
 
@@ -46,6 +46,8 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
     await system?.close();
   });
 
+  const scenario = cleanScenarios(() => ({ system }), SCENARIO_TIMEOUT_MS);
+
   async function widget(): Promise<RepoRecord> {
     repos += 1;
     const repo = await system.github.createRepo(`widget-${repos}`, await widgetFiles());
@@ -53,7 +55,7 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
     return repo;
   }
 
-  it(
+  scenario(
     "a push refused by a ruleset ends in a status that names the rule and the fix, not 'the branch moved'",
     async () => {
       const repo = await widget();
@@ -82,12 +84,11 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
       expect(
         system.github.pushes().filter((p) => p.repo === `${repo.owner.login}/${repo.name}`),
       ).toMatchObject([{ refused: "push declined due to repository rule violations" }]);
-      await expectCleanSystem(system, repo);
+      return repo;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "/agent review survives a head that moved while the agent reviewed: the review is posted, not lost to a 422",
     async () => {
       const repo = await widget();
@@ -128,12 +129,11 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
       const statuses = statusComments(system, pull);
       expect(statuses.map((s) => s.marker.state)).toEqual(["succeeded"]);
       expect(statuses[0]!.text).toContain("moved while the review ran");
-      await expectCleanSystem(system, repo);
+      return repo;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "GitHub answering 502 after it opened the pull request or posted the review: exactly one of each, and a terminal status",
     async () => {
       const repo = await widget();
@@ -167,12 +167,11 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
         "POST /repos/{owner}/{repo}/pulls",
         "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
       ]);
-      await expectCleanSystem(system, repo);
+      return repo;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 
-  it(
+  scenario(
     "a repository whose ruleset requires signed commits gets the agent's PR: the commit is made through GitHub's API and Verified",
     async () => {
       const repo = await widget();
@@ -199,8 +198,7 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
         via: "api",
       });
       expect(statusComments(system, issue).map((s) => s.marker.state)).toEqual(["succeeded"]);
-      await expectCleanSystem(system, repo);
+      return repo;
     },
-    SCENARIO_TIMEOUT_MS,
   );
 });

@@ -46,11 +46,11 @@ export async function expectCleanSystem(system: WholeSystem, repo: RepoRecord): 
 /**
  * The scenarios of a whole-system suite: tests with the suite's time limit that, once their own
  * assertions passed, end as every scenario does: each scripted model reply used, and a clean system
- * (expectCleanSystem) for the suite's repository, or for the one the scenario returns. `suite` names
+ * (expectCleanSystem) for the repository the scenario returns, else the suite's. `suite` names
  * the system and repository, which exist only once the suite's beforeAll has run.
  */
 export function cleanScenarios(
-  suite: () => { system: WholeSystem; repo: RepoRecord },
+  suite: () => { system: WholeSystem; repo?: RepoRecord },
   timeoutMs: number,
 ): (title: string, body: () => Promise<void> | Promise<RepoRecord>) => void {
   return (title, body) =>
@@ -60,7 +60,9 @@ export function cleanScenarios(
         const other = await body();
         const { system, repo } = suite();
         expect(system.model.remaining, "scripted model replies left unused").toBe(0);
-        await expectCleanSystem(system, other ?? repo);
+        const checked = other ?? repo;
+        if (!checked) throw new Error("a scenario of a suite without one repository returns the one it used");
+        await expectCleanSystem(system, checked);
       },
       timeoutMs,
     );
