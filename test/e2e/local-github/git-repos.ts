@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -99,11 +99,37 @@ export async function commitFiles(
 }
 
 export async function resolveRef(gitDir: string, ref: string): Promise<string | undefined> {
+  const branch = await readBranchFiles(gitDir, ref);
+  if (branch !== "ask-git") return branch;
   try {
     return await gitText(["-C", gitDir, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
     return undefined;
   }
+}
+
+/** A branch name git would accept, so that the ref's file is inside the repository (`git check-ref-format`). */
+const PLAIN_BRANCH = /^refs\/heads\/(?!\.|.*(?:\.\.|\/\/|\/\.|\.lock(?:\/|$)|[/.]$))[A-Za-z0-9._/-]+$/;
+const SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * A branch's commit as git itself stores it, read without starting git (each API read of a file or a
+ * dispatch resolves its ref; a process per request was most of the local GitHub's cost under load):
+ * the loose ref file, else its line in `packed-refs`, else no such branch. A symbolic ref, a ref name
+ * outside the plain form, or an unexpected file leaves it to `git rev-parse` ("ask-git"). Git
+ * replaces both files by rename under a lock, so a read sees the old ref or the new one. Branches
+ * always point at commits (git refuses to write a non-commit to refs/heads/).
+ */
+async function readBranchFiles(gitDir: string, ref: string): Promise<string | undefined | "ask-git"> {
+  if (!PLAIN_BRANCH.test(ref)) return "ask-git";
+  const loose = await readFile(join(gitDir, ref), "utf8").catch(() => undefined);
+  if (loose !== undefined) return SHA.test(loose.trim()) ? loose.trim() : "ask-git";
+  const packed = await readFile(join(gitDir, "packed-refs"), "utf8").catch(() => "");
+  for (const line of packed.split("\n")) {
+    const [sha, name] = line.split(" ");
+    if (name === ref && sha && SHA.test(sha)) return sha;
+  }
+  return undefined;
 }
 
 /** Branch names map to `refs/heads/<name>`; a full ref or a sha is used as given. */
@@ -162,8 +188,27 @@ function parseTreeLine(line: string, directory: string): TreeEntry {
   return { name, path: directory ? `${directory}/${name}` : name, type, sha, size: Number(size) || 0 };
 }
 
+/**
+ * What is at a path of a commit never changes: read once per repository, commit and path (the App
+ * reads its config and the runner's workflow file at the same commit on every trigger).
+ */
+const pathsAtCommits = new Map<string, Promise<PathContent | undefined>>();
+const REMEMBERED_PATHS = 10_000;
+
 /** What the contents API shows at `path` on `commit`, or undefined when nothing is there. */
-export async function readPath(
+export function readPath(gitDir: string, commit: string, path: string): Promise<PathContent | undefined> {
+  if (!SHA.test(commit)) return readPathFromGit(gitDir, commit, path);
+  const key = `${gitDir}\0${commit}\0${path}`;
+  const known = pathsAtCommits.get(key);
+  if (known) return known;
+  if (pathsAtCommits.size >= REMEMBERED_PATHS) pathsAtCommits.clear();
+  const reading = readPathFromGit(gitDir, commit, path);
+  pathsAtCommits.set(key, reading);
+  reading.catch(() => pathsAtCommits.delete(key));
+  return reading;
+}
+
+async function readPathFromGit(
   gitDir: string,
   commit: string,
   path: string,
