@@ -153,14 +153,13 @@ function taskInput({ deps, request, statusId }: StartedTask, instructions: strin
 /** Finds the workflow (here or in the runner repository) and dispatches it with the task. */
 async function dispatch({ deps, request, statusId }: StartedTask, task: Task): Promise<DispatchResult> {
   const { repo, config } = request;
+  const runner = runnerRepoRef(config, repo);
   let target: DispatchTarget;
   try {
-    target = await resolveDispatchTarget(deps.octokit, repo, request.defaultBranch, config);
+    target = await resolveDispatchTarget(deps.octokit, runner, repo, request.defaultBranch, config);
   } catch (error) {
-    const [owner = repo.owner, name = repo.name] = config.dispatch.repo?.split("/") ?? [];
     const advice = dispatchAdvice(error, {
-      owner,
-      name,
+      ...runner,
       workflow: config.dispatch.workflow,
       ref: "(default branch)",
     });
@@ -220,20 +219,27 @@ function taskRecord(deps: Deps, request: TaskRequest) {
   return { repo, number, kind, actor, event: deps.event, delivery: deps.delivery, at: deps.now() };
 }
 
-/** The workflow to dispatch: in this repository or the central runner repository (`dispatch.repo`). */
+/** `runnerRepoOf` (core/runner-repository.ts) as owner and name. */
+function runnerRepoRef(config: RepoConfig, repo: RepoRef): RepoRef {
+  const [owner = repo.owner, name = repo.name] = runnerRepoOf(config, repo).split("/");
+  return { owner, name };
+}
+
+/** The workflow to dispatch in `runner`: this repository or the central runner repository (`dispatch.repo`). */
 async function resolveDispatchTarget(
   octokit: GitHub,
+  runner: RepoRef,
   repo: RepoRef,
   defaultBranch: string,
   config: RepoConfig,
 ): Promise<DispatchTarget> {
-  const [owner, name] = config.dispatch.repo?.split("/") ?? [repo.owner, repo.name];
-  const sameRepo = owner === repo.owner && name === repo.name;
-  let ref = config.dispatch.ref;
-  if (ref === undefined) {
-    ref = sameRepo
+  // GitHub's owner and repository names are case-insensitive, as postQueuedStatus compares them.
+  const sameRepo =
+    `${runner.owner}/${runner.name}`.toLowerCase() === `${repo.owner}/${repo.name}`.toLowerCase();
+  const ref =
+    config.dispatch.ref ??
+    (sameRepo
       ? defaultBranch
-      : (await octokit.rest.repos.get({ owner: owner!, repo: name! })).data.default_branch;
-  }
-  return { owner: owner!, name: name!, workflow: config.dispatch.workflow, ref };
+      : (await octokit.rest.repos.get({ owner: runner.owner, repo: runner.name })).data.default_branch);
+  return { ...runner, workflow: config.dispatch.workflow, ref };
 }

@@ -1,4 +1,5 @@
 import type { StatusCommentAccess } from "../status-state.ts";
+import { httpStatus } from "./http-status.ts";
 
 /**
  * The status comment's compare-before-write reads (core/status-state.ts) made as conditional
@@ -47,8 +48,6 @@ export function knownFrom(answer: {
   return { etag, body: (answer.data as { body?: string | null }).body ?? "" };
 }
 
-const status = (error: unknown) => (error as { status?: unknown }).status;
-
 /**
  * One status comment read and written through `request`, remembering what each answer showed.
  * `known` is what the writer learnt before (the App's own POST that created the comment).
@@ -76,7 +75,7 @@ export class ConditionalStatusComment implements StatusCommentAccess {
       return (answer.data as { body?: string | null }).body ?? "";
     } catch (error) {
       // Octokit throws on 304 ("Not modified"): the comment is as the kept answer showed it.
-      if (status(error) === 304 && known) return known.body;
+      if (httpStatus(error) === 304 && known) return known.body;
       this.known = undefined;
       throw error;
     }
