@@ -7,7 +7,12 @@ import { describeDocker } from "../helpers/docker.ts";
 import { step } from "../helpers/scripted-model-server.ts";
 import { octokitFor } from "./helpers/octokit.ts";
 import { BUG, SCENARIO_ONE_ISSUE, scenarioOneScript, widgetFiles } from "./helpers/scenario-one.ts";
-import { cleanScenarios, runLogs, statusComments } from "./helpers/system-assertions.ts";
+import {
+  cleanScenarios,
+  expectFailedWithoutPr,
+  runLogs,
+  statusComments,
+} from "./helpers/system-assertions.ts";
 import { startWholeSystem, type WholeSystem } from "./helpers/whole-system.ts";
 import type { RepoRecord } from "./local-github/state.ts";
 
@@ -69,13 +74,7 @@ describeDocker("whole system: the agent's writes under GitHub's rules", () => {
       await system.github.labelIssue(issue, "agent", "alice");
       await system.settle();
 
-      expect(system.github.pulls(repo)).toEqual([]);
-      const statuses = statusComments(system, issue);
-      expect(
-        statuses.map((s) => s.marker.state),
-        runLogs(system),
-      ).toEqual(["failed"]);
-      const text = statuses[0]!.text;
+      const text = expectFailedWithoutPr(system, repo, issue);
       expect(text).toContain(
         "a repository ruleset forbids it (Cannot create ref due to creations being restricted.)",
       );

@@ -21,6 +21,20 @@ export function statusComments(system: WholeSystem, issue: IssueRecord): StatusC
     });
 }
 
+/**
+ * A task that ended without publishing: no pull request in `repo`, and one status comment on the
+ * thread, "failed" (the runs' logs are the message when it is not). Returns the status's text.
+ */
+export function expectFailedWithoutPr(system: WholeSystem, repo: RepoRecord, issue: IssueRecord): string {
+  expect(system.github.pulls(repo)).toEqual([]);
+  const statuses = statusComments(system, issue);
+  expect(
+    statuses.map((s) => s.marker.state),
+    runLogs(system),
+  ).toEqual(["failed"]);
+  return statuses[0]!.text;
+}
+
 /** Comments by the App's bot without a status marker (refusals, help). */
 export function plainBotComments(system: WholeSystem, issue: IssueRecord): CommentRecord[] {
   const bot = system.github.credentials.botLogin;
