@@ -9,14 +9,17 @@ import type { GitHub, RepoRef } from "../deps/types.ts";
 
 /** The few writes the app makes, named for what they do. */
 
-export async function reply(octokit: GitHub, repo: RepoRef, number: number, body: string) {
-  const { data } = await octokit.rest.issues.createComment({
+function createComment(octokit: GitHub, repo: RepoRef, number: number, body: string) {
+  return octokit.rest.issues.createComment({
     owner: repo.owner,
     repo: repo.name,
     issue_number: number,
     body,
   });
-  return data;
+}
+
+export async function reply(octokit: GitHub, repo: RepoRef, number: number, body: string) {
+  return (await createComment(octokit, repo, number, body)).data;
 }
 
 /** Posts a task's status comment; GitHub's answer (with its ETag) is kept for the first edit. */
@@ -26,12 +29,7 @@ export async function postStatus(
   number: number,
   body: string,
 ): Promise<{ id: number; known?: KnownComment }> {
-  const answer = await octokit.rest.issues.createComment({
-    owner: repo.owner,
-    repo: repo.name,
-    issue_number: number,
-    body,
-  });
+  const answer = await createComment(octokit, repo, number, body);
   const known = knownFrom(answer);
   return { id: answer.data.id, ...(known ? { known } : {}) };
 }
