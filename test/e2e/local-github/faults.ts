@@ -35,13 +35,23 @@ export type Fault = {
    * terminated, but a proxy or a network fault between can hold a connection with no answer).
    */
   | { hang: true }
+  /**
+   * Not an error: another client's change lands at this point of the request, e.g. the runner
+   * writing a task's result between the App's read of a comment and its edit. With `when: "after"`
+   * GitHub did this request's work and answers it as it was; the change is in place before the
+   * client's next request. GitHub holds no lock across requests and its comment edits take no
+   * precondition ("Update an issue comment" has no `If-Match`,
+   * https://docs.github.com/en/rest/issues/comments#update-an-issue-comment), so any write may land
+   * between a client's two requests.
+   */
+  | { meanwhile: () => void | Promise<void> }
 );
 
 /** What was injected, as the tests read it back. */
 export interface FiredFault {
   route: string;
   when: Fault["when"];
-  status: number | "hang";
+  status: number | "hang" | "meanwhile";
 }
 
 export class Faults {
@@ -71,6 +81,11 @@ export class Faults {
         else request.socket.once("close", () => resolve());
       });
       return { status: 504, body: { message: "the client closed the connection of a hung request" } };
+    }
+    if ("meanwhile" in fault) {
+      this.fired.push({ route, when, status: "meanwhile" });
+      await fault.meanwhile();
+      return undefined;
     }
     if ("secondaryLimit" in fault) {
       const { status, retryAfterSeconds } = fault.secondaryLimit;

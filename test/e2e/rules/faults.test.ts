@@ -50,6 +50,29 @@ describe("local GitHub: injected faults", () => {
     expect((await get()).status).toBe(200);
   });
 
+  it("a change made meanwhile lands after GitHub answered one request and before the client's next", async () => {
+    const repo = github.state.repo("acme", "widget")!;
+    const issue = github.openIssue(repo, { title: "sum subtracts", user: "alice" });
+    const comment = github.state.createComment(issue, "queued", github.state.user("alice"));
+    const commentRoute = "GET /repos/{owner}/{repo}/issues/comments/{comment_id}";
+    github.faults.inject({
+      route: commentRoute,
+      when: "after",
+      meanwhile: () => {
+        comment.body = "succeeded";
+      },
+    });
+    const read = async () => {
+      const answer = await fetch(`${github.url}/repos/acme/widget/issues/comments/${comment.id}`, {
+        headers: { authorization: `token ${token}` },
+      });
+      return ((await answer.json()) as { body: string }).body;
+    };
+    expect(await read()).toBe("queued");
+    expect(await read()).toBe("succeeded");
+    expect(github.faults.fired).toEqual([{ route: commentRoute, when: "after", status: "meanwhile" }]);
+  });
+
   it("clear() disarms the faults a failed scenario left behind", async () => {
     github.faults.inject({ route, status: 503, when: "before", times: 5 });
     expect((await get()).status).toBe(503);
