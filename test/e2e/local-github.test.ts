@@ -205,7 +205,18 @@ describe("local GitHub", () => {
         ref: "main",
         inputs: { task, extra: "x" },
       }),
-    ).rejects.toMatchObject({ status: 422 });
+    ).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: 'Unexpected inputs provided: ["extra"]' } },
+    });
+    await expect(
+      bot.rest.actions.createWorkflowDispatch({
+        owner: "acme",
+        repo: "widget",
+        workflow_id: "agent.yml",
+        ref: "nope",
+      }),
+    ).rejects.toMatchObject({ status: 422, response: { data: { message: "No ref found for: nope" } } });
     await expect(
       bot.rest.actions.createWorkflowDispatch({
         owner: "acme",

@@ -1,5 +1,5 @@
 import { callerUser, findRepo, paginate, type RouteContext } from "../context.ts";
-import { GitHubError, notFound, validationFailed } from "../errors.ts";
+import { GitHubError, notFound } from "../errors.ts";
 import { resolveBranchOrSha } from "../git-repos.ts";
 import { newRun } from "../new-run.ts";
 import type { Router } from "../router.ts";
@@ -60,16 +60,21 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
     return { status: 200, body: { total_count: runners.length, runners: paginate(runners, query) } };
   });
 
+  // A refused dispatch is 422 with the reason as GitHub's `message` itself, not "Validation Failed":
+  // `{"message": "Unexpected inputs provided: [\"foo\"]"}` and `{"message": "No ref found for: main"}`
+  // as api.github.com answers them (convictional/trigger-workflow-and-wait#4 and #25,
+  // peter-evans/slash-command-dispatch#115).
+  const refused = (message: string) => new GitHubError(422, message);
   router.on(
     "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
     async ({ params, body, caller }) => {
       const repo = findRepo(ctx, params);
       const file = workflowFileName(repo, params.workflow_id);
       const sha = await resolveBranchOrSha(repo.gitDir, body.ref);
-      if (!sha) throw validationFailed(`No ref found for: ${body.ref}`);
+      if (!sha) throw refused(`No ref found for: ${body.ref}`);
       const workflow = await readWorkflowFile(repo.gitDir, sha, file);
       if (!workflow) throw notFound(`Not Found: no .github/workflows/${file} on ${body.ref}`);
-      if (!workflow.hasDispatch) throw validationFailed("Workflow does not have 'workflow_dispatch' trigger");
+      if (!workflow.hasDispatch) throw refused("Workflow does not have 'workflow_dispatch' trigger");
       const given = Object.fromEntries(
         Object.entries(body.inputs ?? {}).map(([name, value]) => [
           name,
@@ -77,13 +82,11 @@ export function registerActionRoutes(router: Router, ctx: RouteContext): void {
         ]),
       );
       const unexpected = Object.keys(given).filter((name) => !(name in workflow.dispatchInputs));
-      if (unexpected.length > 0)
-        throw validationFailed(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+      if (unexpected.length > 0) throw refused(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
       const inputs: Record<string, string> = {};
       for (const [name, spec] of Object.entries(workflow.dispatchInputs)) {
         const value = given[name] ?? spec.default;
-        if (value === undefined && spec.required)
-          throw validationFailed(`Required input '${name}' not provided`);
+        if (value === undefined && spec.required) throw refused(`Required input '${name}' not provided`);
         if (value !== undefined) inputs[name] = value;
       }
       if (JSON.stringify(inputs).length > 65_535) throw new GitHubError(422, "inputs are too large");
