@@ -92,4 +92,12 @@ describe("local GitHub: review comments must sit on the diff of commit_id", () =
     const atFirst = await review([{ path: "a.txt", line: 25 }], first);
     expect(atFirst.data.commit_id).toBe(first);
   });
+  it("gives a line comment its diff hunk: the hunk's header and its lines down to the commented one", async () => {
+    await review([{ path: "a.txt", line: 3 }]);
+    const comment = github.reviewsOn(pull).comments.at(-1)!;
+    const { comment: delivered } = await github.payloads.pullRequestReviewCommentCreated(comment);
+    expect((delivered as { diff_hunk: string }).diff_hunk).toBe(
+      "@@ -1,5 +1,5 @@\n line 1\n-line 2\n+line 2 changed\n line 3",
+    );
+  });
 });

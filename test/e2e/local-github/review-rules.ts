@@ -68,6 +68,38 @@ export function placementProblems(comment: DraftComment, files: DiffFile[]): str
   return [];
 }
 
+/**
+ * A line comment's `diff_hunk`: its hunk's header and the hunk's lines down to the commented one.
+ * REST "Get a review comment for a pull request", `diff_hunk`: "The diff of the line that the
+ * comment refers to" (https://docs.github.com/en/rest/pulls/comments#get-a-review-comment-for-a-pull-request);
+ * GitHub's own example (`@octokit/webhooks-examples`, pull_request_review_comment.created) is the
+ * header and the lines down to the comment's position: `"@@ -1 +1 @@\n-# Hello-World"` at position 1.
+ */
+export function diffHunkOf(comment: DraftComment, files: DiffFile[]): string {
+  const file = files.find((f) => f.filename === comment.path);
+  if (!file || comment.line === undefined) return "";
+  const side = comment.side === "LEFT" ? "LEFT" : "RIGHT";
+  let hunk: string[] = [];
+  let left = 0;
+  let right = 0;
+  for (const line of file.patch.split("\n")) {
+    const header = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (header) {
+      hunk = [line];
+      left = Number(header[1]);
+      right = Number(header[2]);
+      continue;
+    }
+    hunk.push(line);
+    // "\ No newline at end of file" is a note on the line before, no line of either side.
+    if (line.startsWith("\\")) continue;
+    const onLeft = line.startsWith("+") ? undefined : left++;
+    const onRight = line.startsWith("-") ? undefined : right++;
+    if ((side === "RIGHT" ? onRight : onLeft) === comment.line) return hunk.join("\n");
+  }
+  return "";
+}
+
 /** Rails' `to_sentence`: "a", "a and b", "a, b, and c". */
 function toSentence(parts: string[]): string {
   if (parts.length <= 1) return parts.join("");

@@ -110,6 +110,8 @@ export interface ReviewCommentRecord {
   body: string;
   user: UserRecord;
   commitId: string;
+  /** The hunk down to the commented line (`review-rules.ts`); a reply has its thread's. */
+  diffHunk?: string;
   createdAt: string;
   /** A reply in a review thread: the thread's first comment. */
   inReplyTo?: number;

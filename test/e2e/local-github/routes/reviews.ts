@@ -3,7 +3,7 @@ import { notFound, validationFailed } from "../errors.ts";
 import { pullCommits } from "../pull-commits.ts";
 import { pullDiff } from "../pull-diff.ts";
 import { findPull, pullShas } from "../pull-lookup.ts";
-import { checkReviewComments, type DraftComment } from "../review-rules.ts";
+import { checkReviewComments, type DraftComment, diffHunkOf } from "../review-rules.ts";
 import type { Router } from "../router.ts";
 import { reviewCommentShape, reviewShape } from "../shapes/pull.ts";
 import { now, type ReviewCommentRecord, type ReviewRecord } from "../state.ts";
@@ -108,6 +108,7 @@ export function registerReviewRoutes(router: Router, ctx: RouteContext): void {
         body: draft.body,
         user,
         commitId,
+        diffHunk: diffHunkOf(draft, files),
         createdAt: review.submittedAt,
       };
       ctx.state.reviewComments.push(comment);

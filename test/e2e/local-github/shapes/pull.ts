@@ -141,7 +141,7 @@ export function reviewCommentShape(comment: ReviewCommentRecord, urls: Urls): Re
     pull_request_review_id: comment.reviewId,
     id: comment.id,
     node_id: `PRRC_${comment.id}`,
-    diff_hunk: "",
+    diff_hunk: comment.diffHunk ?? "",
     path: comment.path,
     position: comment.line ?? undefined,
     original_position: comment.line ?? 1,
