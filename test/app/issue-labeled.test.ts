@@ -1,145 +1,166 @@
+/**
+ * `issues.labeled` on the local GitHub: a person labels an issue, GitHub delivers the signed
+ * webhook, and the tests read what GitHub then holds (status comments, reactions, dispatched runs)
+ * and which requests the App made.
+ */
 import { describe, expect, it } from "vitest";
-import { parseStatusMarker } from "../../core/status-marker.ts";
+import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 import { parseTask } from "../../core/task.ts";
-import {
-  appComment,
-  BRANCH,
-  createApp,
-  deliver,
-  github,
-  ISSUE,
-  labeledPayload,
-  mockComments,
-  mockConfig,
-  mockGate,
-  mockPermission,
-  mockReply,
-  mockStatusEdit,
-  NOW,
-  R,
-  statusBody,
-} from "./harness.ts";
-import { mockDispatch } from "./mock-dispatch.ts";
+import type { IssueRecord, RunRecord } from "../e2e/local-github/state.ts";
+import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
-const STATUS_ID = 9001;
+const NOW = new Date("2026-01-02T03:04:05.000Z");
+
+const READ_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
+const READ_PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
+const LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+
+/** A status comment body as the App writes it, for a fix-issue task on `issue` (queued unless `marker` says otherwise). */
+function statusBody(issue: IssueRecord, marker: Partial<StatusMarker> = {}): string {
+  return renderStatusComment(
+    {
+      v: 1,
+      task: { kind: "fix-issue", number: issue.number },
+      delivery: "earlier-delivery",
+      actor: ALICE,
+      state: "queued",
+      ...marker,
+    },
+    "status text",
+  );
+}
+
+/** The workflow runs dispatched in the scene's repository. */
+function runsOf(scene: Scene): RunRecord[] {
+  return scene.github.state.runs.filter((run) => run.repo === scene.repo);
+}
 
 describe("issues.labeled", () => {
+  const local = appOnLocalGitHub({ app: { now: () => NOW } });
+  /** How many `issues.labeled` deliveries the App has counted with `outcome` (its metrics span the file). */
+  const counted = (outcome: string) => local.app.metrics.deliveries.get({ event: "issues.labeled", outcome });
+
   it("dispatches a fix-issue task with one status comment and records the run", async () => {
-    const { probot, metrics } = await createApp();
-    let statusBodyPosted = "";
-    let dispatched: { ref?: string; return_run_details?: boolean; inputs: Record<string, string> } = {
-      inputs: {},
-    };
-    const scope = github();
-    mockConfig(scope, null);
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, []);
-    scope.post(`${R}/issues/${ISSUE}/reactions`, { content: "eyes" }).reply(201, {});
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-        statusBodyPosted = body.body;
-        return true;
-      })
-      .reply(201, { id: STATUS_ID, html_url: "https://github.com/x#c" });
-    scope
-      .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
-        dispatched = body;
-        return true;
-      })
-      .reply(200, {
-        workflow_run_id: 77,
-        run_url: "https://api.github.com/run/77",
-        html_url: "https://github.com/run/77",
-      });
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .reply(200, () => ({ id: STATUS_ID, body: statusBodyPosted }));
-    const edited = mockStatusEdit(scope, STATUS_ID);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    const dispatchedBefore = counted("dispatched");
+    const okBefore = local.app.metrics.dispatches.get({ kind: "fix-issue", result: "ok" });
 
-    await deliver(probot, "issues", labeledPayload(), "d-label-1");
+    const delivery = await scene.label(issue);
 
-    expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(statusBodyPosted)).toEqual({
+    const [status, ...more] = scene.statuses(issue);
+    expect(more).toEqual([]);
+    const { run: runLink, ...marker } = status?.marker ?? {};
+    expect(marker).toEqual({
       v: 1,
-      task: { kind: "fix-issue", number: ISSUE },
-      delivery: "d-label-1",
-      actor: "Codertocat",
+      task: { kind: "fix-issue", number: issue.number },
+      delivery: delivery.id,
+      actor: ALICE,
       state: "queued",
     });
-    expect(dispatched.ref).toBe(BRANCH);
-    expect(dispatched.return_run_details).toBe(true);
-    expect(Object.keys(dispatched.inputs)).toEqual(["task"]);
-    const task = parseTask(dispatched.inputs.task ?? "");
-    expect(task).toEqual({
+    const [run, ...otherRuns] = runsOf(scene);
+    expect(otherRuns).toEqual([]);
+    expect(run?.headBranch).toBe("main");
+    expect(Object.keys(run?.inputs ?? {})).toEqual(["task"]);
+    expect(parseTask(run?.inputs.task ?? "")).toEqual({
       ok: true,
       value: {
         v: 1,
         kind: "fix-issue",
-        repo: { owner: "Codertocat", name: "Hello-World" },
-        number: ISSUE,
-        trigger: { event: "issues", delivery: "d-label-1", actor: "Codertocat", at: NOW.toISOString() },
-        statusCommentId: STATUS_ID,
+        repo: { owner: OWNER, name: scene.repo.name },
+        number: issue.number,
+        trigger: { event: "issues", delivery: delivery.id, actor: ALICE, at: NOW.toISOString() },
+        statusCommentId: status?.comment.id,
       },
     });
-    expect(parseStatusMarker(edited.text())?.run).toEqual({
-      id: 77,
-      repo: "Codertocat/Hello-World",
-      url: "https://github.com/run/77",
-    });
-    expect(edited.text()).toContain("[#77](https://github.com/run/77)");
-    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatched" })).toBe(1);
-    expect(metrics.dispatches.get({ kind: "fix-issue", result: "ok" })).toBe(1);
+    // The App asked for the run's details and wrote the run into its status comment.
+    const runUrl = `${scene.github.url}/${OWNER}/${scene.repo.name}/actions/runs/${run?.id}`;
+    expect(runLink).toEqual({ id: run?.id, repo: `${OWNER}/${scene.repo.name}`, url: runUrl });
+    expect(status?.comment.body).toContain(`[#${run?.id}](${runUrl})`);
+    expect(
+      scene.github.state.reactions.filter(
+        (reaction) => reaction.subject.kind === "issue" && reaction.subject.issue === issue,
+      ),
+    ).toMatchObject([{ content: "eyes", user: { login: `${scene.github.app.slug}[bot]` } }]);
+    expect(counted("dispatched")).toBe(dispatchedBefore + 1);
+    expect(local.app.metrics.dispatches.get({ kind: "fix-issue", result: "ok" })).toBe(okBefore + 1);
   });
 
   it("ignores other labels after reading the configured one", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "trigger:\n  label: robot\n");
-    await deliver(probot, "issues", labeledPayload("agent"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene({ config: "trigger:\n  label: robot\n" });
+    const issue = scene.openIssue();
+    const before = counted("ignored");
+    await scene.label(issue, { label: "agent" });
+    expect(scene.appRequests()).toEqual([READ_CONFIG]);
+    expect(counted("ignored")).toBe(before + 1);
   });
 
   it("uses the configured label", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), "trigger:\n  label: robot\n");
-    mockPermission(scope, "Codertocat", "admin");
+    const scene = await local.scene({ config: "trigger:\n  label: robot\n", role: "admin" });
+    const issue = scene.openIssue();
     // A task for this issue is already running: the re-added label starts nothing and says nothing.
-    mockComments(scope, [appComment(5, statusBody({ state: "running" }))]);
-    await deliver(probot, "issues", labeledPayload("robot"));
-    expect(scope.isDone()).toBe(true);
+    scene.appWrote(issue, statusBody(issue, { state: "running" }));
+    await scene.label(issue, { label: "robot" });
+    expect(scene.appRequests()).toEqual([READ_CONFIG, READ_PERMISSION, LIST_COMMENTS]);
+    expect(scene.appComments(issue)).toHaveLength(1);
+    expect(runsOf(scene)).toEqual([]);
   });
 
   it("starts nothing for a redelivered webhook (same delivery id in a status marker)", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockGate({
-      comments: [appComment(5, statusBody({ delivery: "d-again", state: "succeeded" }))],
-    });
-    await deliver(probot, "issues", labeledPayload(), "d-again");
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "duplicate" })).toBe(1);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    const first = await scene.label(issue);
+    const [run] = runsOf(scene);
+    if (!run) throw new Error("the first delivery dispatched no run");
+    // The run ends without the action reporting, so the App ends the task's status itself.
+    await scene.github.completeRun(run, "success");
+    await scene.settle();
+    expect(scene.statuses(issue).map(({ marker }) => [marker.delivery, marker.state])).toEqual([
+      [first.id, "failed"],
+    ]);
+    const before = counted("duplicate");
+    const since = scene.mark();
+
+    await scene.github.redeliver(first);
+    await scene.settle();
+
+    expect(scene.appWrites(since)).toEqual([]);
+    expect(scene.statuses(issue)).toHaveLength(1);
+    expect(runsOf(scene)).toHaveLength(1);
+    expect(counted("duplicate")).toBe(before + 1);
   });
 
   it("trusts no marker written by someone other than the App", async () => {
-    const { probot, metrics } = await createApp();
-    const forged = { ...appComment(5, statusBody({ state: "running" })), performed_via_github_app: null };
-    const scope = mockGate({ comments: [forged] });
-    mockDispatch(scope, { statusId: STATUS_ID });
-    await deliver(probot, "issues", labeledPayload());
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatched" })).toBe(1);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    // Anyone can paste a status marker into a comment; only the App's own comments count.
+    scene.github.state.createComment(
+      issue,
+      statusBody(issue, { state: "running" }),
+      scene.github.state.user("mallory"),
+    );
+    const before = counted("dispatched");
+    await scene.label(issue);
+    expect(scene.statuses(issue)).toHaveLength(1);
+    expect(runsOf(scene)).toHaveLength(1);
+    expect(counted("dispatched")).toBe(before + 1);
   });
 
   it("answers an invalid config with its exact errors", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "permissions:\n  minimum: triage\nlimits:\n  turnz: 3\n");
-    const answer = mockReply(scope);
-    await deliver(probot, "issues", labeledPayload());
-    expect(scope.isDone()).toBe(true);
-    expect(answer.text()).toContain("`.github/agent.yml` on `main` is invalid");
-    expect(answer.text()).toContain(
+    const scene = await local.scene({
+      config: "permissions:\n  minimum: triage\nlimits:\n  turnz: 3\n",
+    });
+    const issue = scene.openIssue();
+    const before = counted("invalid-config");
+    await scene.label(issue);
+    const [answer, ...more] = scene.appComments(issue);
+    expect(more).toEqual([]);
+    expect(answer?.body).toContain("`.github/agent.yml` on `main` is invalid");
+    expect(answer?.body).toContain(
       "permissions.minimum: expected write, maintain or admin; triage and read cannot be minimums for commands that change code",
     );
-    expect(answer.text()).toContain("limits.turnz: unknown key; did you mean 'turns'?");
-    expect(metrics.deliveries.get({ event: "issues.labeled", outcome: "invalid-config" })).toBe(1);
+    expect(answer?.body).toContain("limits.turnz: unknown key; did you mean 'turns'?");
+    expect(runsOf(scene)).toEqual([]);
+    expect(counted("invalid-config")).toBe(before + 1);
   });
 });
