@@ -4,15 +4,7 @@
  * pattern protects, which a hand-written matcher never matched. The model plays the attacker.
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import {
-  commentPayload,
-  createApp,
-  deliver,
-  github,
-  mockConfig,
-  mockPermission,
-  mockReply,
-} from "../../app/harness.ts";
+import { appOnLocalGitHub } from "../../app/app-scene.ts";
 import { step } from "../../helpers/scripted-model-server.ts";
 import type { AttackRun } from "./action-run.ts";
 import { runAttacksAtOnce } from "./concurrent-attacks.ts";
@@ -25,16 +17,17 @@ const SLOW_CONFIG = `protectedPaths:\n  - "${SLOW_GLOB}"\n`;
 /** Cases that need no Docker: the App reads the config before anything runs. */
 export function protectedPathConfigCases(): void {
   describe("protected paths: the App's config check", () => {
+    const local = appOnLocalGitHub();
+
     attack(
       "a pathological protectedPaths glob is answered by the App with its location; nothing is dispatched",
       async () => {
-        const { probot } = await createApp();
-        const scope = mockConfig(github(), SLOW_CONFIG);
-        mockPermission(scope, "Codertocat", "write");
-        const answer = mockReply(scope);
-        await deliver(probot, "issue_comment", commentPayload("/agent fix"));
-        expect(scope.isDone()).toBe(true); // no dispatch was mocked: a dispatch would fail the delivery
-        expect(answer.text()).toContain(
+        const scene = await local.scene({ config: SLOW_CONFIG });
+        const issue = scene.openIssue();
+        await scene.comment(issue, "/agent fix");
+        expect(scene.appWrites()).toEqual(["POST /repos/{owner}/{repo}/issues/{issue_number}/comments"]);
+        expect(scene.statuses(issue)).toEqual([]);
+        expect(scene.appComments(issue).at(-1)?.body).toContain(
           `protectedPaths[0]: the pattern "${SLOW_GLOB}" has '**' inside the segment`,
         );
       },
