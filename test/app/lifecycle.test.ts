@@ -1,309 +1,536 @@
-import { describe, expect, it } from "vitest";
-import { parseStatusMarker, renderRunName } from "../../core/status-marker.ts";
-import {
-  appComment,
-  commentPayload,
-  createApp,
-  deliver,
-  example,
-  github,
-  ISSUE,
-  mockComments,
-  mockConfig,
-  mockGate,
-  mockPermission,
-  mockReply,
-  mockStatusEdit,
-  R,
-  statusBody,
-} from "./harness.ts";
-import { mockDispatch } from "./mock-dispatch.ts";
+/**
+ * The status comment's lifecycle on the local GitHub: the App dispatches a real run, the test plays
+ * the runner (`startRun`, `completeRun`, the action's edits of the status comment) and GitHub sends
+ * the real `workflow_run.completed`; `/agent stop` cancels through GitHub's cancel API. Every case
+ * asserts on what GitHub then holds and on the requests the App made.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderRunName, renderStatusComment, type StatusState } from "../../core/status-marker.ts";
+import { parseTask } from "../../core/task.ts";
+import { octokitFor } from "../e2e/helpers/octokit.ts";
+import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
+import { type IssueRecord, now, type RepoRecord, type RunRecord } from "../e2e/local-github/state.ts";
+import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
-const STATUS_ID = 9300;
+const local = appOnLocalGitHub();
 
-function runPayload(conclusion: string, runId = 555, statusCommentId = STATUS_ID) {
-  const payload = example("workflow_run", "completed", 0);
-  payload.workflow_run.id = runId;
-  payload.workflow_run.conclusion = conclusion;
-  payload.workflow_run.event = "workflow_dispatch";
-  payload.workflow_run.path = ".github/workflows/agent.yml";
-  payload.workflow_run.html_url = `https://github.com/Codertocat/Hello-World/actions/runs/${runId}`;
-  payload.workflow_run.display_title = renderRunName({
-    owner: "Codertocat",
-    name: "Hello-World",
-    number: ISSUE,
-    statusCommentId,
-  });
-  payload.repository.owner.login = "Codertocat";
-  payload.repository.name = "Hello-World";
-  return payload;
+/**
+ * The runner's side of a cancel: GitHub asks the runner to stop the job, and the run ends as
+ * cancelled once it has; the test completes it when the case needs it. Without a listener the
+ * local GitHub would complete it at once, racing the App's own end of the status.
+ */
+const cancelAsked: RunRecord[] = [];
+beforeAll(() => local.github.onCancel((run) => cancelAsked.push(run)));
+
+const GET_COMMENT = "GET /repos/{owner}/{repo}/issues/comments/{comment_id}";
+const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
+const GET_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
+const LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+const CANCEL_RUN = "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel";
+
+/** A task the App started on a new issue: the issue, its status comment and the run it dispatched. */
+async function startedTask(scene: Scene, runnerRepo: RepoRecord = scene.repo) {
+  const issue = scene.openIssue();
+  await scene.label(issue);
+  const run = runsIn(scene, runnerRepo).at(-1);
+  if (!run) throw new Error(`the App dispatched no run in ${runnerRepo.name}`);
+  return { issue, run };
 }
+
+function runsIn(scene: Scene, repo: RepoRecord): RunRecord[] {
+  return scene.github.state.runs.filter((run) => run.repo === repo);
+}
+
+function onlyStatus(scene: Scene, issue: IssueRecord) {
+  const statuses = scene.statuses(issue);
+  expect(statuses).toHaveLength(1);
+  return statuses[0]!;
+}
+
+/** The action edits the status comment (it marks the task running, then writes its result). */
+function actionWrites(scene: Scene, issue: IssueRecord, state: StatusState): void {
+  const { comment, marker } = onlyStatus(scene, issue);
+  comment.body = renderStatusComment({ ...marker, state }, `The action's ${state} text.`);
+  comment.updatedAt = now();
+}
+
+/** A runner picked the run up and the action marked the task running. */
+function runnerRuns(scene: Scene, issue: IssueRecord, run: RunRecord): void {
+  scene.github.startRun(run, "runner-1");
+  actionWrites(scene, issue, "running");
+}
+
+/** The run ends: GitHub sends `workflow_run.completed` and the App has handled it. */
+async function runEnds(scene: Scene, run: RunRecord, conclusion: NonNullable<RunRecord["conclusion"]>) {
+  await scene.github.completeRun(run, conclusion);
+  await scene.settle();
+}
+
+/**
+ * The run ends while the App does not hear of it (the delivery failed; GitHub does not redeliver
+ * on its own): state only, the App's status still says running.
+ */
+async function runEndsUnheard(
+  scene: Scene,
+  run: RunRecord,
+  conclusion: NonNullable<RunRecord["conclusion"]>,
+) {
+  scene.github.connectApp(undefined);
+  try {
+    await scene.github.completeRun(run, conclusion);
+  } finally {
+    scene.github.connectApp(`${scene.app.url}/api/github/webhooks`);
+  }
+}
+
+/** How many more deliveries of `event` the App counts with `outcome` than when this was called. */
+function countOf(scene: Scene, event: string, outcome: string): () => number {
+  const count = () => scene.app.metrics.deliveries.get({ event, outcome });
+  const before = count();
+  return () => count() - before;
+}
+
+/** Every request an installation token made since `since`, in any repository. */
+function installationRequests(scene: Scene, since: number): string[] {
+  return scene.github
+    .requests()
+    .slice(since)
+    .filter((request) => request.caller?.kind === "installation")
+    .map((request) => `${request.method} ${request.path}`);
+}
+
+/** The App's requests to a repository other than the scene's (the central runner repository). */
+function appRequestsTo(scene: Scene, repo: RepoRecord, since: number): string[] {
+  return scene.github
+    .requests()
+    .slice(since)
+    .filter(
+      (request) =>
+        request.caller?.kind === "installation" &&
+        request.path.startsWith(`/repos/${repo.owner.login}/${repo.name}/`),
+    )
+    .map((request) => request.route ?? `${request.method} ${request.path}`);
+}
+
+/** A repository of the organisation besides the scene's, with the given workflow files. */
+function otherRepo(scene: Scene, suffix: string, workflows: Record<string, string>) {
+  const files: Record<string, string> = { "README.md": `# ${suffix}\n` };
+  for (const [file, text] of Object.entries(workflows)) files[`.github/workflows/${file}`] = text;
+  return scene.github.createRepo(`${scene.repo.name}-${suffix}`, files);
+}
+
+/**
+ * A person dispatches a workflow by hand with inputs of their choosing: runs whose run-name carries
+ * our tag without the App behind them (issue #13).
+ */
+async function dispatchByHand(
+  scene: Scene,
+  repo: RepoRecord,
+  file: string,
+  inputs: Record<string, string>,
+): Promise<RunRecord> {
+  const before = runsIn(scene, repo).length;
+  await octokitFor(scene.github, scene.github.userToken(ALICE)).request(
+    "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    { owner: repo.owner.login, repo: repo.name, workflow_id: file, ref: repo.defaultBranch, inputs },
+  );
+  const run = runsIn(scene, repo)[before];
+  if (!run) throw new Error(`no run of ${file} in ${repo.name}`);
+  return run;
+}
+
+/** The App's task input with another status comment named in it (what a copied input carries). */
+function taskNaming(run: RunRecord, statusCommentId: number): string {
+  return JSON.stringify({ ...JSON.parse(run.inputs.task!), statusCommentId });
+}
+
+/** A workflow anyone may dispatch whose run-name is the `title` input: it can copy our tag. */
+const TITLED_WORKFLOW = `name: ci
+run-name: \${{ inputs.title }}
+on:
+  workflow_dispatch:
+    inputs:
+      title:
+        required: true
+        type: string
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+`;
 
 describe("workflow_run.completed", () => {
   it("ends a status the runner never finished with what GitHub knows and a retry hint", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = github();
-    // Read once to decide, and again right before the edit (compare-before-write, core/status-state.ts).
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .times(2)
-      .reply(
-        200,
-        appComment(
-          STATUS_ID,
-          statusBody({ state: "running", run: { id: 555, repo: "Codertocat/Hello-World" } }),
-        ),
-      );
-    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    const edited = mockStatusEdit(scope, STATUS_ID);
-    await deliver(probot, "workflow_run", runPayload("failure"));
-    expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited.text())).toMatchObject({
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    runnerRuns(scene, issue, run);
+    const closed = countOf(scene, "workflow_run.completed", "closed");
+    await runEnds(scene, run, "failure");
+    const { comment, marker } = onlyStatus(scene, issue);
+    expect(marker).toMatchObject({
       state: "failed",
-      run: { id: 555, url: "https://github.com/Codertocat/Hello-World/actions/runs/555" },
+      run: { id: run.id, url: `${scene.github.url}/${OWNER}/${scene.repo.name}/actions/runs/${run.id}` },
     });
-    expect(edited.text()).toContain(
+    expect(comment.body).toContain(
       "ended with `failure` before the agent reported (the runner may have died",
     );
-    expect(edited.text()).toContain("Retry with `/agent fix` (or re-add the `agent` label)");
-    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "closed" })).toBe(1);
+    expect(comment.body).toContain("Retry with `/agent fix` (or re-add the `agent` label)");
+    expect(closed()).toBe(1);
   });
 
   it("marks a cancelled run cancelled", async () => {
-    const { probot } = await createApp();
-    const scope = github();
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .times(2)
-      .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
-    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    const edited = mockStatusEdit(scope, STATUS_ID);
-    await deliver(probot, "workflow_run", runPayload("cancelled"));
-    expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited.text())?.state).toBe("cancelled");
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    expect(onlyStatus(scene, issue).marker.state).toBe("queued");
+    // Cancelled from the Actions tab before a runner picked it up.
+    await runEnds(scene, run, "cancelled");
+    expect(onlyStatus(scene, issue).marker.state).toBe("cancelled");
   });
 
   it("keeps the action's result when it lands between the App's read and its edit", async () => {
-    const { probot, metrics } = await createApp();
-    const run = { id: 555, repo: "Codertocat/Hello-World" };
-    const scope = github();
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .reply(200, appComment(STATUS_ID, statusBody({ state: "running", run })));
-    scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    // The second read, right before the edit, finds the action's "succeeded": no PATCH is mocked,
-    // so an edit would fail the delivery.
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .reply(200, appComment(STATUS_ID, statusBody({ state: "succeeded", run })));
-    await deliver(probot, "workflow_run", runPayload("failure"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    runnerRuns(scene, issue, run);
+    // The App reads "running"; right after GitHub answered, the action writes its result, which the
+    // App's read before the edit finds.
+    scene.github.faults.inject({
+      route: GET_COMMENT,
+      when: "after",
+      meanwhile: () => actionWrites(scene, issue, "succeeded"),
+    });
+    const ignored = countOf(scene, "workflow_run.completed", "ignored");
+    const since = scene.mark();
+    await runEnds(scene, run, "failure");
+    expect(scene.github.faults.fired.at(-1)).toEqual({
+      route: GET_COMMENT,
+      when: "after",
+      status: "meanwhile",
+    });
+    expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG, GET_COMMENT]);
+    expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
+    expect(ignored()).toBe(1);
   });
 
-  it.each([
-    ["already terminal", appComment(STATUS_ID, statusBody({ state: "succeeded" })), true],
-    [
-      "another run's status",
-      appComment(STATUS_ID, statusBody({ state: "running", run: { id: 1, repo: "Codertocat/Hello-World" } })),
-      true,
-    ],
-    [
-      "not written by the App",
-      { ...appComment(STATUS_ID, statusBody({ state: "running" })), performed_via_github_app: null },
-      false,
-    ],
-  ])("leaves a status alone when it is %s", async (_case, comment, readsConfig) => {
-    const { probot, metrics } = await createApp();
-    const scope = github().get(`${R}/issues/comments/${STATUS_ID}`).reply(200, comment);
-    if (readsConfig) scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    await deliver(probot, "workflow_run", runPayload("failure"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  describe("leaves a status alone when it is", () => {
+    it("already terminal", async () => {
+      const scene = await local.scene();
+      const { issue, run } = await startedTask(scene);
+      runnerRuns(scene, issue, run);
+      actionWrites(scene, issue, "succeeded");
+      const ignored = countOf(scene, "workflow_run.completed", "ignored");
+      const since = scene.mark();
+      await runEnds(scene, run, "failure");
+      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
+      expect(ignored()).toBe(1);
+    });
+
+    it("another run's status", async () => {
+      const scene = await local.scene();
+      const { issue, run } = await startedTask(scene);
+      const { marker } = onlyStatus(scene, issue);
+      // Someone dispatches the agent workflow with the App's task input: same run-name tag, but
+      // the status records the App's run, not this one.
+      const copy = await dispatchByHand(scene, scene.repo, "agent.yml", { task: run.inputs.task! });
+      expect(copy.displayTitle).toBe(run.displayTitle);
+      const ignored = countOf(scene, "workflow_run.completed", "ignored");
+      const since = scene.mark();
+      await runEnds(scene, copy, "failure");
+      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(onlyStatus(scene, issue).marker).toEqual(marker);
+      expect(ignored()).toBe(1);
+    });
+
+    it("not written by the App", async () => {
+      const scene = await local.scene();
+      const { issue, run } = await startedTask(scene);
+      // alice posts a copy of the status comment, and a run whose tag names her comment.
+      const statusBody = onlyStatus(scene, issue).comment.body;
+      const copied = scene.github.state.createComment(issue, statusBody, scene.github.state.user(ALICE));
+      const theirs = await dispatchByHand(scene, scene.repo, "agent.yml", {
+        task: taskNaming(run, copied.id),
+      });
+      const ignored = countOf(scene, "workflow_run.completed", "ignored");
+      const since = scene.mark();
+      await runEnds(scene, theirs, "failure");
+      // Not the App's comment: nothing more is read, nothing written.
+      expect(scene.appRequests(since)).toEqual([GET_COMMENT]);
+      expect(copied.body).toBe(statusBody);
+      expect(onlyStatus(scene, issue).comment.body).toBe(statusBody);
+      expect(ignored()).toBe(1);
+    });
   });
 
-  // Issue #13, item 3: a run that is not ours never changes our state. nock fails the delivery on
-  // any request it was not told about, so "no PATCH mocked" is "no edit made".
-  it("ignores a fork's CI run whose title copies our run-name tag, without a single API call", async () => {
-    const { probot, metrics } = await createApp();
-    const payload = runPayload("failure");
-    payload.workflow_run.event = "pull_request";
-    await deliver(probot, "workflow_run", payload);
-    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+  // Issue #13, item 3: a run that is not ours never changes our state. The local GitHub starts runs
+  // by dispatch or schedule; a scheduled CI run is a run GitHub did not start by workflow_dispatch,
+  // as a fork's pull_request CI is, and the App tells both apart from ours by that event alone.
+  it("ignores a CI run (not a dispatch) whose title copies our run-name tag, without a single API call", async () => {
+    const scene = await local.scene();
+    const { issue } = await startedTask(scene);
+    const tag = renderRunName({
+      owner: OWNER,
+      name: scene.repo.name,
+      number: issue.number,
+      statusCommentId: onlyStatus(scene, issue).comment.id,
+    });
+    await scene.github.commit(
+      scene.repo,
+      scene.repo.defaultBranch,
+      {
+        ".github/workflows/ci.yml": `name: ci\nrun-name: "${tag}"\non:\n  schedule:\n    - cron: "0 3 * * *"\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n`,
+      },
+      "CI every night",
+    );
+    const ci = await scene.github.fireSchedule(scene.repo, "ci.yml", ALICE);
+    expect(ci.displayTitle).toBe(tag);
+    const ignored = countOf(scene, "workflow_run.completed", "ignored");
+    const since = scene.mark();
+    await runEnds(scene, ci, "failure");
+    expect(installationRequests(scene, since)).toEqual([]);
+    expect(onlyStatus(scene, issue).marker.state).toBe("queued");
+    expect(ignored()).toBe(1);
   });
 
-  it.each([
-    ["another workflow of the repository", { path: ".github/workflows/ci.yml" }],
-    ["a run without a workflow path", { path: "" }],
-    ["a run in another repository", { repo: "mallory/Hello-World" }],
-  ] as Array<[string, { path?: string; repo?: string }]>)(
-    "leaves a queued status alone for %s",
-    async (_case, change) => {
-      const { probot, metrics } = await createApp();
-      const scope = github()
-        .get(`${R}/issues/comments/${STATUS_ID}`)
-        .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
-      scope.get(`${R}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-      const payload = runPayload("failure");
-      if (change.path !== undefined) payload.workflow_run.path = change.path;
-      if (change.repo) {
-        const [owner, name] = change.repo.split("/");
-        payload.repository.owner.login = owner!;
-        payload.repository.name = name!;
-      }
-      await deliver(probot, "workflow_run", payload);
-      expect(scope.isDone()).toBe(true);
-      expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
-    },
-  );
+  describe("leaves a queued status alone for", () => {
+    /** A queued task, and a run elsewhere whose run-name carries its tag; the App must not end the status. */
+    async function expectIgnored(scene: Scene, issue: IssueRecord, stranger: RunRecord) {
+      const { marker } = onlyStatus(scene, issue);
+      const ignored = countOf(scene, "workflow_run.completed", "ignored");
+      const since = scene.mark();
+      await runEnds(scene, stranger, "failure");
+      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(onlyStatus(scene, issue).marker).toEqual({ ...marker, state: "queued" });
+      expect(ignored()).toBe(1);
+    }
+
+    it("another workflow of the repository", async () => {
+      const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_WORKFLOW } });
+      const { issue, run } = await startedTask(scene);
+      const ci = await dispatchByHand(scene, scene.repo, "ci.yml", { title: run.displayTitle });
+      expect(ci.displayTitle).toBe(run.displayTitle);
+      await expectIgnored(scene, issue, ci);
+    });
+
+    it("a run without a workflow path", async () => {
+      const scene = await local.scene();
+      const { issue, run } = await startedTask(scene);
+      // GitHub names no workflow file for runs it generates itself (dynamic workflows); the local
+      // GitHub's runs always have one, so this delivery is its own payload for the App's run, ended,
+      // with the path emptied: the path is all that tells it from ours.
+      const { marker } = onlyStatus(scene, issue);
+      const payload = scene.github.payloads.workflowRunCompleted({
+        ...run,
+        status: "completed",
+        conclusion: "failure",
+      });
+      (payload.workflow_run as { path: string }).path = "";
+      const ignored = countOf(scene, "workflow_run.completed", "ignored");
+      const since = scene.mark();
+      await scene.github.webhooks.deliver("workflow_run", payload);
+      await scene.settle();
+      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(onlyStatus(scene, issue).marker).toEqual(marker);
+      expect(ignored()).toBe(1);
+    });
+
+    it("a run in another repository", async () => {
+      const scene = await local.scene();
+      const { issue, run } = await startedTask(scene);
+      const elsewhere = await otherRepo(scene, "elsewhere", { "agent.yml": await agentWorkflow() });
+      scene.github.addCollaborator(elsewhere, ALICE, "write");
+      const theirs = await dispatchByHand(scene, elsewhere, "agent.yml", { task: run.inputs.task! });
+      expect(theirs.displayTitle).toBe(run.displayTitle);
+      await expectIgnored(scene, issue, theirs);
+    });
+  });
 
   it("takes a run of the configured workflow in the central runner repository (dispatch.repo)", async () => {
-    const { probot } = await createApp();
-    const scope = github()
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .times(2)
-      .reply(200, appComment(STATUS_ID, statusBody({ state: "queued" })));
-    scope
-      .get(`${R}/contents/.github%2Fagent.yml`)
-      .reply(200, "dispatch:\n  repo: acme/runners\n  workflow: inhouse.yml\n");
-    const edited = mockStatusEdit(scope, STATUS_ID);
-    const payload = runPayload("failure");
-    payload.workflow_run.path = ".github/workflows/inhouse.yml";
-    payload.repository.owner.login = "acme";
-    payload.repository.name = "runners";
-    await deliver(probot, "workflow_run", payload);
-    expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited.text())).toMatchObject({
+    const scene = await local.scene();
+    const runners = await otherRepo(scene, "runners", { "inhouse.yml": await agentWorkflow() });
+    await useRunnerRepo(scene, runners, "inhouse.yml");
+    const { issue, run } = await startedTask(scene, runners);
+    expect(runsIn(scene, scene.repo)).toEqual([]);
+    await runEnds(scene, run, "failure");
+    expect(onlyStatus(scene, issue).marker).toMatchObject({
       state: "failed",
-      run: { id: 555, repo: "acme/runners" },
+      run: { id: run.id, repo: `${OWNER}/${runners.name}` },
     });
   });
 
   it("ignores runs that are not agent runs", async () => {
-    const { probot, metrics } = await createApp();
-    await deliver(probot, "workflow_run", example("workflow_run", "completed", 1));
-    expect(metrics.deliveries.get({ event: "workflow_run.completed", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_WORKFLOW } });
+    const ci = await dispatchByHand(scene, scene.repo, "ci.yml", { title: "Run the tests" });
+    const ignored = countOf(scene, "workflow_run.completed", "ignored");
+    const since = scene.mark();
+    await runEnds(scene, ci, "success");
+    expect(installationRequests(scene, since)).toEqual([]);
+    expect(ignored()).toBe(1);
   });
 });
 
+/** `.github/agent.yml` dispatching to `runners` (committed on the scene's default branch). */
+async function useRunnerRepo(scene: Scene, runners: RepoRecord, workflow?: string) {
+  const lines = ["dispatch:", `  repo: ${OWNER}/${runners.name}`];
+  if (workflow) lines.push(`  workflow: ${workflow}`);
+  await scene.github.commit(
+    scene.repo,
+    scene.repo.defaultBranch,
+    { ".github/agent.yml": `${lines.join("\n")}\n` },
+    "Dispatch to the runner repository",
+  );
+}
+
 describe("/agent stop", () => {
   it("cancels the running task's workflow run, ends its status and says so", async () => {
-    const { probot, metrics } = await createApp();
-    const running = appComment(
-      STATUS_ID,
-      statusBody({ state: "running", run: { id: 777, repo: "acme/runners" } }),
-    );
-    const scope = mockGate({ config: "dispatch:\n  repo: acme/runners\n", comments: [running] });
-    scope.post("/repos/acme/runners/actions/runs/777/cancel").reply(202, {});
-    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
-    const edited = mockStatusEdit(scope, STATUS_ID);
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) =>
-        body.body.includes("Stopped: cancelled workflow run #777"),
-      )
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
-    expect(scope.isDone()).toBe(true);
-    expect(parseStatusMarker(edited.text())).toMatchObject({ state: "cancelled", run: { id: 777 } });
-    expect(edited.text()).toContain("Cancelled by @Codertocat");
-    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "cancelled" })).toBe(1);
+    const scene = await local.scene();
+    const runners = await otherRepo(scene, "runners", { "agent.yml": await agentWorkflow() });
+    await useRunnerRepo(scene, runners);
+    const { issue, run } = await startedTask(scene, runners);
+    runnerRuns(scene, issue, run);
+    const cancelled = countOf(scene, "issue_comment.created", "cancelled");
+    const since = scene.mark();
+    await scene.comment(issue, "/agent stop");
+    expect(appRequestsTo(scene, runners, since)).toEqual([CANCEL_RUN]);
+    expect(cancelAsked).toContain(run);
+    const { comment, marker } = onlyStatus(scene, issue);
+    expect(marker).toMatchObject({
+      state: "cancelled",
+      run: { id: run.id, repo: `${OWNER}/${runners.name}` },
+    });
+    expect(comment.body).toContain(`Cancelled by @${ALICE}`);
+    expect(scene.appComments(issue).at(-1)?.body).toContain(`Stopped: cancelled workflow run #${run.id}`);
+    expect(cancelled()).toBe(1);
+    // The runner stops; the run's end changes nothing the stop wrote.
+    const body = comment.body;
+    await runEnds(scene, run, "cancelled");
+    expect(onlyStatus(scene, issue).comment.body).toBe(body);
   });
 
   it("still ends the status when the run had already finished (409)", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), null);
-    const running = appComment(
-      STATUS_ID,
-      statusBody({ state: "running", run: { id: 5, repo: "Codertocat/Hello-World" } }),
-    );
-    mockPermission(scope, "Codertocat", "write");
-    mockComments(scope, [running]);
-    scope
-      .post(`${R}/actions/runs/5/cancel`)
-      .reply(409, { message: "Cannot cancel a workflow run that is completed." });
-    scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, running);
-    scope
-      .patch(
-        `${R}/issues/comments/${STATUS_ID}`,
-        (body) => parseStatusMarker(body.body)?.state === "cancelled",
-      )
-      .reply(200, {});
-    scope.post(`${R}/issues/${ISSUE}/comments`).reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    runnerRuns(scene, issue, run);
+    await runEndsUnheard(scene, run, "failure");
+    const since = scene.mark();
+    await scene.comment(issue, "/agent stop");
+    const cancel = scene.github
+      .requests()
+      .slice(since)
+      .find((request) => request.route === CANCEL_RUN);
+    expect(cancel?.status).toBe(409);
+    expect(onlyStatus(scene, issue).marker.state).toBe("cancelled");
+    expect(scene.appWrites(since)).toEqual([
+      CANCEL_RUN,
+      EDIT_COMMENT,
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+    ]);
   });
 
   it("never overwrites a result that lands while it cancels: the task's outcome stays, and it says so", async () => {
-    const { probot } = await createApp();
-    const run = { id: 5, repo: "Codertocat/Hello-World" };
-    const scope = mockGate({ comments: [appComment(STATUS_ID, statusBody({ state: "running", run }))] });
-    scope
-      .post(`${R}/actions/runs/5/cancel`)
-      .reply(409, { message: "Cannot cancel a workflow run that is completed." });
-    // By the read before the edit, the action has written its result: no PATCH is mocked.
-    scope
-      .get(`${R}/issues/comments/${STATUS_ID}`)
-      .reply(200, appComment(STATUS_ID, statusBody({ state: "succeeded", run })));
-    const said = mockReply(scope);
-    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
-    expect(scope.isDone()).toBe(true);
-    expect(said.text()).toMatch(/^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/);
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    runnerRuns(scene, issue, run);
+    // The App finds the task running; right after, the action writes its result and the run ends,
+    // so the cancel answers 409 and the read before the edit finds the result.
+    scene.github.faults.inject({
+      route: LIST_COMMENTS,
+      when: "after",
+      meanwhile: async () => {
+        actionWrites(scene, issue, "succeeded");
+        await scene.github.completeRun(run, "success");
+      },
+    });
+    const since = scene.mark();
+    await scene.comment(issue, "/agent stop");
+    expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
+    expect(scene.appWrites(since)).not.toContain(EDIT_COMMENT);
+    expect(scene.appComments(issue).at(-1)?.body).toMatch(
+      /^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/,
+    );
   });
 
   it("says so when nothing is running", async () => {
-    const { probot } = await createApp();
-    const scope = mockGate({ comments: [appComment(STATUS_ID, statusBody({ state: "succeeded" }))] });
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => body.body.startsWith("Nothing is running here"))
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent stop"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene();
+    const { issue, run } = await startedTask(scene);
+    runnerRuns(scene, issue, run);
+    actionWrites(scene, issue, "succeeded");
+    await runEnds(scene, run, "success");
+    const since = scene.mark();
+    await scene.comment(issue, "/agent stop");
+    expect(scene.appWrites(since)).toEqual(["POST /repos/{owner}/{repo}/issues/{issue_number}/comments"]);
+    expect(scene.appComments(issue).at(-1)?.body).toMatch(/^Nothing is running here/);
   });
 });
 
 describe("pull_request.opened / ready_for_review", () => {
-  function prPayload(action: "opened" | "ready_for_review", draft = false) {
-    const payload = example("pull_request", action);
-    payload.pull_request.draft = draft;
-    payload.pull_request.number = ISSUE;
-    payload.sender.login = "Codertocat";
-    payload.sender.type = "User";
-    return payload;
+  const REVIEWS = "automations:\n  reviewPullRequests: true\n";
+
+  /** `author` pushes a branch (to a fork when `fromFork`) and opens a pull request through the API. */
+  async function openPull(scene: Scene, options: { draft?: boolean; fromFork?: boolean } = {}) {
+    const head = options.fromFork ? await scene.github.fork(scene.repo, ALICE) : scene.repo;
+    await scene.github.commit(
+      head,
+      "fix-sum",
+      { "src/sum.js": "export const sum = (a, b) => a + b;\n" },
+      "Fix sum",
+    );
+    const { data } = await octokitFor(scene.github, scene.github.userToken(ALICE)).rest.pulls.create({
+      owner: OWNER,
+      repo: scene.repo.name,
+      title: "Fix sum",
+      head: options.fromFork ? `${ALICE}:fix-sum` : "fix-sum",
+      base: scene.repo.defaultBranch,
+      draft: options.draft ?? false,
+    });
+    await scene.settle();
+    const pull = scene.github.state.issue(scene.repo, data.number);
+    if (!pull) throw new Error("the pull request is not on GitHub");
+    return pull;
   }
 
   it("starts a review when automations.reviewPullRequests is on", async () => {
-    const { probot } = await createApp();
-    const scope = mockGate({ config: "automations:\n  reviewPullRequests: true\n" });
-    const sent = mockDispatch(scope, { statusId: STATUS_ID });
-    await deliver(probot, "pull_request", prPayload("opened"));
-    expect(scope.isDone()).toBe(true);
-    expect(sent.task()).toMatchObject({
+    const scene = await local.scene({ config: REVIEWS });
+    const pull = await openPull(scene);
+    const [run] = runsIn(scene, scene.repo);
+    const task = parseTask(run?.inputs.task ?? "");
+    if (!task.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(task.errors)}`);
+    expect(task.value).toMatchObject({
       kind: "review",
-      number: ISSUE,
+      number: pull.number,
       trigger: { event: "pull_request" },
     });
+    expect(onlyStatus(scene, pull).marker).toMatchObject({ state: "queued", run: { id: run?.id } });
   });
 
   it("does nothing without reviewPullRequests", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), null);
-    await deliver(probot, "pull_request", prPayload("opened"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "pull_request", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene();
+    const ignored = countOf(scene, "pull_request", "ignored");
+    const since = scene.mark();
+    const pull = await openPull(scene);
+    expect(scene.appRequests(since)).toEqual([GET_CONFIG]);
+    expect(scene.appComments(pull)).toEqual([]);
+    expect(ignored()).toBe(1);
   });
 
   it("skips drafts until they are ready for review", async () => {
-    const { probot, metrics } = await createApp();
-    await deliver(probot, "pull_request", prPayload("opened", true));
-    expect(metrics.deliveries.get({ event: "pull_request", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene({ config: REVIEWS });
+    const ignored = countOf(scene, "pull_request", "ignored");
+    const since = scene.mark();
+    await openPull(scene, { draft: true });
+    expect(scene.appRequests(since)).toEqual([]);
+    expect(runsIn(scene, scene.repo)).toEqual([]);
+    expect(ignored()).toBe(1);
   });
 
   it("skips authors below the minimum without a comment", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "automations:\n  reviewPullRequests: true\n");
-    mockPermission(scope, "Codertocat", "read");
-    await deliver(probot, "pull_request", prPayload("ready_for_review"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.refusals.get({ reason: "permission" })).toBe(1);
+    const scene = await local.scene({ config: REVIEWS, role: "read" });
+    const refusals = scene.app.metrics.refusals.get({ reason: "permission" });
+    const since = scene.mark();
+    const pull = await openPull(scene, { fromFork: true });
+    expect(scene.appWrites(since)).toEqual([]);
+    expect(scene.appComments(pull)).toEqual([]);
+    expect(runsIn(scene, scene.repo)).toEqual([]);
+    expect(scene.app.metrics.refusals.get({ reason: "permission" }) - refusals).toBe(1);
   });
 });
