@@ -1,5 +1,6 @@
 import examples from "@octokit/webhooks-examples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { octokitFor } from "./helpers/octokit.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
 import type { RepoRecord, RunRecord } from "./local-github/state.ts";
@@ -53,6 +54,48 @@ describe("webhook payloads of the local GitHub", () => {
     check("issues", "labeled", github.payloads.issuesLabeled(issue, label, issue.user));
     const comment = github.state.createComment(issue, "/agent fix", github.state.user("alice"));
     check("issue_comment", "created", github.payloads.issueCommentCreated(comment));
+  });
+
+  it("issues.opened carries every field of GitHub's example, sent by the author", () => {
+    const issue = github.openIssue(repo, { title: "t", user: "alice" });
+    const payload = github.payloads.issuesOpened(issue);
+    check("issues", "opened", payload);
+    expect(payload.sender).toMatchObject({ login: "alice" });
+  });
+
+  it("an Actions check run's job log downloads through GitHub's redirect, as plain text", async () => {
+    const head = await github.commit(repo, "agent/logs", { "a.txt": "logs\n" }, "change");
+    const log = "2026-01-02T03:04:05.0000000Z npm test\n";
+    const actions = {
+      headSha: head,
+      name: "test",
+      conclusion: "failure" as const,
+      appSlug: "github-actions",
+    };
+    const payload = await github.payloads.checkRunCompleted(
+      repo,
+      { ...actions, log },
+      github.state.user("github-actions[bot]"),
+    );
+    const jobId = (payload.check_run as { id: number }).id;
+    const bot = octokitFor(github, github.installationToken());
+    const download = (job_id: number) =>
+      bot.rest.actions.downloadJobLogsForWorkflowRun({ owner: "acme", repo: "widget", job_id });
+    expect((await download(jobId)).data).toBe(log);
+    const answered = github
+      .requests()
+      .filter((r) => r.route === "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs");
+    expect(answered.map((r) => r.status)).toEqual([302]);
+    const other = await github.payloads.checkRunCompleted(
+      repo,
+      { ...actions, appSlug: "ci", log },
+      github.state.user("ci[bot]"),
+    );
+    await expect(download((other.check_run as { id: number }).id)).rejects.toMatchObject({ status: 404 });
+    const readOnly = octokitFor(github, github.installationToken({ permissions: { contents: "read" } }));
+    await expect(
+      readOnly.rest.actions.downloadJobLogsForWorkflowRun({ owner: "acme", repo: "widget", job_id: jobId }),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it("pull_request.opened carries every field of GitHub's example", async () => {

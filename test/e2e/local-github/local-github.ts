@@ -237,6 +237,14 @@ export class LocalGitHub {
     });
   }
 
+  /** A person opens an issue: state changes and `issues.opened` is delivered (awaited). */
+  async userOpensIssue(
+    repo: RepoRecord,
+    fields: { title: string; body?: string; user: string },
+  ): Promise<Delivery> {
+    return this.webhooks.deliver("issues", this.payloads.issuesOpened(this.openIssue(repo, fields)));
+  }
+
   /** A person adds a label: state changes and `issues.labeled` is delivered (awaited). */
   async labelIssue(issue: IssueRecord, label: string, by: string): Promise<Delivery> {
     const record = this.state.addLabel(issue, label);

@@ -1,4 +1,5 @@
 import type { RouteContext } from "./context.ts";
+import { registerJobLogRoutes } from "./job-logs.ts";
 import type { Router } from "./router.ts";
 import { registerActionRoutes } from "./routes/actions.ts";
 import { registerAppRoutes } from "./routes/apps.ts";
@@ -20,6 +21,7 @@ export function registerRoutes(router: Router, ctx: RouteContext): void {
     registerPullRoutes,
     registerReviewRoutes,
     registerActionRoutes,
+    registerJobLogRoutes,
     registerUserRoutes,
     registerSignedInUserRoutes,
   ]) {

@@ -64,6 +64,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteRequirement> = {
   "GET /repos/{owner}/{repo}/actions/runs": any({ actions: "read" }),
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}": any({ actions: "read" }),
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs": any({ actions: "read" }),
+  "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs": any({ actions: "read" }),
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel": any({ actions: "write" }),
   // Repository permissions for "Administration": "List self-hosted runners for a repository"
   // (https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository)

@@ -6,6 +6,7 @@ import { answerGit } from "./git-endpoint.ts";
 import { GIT_PATH } from "./git-http.ts";
 import type { GitTraffic } from "./git-traffic.ts";
 import { serveGraphql } from "./graphql-endpoint.ts";
+import { answerJobLogDownload, JOB_LOG_DOWNLOAD_PATH } from "./job-logs.ts";
 import { OAUTH_PATH, type OAuthWebFlow } from "./oauth-web-flow.ts";
 import type { PushGate } from "./push-gate.ts";
 import type { Router } from "./router.ts";
@@ -55,6 +56,10 @@ export async function serveRequest(
   }
   if (OAUTH_PATH.test(url.pathname)) {
     await endpoints.oauth.answer(request, response, url, body);
+    return;
+  }
+  if (JOB_LOG_DOWNLOAD_PATH.test(url.pathname) && request.method === "GET") {
+    answerJobLogDownload(ctx, response, url.pathname);
     return;
   }
   const answer = await router.answer(request, url, body);

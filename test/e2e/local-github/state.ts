@@ -190,6 +190,8 @@ export class GitHubState {
   /** Review threads marked resolved (GraphQL `resolveReviewThread`), by their first comment's id. */
   readonly resolvedThreads = new Set<number>();
   readonly runs: RunRecord[] = [];
+  /** Actions jobs' logs, by job id (`job-logs.ts`). */
+  readonly jobLogs = new Map<number, { repo: RepoRecord; text: string }>();
   readonly pushes: PushRecord[] = [];
   /** Commits the local GitHub made itself (API commits), which GitHub signs and shows as Verified. */
   readonly signedCommits = new Set<string>();

@@ -32,6 +32,8 @@ export interface CheckRunReport {
   detailsUrl?: string;
   /** The reporting App; `github-actions` makes the check run an Actions job. */
   appSlug: string;
+  /** With `github-actions`: the job's log, which `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` downloads (`job-logs.ts`). */
+  log?: string;
 }
 
 export class WebhookPayloads {
@@ -59,6 +61,11 @@ export class WebhookPayloads {
       label: labelShape(label, fullName, this.ctx.urls),
       ...this.envelope(issue.repo, sender),
     };
+  }
+
+  /** `issues.opened`: the new issue, sent by its author. */
+  issuesOpened(issue: IssueRecord): WebhookPayload {
+    return { action: "opened", issue: this.issue(issue), ...this.envelope(issue.repo, issue.user) };
   }
 
   issueCommentCreated(comment: CommentRecord): WebhookPayload {
@@ -147,6 +154,9 @@ export class WebhookPayloads {
     const fullName = `${repo.owner.login}/${repo.name}`;
     const api = `${this.ctx.urls.api}/repos/${fullName}`;
     const id = this.ctx.state.id();
+    // An Actions check run is a job: its id is the job's id (REST "Get a job for a workflow run").
+    if (check.appSlug === "github-actions" && check.log !== undefined)
+      this.ctx.state.jobLogs.set(id, { repo, text: check.log });
     const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     const pulls: Record<string, unknown>[] = [];
     for (const issue of this.ctx.state.issues) {
