@@ -1,30 +1,21 @@
-import type nock from "nock";
 import { describe, expect, it } from "vitest";
 import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../../app/follow-ups/failed-check-follow-ups.ts";
 import { EXCERPT_LINES, logTail } from "../../app/follow-ups/failure-excerpt.ts";
 import type { StatusComment } from "../../app/github/agent-comments.ts";
-import { parseStatusMarker } from "../../core/status-marker.ts";
-import {
-  appComment,
-  createApp,
-  deliver,
-  example,
-  github,
-  mockComments,
-  mockConfig,
-  mockGate,
-  mockPermission,
-  R,
-  statusBody,
-  user,
-} from "./harness.ts";
-import { mockDispatch } from "./mock-dispatch.ts";
+import { parseStatusMarker, renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
+import { parseTask, type Task } from "../../core/task.ts";
+import { octokitFor } from "../e2e/helpers/octokit.ts";
+import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
+import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
+import type { CheckRunReport } from "../e2e/local-github/webhook-payloads.ts";
+import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
 /** Issue 15, item 2: event automations the App starts (failed checks, new issues, merged PRs). */
 
 const PULL = 2;
-const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 const FOLLOW_UPS = "automations:\n  fixFailedChecks: true\n";
+const AGENT_BRANCH = "agent/fix-issue-1-sum";
+const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
 
 function status(n: number, createdAt: string, automation = FAILED_CHECK_FOLLOW_UP): StatusComment {
   const marker = {
@@ -35,6 +26,21 @@ function status(n: number, createdAt: string, automation = FAILED_CHECK_FOLLOW_U
     state: "succeeded" as const,
   };
   return { id: n, url: "", body: "", marker, createdAt };
+}
+
+/** A status comment of the App's, as it renders them. */
+function statusBody(marker: Partial<StatusMarker>): string {
+  return renderStatusComment(
+    {
+      v: 1,
+      task: { kind: "fix-issue", number: 1 },
+      delivery: "earlier-delivery",
+      actor: ALICE,
+      state: "queued",
+      ...marker,
+    },
+    "status text",
+  );
 }
 
 describe("nextFollowUp: at most N, never twice for one commit", () => {
@@ -64,190 +70,260 @@ describe("logTail", () => {
   });
 });
 
-function checkPayload(conclusion = "failure", slug = "octocoders-linter") {
-  const payload = example("check_run", "completed");
-  payload.check_run.conclusion = conclusion;
-  payload.check_run.head_sha = HEAD;
-  payload.check_run.app.slug = slug;
-  payload.check_run.output = {
-    title: "2 tests failed",
-    summary: "sum.test.js: expected 3, got -1",
-    text: null,
-  };
-  payload.check_run.pull_requests = [{ number: PULL }];
-  return payload;
+// ---- the App on the local GitHub -----------------------------------------------------------------
+
+/** One local GitHub and App for the file (the App-wide runner repository case has its own App). */
+const local = appOnLocalGitHub();
+
+/** The tasks the App dispatched to `repo` (default: the scene's), as the runs' `task` input carries them. */
+function dispatchedTasks(scene: Scene, repo = scene.repo): Task[] {
+  return scene.github.state.runs
+    .filter((run) => run.repo === repo)
+    .map((run) => {
+      const parsed = parseTask(run.inputs.task ?? "");
+      if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
+      return parsed.value;
+    });
 }
 
-function agentCommit(sha: string, message: string, login = "inhouse[bot]", date = "2026-01-01T00:00:00Z") {
-  return {
-    sha,
-    commit: { message, author: { name: login, date }, committer: { date } },
-    author: { login },
-  };
-}
+const asUser = (scene: Scene, login: string) => octokitFor(scene.github, scene.github.userToken(login));
+/** The App's installation, for what the agent's runs write (their token is the installation's). */
+const asAgent = (scene: Scene) => octokitFor(scene.github, scene.github.installationToken());
 
-function mockAgentPull(scope: nock.Scope, commits: unknown[]) {
-  scope.get(`${R}/pulls/${PULL}`).reply(200, {
-    number: PULL,
-    state: "open",
-    user: { login: "inhouse[bot]", type: "Bot" },
-    head: { ref: "agent/fix-issue-1-sum", sha: HEAD, repo: { full_name: "Codertocat/Hello-World" } },
-    base: { ref: "main", repo: { full_name: "Codertocat/Hello-World" } },
+/** A pull request opened through the API (its own `pull_request.opened` handled) from `head`. */
+async function openPull(
+  scene: Scene,
+  by: ReturnType<typeof octokitFor>,
+  head: string,
+  title: string,
+): Promise<PullIssue> {
+  const { data } = await by.rest.pulls.create({
+    owner: OWNER,
+    repo: scene.repo.name,
+    head,
+    base: "main",
+    title,
   });
-  scope.get(`${R}/pulls/${PULL}/commits`).query({ per_page: 100 }).reply(200, commits);
+  await scene.settle();
+  return scene.github.pulls(scene.repo).find((pull) => pull.number === data.number)!;
 }
 
-const FIRST = agentCommit(
-  "a".repeat(40),
-  "Fix #1: sum\n\nInhouse-Task: fix-issue #1\nInhouse-Requested-By: @alice",
-);
+/** The agent's own PR: one agent commit (its trailers name alice as the requester), opened by the App's bot. */
+async function agentPull(scene: Scene): Promise<PullIssue> {
+  const message = "Fix #1: sum\n\nInhouse-Task: fix-issue #1\nInhouse-Requested-By: @alice";
+  await scene.github.commit(
+    scene.repo,
+    AGENT_BRANCH,
+    { "src/sum.js": "export const sum = (a, b) => a + b;\n" },
+    message,
+  );
+  return openPull(scene, asAgent(scene), AGENT_BRANCH, "Fix #1: sum");
+}
+
+/** A CI App finishes a check run on the PR's head; the App's handling of it is awaited. */
+async function reportCheck(
+  scene: Scene,
+  pull: PullIssue,
+  check: Partial<CheckRunReport> = {},
+): Promise<void> {
+  const headSha = (await scene.github.branches(scene.repo)).get(pull.pull.headRef)!;
+  const delivery = await scene.github.reportCheckRun(scene.repo, {
+    headSha,
+    headBranch: pull.pull.headRef,
+    name: "Octocoders-linter",
+    conclusion: "failure",
+    output: { title: "2 tests failed", summary: "sum.test.js: expected 3, got -1" },
+    appSlug: "octocoders-linter",
+    ...check,
+  });
+  expect(delivery?.status).toBe(200);
+  await scene.settle();
+}
 
 describe("check_run.completed: a failed check on the agent's own PR", () => {
+  const ignored = () =>
+    local.app.metrics.deliveries.get({ event: "check_run.completed", outcome: "ignored" });
+
   it("starts one fix-pr follow-up for the requester, with the check's output as context", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), FOLLOW_UPS);
-    mockAgentPull(scope, [FIRST]);
-    mockComments(scope, [], PULL);
-    mockPermission(scope, "alice", "write");
-    mockComments(scope, [], PULL);
-    const sent = mockDispatch(scope, { number: PULL });
-    await deliver(probot, "check_run", checkPayload());
-    expect(scope.isDone()).toBe(true);
-    const task = sent.task();
-    expect(task).toMatchObject({ kind: "fix-pr", number: PULL, automation: FAILED_CHECK_FOLLOW_UP });
-    expect(task.trigger).toMatchObject({ event: "check_run", actor: "alice" });
-    expect(task.instructions).toContain('The check "Octocoders-linter" failed (failure)');
-    expect(task.instructions).toContain("sum.test.js: expected 3, got -1");
-    expect(task.instructions).toContain("follow-up 1 of at most 2");
+    const scene = await local.scene({ config: FOLLOW_UPS });
+    const pull = await agentPull(scene);
+    await reportCheck(scene, pull);
+    const [task, ...more] = dispatchedTasks(scene);
+    expect(more).toEqual([]);
+    expect(task).toMatchObject({ kind: "fix-pr", number: pull.number, automation: FAILED_CHECK_FOLLOW_UP });
+    expect(task!.trigger).toMatchObject({ event: "check_run", actor: ALICE });
+    expect(task!.instructions).toContain('The check "Octocoders-linter" failed (failure)');
+    expect(task!.instructions).toContain("sum.test.js: expected 3, got -1");
+    expect(task!.instructions).toContain("follow-up 1 of at most 2");
+    // Its status marker names the follow-up, so the next failure counts it.
+    expect(
+      scene.statuses(pull).map((s) => [s.marker.task.automation, s.marker.actor, s.marker.state]),
+    ).toEqual([[FAILED_CHECK_FOLLOW_UP, ALICE, "queued"]]);
   });
 
   it("reads the failing job's log for a GitHub Actions check run", async () => {
-    const { probot } = await createApp();
-    const payload = checkPayload("failure", "github-actions");
-    const scope = mockConfig(github(), FOLLOW_UPS);
-    mockAgentPull(scope, [FIRST]);
-    mockComments(scope, [], PULL);
-    mockPermission(scope, "alice", "write");
-    scope
-      .get(`${R}/actions/jobs/${payload.check_run.id}/logs`)
-      .reply(
-        200,
-        "2026-01-02T03:04:05.0000000Z npm test\n2026-01-02T03:04:06.0000000Z Error: boom at sum.js:3\n",
-      );
-    mockComments(scope, [], PULL);
-    const sent = mockDispatch(scope, { number: PULL });
-    await deliver(probot, "check_run", payload);
-    expect(scope.isDone()).toBe(true);
-    expect(sent.task().instructions).toContain("npm test\nError: boom at sum.js:3");
+    const scene = await local.scene({ config: FOLLOW_UPS });
+    const pull = await agentPull(scene);
+    const since = scene.mark();
+    const log =
+      "2026-01-02T03:04:05.0000000Z npm test\n2026-01-02T03:04:06.0000000Z Error: boom at sum.js:3\n";
+    await reportCheck(scene, pull, { appSlug: "github-actions", name: "test", log });
+    expect(scene.appRequests(since)).toContain("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs");
+    expect(dispatchedTasks(scene)[0]?.instructions).toContain("npm test\nError: boom at sum.js:3");
   });
 
   it("starts nothing once a person pushed to the PR", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), FOLLOW_UPS);
-    mockAgentPull(scope, [FIRST, agentCommit("b".repeat(40), "tweak the test", "alice")]);
-    await deliver(probot, "check_run", checkPayload());
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "check_run.completed", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene({ config: FOLLOW_UPS });
+    const pull = await agentPull(scene);
+    // A commit without the agent's trailers: someone took the PR over.
+    await scene.github.commit(
+      scene.repo,
+      AGENT_BRANCH,
+      { "sum.test.js": "// more cases\n" },
+      "tweak the test",
+    );
+    const [before, since] = [ignored(), scene.mark()];
+    await reportCheck(scene, pull);
+    expect(ignored()).toBe(before + 1);
+    expect(scene.appRequests(since)).toContain("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits");
+    expect(scene.appWrites(since)).toEqual([]);
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 
   it("starts nothing after maxPerPull follow-ups", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "automations:\n  fixFailedChecks: { maxPerPull: 1 }\n");
-    mockAgentPull(scope, [FIRST]);
-    const earlier = statusBody({
-      task: { kind: "fix-pr", number: PULL, automation: FAILED_CHECK_FOLLOW_UP },
-      state: "succeeded",
-    });
-    mockComments(scope, [{ ...appComment(7, earlier), created_at: "2025-12-01T00:00:00Z" }], PULL);
-    await deliver(probot, "check_run", checkPayload());
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "check_run.completed", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene({ config: "automations:\n  fixFailedChecks: { maxPerPull: 1 }\n" });
+    const pull = await agentPull(scene);
+    scene.appWrote(
+      pull,
+      statusBody({
+        task: { kind: "fix-pr", number: pull.number, automation: FAILED_CHECK_FOLLOW_UP },
+        state: "succeeded",
+      }),
+    );
+    const [before, since] = [ignored(), scene.mark()];
+    await reportCheck(scene, pull);
+    expect(ignored()).toBe(before + 1);
+    expect(scene.appWrites(since)).toEqual([]);
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 
   it("ignores successes and, without fixFailedChecks, failures", async () => {
-    const { probot, metrics } = await createApp();
-    await deliver(probot, "check_run", checkPayload("success"));
-    const scope = mockConfig(github(), null);
-    await deliver(probot, "check_run", checkPayload(), "delivery-2");
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "check_run.completed", outcome: "ignored" })).toBe(2);
+    const scene = await local.scene();
+    const pull = await agentPull(scene);
+    const [before, since] = [ignored(), scene.mark()];
+    await reportCheck(scene, pull, { conclusion: "success" });
+    // A success is judged on the payload alone: not one request.
+    expect(scene.appRequests(since)).toEqual([]);
+    await reportCheck(scene, pull);
+    expect(scene.appRequests(since)).toEqual(["GET /repos/{owner}/{repo}/contents/{path}"]);
+    expect(ignored()).toBe(before + 2);
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 });
 
 describe("issues.opened with fixNewIssues", () => {
   it("starts a fix for an author at the minimum, and skips one below it quietly", async () => {
-    const { probot, metrics } = await createApp();
-    const payload = example("issues", "opened");
-    payload.sender = user("alice");
-    const number = payload.issue.number;
-    const scope = mockConfig(github(), "automations:\n  fixNewIssues: true\n", 2);
-    mockPermission(scope, "alice", "write");
-    mockComments(scope, [], number);
-    const sent = mockDispatch(scope, { number });
-    await deliver(probot, "issues", payload);
-    expect(sent.task()).toMatchObject({
-      kind: "fix-issue",
-      number,
-      trigger: { event: "issues", actor: "alice" },
-    });
-    payload.sender = user("mallory");
-    mockPermission(scope, "mallory", "read");
-    await deliver(probot, "issues", payload, "delivery-2");
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issues.opened", outcome: "refused" })).toBe(1);
+    const scene = await local.scene({ config: "automations:\n  fixNewIssues: true\n" });
+    await scene.github.userOpensIssue(scene.repo, { title: "sum subtracts", user: ALICE });
+    await scene.settle();
+    const issue = scene.github.state.issues.find((i) => i.repo === scene.repo && i.user.login === ALICE)!;
+    expect(dispatchedTasks(scene)).toEqual([
+      expect.objectContaining({
+        kind: "fix-issue",
+        number: issue.number,
+        trigger: expect.objectContaining({ event: "issues", actor: ALICE }),
+      }),
+    ]);
+    expect(scene.statuses(issue).map((s) => s.marker.state)).toEqual(["queued"]);
+
+    scene.github.addCollaborator(scene.repo, "mallory", "read");
+    const refused = () => local.app.metrics.deliveries.get({ event: "issues.opened", outcome: "refused" });
+    const before = refused();
+    await scene.github.userOpensIssue(scene.repo, { title: "sum multiplies", user: "mallory" });
+    await scene.settle();
+    const theirs = scene.github.state.issues.find(
+      (i) => i.repo === scene.repo && i.user.login === "mallory",
+    )!;
+    expect(refused()).toBe(before + 1);
+    expect(scene.appComments(theirs)).toEqual([]);
+    expect(dispatchedTasks(scene)).toHaveLength(1);
   });
+});
+
+describe("issues.opened with an App-wide default runner repository", () => {
+  const withRunners = appOnLocalGitHub({ app: { defaultRunnerRepo: `${OWNER}/agent-runners` } });
 
   it("dispatches to the App-wide default runner repository, as a labelled issue does", async () => {
-    const { probot } = await createApp({ defaultRunnerRepo: "acme/agent-runners" });
-    const payload = example("issues", "opened");
-    payload.sender = user("alice");
-    const number = payload.issue.number;
-    const scope = mockGate({ config: "automations:\n  fixNewIssues: true\n", actor: "alice", number });
-    scope.get("/repos/acme/agent-runners").reply(200, { default_branch: "trunk" });
-    const sent = mockDispatch(scope, { number, runnerRepo: "/repos/acme/agent-runners" });
-    await deliver(probot, "issues", payload);
-    expect(scope.isDone()).toBe(true);
-    expect(sent.task()).toMatchObject({ kind: "fix-issue", number });
+    const scene = await withRunners.scene({ config: "automations:\n  fixNewIssues: true\n" });
+    const runners = await scene.github.createRepo(
+      "agent-runners",
+      { ".github/workflows/agent.yml": await agentWorkflow() },
+      { defaultBranch: "trunk" },
+    );
+    await scene.github.userOpensIssue(scene.repo, { title: "sum subtracts", user: ALICE });
+    await scene.settle();
+    const issue = scene.github.state.issues.find((i) => i.repo === scene.repo)!;
+    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(dispatchedTasks(scene, runners)).toEqual([
+      expect.objectContaining({ kind: "fix-issue", number: issue.number }),
+    ]);
+    // The run is on the runner repository's own default branch, which the App read.
+    expect(scene.github.state.runs.find((run) => run.repo === runners)?.headBranch).toBe("trunk");
   });
 });
 
 describe("pull_request.closed, merged, with a merged-pull-request automation", () => {
   const MERGE_FOLLOW_UP =
     "automations:\n  tasks:\n    docs-follow-up:\n      event: merged-pull-request\n      instructions: Update docs/.\n";
+  const ignored = () =>
+    local.app.metrics.deliveries.get({ event: "pull_request.closed", outcome: "ignored" });
 
-  function mergedPayload(headRef = "changes") {
-    const payload = example("pull_request", "closed");
-    payload.pull_request.merged = true;
-    payload.pull_request.merged_by = user("alice");
-    payload.pull_request.head.ref = headRef;
-    return payload;
+  /** alice's PR from `branch`, with one change of hers on it. */
+  async function alicePull(scene: Scene, branch = "changes"): Promise<PullIssue> {
+    await scene.github.commit(scene.repo, branch, { "docs.md": `${branch}\n` }, "Change the docs");
+    return openPull(scene, asUser(scene, ALICE), branch, "Change the docs");
   }
 
   it("starts the automation on the merged PR for the person who merged it", async () => {
-    const { probot } = await createApp();
-    const payload = mergedPayload();
-    const number = payload.pull_request.number;
-    const scope = mockGate({ config: MERGE_FOLLOW_UP, actor: "alice", number });
-    const sent = mockDispatch(scope, { number });
-    await deliver(probot, "pull_request", payload);
-    expect(scope.isDone()).toBe(true);
-    expect(sent.task()).toMatchObject({
-      kind: "automation",
-      automation: "docs-follow-up",
-      number,
-      trigger: { event: "pull_request", actor: "alice" },
-    });
+    const scene = await local.scene({ config: MERGE_FOLLOW_UP });
+    const pull = await alicePull(scene);
+    await scene.github.mergePull(pull, ALICE);
+    await scene.settle();
+    expect(dispatchedTasks(scene)).toEqual([
+      expect.objectContaining({
+        kind: "automation",
+        automation: "docs-follow-up",
+        number: pull.number,
+        trigger: expect.objectContaining({ event: "pull_request", actor: ALICE }),
+      }),
+    ]);
+    expect(scene.statuses(pull).map((s) => s.marker.task.automation)).toEqual(["docs-follow-up"]);
   });
 
   it("never follows up the follow-up's own PR, nor a PR closed without merging", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), MERGE_FOLLOW_UP);
-    await deliver(probot, "pull_request", mergedPayload("agent/automation-docs-follow-up-2-docs"));
-    const closed = mergedPayload();
-    closed.pull_request.merged = false;
-    await deliver(probot, "pull_request", closed, "delivery-2");
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "pull_request.closed", outcome: "ignored" })).toBe(2);
+    const scene = await local.scene({ config: MERGE_FOLLOW_UP });
+    const branch = "agent/automation-docs-follow-up-2-docs";
+    await scene.github.commit(scene.repo, branch, { "docs.md": "docs\n" }, "Update docs");
+    const followUp = await openPull(scene, asAgent(scene), branch, "Docs follow-up");
+    const closed = await alicePull(scene);
+    const [before, since] = [ignored(), scene.mark()];
+    await scene.github.mergePull(followUp, ALICE);
+    // alice closes her PR without merging it. The local GitHub sends no webhook for a PR closed
+    // through the API, so the one GitHub sends is delivered here.
+    await asUser(scene, ALICE).rest.pulls.update({
+      owner: OWNER,
+      repo: scene.repo.name,
+      pull_number: closed.number,
+      state: "closed",
+    });
+    await scene.github.webhooks.deliver(
+      "pull_request",
+      await scene.github.payloads.pullRequestClosed(closed, scene.github.state.user(ALICE)),
+    );
+    await scene.settle();
+    expect(ignored()).toBe(before + 2);
+    expect(scene.appWrites(since)).not.toContain(DISPATCH);
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 });
 
