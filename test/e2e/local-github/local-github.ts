@@ -24,6 +24,7 @@ import { mintInstallationToken, type TokenRequest } from "./installation-tokens.
 import { mergePull } from "./merge-pull.ts";
 import { OAuthWebFlow } from "./oauth-web-flow.ts";
 import { syncPullRefs } from "./pull-lookup.ts";
+import { pullRequestRun } from "./pull-request-run.ts";
 import { PushGate } from "./push-gate.ts";
 import { type RateLimitOptions, RateLimits } from "./rate-limits.ts";
 import { registerRoutes } from "./register-routes.ts";
@@ -284,6 +285,17 @@ export class LocalGitHub {
     const run = await scheduledRun(this.context, repo, file, by, cron);
     this.state.runs.push(run);
     this.onEvent({ name: "workflow_dispatch", run });
+    return run;
+  }
+
+  /**
+   * GitHub starting a pull request's `on: pull_request` workflow (`pull-request-run.ts`): a CI run,
+   * not the App's, so no attached runner picks it up; it stays queued until the test ends it with
+   * `completeRun`.
+   */
+  async pullRequestRun(pull: PullIssue, file: string): Promise<RunRecord> {
+    const run = await pullRequestRun(this.context, pull, file);
+    this.state.runs.push(run);
     return run;
   }
 

@@ -15,6 +15,8 @@ export interface RunRequest {
   actor: UserRecord;
   inputs: Record<string, string>;
   eventPayload?: Record<string, unknown>;
+  /** The title without `run-name` when it is not the workflow's name (a pull request's title). */
+  defaultTitle?: string;
 }
 
 /**
@@ -40,7 +42,9 @@ export function newRun(ctx: RouteContext, request: RunRequest): RunRecord {
     workflowId,
     workflowName: workflow.name,
     runNumber: ctx.state.runs.filter((r) => r.workflowId === workflowId).length + 1,
-    displayTitle: workflow.runName ? renderTemplate(workflow.runName, context) : workflow.name,
+    displayTitle: workflow.runName
+      ? renderTemplate(workflow.runName, context)
+      : (request.defaultTitle ?? workflow.name),
     event: request.event,
     ...(request.eventPayload ? { eventPayload: request.eventPayload } : {}),
     jobs: expandMatrix(workflow.matrix, context),

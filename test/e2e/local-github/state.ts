@@ -136,7 +136,7 @@ export interface RunRecord {
   workflowName: string;
   runNumber: number;
   displayTitle: string;
-  event: "workflow_dispatch" | "schedule";
+  event: "workflow_dispatch" | "schedule" | "pull_request";
   /** The event payload the runner writes to `GITHUB_EVENT_PATH` beyond the inputs (`schedule` for a scheduled run). */
   eventPayload?: Record<string, unknown>;
   /** One entry per job of the run: the job's matrix values (`{}` without a matrix). */

@@ -7,6 +7,8 @@ export interface WorkflowFile {
   runName?: string;
   dispatchInputs: Record<string, { required: boolean; default?: string }>;
   hasDispatch: boolean;
+  /** `on` names `pull_request`: a pull request starts a run of it (`pull-request-run.ts`). */
+  hasPullRequest: boolean;
   /** `on.schedule[].cron`, as written. */
   schedules: string[];
   /**
@@ -34,6 +36,13 @@ function readConcurrency(raw: unknown): WorkflowFile["concurrency"] {
   if (typeof raw !== "object" || raw === null) return undefined;
   const { group, "cancel-in-progress": cancel } = raw as { group?: unknown; "cancel-in-progress"?: unknown };
   return typeof group === "string" ? { group, cancelInProgress: cancel === true } : undefined;
+}
+
+/** `on` as a word, a list of words or a map of events names `event`. */
+function declaresEvent(on: unknown, event: string): boolean {
+  if (typeof on === "string") return on === event;
+  if (Array.isArray(on)) return on.includes(event);
+  return typeof on === "object" && on !== null && event in on;
 }
 
 export async function readWorkflowFile(
@@ -84,6 +93,7 @@ export async function readWorkflowFile(
     ...(typeof doc["run-name"] === "string" ? { runName: doc["run-name"] } : {}),
     dispatchInputs,
     hasDispatch: dispatch !== undefined,
+    hasPullRequest: declaresEvent(on, "pull_request"),
     idTokenWrite:
       grantsIdToken(doc.permissions) ||
       Object.values((doc.jobs ?? {}) as Record<string, { permissions?: unknown }>).some((job) =>
