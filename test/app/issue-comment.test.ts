@@ -1,146 +1,171 @@
+/**
+ * `issue_comment.created` on the local GitHub: a person comments on an issue or a pull request,
+ * GitHub delivers the signed webhook, and the tests read what GitHub then holds (the App's
+ * answers and status comments, reactions, dispatched runs) and which requests the App made.
+ */
 import { describe, expect, it } from "vitest";
-import { parseStatusMarker } from "../../core/status-marker.ts";
-import { parseTask } from "../../core/task.ts";
-import {
-  appComment,
-  COMMENT_ID,
-  commentPayload,
-  createApp,
-  deliver,
-  example,
-  github,
-  ISSUE,
-  mockComments,
-  mockConfig,
-  mockGate,
-  mockPermission,
-  mockReply,
-  R,
-  statusBody,
-} from "./harness.ts";
+import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
+import { parseTask, type Task } from "../../core/task.ts";
+import { octokitFor } from "../e2e/helpers/octokit.ts";
+import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
+import type { CommentRecord, IssueRecord } from "../e2e/local-github/state.ts";
+import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
-const STATUS_ID = 9100;
+const READ_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
+const READ_PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
+const POST_COMMENT = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
-/** The full happy path of a comment trigger; returns what was posted. */
-function mockDispatch(scope: ReturnType<typeof github>) {
-  const seen = { status: "", inputs: "", reactedOnComment: false };
-  scope.post(`${R}/issues/comments/${COMMENT_ID}/reactions`, { content: "eyes" }).reply(201, () => {
-    seen.reactedOnComment = true;
-    return {};
+/** A status comment body as the App writes it, for a fix-issue task on `issue`. */
+function statusBody(issue: IssueRecord, marker: Partial<StatusMarker>): string {
+  return renderStatusComment(
+    {
+      v: 1,
+      task: { kind: "fix-issue", number: issue.number },
+      delivery: "earlier-delivery",
+      actor: ALICE,
+      state: "queued",
+      ...marker,
+    },
+    "status text",
+  );
+}
+
+/** The tasks the App dispatched in the scene's repository, as the runs' `task` input carries them. */
+function dispatchedTasks(scene: Scene): Task[] {
+  return scene.github.state.runs
+    .filter((run) => run.repo === scene.repo)
+    .map((run) => {
+      const parsed = parseTask(run.inputs.task ?? "");
+      if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
+      return parsed.value;
+    });
+}
+
+/** The comment GitHub holds for a delivered `issue_comment` webhook. */
+function deliveredComment(scene: Scene, delivery: { payload: Record<string, unknown> }): CommentRecord {
+  const id = (delivery.payload.comment as { id: number }).id;
+  const comment = scene.github.state.comment(id);
+  if (!comment) throw new Error(`no comment ${id}`);
+  return comment;
+}
+
+/** The App's one comment on the thread (fails the test when it wrote none or more). */
+function onlyAnswer(scene: Scene, issue: IssueRecord): string {
+  const answers = scene.appComments(issue);
+  expect(answers).toHaveLength(1);
+  return answers[0]?.body ?? "";
+}
+
+/** alice's pull request from a branch `head` of her own, opened through the API (its webhook handled). */
+async function openPull(scene: Scene, head: string): Promise<PullIssue> {
+  await scene.github.commit(scene.repo, head, { [`${head}.txt`]: `${head}\n` }, `Add ${head}`);
+  const { data } = await octokitFor(scene.github, scene.github.userToken(ALICE)).rest.pulls.create({
+    owner: OWNER,
+    repo: scene.repo.name,
+    head,
+    base: "main",
+    title: `Add ${head}`,
   });
-  scope
-    .post(`${R}/issues/${ISSUE}/comments`, (body) => {
-      seen.status = body.body;
-      return true;
-    })
-    .reply(201, { id: STATUS_ID });
-  scope
-    .post(`${R}/actions/workflows/agent.yml/dispatches`, (body) => {
-      seen.inputs = body.inputs.task;
-      return body.ref === "main" && body.return_run_details === true;
-    })
-    .reply(200, { workflow_run_id: 5, html_url: "https://github.com/run/5" });
-  scope.get(`${R}/issues/comments/${STATUS_ID}`).reply(200, () => ({ id: STATUS_ID, body: seen.status }));
-  scope
-    .patch(`${R}/issues/comments/${STATUS_ID}`, (body) => parseStatusMarker(body.body)?.run?.id === 5)
-    .reply(200, {});
-  return seen;
+  await scene.settle();
+  const pull = scene.github.pulls(scene.repo).find((candidate) => candidate.number === data.number);
+  if (!pull) throw new Error(`no pull request #${data.number}`);
+  return pull;
 }
 
 describe("issue_comment.created", () => {
+  const local = appOnLocalGitHub();
+  /** How many `issue_comment.created` deliveries the App has counted with `outcome` (its metrics span the file). */
+  const counted = (outcome: string) =>
+    local.app.metrics.deliveries.get({ event: "issue_comment.created", outcome });
+  /** Every delivery the App has counted, whatever its event and outcome. */
+  const countedAll = () => [...local.app.metrics.deliveries.values.values()].reduce((sum, n) => sum + n, 0);
+
   it("/agent fix on an issue dispatches fix-issue with the extra instructions", async () => {
-    const { probot } = await createApp();
-    const scope = mockGate({ role: "maintain" });
-    const seen = mockDispatch(scope);
-    await deliver(
-      probot,
-      "issue_comment",
-      commentPayload("/agent fix keep the public API\nand add a test"),
-      "d-c1",
-    );
-    expect(scope.isDone()).toBe(true);
-    expect(seen.reactedOnComment).toBe(true);
-    const task = parseTask(seen.inputs);
-    expect(task.ok && task.value).toMatchObject({
+    const scene = await local.scene({ role: "maintain" });
+    const issue = scene.openIssue();
+    const delivery = await scene.comment(issue, "/agent fix keep the public API\nand add a test");
+    const command = deliveredComment(scene, delivery);
+
+    const [status, ...moreStatuses] = scene.statuses(issue);
+    expect(moreStatuses).toEqual([]);
+    const [task, ...moreTasks] = dispatchedTasks(scene);
+    expect(moreTasks).toEqual([]);
+    expect(task).toMatchObject({
       kind: "fix-issue",
-      number: ISSUE,
+      number: issue.number,
       instructions: "keep the public API\nand add a test",
-      trigger: { event: "issue_comment", delivery: "d-c1", actor: "Codertocat", commentId: COMMENT_ID },
-      statusCommentId: STATUS_ID,
+      trigger: { event: "issue_comment", delivery: delivery.id, actor: ALICE, commentId: command.id },
+      statusCommentId: status?.comment.id,
     });
+    // Dispatched on the default branch with the run's details asked for: the status names the run.
+    const [run] = scene.github.state.runs.filter((candidate) => candidate.repo === scene.repo);
+    expect(run?.headBranch).toBe("main");
+    expect(status?.marker.run?.id).toBe(run?.id);
+    expect(
+      scene.github.state.reactions.filter(
+        (reaction) => reaction.subject.kind === "comment" && reaction.subject.comment === command,
+      ),
+    ).toMatchObject([{ content: "eyes", user: { login: `${scene.github.app.slug}[bot]` } }]);
   });
 
   it("/agent fix on a pull request dispatches fix-pr; /agent review dispatches review", async () => {
+    const scene = await local.scene();
     for (const [body, kind] of [
       ["/agent fix", "fix-pr"],
       ["/agent review focus on security", "review"],
     ] as const) {
-      const { probot } = await createApp();
-      const scope = mockGate();
-      const seen = mockDispatch(scope);
-      await deliver(probot, "issue_comment", commentPayload(body, { onPullRequest: true }), `d-${kind}`);
-      expect(scope.isDone()).toBe(true);
-      const task = parseTask(seen.inputs);
-      expect(task.ok && task.value.kind).toBe(kind);
-      expect(parseStatusMarker(seen.status)?.task).toEqual({ kind, number: ISSUE });
+      const pull = await openPull(scene, kind);
+      await scene.comment(pull, body);
+      expect(dispatchedTasks(scene).filter((task) => task.number === pull.number)).toMatchObject([{ kind }]);
+      expect(scene.statuses(pull).map(({ marker }) => marker.task)).toEqual([{ kind, number: pull.number }]);
     }
   });
 
   it("/agent review on an issue explains where it works", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) =>
-        body.body.includes("`/agent review` works on pull requests"),
-      )
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent review"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    await scene.comment(issue, "/agent review");
+    expect(onlyAnswer(scene, issue)).toContain("`/agent review` works on pull requests");
+    expect(scene.appWrites()).toEqual([POST_COMMENT]);
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 
   it("a second trigger while a task runs gets 'already running' with a link, not a second run", async () => {
-    const { probot, metrics } = await createApp();
-    const running = appComment(
-      44,
-      statusBody({ state: "running", run: { id: 3, repo: "Codertocat/Hello-World" } }),
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    scene.appWrote(issue, statusBody(issue, { state: "succeeded", delivery: "older" }));
+    const running = scene.appWrote(
+      issue,
+      statusBody(issue, { state: "running", run: { id: 3, repo: `${OWNER}/${scene.repo.name}` } }),
     );
-    const scope = mockGate({
-      comments: [appComment(43, statusBody({ state: "succeeded", delivery: "older" })), running],
-    });
-    scope
-      .post(
-        `${R}/issues/${ISSUE}/comments`,
-        (body) => body.body.includes("already running") && body.body.includes(running.html_url),
-      )
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent fix"));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "busy" })).toBe(1);
+    const runningUrl = `${scene.github.url}/${OWNER}/${scene.repo.name}/issues/${issue.number}#issuecomment-${running.id}`;
+    const before = counted("busy");
+
+    await scene.comment(issue, "/agent fix");
+
+    const answers = scene.appComments(issue).filter((comment) => comment.id > running.id);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.body).toContain("already running");
+    expect(answers[0]?.body).toContain(runningUrl);
+    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(counted("busy")).toBe(before + 1);
   });
 
   it("two deliveries at once start one task: the second sees the first one's status comment", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), null, 2);
-    scope
-      .get(`${R}/collaborators/Codertocat/permission`)
-      .times(2)
-      .reply(200, { permission: "admin", role_name: "admin" });
-    mockComments(scope, []);
-    const seen = mockDispatch(scope);
-    // The second read of the comments happens after the first task posted its status.
-    scope
-      .get(`${R}/issues/${ISSUE}/comments`)
-      .query({ per_page: 100 })
-      .reply(200, () => [appComment(STATUS_ID, seen.status)]);
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) => body.body.includes("already running"))
-      .reply(201, { id: 2 });
+    const scene = await local.scene({ role: "admin" });
+    const issue = scene.openIssue();
     await Promise.all([
-      deliver(probot, "issue_comment", commentPayload("/agent fix"), "d-a"),
-      deliver(probot, "issue_comment", commentPayload("/agent fix"), "d-b"),
+      scene.github.userComment(issue, ALICE, "/agent fix"),
+      scene.github.userComment(issue, ALICE, "/agent fix"),
     ]);
-    expect(scope.isDone()).toBe(true);
+    await scene.settle();
+    expect(dispatchedTasks(scene)).toHaveLength(1);
+    expect(scene.statuses(issue)).toHaveLength(1);
+    const others = scene
+      .appComments(issue)
+      .filter((comment) => comment !== scene.statuses(issue)[0]?.comment);
+    expect(others).toHaveLength(1);
+    expect(others[0]?.body).toContain("already running");
   });
 
   it.each([
@@ -149,91 +174,103 @@ describe("issue_comment.created", () => {
     ["inline code", "`/agent fix` is the command"],
     ["mid-sentence", "please run /agent fix"],
   ])("a %s command does not trigger", async (_kind, body) => {
-    const { probot, metrics } = await createApp();
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    const before = counted("ignored");
+    await scene.comment(issue, body);
     // A fenced line starts with a slash, so the config is read before the grammar rejects it.
-    const scope = github();
-    if (body.includes("```")) mockConfig(scope, null);
-    await deliver(probot, "issue_comment", commentPayload(body));
-    expect(scope.isDone()).toBe(true);
-    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "ignored" })).toBe(1);
+    expect(scene.appRequests()).toEqual(body.includes("```") ? [READ_CONFIG] : []);
+    expect(scene.appComments(issue)).toEqual([]);
+    expect(counted("ignored")).toBe(before + 1);
   });
 
   it("an edited comment does not trigger", async () => {
-    const { probot, metrics } = await createApp();
-    const payload = example("issue_comment", "edited");
-    payload.comment.body = "/agent fix";
-    await deliver(probot, "issue_comment", payload);
-    expect(metrics.render()).not.toContain("issue_comment");
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    const comment = deliveredComment(scene, await scene.comment(issue, "Could the agent look at this?"));
+    const since = scene.mark();
+    const before = countedAll();
+    // alice edits her comment in place: GitHub sends `issue_comment.edited`.
+    await octokitFor(scene.github, scene.github.userToken(ALICE)).rest.issues.updateComment({
+      owner: OWNER,
+      repo: scene.repo.name,
+      comment_id: comment.id,
+      body: "/agent fix",
+    });
+    await scene.settle();
+    expect(scene.github.deliveries().at(-1)).toMatchObject({ event: "issue_comment", action: "edited" });
+    expect(scene.appRequests(since)).toEqual([]);
+    expect(countedAll()).toBe(before);
+    expect(local.app.metrics.render()).not.toContain("issue_comment.edited");
   });
 
   it("the App's own comments never trigger", async () => {
-    const { probot, metrics } = await createApp();
-    await deliver(
-      probot,
-      "issue_comment",
-      commentPayload("/agent fix", { viaAppId: 1, by: { login: "inhouse[bot]", type: "Bot" } as never }),
-    );
-    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "ignored" })).toBe(1);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    const since = scene.mark();
+    const before = counted("ignored");
+    // A comment made with the App's installation token: GitHub names the App in it and delivers it.
+    await octokitFor(scene.github, scene.github.installationToken()).rest.issues.createComment({
+      owner: OWNER,
+      repo: scene.repo.name,
+      issue_number: issue.number,
+      body: "/agent fix",
+    });
+    await scene.settle();
+    expect(scene.appRequests(since)).toEqual([POST_COMMENT]);
+    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(counted("ignored")).toBe(before + 1);
   });
 
   it("uses the configured command prefix", async () => {
-    const { probot } = await createApp();
-    const scope = mockGate({ config: "trigger:\n  command: /bot\n" });
-    const seen = mockDispatch(scope);
-    await deliver(probot, "issue_comment", commentPayload("/bot fix"));
-    expect(scope.isDone()).toBe(true);
-    expect(parseTask(seen.inputs).ok).toBe(true);
+    const scene = await local.scene({ config: "trigger:\n  command: /bot\n" });
+    const issue = scene.openIssue();
+    await scene.comment(issue, "/bot fix");
+    expect(dispatchedTasks(scene)).toMatchObject([{ kind: "fix-issue", number: issue.number }]);
+    expect(scene.statuses(issue)).toHaveLength(1);
   });
 
   it("answers an invalid config with the exact errors to a writer", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), "model:\n  endpoint: http://evil\n");
-    mockPermission(scope, "Codertocat", "write");
-    scope
-      .post(`${R}/issues/${ISSUE}/comments`, (body) =>
-        body.body.includes(
-          "model.endpoint: not allowed in .github/agent.yml: model endpoints and keys are runner-side settings",
-        ),
-      )
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent fix"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene({ config: "model:\n  endpoint: http://evil\n" });
+    const issue = scene.openIssue();
+    const before = counted("invalid-config");
+    await scene.comment(issue, "/agent fix");
+    expect(onlyAnswer(scene, issue)).toContain(
+      "model.endpoint: not allowed in .github/agent.yml: model endpoints and keys are runner-side settings",
+    );
+    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(counted("invalid-config")).toBe(before + 1);
   });
 
   it("says nothing about an invalid config to someone who could not run the command", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), "nope: 1\n");
-    mockPermission(scope, "Codertocat", "read");
-    await deliver(probot, "issue_comment", commentPayload("/agent fix"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene({ config: "nope: 1\n", role: "read" });
+    const issue = scene.openIssue();
+    await scene.comment(issue, "/agent fix");
+    expect(scene.appRequests()).toEqual([READ_CONFIG, READ_PERMISSION]);
+    expect(scene.appComments(issue)).toEqual([]);
   });
 
   it("/agent help answers with the commands and the effective config", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "limits:\n  turns: 12\n");
-    mockPermission(scope, "Codertocat", "read");
-    const answer = mockReply(scope);
-    await deliver(probot, "issue_comment", commentPayload("/agent help"));
-    expect(scope.isDone()).toBe(true);
-    expect(answer.text()).toContain("`/agent fix [instructions]`");
-    expect(answer.text()).toContain("`/agent stop`");
-    expect(answer.text()).toContain("Effective configuration (from `.github/agent.yml`)");
-    expect(answer.text()).toMatch(/turns: 12/);
-    expect(answer.text()).toMatch(/minimum: write/);
-    expect(metrics.deliveries.get({ event: "issue_comment.created", outcome: "answered" })).toBe(1);
+    const scene = await local.scene({ config: "limits:\n  turns: 12\n", role: "read" });
+    const issue = scene.openIssue();
+    const before = counted("answered");
+    await scene.comment(issue, "/agent help");
+    const answer = onlyAnswer(scene, issue);
+    expect(answer).toContain("`/agent fix [instructions]`");
+    expect(answer).toContain("`/agent stop`");
+    expect(answer).toContain("Effective configuration (from `.github/agent.yml`)");
+    expect(answer).toMatch(/turns: 12/);
+    expect(answer).toMatch(/minimum: write/);
+    expect(counted("answered")).toBe(before + 1);
   });
 
   it("an unknown subcommand is answered with help", async () => {
-    const { probot } = await createApp();
-    const scope = mockConfig(github(), null);
-    mockPermission(scope, "Codertocat", "write");
-    scope
-      .post(
-        `${R}/issues/${ISSUE}/comments`,
-        (body) => body.body.startsWith("Unknown command `frobnicate`") && body.body.includes("defaults: no"),
-      )
-      .reply(201, { id: 1 });
-    await deliver(probot, "issue_comment", commentPayload("/agent frobnicate"));
-    expect(scope.isDone()).toBe(true);
+    const scene = await local.scene();
+    const issue = scene.openIssue();
+    await scene.comment(issue, "/agent frobnicate");
+    const answer = onlyAnswer(scene, issue);
+    expect(answer.startsWith("Unknown command `frobnicate`")).toBe(true);
+    expect(answer).toContain("defaults: no");
+    expect(dispatchedTasks(scene)).toEqual([]);
   });
 });
