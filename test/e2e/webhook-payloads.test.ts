@@ -109,6 +109,21 @@ describe("webhook payloads of the local GitHub", () => {
     check("pull_request", "closed", await github.payloads.pullRequestClosed(pull, github.state.user("bob")));
   });
 
+  it("pull_request.ready_for_review carries every field of GitHub's example, once the draft is marked ready", async () => {
+    await github.commit(repo, "agent/draft", { "a.txt": "c\n" }, "draft change");
+    const pull = github.state.createIssue(repo, {
+      title: "d",
+      user: github.state.user("alice"),
+      pull: { headRef: "agent/draft", baseRef: "main", draft: true, merged: false },
+    }) as PullIssue;
+    const delivery = await github.markReadyForReview(pull, "bob");
+    expect(pull.pull.draft).toBe(false);
+    expect(delivery).toMatchObject({ event: "pull_request", action: "ready_for_review" });
+    expect(delivery.payload).toMatchObject({ sender: { login: "bob" }, pull_request: { draft: false } });
+    check("pull_request", "ready_for_review", delivery.payload);
+    await expect(github.markReadyForReview(pull, "bob")).rejects.toThrow(/not a draft/);
+  });
+
   it("workflow_run.completed carries every field of GitHub's example", () => {
     const run: RunRecord = {
       id: github.state.id(),

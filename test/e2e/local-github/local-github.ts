@@ -268,6 +268,23 @@ export class LocalGitHub {
   }
 
   /**
+   * A person marks a draft pull request ready for review (the web UI's button or GraphQL
+   * `markPullRequestReadyForReview`; REST cannot): it stops being a draft and
+   * `pull_request.ready_for_review` is delivered (awaited).
+   * https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
+   */
+  async markReadyForReview(pull: PullIssue, by: string): Promise<Delivery> {
+    if (!pull.pull.draft)
+      throw new Error(`#${pull.number} is not a draft; GitHub offers "Ready for review" on drafts only`);
+    pull.pull.draft = false;
+    pull.updatedAt = now();
+    return this.webhooks.deliver(
+      "pull_request",
+      await this.payloads.pullRequestReadyForReview(pull, this.state.user(by)),
+    );
+  }
+
+  /**
    * A CI App (not this App) finishes a check run on a commit: `check_run.completed` goes to this App
    * when its manifest subscribes to `check_run` (GitHub delivers an event only to Apps subscribed to
    * it, which needs Checks: read: https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_run).

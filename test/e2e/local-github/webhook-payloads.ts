@@ -134,6 +134,12 @@ export class WebhookPayloads {
     };
   }
 
+  /** `pull_request.ready_for_review`: a draft marked ready, sent by whoever marked it. */
+  async pullRequestReadyForReview(pull: PullIssue, sender: UserRecord): Promise<WebhookPayload> {
+    const opened = await this.pullRequestOpened(pull);
+    return { ...opened, action: "ready_for_review", sender: userShape(sender, this.ctx.urls) };
+  }
+
   /** `pull_request.closed`: `merged` tells a merge from a close. */
   async pullRequestClosed(pull: PullIssue, sender: UserRecord): Promise<WebhookPayload> {
     const opened = await this.pullRequestOpened(pull);
