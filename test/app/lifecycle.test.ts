@@ -9,6 +9,7 @@ import { renderRunName, renderStatusComment, type StatusState } from "../../core
 import { parseTask } from "../../core/task.ts";
 import { octokitFor } from "../e2e/helpers/octokit.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
+import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
 import { type IssueRecord, now, type RepoRecord, type RunRecord } from "../e2e/local-github/state.ts";
 import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
@@ -112,11 +113,24 @@ function appRequestsTo(scene: Scene, repo: RepoRecord, since: number): string[] 
     .map((request) => request.route ?? `${request.method} ${request.path}`);
 }
 
-/** A repository of the organisation besides the scene's, with the given workflow files. */
-function otherRepo(scene: Scene, suffix: string, workflows: Record<string, string>) {
-  const files: Record<string, string> = { "README.md": `# ${suffix}\n` };
-  for (const [file, text] of Object.entries(workflows)) files[`.github/workflows/${file}`] = text;
-  return scene.github.createRepo(`${scene.repo.name}-${suffix}`, files);
+let otherRepos = 0;
+
+/** A repository of the organisation besides the scenes' own, with the agent workflow as `workflowFile`. */
+async function otherRepo(kind: string, workflowFile = "agent.yml"): Promise<RepoRecord> {
+  otherRepos += 1;
+  return local.github.createRepo(`${kind}-${otherRepos}`, {
+    "README.md": `# ${kind}\n`,
+    [`.github/workflows/${workflowFile}`]: await agentWorkflow(),
+  });
+}
+
+/** A scene whose `.github/agent.yml` dispatches to a central runner repository (`dispatch.repo`). */
+async function sceneWithRunnerRepo(workflowFile?: string) {
+  const runners = await otherRepo("runners", workflowFile);
+  const lines = ["dispatch:", `  repo: ${OWNER}/${runners.name}`];
+  if (workflowFile) lines.push(`  workflow: ${workflowFile}`);
+  const scene = await local.scene({ config: `${lines.join("\n")}\n` });
+  return { scene, runners };
 }
 
 /**
@@ -337,7 +351,7 @@ describe("workflow_run.completed", () => {
     it("a run in another repository", async () => {
       const scene = await local.scene();
       const { issue, run } = await startedTask(scene);
-      const elsewhere = await otherRepo(scene, "elsewhere", { "agent.yml": await agentWorkflow() });
+      const elsewhere = await otherRepo("elsewhere");
       scene.github.addCollaborator(elsewhere, ALICE, "write");
       const theirs = await dispatchByHand(scene, elsewhere, "agent.yml", { task: run.inputs.task! });
       expect(theirs.displayTitle).toBe(run.displayTitle);
@@ -346,9 +360,7 @@ describe("workflow_run.completed", () => {
   });
 
   it("takes a run of the configured workflow in the central runner repository (dispatch.repo)", async () => {
-    const scene = await local.scene();
-    const runners = await otherRepo(scene, "runners", { "inhouse.yml": await agentWorkflow() });
-    await useRunnerRepo(scene, runners, "inhouse.yml");
+    const { scene, runners } = await sceneWithRunnerRepo("inhouse.yml");
     const { issue, run } = await startedTask(scene, runners);
     expect(runsIn(scene, scene.repo)).toEqual([]);
     await runEnds(scene, run, "failure");
@@ -369,23 +381,9 @@ describe("workflow_run.completed", () => {
   });
 });
 
-/** `.github/agent.yml` dispatching to `runners` (committed on the scene's default branch). */
-async function useRunnerRepo(scene: Scene, runners: RepoRecord, workflow?: string) {
-  const lines = ["dispatch:", `  repo: ${OWNER}/${runners.name}`];
-  if (workflow) lines.push(`  workflow: ${workflow}`);
-  await scene.github.commit(
-    scene.repo,
-    scene.repo.defaultBranch,
-    { ".github/agent.yml": `${lines.join("\n")}\n` },
-    "Dispatch to the runner repository",
-  );
-}
-
 describe("/agent stop", () => {
   it("cancels the running task's workflow run, ends its status and says so", async () => {
-    const scene = await local.scene();
-    const runners = await otherRepo(scene, "runners", { "agent.yml": await agentWorkflow() });
-    await useRunnerRepo(scene, runners);
+    const { scene, runners } = await sceneWithRunnerRepo();
     const { issue, run } = await startedTask(scene, runners);
     runnerRuns(scene, issue, run);
     const cancelled = countOf(scene, "issue_comment.created", "cancelled");
@@ -466,7 +464,7 @@ describe("/agent stop", () => {
 describe("pull_request.opened / ready_for_review", () => {
   const REVIEWS = "automations:\n  reviewPullRequests: true\n";
 
-  /** `author` pushes a branch (to a fork when `fromFork`) and opens a pull request through the API. */
+  /** alice pushes a branch (to her fork when `fromFork`) and opens a pull request through the API. */
   async function openPull(scene: Scene, options: { draft?: boolean; fromFork?: boolean } = {}) {
     const head = options.fromFork ? await scene.github.fork(scene.repo, ALICE) : scene.repo;
     await scene.github.commit(
@@ -487,6 +485,12 @@ describe("pull_request.opened / ready_for_review", () => {
     const pull = scene.github.state.issue(scene.repo, data.number);
     if (!pull) throw new Error("the pull request is not on GitHub");
     return pull;
+  }
+
+  /** alice marks her draft ready for review; the App has handled `pull_request.ready_for_review`. */
+  async function readyForReview(scene: Scene, pull: IssueRecord) {
+    await scene.github.markReadyForReview(pull as PullIssue, ALICE);
+    await scene.settle();
   }
 
   it("starts a review when automations.reviewPullRequests is on", async () => {
@@ -517,17 +521,21 @@ describe("pull_request.opened / ready_for_review", () => {
     const scene = await local.scene({ config: REVIEWS });
     const ignored = countOf(scene, "pull_request", "ignored");
     const since = scene.mark();
-    await openPull(scene, { draft: true });
+    const pull = await openPull(scene, { draft: true });
     expect(scene.appRequests(since)).toEqual([]);
     expect(runsIn(scene, scene.repo)).toEqual([]);
     expect(ignored()).toBe(1);
+    await readyForReview(scene, pull);
+    expect(runsIn(scene, scene.repo)).toHaveLength(1);
+    expect(onlyStatus(scene, pull).marker).toMatchObject({ state: "queued", task: { kind: "review" } });
   });
 
   it("skips authors below the minimum without a comment", async () => {
     const scene = await local.scene({ config: REVIEWS, role: "read" });
+    const pull = await openPull(scene, { draft: true, fromFork: true });
     const refusals = scene.app.metrics.refusals.get({ reason: "permission" });
     const since = scene.mark();
-    const pull = await openPull(scene, { fromFork: true });
+    await readyForReview(scene, pull);
     expect(scene.appWrites(since)).toEqual([]);
     expect(scene.appComments(pull)).toEqual([]);
     expect(runsIn(scene, scene.repo)).toEqual([]);
