@@ -3,7 +3,10 @@ import type { RunRecord } from "./state.ts";
 /**
  * GitHub's concurrency groups: one run holds a group; at most one more waits. A newer waiting
  * run cancels the older waiting one, and with `cancel-in-progress: true` it also cancels the
- * holder. Runs without a group start at once.
+ * holder. Runs without a group start at once. A group is one repository's ("another job or
+ * workflow using the same concurrency group in the repository"), and its name is case-insensitive
+ * ("prod and Prod will be treated as the same concurrency group"):
+ * https://docs.github.com/en/actions/using-jobs/using-concurrency
  */
 export class RunScheduler {
   private readonly holders = new Map<string, RunRecord>();
@@ -20,7 +23,7 @@ export class RunScheduler {
   ) {}
 
   submit(run: RunRecord): void {
-    const group = run.concurrency?.group;
+    const group = groupOf(run);
     if (group === undefined) {
       this.actions.start(run);
       return;
@@ -38,17 +41,18 @@ export class RunScheduler {
   }
 
   isWaiting(run: RunRecord): boolean {
-    return run.concurrency !== undefined && this.waiting.get(run.concurrency.group) === run;
+    const group = groupOf(run);
+    return group !== undefined && this.waiting.get(group) === run;
   }
 
   /** Removes a waiting run (cancelled before it started). */
   withdraw(run: RunRecord): void {
-    if (this.isWaiting(run)) this.waiting.delete(run.concurrency!.group);
+    if (this.isWaiting(run)) this.waiting.delete(groupOf(run)!);
   }
 
   /** A run completed: the group's waiting run, if any, starts. */
   finished(run: RunRecord): void {
-    const group = run.concurrency?.group;
+    const group = groupOf(run);
     if (group === undefined || this.holders.get(group) !== run) return;
     this.holders.delete(group);
     const next = this.waiting.get(group);
@@ -57,4 +61,10 @@ export class RunScheduler {
     this.holders.set(group, next);
     this.actions.start(next);
   }
+}
+
+/** The run's group, as one key per repository and name (names compare case-insensitively). */
+function groupOf(run: RunRecord): string | undefined {
+  const group = run.concurrency?.group;
+  return group === undefined ? undefined : `${run.repo.id}/${group.toLowerCase()}`;
 }
