@@ -40,7 +40,8 @@ export interface SceneOptions {
 
 /**
  * One local GitHub and one App for the test file (started in `beforeAll`, closed in `afterAll`).
- * `app` options are the App's (`checkBudget`, `defaultRunnerRepo`, `now`, the Octokit); `github` the
+ * `app` options are the App's (`checkBudget`, `defaultRunnerRepo`, `now`, the Octokit, `history`: the
+ * run history, off unless asked for); `github` the
  * local GitHub's (its manifest: the permissions the installation has).
  */
 export function appOnLocalGitHub(
@@ -51,7 +52,9 @@ export function appOnLocalGitHub(
   let repos = 0;
   beforeAll(async () => {
     github = await LocalGitHub.start({ owner: OWNER, ...options.github });
-    app = await startApp(github, options.app);
+    // No run history unless a test asks for it: the handlers do not need it, and PGlite's start is
+    // most of an App's start-up on a loaded machine.
+    app = await startApp(github, { history: false, ...options.app });
   }, 60_000);
   afterAll(async () => {
     await app?.close();

@@ -10,7 +10,7 @@ import { intakeRoutes } from "../../../app/intake/routes.ts";
 import type { IntakeSettings } from "../../../app/intake/settings.ts";
 import { SlackFollowUps } from "../../../app/intake/slack-follow-ups.ts";
 import { AppOctokit } from "../../../app/octokit.ts";
-import { StoreReplayGuard } from "../../../app/token-exchange/replay-guard.ts";
+import { MemoryReplayGuard, StoreReplayGuard } from "../../../app/token-exchange/replay-guard.ts";
 import type { Store } from "../../../store/open-store.ts";
 import { openMemoryStore } from "../../helpers/memory-store.ts";
 import { close } from "../local-github/http-server.ts";
@@ -75,6 +75,12 @@ export interface StartAppOptions extends Pick<AppOptions, "checkBudget" | "defau
   octokit?: keyof typeof OCTOKITS;
   /** With "production": milliseconds per second GitHub asks to wait (default 10, a hundredfold shrink). */
   productionWaitMs?: number;
+  /**
+   * false: no run history (no PGlite store; the token exchange's replay guard in memory), as an App
+   * started without `DATABASE_URL` or `INHOUSE_DATA_DIR` would be. Opening PGlite is most of an App's
+   * start-up on a loaded machine, and the handler tests do not read the history. Default true.
+   */
+  history?: boolean;
 }
 
 /**
@@ -85,20 +91,25 @@ export async function startApp(
   github: LocalGitHub,
   { octokit = "test", ...options }: StartAppOptions = {},
 ): Promise<AppUnderTest> {
-  const { intake, now = () => new Date(), productionWaitMs, ...appOptions } = options;
+  const { intake, now = () => new Date(), productionWaitMs, history = true, ...appOptions } = options;
   const metrics = new Metrics();
   const errors: unknown[] = [];
   const queue = new WorkQueue((error) => errors.push(error));
-  const store = await openMemoryStore();
-  const recorder = new RunRecorder(store.db, metrics, { warn: (details) => errors.push(details) });
+  const store = history ? await openMemoryStore() : undefined;
+  const recorder = store
+    ? new RunRecorder(store.db, metrics, { warn: (details) => errors.push(details) })
+    : undefined;
   /** What the App logs about Slack follow-ups it could not send (an expired response_url…). */
   const slackLog: AppUnderTest["slackLog"] = [];
-  const slackFollowUps = intake?.slack
-    ? new SlackFollowUps(store.db, {
-        info: (details, message) => slackLog.push({ level: "info", message, details }),
-        warn: (details, message) => slackLog.push({ level: "warn", message, details }),
-      })
-    : undefined;
+  if (intake?.slack && !store)
+    throw new Error("startApp: Slack follow-ups need the run history (history: true)");
+  const slackFollowUps =
+    intake?.slack && store
+      ? new SlackFollowUps(store.db, {
+          info: (details, message) => slackLog.push({ level: "info", message, details }),
+          warn: (details, message) => slackLog.push({ level: "warn", message, details }),
+        })
+      : undefined;
   const probot = new Probot({
     appId: github.app.id,
     privateKey: github.app.privateKey,
@@ -132,7 +143,7 @@ export async function startApp(
           metrics,
           queue,
           now,
-          recorder,
+          ...(recorder ? { recorder } : {}),
           ...(appOptions.checkBudget ? { checkBudget: appOptions.checkBudget } : {}),
           ...(slackFollowUps ? { slackFollowUps } : {}),
         },
@@ -144,9 +155,13 @@ export async function startApp(
       appId: github.app.id,
       metrics,
       queue,
-      recorder,
+      ...(recorder ? { recorder } : {}),
       now,
-      tokenExchange: { issuer: github.oidc.issuer, audience: url, replay: new StoreReplayGuard(store.db) },
+      tokenExchange: {
+        issuer: github.oidc.issuer,
+        audience: url,
+        replay: store ? new StoreReplayGuard(store.db) : new MemoryReplayGuard(),
+      },
       ...(slackFollowUps ? { slackFollowUps } : {}),
       ...appOptions,
     }),
@@ -156,7 +171,10 @@ export async function startApp(
   return {
     url,
     metrics,
-    store,
+    get store() {
+      if (!store) throw new Error("startApp: this App was started with history: false (no store)");
+      return store;
+    },
     errors,
     slackLog,
     idle: () => queue.idle(),
@@ -167,7 +185,7 @@ export async function startApp(
       github.connectApp(undefined);
       await queue.idle();
       await close(server);
-      await store.close();
+      await store?.close();
     },
   };
 }
