@@ -14,6 +14,8 @@ import { type IssueRecord, now, type RepoRecord, type RunRecord } from "../e2e/l
 import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
 
 const local = appOnLocalGitHub();
+/** Not a collaborator: someone with a fork. */
+const MALLORY = "mallory";
 
 /**
  * The runner's side of a cancel: GitHub asks the runner to stop the job, and the run ends as
@@ -29,7 +31,7 @@ const GET_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
 const LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
 const CANCEL_RUN = "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel";
 
-/** A task the App started on a new issue: the issue, its status comment and the run it dispatched. */
+/** A task the App started on a new issue: the issue and the run it dispatched (in `runnerRepo`). */
 async function startedTask(scene: Scene, runnerRepo: RepoRecord = scene.repo) {
   const issue = scene.openIssue();
   await scene.label(issue);
@@ -276,10 +278,8 @@ describe("workflow_run.completed", () => {
     });
   });
 
-  // Issue #13, item 3: a run that is not ours never changes our state. The local GitHub starts runs
-  // by dispatch or schedule; a scheduled CI run is a run GitHub did not start by workflow_dispatch,
-  // as a fork's pull_request CI is, and the App tells both apart from ours by that event alone.
-  it("ignores a CI run (not a dispatch) whose title copies our run-name tag, without a single API call", async () => {
+  // Issue #13, item 3: a run that is not ours never changes our state, even when its title is our tag.
+  it("ignores a fork's CI run whose title copies our run-name tag, without a single API call", async () => {
     const scene = await local.scene();
     const { issue } = await startedTask(scene);
     const tag = renderRunName({
@@ -288,19 +288,24 @@ describe("workflow_run.completed", () => {
       number: issue.number,
       statusCommentId: onlyStatus(scene, issue).comment.id,
     });
-    await scene.github.commit(
-      scene.repo,
-      scene.repo.defaultBranch,
-      {
-        ".github/workflows/ci.yml": `name: ci\nrun-name: "${tag}"\non:\n  schedule:\n    - cron: "0 3 * * *"\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n`,
-      },
-      "CI every night",
-    );
-    const ci = await scene.github.fireSchedule(scene.repo, "ci.yml", ALICE);
-    expect(ci.displayTitle).toBe(tag);
+    // mallory's pull request brings a CI workflow whose run-name is our tag.
+    const fork = await scene.github.fork(scene.repo, MALLORY);
+    const ci = `name: ci\nrun-name: "${tag}"\non: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n`;
+    await scene.github.commit(fork, "ci", { ".github/workflows/ci.yml": ci }, "CI");
+    const { data } = await octokitFor(scene.github, scene.github.userToken(MALLORY)).rest.pulls.create({
+      owner: OWNER,
+      repo: scene.repo.name,
+      title: "Add CI",
+      head: `${MALLORY}:ci`,
+      base: scene.repo.defaultBranch,
+    });
+    await scene.settle();
+    const pull = scene.github.pulls(scene.repo).find((candidate) => candidate.number === data.number)!;
+    const run = await scene.github.pullRequestRun(pull, "ci.yml");
+    expect(run).toMatchObject({ event: "pull_request", displayTitle: tag });
     const ignored = countOf(scene, "workflow_run.completed", "ignored");
     const since = scene.mark();
-    await runEnds(scene, ci, "failure");
+    await runEnds(scene, run, "failure");
     expect(installationRequests(scene, since)).toEqual([]);
     expect(onlyStatus(scene, issue).marker.state).toBe("queued");
     expect(ignored()).toBe(1);
