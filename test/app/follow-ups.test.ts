@@ -308,18 +308,13 @@ describe("pull_request.closed, merged, with a merged-pull-request automation", (
     const closed = await alicePull(scene);
     const [before, since] = [ignored(), scene.mark()];
     await scene.github.mergePull(followUp, ALICE);
-    // alice closes her PR without merging it. The local GitHub sends no webhook for a PR closed
-    // through the API, so the one GitHub sends is delivered here.
+    // alice closes her PR without merging it.
     await asUser(scene, ALICE).rest.pulls.update({
       owner: OWNER,
       repo: scene.repo.name,
       pull_number: closed.number,
       state: "closed",
     });
-    await scene.github.webhooks.deliver(
-      "pull_request",
-      await scene.github.payloads.pullRequestClosed(closed, scene.github.state.user(ALICE)),
-    );
     await scene.settle();
     expect(ignored()).toBe(before + 2);
     expect(scene.appWrites(since)).not.toContain(DISPATCH);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { octokitFor } from "./helpers/octokit.ts";
+import { catchWebhooks } from "./helpers/webhook-catcher.ts";
 import { runGit } from "./local-github/git-repos.ts";
 import { LocalGitHub } from "./local-github/local-github.ts";
 import type { PullIssue } from "./local-github/shapes/pull.ts";
@@ -111,5 +112,35 @@ describe("local GitHub: merging a pull request", () => {
     );
     expect([fixed.state, resolved.state, mentioned.state]).toEqual(["closed", "closed", "open"]);
     expect(fixed.closedAt).not.toBeNull();
+  });
+
+  it("a pull request closed through the API is delivered as pull_request.closed with merged: false, sent by who closed it", async () => {
+    const repo = await github.createRepo("closing", { "a.txt": "a\n" });
+    await github.commit(repo, "idea", { "a.txt": "maybe\n" }, "an idea");
+    const pull = github.state.createIssue(repo, {
+      title: "An idea",
+      user: github.state.user("alice"),
+      pull: { headRef: "idea", baseRef: "main", draft: false, merged: false },
+    }) as PullIssue;
+    const catcher = await catchWebhooks(github.app.webhookSecret);
+    github.connectApp(catcher.url);
+    try {
+      const bob = octokitFor(github, github.userToken("bob"));
+      const closing = { owner: "acme", repo: "closing", pull_number: pull.number, state: "closed" as const };
+      await bob.rest.pulls.update(closing);
+      await bob.rest.pulls.update(closing);
+      await github.idle();
+      expect(catcher.received.map((w) => [w.event, w.payload.action, w.signatureValid])).toEqual([
+        ["pull_request", "closed", true],
+      ]);
+      expect(catcher.received[0]!.payload).toMatchObject({
+        pull_request: { number: pull.number, state: "closed", merged: false, closed_at: pull.closedAt },
+        sender: { login: "bob" },
+      });
+      expect(pull.closedAt).not.toBeNull();
+    } finally {
+      github.connectApp(undefined);
+      await catcher.close();
+    }
   });
 });

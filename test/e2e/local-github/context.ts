@@ -23,6 +23,7 @@ export type GitHubEvent =
   | { name: "issue_comment.edited"; comment: CommentRecord; previousBody: string }
   | { name: "issues.labeled"; issue: IssueRecord; label: LabelRecord; sender: UserRecord }
   | { name: "pull_request.opened"; pull: IssueRecord }
+  | { name: "pull_request.closed"; pull: IssueRecord; sender: UserRecord }
   | { name: "pull_request_review.submitted"; review: ReviewRecord; comments: ReviewCommentRecord[] }
   | { name: "workflow_dispatch"; run: RunRecord }
   | { name: "workflow_run.cancel"; run: RunRecord };

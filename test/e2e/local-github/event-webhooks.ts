@@ -25,6 +25,12 @@ export async function deliverEventWebhook(
     case "pull_request.opened":
       await webhooks.deliver("pull_request", await payloads.pullRequestOpened(event.pull as PullIssue));
       return;
+    case "pull_request.closed":
+      await webhooks.deliver(
+        "pull_request",
+        await payloads.pullRequestClosed(event.pull as PullIssue, event.sender),
+      );
+      return;
     case "pull_request_review.submitted":
       // The review, then each of its line comments (`pull_request_review` "submitted";
       // `pull_request_review_comment` "created": a comment on the PR's diff;

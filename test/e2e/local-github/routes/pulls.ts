@@ -11,7 +11,7 @@ import {
   reviewCommentShape,
   reviewShape,
 } from "../shapes/pull.ts";
-import type { IssueRecord, RepoRecord } from "../state.ts";
+import { type IssueRecord, now, type RepoRecord } from "../state.ts";
 
 /** Pull requests and reviews. Head and base shas are read from the bare repository on every request. */
 export function registerPullRoutes(router: Router, ctx: RouteContext): void {
@@ -118,11 +118,19 @@ export function registerPullRoutes(router: Router, ctx: RouteContext): void {
     };
   });
 
-  router.on("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", async ({ params, body }) => {
+  router.on("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", async ({ params, body, caller }) => {
     const pull = findPull(findRepo(ctx, params), params.pull_number);
     if (typeof body.title === "string") pull.title = body.title;
     if (typeof body.body === "string") pull.body = body.body;
-    if (body.state === "open" || body.state === "closed") pull.state = body.state;
+    const closing = body.state === "closed" && pull.state === "open";
+    if (body.state === "open" || body.state === "closed") {
+      pull.state = body.state;
+      pull.closedAt = body.state === "closed" ? (pull.closedAt ?? now()) : null;
+    }
+    // Closed without a merge: `pull_request` "closed" with `merged: false` ("If merged is false in
+    // the webhook payload, the pull request was closed with unmerged commits",
+    // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+    if (closing) ctx.emit({ name: "pull_request.closed", pull, sender: callerUser(ctx, caller) });
     return { status: 200, body: await fullShape(pull) };
   });
 
