@@ -13,10 +13,10 @@ import { createServer as createNetServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import examples from "@octokit/webhooks-examples";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { type Started, start } from "../app/start.ts";
 import { renderRunName, renderStatusComment } from "../core/status-marker.ts";
+import { webhookExample } from "../test/helpers/webhook-examples.ts";
 import type { Ready, SeedRequest } from "./app-local-github.ts";
 import { percentile, round } from "./stats.ts";
 import type { BenchArea, BenchRow } from "./types.ts";
@@ -43,11 +43,7 @@ interface Delivery {
 }
 
 type Json = Record<string, unknown> & { [key: string]: unknown };
-const all = examples as unknown as { name: string; examples: Json[] }[];
-function example(name: string, action: string): Json {
-  const found = all.find((e) => e.name === name)?.examples.find((e) => e.action === action);
-  return structuredClone(found) as Json;
-}
+const example = (name: string, action: string): Json => webhookExample(name, action);
 
 /** The local GitHub in its own process, seeded over IPC. */
 interface RemoteGitHub extends Ready {

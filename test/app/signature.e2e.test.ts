@@ -7,7 +7,8 @@ import { Metrics } from "../../app/deps/metrics.ts";
 import { WorkQueue } from "../../app/deps/work-queue.ts";
 import { httpRoutes } from "../../app/http-routes.ts";
 import { inhouse } from "../../app/index.ts";
-import { example, TestOctokit } from "./harness.ts";
+import { TestOctokit } from "../e2e/helpers/app-under-test.ts";
+import { webhookExample as example } from "../helpers/webhook-examples.ts";
 
 const SECRET = "s3cret-for-tests";
 const metrics = new Metrics();

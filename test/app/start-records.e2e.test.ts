@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, start } from "../../app/start.ts";
+import { TestOctokit } from "../e2e/helpers/app-under-test.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import { LocalGitHub } from "../e2e/local-github/local-github.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { TestOctokit } from "./harness.ts";
 
 describe("npm start with no database configured", () => {
   let github: LocalGitHub;

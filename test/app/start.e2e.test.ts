@@ -5,8 +5,9 @@ import { join } from "node:path";
 import type { Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError, type Started, start } from "../../app/start.ts";
+import { TestOctokit } from "../e2e/helpers/app-under-test.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { example, TestOctokit } from "./harness.ts";
+import { webhookExample as example } from "../helpers/webhook-examples.ts";
 
 const pem = generateKeyPairSync("rsa", { modulusLength: 2048 })
   .privateKey.export({ type: "pkcs1", format: "pem" })

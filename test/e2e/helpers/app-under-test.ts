@@ -32,8 +32,12 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-/** Octokit as in production minus retry and throttling, so a wrong request fails at once (see test/app/harness.ts). */
-const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+/**
+ * Octokit as in production minus retry and throttling, so a wrong request fails at once. A function,
+ * not an object: Probot merges its own `throttle` options over object defaults shallowly, which would
+ * switch throttling (one write per second) back on.
+ */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
   ...options,
   retry: { enabled: false },
   throttle: { ...(options.throttle as object), enabled: false },

@@ -1,19 +1,12 @@
-import examples from "@octokit/webhooks-examples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webhookExample } from "../../helpers/webhook-examples.ts";
 import { octokitFor } from "../helpers/octokit.ts";
 import { catchWebhooks } from "../helpers/webhook-catcher.ts";
 import { LocalGitHub } from "../local-github/local-github.ts";
 import type { PullIssue } from "../local-github/shapes/pull.ts";
 import type { RepoRecord } from "../local-github/state.ts";
 
-type Example = Record<string, unknown> & { action?: string };
-const all = examples as unknown as { name: string; examples: Example[] }[];
-
-function example(event: string, action: string): Example {
-  const found = all.find((e) => e.name === event)?.examples.find((e) => e.action === action);
-  if (!found) throw new Error(`no example ${event}.${action}`);
-  return found;
-}
+const example = webhookExample;
 
 const kind = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
