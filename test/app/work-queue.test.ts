@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WorkQueue } from "../../app/deps/work-queue.ts";
-import { createApp, github, labeledPayload, mockConfig } from "./harness.ts";
+import { ALICE, appOnLocalGitHub } from "./app-scene.ts";
 
 function gate() {
   let open!: () => void;
@@ -68,19 +68,37 @@ describe("WorkQueue", () => {
   });
 });
 
+/**
+ * GitHub waits 10 seconds for a webhook's answer, so the App answers before it does the work. Shown
+ * on the local GitHub: the handler's first read (the config) is held there until the test has seen
+ * the delivery answered, so the answer cannot have waited for GitHub.
+ */
 describe("acknowledgement", () => {
+  const local = appOnLocalGitHub();
+
   it("answers the webhook before GitHub answers the handler", async () => {
-    const { probot, metrics } = await createApp();
-    const scope = mockConfig(github(), "trigger:\n  label: robot\n");
-    let handled = false;
-    scope.on("replied", () => {
-      handled = true;
-    });
-    await probot.receive({ id: "ack-1", name: "issues", payload: labeledPayload("agent") } as never);
-    // Acknowledged: the config request has not even been answered yet.
-    expect(handled).toBe(false);
-    expect(metrics.render()).toMatch(/inhouse_webhook_work_in_flight 1/);
-    await new Promise<void>((resolve) => scope.once("replied", () => resolve()));
-    expect(handled).toBe(true);
+    const scene = await local.scene({ config: "trigger:\n  label: robot\n" });
+    const issue = scene.openIssue();
+    const configRead = gate();
+    const route = "GET /repos/{owner}/{repo}/contents/{path}";
+    scene.github.faults.inject({ route, when: "before", meanwhile: () => configRead.opened });
+
+    const delivery = await scene.github.labelIssue(issue, "agent", ALICE);
+
+    expect(delivery.status).toBe(200);
+    await until(() => scene.github.faults.fired.some((fault) => fault.route === route));
+    // Acknowledged while GitHub still holds the handler's config read: nothing of it answered yet.
+    expect(scene.appRequests()).not.toContain(route);
+    expect(scene.app.metrics.render()).toMatch(/inhouse_webhook_work_in_flight 1/);
+    configRead.open();
+    await scene.settle();
+    expect(scene.appRequests()).toContain(route);
+    // The config asks for the label `robot`, so `agent` starts nothing.
+    expect(scene.appWrites()).toEqual([]);
   });
 });
+
+/** Resolves once `done()` holds (the App's request reaching GitHub), polling every 10 ms. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
