@@ -7,18 +7,56 @@
  * holds (comments, reactions, runs) and on the requests it recorded, never on a scripted answer.
  */
 import { afterAll, beforeAll, expect } from "vitest";
-import { parseStatusMarker, type StatusMarker } from "../../core/status-marker.ts";
+import { parseStatusMarker, renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
+import { parseTask, type Task } from "../../core/task.ts";
 import { type AppUnderTest, type StartAppOptions, startApp } from "../e2e/helpers/app-under-test.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "../e2e/local-github/local-github.ts";
 import type { RecordedRequest } from "../e2e/local-github/router.ts";
-import type { CommentRecord, IssueRecord, RepoRecord, Role, UserRecord } from "../e2e/local-github/state.ts";
+import type {
+  CommentRecord,
+  IssueRecord,
+  RepoRecord,
+  Role,
+  RunRecord,
+  UserRecord,
+} from "../e2e/local-github/state.ts";
 import type { Delivery } from "../e2e/local-github/webhook-sender.ts";
 
 /** The organisation the App is installed on; every scene's repository is under it. */
 export const OWNER = "acme";
 /** The person who triggers tasks in a scene (a collaborator with `write` unless the scene says otherwise). */
 export const ALICE = "alice";
+
+/** GitHub's routes (as Octokit's route list names them) that the App's tests look for in `appRequests`. */
+export const ROUTE = {
+  readFile: "GET /repos/{owner}/{repo}/contents/{path}",
+  readPermission: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+  listComments: "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  createComment: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  getComment: "GET /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  dispatch: "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+  cancelRun: "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
+} as const;
+
+/**
+ * A status comment as the App renders it, for an earlier delivery: a queued fix-issue task of alice's
+ * on thread `number` unless `marker` says otherwise. For seeding a thread with `scene.appWrote`.
+ */
+export function statusBody(number: number, marker: Partial<StatusMarker> = {}): string {
+  return renderStatusComment(
+    {
+      v: 1,
+      task: { kind: "fix-issue", number },
+      delivery: "earlier-delivery",
+      actor: ALICE,
+      state: "queued",
+      ...marker,
+    },
+    "status text",
+  );
+}
 
 export interface AppOnLocalGitHub {
   readonly github: LocalGitHub;
@@ -93,6 +131,10 @@ export interface Scene {
   appWrote(issue: IssueRecord, body: string): CommentRecord;
   /** The App's comments on the thread, oldest first. */
   appComments(issue: IssueRecord): CommentRecord[];
+  /** The workflow runs in `repo` (default the scene's), oldest first. */
+  runs(repo?: RepoRecord): RunRecord[];
+  /** The tasks dispatched to `repo` (default the scene's), as the runs' `task` input carries them; an invalid one fails the test. */
+  dispatchedTasks(repo?: RepoRecord): Task[];
   /** The App's status comments on the thread with their markers, oldest first. */
   statuses(issue: IssueRecord): Array<{ comment: CommentRecord; marker: StatusMarker }>;
   /** The requests the App made to GitHub for this repository, from `since` (a `mark()`), as GitHub's route (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`). */
@@ -132,6 +174,7 @@ async function createScene(
   };
   const byApp = (issue: IssueRecord) =>
     github.commentsOn(issue).filter((comment) => comment.viaApp && comment.user === bot);
+  const runs = (inRepo = repo) => github.state.runs.filter((run) => run.repo === inRepo);
   const requests = (since = 0) =>
     github
       .requests()
@@ -160,6 +203,13 @@ async function createScene(
     },
     appWrote: (issue, body) => github.state.createComment(issue, body, bot as UserRecord, true),
     appComments: byApp,
+    runs,
+    dispatchedTasks: (inRepo) =>
+      runs(inRepo).map((run) => {
+        const parsed = parseTask(run.inputs.task ?? "");
+        if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
+        return parsed.value;
+      }),
     statuses: (issue) =>
       byApp(issue).flatMap((comment) => {
         const marker = parseStatusMarker(comment.body);

@@ -16,11 +16,7 @@ import {
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import type { LocalGitHub } from "../e2e/local-github/local-github.ts";
 import type { IssueRecord, RepoRecord, RunRecord } from "../e2e/local-github/state.ts";
-import { type AppOnLocalGitHub, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
-
-const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
-const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
-const CREATE_COMMENT = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+import { type AppOnLocalGitHub, appOnLocalGitHub, OWNER, ROUTE, type Scene } from "./app-scene.ts";
 
 /**
  * The App's clock ahead of GitHub's, for the one case where the runs list must not show the run:
@@ -61,15 +57,15 @@ describe("dispatch failures become advice in the status comment", () => {
     const scene = await local.scene();
     const issue = scene.openIssue();
     onRunStarted(scene.repo, () => rewriteStatusState(scene, issue, found));
-    scene.github.faults.inject({ route: DISPATCH, when: "after", status: 502 });
+    scene.github.faults.inject({ route: ROUTE.dispatch, when: "after", status: 502 });
     const failed = counter(() =>
       scene.app.metrics.deliveries.get({ event: "issues.labeled", outcome: "dispatch-failed" }),
     );
     const since = scene.mark();
     await scene.label(issue);
-    expect(scene.github.faults.fired).toContainEqual({ route: DISPATCH, when: "after", status: 502 });
+    expect(scene.github.faults.fired).toContainEqual({ route: ROUTE.dispatch, when: "after", status: 502 });
     expect(onlyStatus(scene, issue).marker.state).toBe(found);
-    expect(scene.appWrites(since)).not.toContain(EDIT_COMMENT);
+    expect(scene.appWrites(since)).not.toContain(ROUTE.editComment);
     const others = scene
       .appComments(issue)
       .filter((comment) => parseStatusMarker(comment.body) === undefined);
@@ -239,7 +235,7 @@ describe("servers that answer 204 to a dispatch", () => {
     const status = onlyStatus(scene, issue);
     expect(status.marker.state).toBe("queued");
     expect(status.marker.run).toBeUndefined();
-    expect(scene.appWrites()).not.toContain(EDIT_COMMENT);
+    expect(scene.appWrites()).not.toContain(ROUTE.editComment);
     expect(dispatched()).toBe(1);
   });
 
@@ -267,8 +263,8 @@ describe("servers that answer 204 to a dispatch", () => {
     expect(onlyStatus(scene, issue).marker.state).toBe("running");
     expect(scene.appWrites(since)).toEqual([
       "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-      CREATE_COMMENT,
-      DISPATCH,
+      ROUTE.createComment,
+      ROUTE.dispatch,
     ]);
   });
 });
@@ -285,7 +281,7 @@ async function expectDispatchFailureAdvice(scene: Scene, problem: string, advice
   expect(status.marker.state).toBe("failed");
   expect(status.comment.body).toContain(advice);
   expect(status.comment.body).toContain("retry with `/agent fix`");
-  expect(scene.appWrites()).toContain(DISPATCH);
+  expect(scene.appWrites()).toContain(ROUTE.dispatch);
   expect(runsOf(scene.github, scene.repo)).toEqual([]);
   expect(refused()).toBe(1);
   expect(failed()).toBe(1);
@@ -297,7 +293,7 @@ async function expectDispatchFailureAdvice(scene: Scene, problem: string, advice
  */
 function asAnOlderServer(github: LocalGitHub): void {
   github.faults.inject({
-    route: DISPATCH,
+    route: ROUTE.dispatch,
     when: "before",
     status: 422,
     message: 'Invalid request.\n\n"return_run_details" is not a permitted key.',
@@ -369,7 +365,7 @@ async function dispatchAsUser(
 function dispatchBodies(github: LocalGitHub, repo: RepoRecord): unknown[] {
   return github
     .requests()
-    .filter((request) => request.caller?.kind === "installation" && request.route === DISPATCH)
+    .filter((request) => request.caller?.kind === "installation" && request.route === ROUTE.dispatch)
     .filter((request) => request.path.startsWith(`/repos/${fullName(repo)}/`))
     .map((request) => request.body);
 }

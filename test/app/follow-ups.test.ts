@@ -2,20 +2,18 @@ import { describe, expect, it } from "vitest";
 import { FAILED_CHECK_FOLLOW_UP, nextFollowUp } from "../../app/follow-ups/failed-check-follow-ups.ts";
 import { EXCERPT_LINES, logTail } from "../../app/follow-ups/failure-excerpt.ts";
 import type { StatusComment } from "../../app/github/agent-comments.ts";
-import { parseStatusMarker, renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
-import { parseTask, type Task } from "../../core/task.ts";
+import { parseStatusMarker } from "../../core/status-marker.ts";
 import { octokitFor } from "../e2e/helpers/octokit.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
 import type { CheckRunReport } from "../e2e/local-github/webhook-payloads.ts";
-import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene, statusBody } from "./app-scene.ts";
 
 /** Issue 15, item 2: event automations the App starts (failed checks, new issues, merged PRs). */
 
 const PULL = 2;
 const FOLLOW_UPS = "automations:\n  fixFailedChecks: true\n";
 const AGENT_BRANCH = "agent/fix-issue-1-sum";
-const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
 
 function status(n: number, createdAt: string, automation = FAILED_CHECK_FOLLOW_UP): StatusComment {
   const marker = {
@@ -26,21 +24,6 @@ function status(n: number, createdAt: string, automation = FAILED_CHECK_FOLLOW_U
     state: "succeeded" as const,
   };
   return { id: n, url: "", body: "", marker, createdAt };
-}
-
-/** A status comment of the App's, as it renders them. */
-function statusBody(marker: Partial<StatusMarker>): string {
-  return renderStatusComment(
-    {
-      v: 1,
-      task: { kind: "fix-issue", number: 1 },
-      delivery: "earlier-delivery",
-      actor: ALICE,
-      state: "queued",
-      ...marker,
-    },
-    "status text",
-  );
 }
 
 describe("nextFollowUp: at most N, never twice for one commit", () => {
@@ -74,17 +57,6 @@ describe("logTail", () => {
 
 /** One local GitHub and App for the file (the App-wide runner repository case has its own App). */
 const local = appOnLocalGitHub();
-
-/** The tasks the App dispatched to `repo` (default: the scene's), as the runs' `task` input carries them. */
-function dispatchedTasks(scene: Scene, repo = scene.repo): Task[] {
-  return scene.github.state.runs
-    .filter((run) => run.repo === repo)
-    .map((run) => {
-      const parsed = parseTask(run.inputs.task ?? "");
-      if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
-      return parsed.value;
-    });
-}
 
 const asUser = (scene: Scene, login: string) => octokitFor(scene.github, scene.github.userToken(login));
 /** The App's installation, for what the agent's runs write (their token is the installation's). */
@@ -148,7 +120,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
     const scene = await local.scene({ config: FOLLOW_UPS });
     const pull = await agentPull(scene);
     await reportCheck(scene, pull);
-    const [task, ...more] = dispatchedTasks(scene);
+    const [task, ...more] = scene.dispatchedTasks();
     expect(more).toEqual([]);
     expect(task).toMatchObject({ kind: "fix-pr", number: pull.number, automation: FAILED_CHECK_FOLLOW_UP });
     expect(task!.trigger).toMatchObject({ event: "check_run", actor: ALICE });
@@ -169,7 +141,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
       "2026-01-02T03:04:05.0000000Z npm test\n2026-01-02T03:04:06.0000000Z Error: boom at sum.js:3\n";
     await reportCheck(scene, pull, { appSlug: "github-actions", name: "test", log });
     expect(scene.appRequests(since)).toContain("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs");
-    expect(dispatchedTasks(scene)[0]?.instructions).toContain("npm test\nError: boom at sum.js:3");
+    expect(scene.dispatchedTasks()[0]?.instructions).toContain("npm test\nError: boom at sum.js:3");
   });
 
   it("starts nothing once a person pushed to the PR", async () => {
@@ -187,7 +159,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
     expect(ignored()).toBe(before + 1);
     expect(scene.appRequests(since)).toContain("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits");
     expect(scene.appWrites(since)).toEqual([]);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 
   it("starts nothing after maxPerPull follow-ups", async () => {
@@ -195,7 +167,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
     const pull = await agentPull(scene);
     scene.appWrote(
       pull,
-      statusBody({
+      statusBody(1, {
         task: { kind: "fix-pr", number: pull.number, automation: FAILED_CHECK_FOLLOW_UP },
         state: "succeeded",
       }),
@@ -204,7 +176,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
     await reportCheck(scene, pull);
     expect(ignored()).toBe(before + 1);
     expect(scene.appWrites(since)).toEqual([]);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 
   it("ignores successes and, without fixFailedChecks, failures", async () => {
@@ -217,7 +189,7 @@ describe("check_run.completed: a failed check on the agent's own PR", () => {
     await reportCheck(scene, pull);
     expect(scene.appRequests(since)).toEqual(["GET /repos/{owner}/{repo}/contents/{path}"]);
     expect(ignored()).toBe(before + 2);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 });
 
@@ -227,7 +199,7 @@ describe("issues.opened with fixNewIssues", () => {
     await scene.github.userOpensIssue(scene.repo, { title: "sum subtracts", user: ALICE });
     await scene.settle();
     const issue = scene.github.state.issues.find((i) => i.repo === scene.repo && i.user.login === ALICE)!;
-    expect(dispatchedTasks(scene)).toEqual([
+    expect(scene.dispatchedTasks()).toEqual([
       expect.objectContaining({
         kind: "fix-issue",
         number: issue.number,
@@ -246,7 +218,7 @@ describe("issues.opened with fixNewIssues", () => {
     )!;
     expect(refused()).toBe(before + 1);
     expect(scene.appComments(theirs)).toEqual([]);
-    expect(dispatchedTasks(scene)).toHaveLength(1);
+    expect(scene.dispatchedTasks()).toHaveLength(1);
   });
 });
 
@@ -263,8 +235,8 @@ describe("issues.opened with an App-wide default runner repository", () => {
     await scene.github.userOpensIssue(scene.repo, { title: "sum subtracts", user: ALICE });
     await scene.settle();
     const issue = scene.github.state.issues.find((i) => i.repo === scene.repo)!;
-    expect(dispatchedTasks(scene)).toEqual([]);
-    expect(dispatchedTasks(scene, runners)).toEqual([
+    expect(scene.dispatchedTasks()).toEqual([]);
+    expect(scene.dispatchedTasks(runners)).toEqual([
       expect.objectContaining({ kind: "fix-issue", number: issue.number }),
     ]);
     // The run is on the runner repository's own default branch, which the App read.
@@ -289,7 +261,7 @@ describe("pull_request.closed, merged, with a merged-pull-request automation", (
     const pull = await alicePull(scene);
     await scene.github.mergePull(pull, ALICE);
     await scene.settle();
-    expect(dispatchedTasks(scene)).toEqual([
+    expect(scene.dispatchedTasks()).toEqual([
       expect.objectContaining({
         kind: "automation",
         automation: "docs-follow-up",
@@ -317,12 +289,12 @@ describe("pull_request.closed, merged, with a merged-pull-request automation", (
     });
     await scene.settle();
     expect(ignored()).toBe(before + 2);
-    expect(scene.appWrites(since)).not.toContain(DISPATCH);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.appWrites(since)).not.toContain(ROUTE.dispatch);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 });
 
 it("the status marker of a follow-up names it, so the next one can count it", () => {
-  const body = statusBody({ task: { kind: "fix-pr", number: PULL, automation: FAILED_CHECK_FOLLOW_UP } });
+  const body = statusBody(1, { task: { kind: "fix-pr", number: PULL, automation: FAILED_CHECK_FOLLOW_UP } });
   expect(parseStatusMarker(body)?.task.automation).toBe(FAILED_CHECK_FOLLOW_UP);
 });

@@ -4,42 +4,10 @@
  * answers and status comments, reactions, dispatched runs) and which requests the App made.
  */
 import { describe, expect, it } from "vitest";
-import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
-import { parseTask, type Task } from "../../core/task.ts";
 import { octokitFor } from "../e2e/helpers/octokit.ts";
 import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
 import type { CommentRecord, IssueRecord } from "../e2e/local-github/state.ts";
-import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
-
-const READ_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
-const READ_PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
-const POST_COMMENT = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
-
-/** A status comment body as the App writes it, for a fix-issue task on `issue`. */
-function statusBody(issue: IssueRecord, marker: Partial<StatusMarker>): string {
-  return renderStatusComment(
-    {
-      v: 1,
-      task: { kind: "fix-issue", number: issue.number },
-      delivery: "earlier-delivery",
-      actor: ALICE,
-      state: "queued",
-      ...marker,
-    },
-    "status text",
-  );
-}
-
-/** The tasks the App dispatched in the scene's repository, as the runs' `task` input carries them. */
-function dispatchedTasks(scene: Scene): Task[] {
-  return scene.github.state.runs
-    .filter((run) => run.repo === scene.repo)
-    .map((run) => {
-      const parsed = parseTask(run.inputs.task ?? "");
-      if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
-      return parsed.value;
-    });
-}
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene, statusBody } from "./app-scene.ts";
 
 /** The comment GitHub holds for a delivered `issue_comment` webhook. */
 function deliveredComment(scene: Scene, delivery: { payload: Record<string, unknown> }): CommentRecord {
@@ -88,7 +56,7 @@ describe("issue_comment.created", () => {
 
     const [status, ...moreStatuses] = scene.statuses(issue);
     expect(moreStatuses).toEqual([]);
-    const [task, ...moreTasks] = dispatchedTasks(scene);
+    const [task, ...moreTasks] = scene.dispatchedTasks();
     expect(moreTasks).toEqual([]);
     expect(task).toMatchObject({
       kind: "fix-issue",
@@ -116,7 +84,7 @@ describe("issue_comment.created", () => {
     ] as const) {
       const pull = await openPull(scene, kind);
       await scene.comment(pull, body);
-      expect(dispatchedTasks(scene).filter((task) => task.number === pull.number)).toMatchObject([{ kind }]);
+      expect(scene.dispatchedTasks().filter((task) => task.number === pull.number)).toMatchObject([{ kind }]);
       expect(scene.statuses(pull).map(({ marker }) => marker.task)).toEqual([{ kind, number: pull.number }]);
     }
   });
@@ -126,17 +94,17 @@ describe("issue_comment.created", () => {
     const issue = scene.openIssue();
     await scene.comment(issue, "/agent review");
     expect(onlyAnswer(scene, issue)).toContain("`/agent review` works on pull requests");
-    expect(scene.appWrites()).toEqual([POST_COMMENT]);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.appWrites()).toEqual([ROUTE.createComment]);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 
   it("a second trigger while a task runs gets 'already running' with a link, not a second run", async () => {
     const scene = await local.scene();
     const issue = scene.openIssue();
-    scene.appWrote(issue, statusBody(issue, { state: "succeeded", delivery: "older" }));
+    scene.appWrote(issue, statusBody(issue.number, { state: "succeeded", delivery: "older" }));
     const running = scene.appWrote(
       issue,
-      statusBody(issue, { state: "running", run: { id: 3, repo: `${OWNER}/${scene.repo.name}` } }),
+      statusBody(issue.number, { state: "running", run: { id: 3, repo: `${OWNER}/${scene.repo.name}` } }),
     );
     const runningUrl = `${scene.github.url}/${OWNER}/${scene.repo.name}/issues/${issue.number}#issuecomment-${running.id}`;
     const before = counted("busy");
@@ -147,7 +115,7 @@ describe("issue_comment.created", () => {
     expect(answers).toHaveLength(1);
     expect(answers[0]?.body).toContain("already running");
     expect(answers[0]?.body).toContain(runningUrl);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
     expect(counted("busy")).toBe(before + 1);
   });
 
@@ -159,7 +127,7 @@ describe("issue_comment.created", () => {
       scene.github.userComment(issue, ALICE, "/agent fix"),
     ]);
     await scene.settle();
-    expect(dispatchedTasks(scene)).toHaveLength(1);
+    expect(scene.dispatchedTasks()).toHaveLength(1);
     expect(scene.statuses(issue)).toHaveLength(1);
     const others = scene
       .appComments(issue)
@@ -179,7 +147,7 @@ describe("issue_comment.created", () => {
     const before = counted("ignored");
     await scene.comment(issue, body);
     // A fenced line starts with a slash, so the config is read before the grammar rejects it.
-    expect(scene.appRequests()).toEqual(body.includes("```") ? [READ_CONFIG] : []);
+    expect(scene.appRequests()).toEqual(body.includes("```") ? [ROUTE.readFile] : []);
     expect(scene.appComments(issue)).toEqual([]);
     expect(counted("ignored")).toBe(before + 1);
   });
@@ -217,8 +185,8 @@ describe("issue_comment.created", () => {
       body: "/agent fix",
     });
     await scene.settle();
-    expect(scene.appRequests(since)).toEqual([POST_COMMENT]);
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.appRequests(since)).toEqual([ROUTE.createComment]);
+    expect(scene.dispatchedTasks()).toEqual([]);
     expect(counted("ignored")).toBe(before + 1);
   });
 
@@ -226,7 +194,7 @@ describe("issue_comment.created", () => {
     const scene = await local.scene({ config: "trigger:\n  command: /bot\n" });
     const issue = scene.openIssue();
     await scene.comment(issue, "/bot fix");
-    expect(dispatchedTasks(scene)).toMatchObject([{ kind: "fix-issue", number: issue.number }]);
+    expect(scene.dispatchedTasks()).toMatchObject([{ kind: "fix-issue", number: issue.number }]);
     expect(scene.statuses(issue)).toHaveLength(1);
   });
 
@@ -238,7 +206,7 @@ describe("issue_comment.created", () => {
     expect(onlyAnswer(scene, issue)).toContain(
       "model.endpoint: not allowed in .github/agent.yml: model endpoints and keys are runner-side settings",
     );
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
     expect(counted("invalid-config")).toBe(before + 1);
   });
 
@@ -246,7 +214,7 @@ describe("issue_comment.created", () => {
     const scene = await local.scene({ config: "nope: 1\n", role: "read" });
     const issue = scene.openIssue();
     await scene.comment(issue, "/agent fix");
-    expect(scene.appRequests()).toEqual([READ_CONFIG, READ_PERMISSION]);
+    expect(scene.appRequests()).toEqual([ROUTE.readFile, ROUTE.readPermission]);
     expect(scene.appComments(issue)).toEqual([]);
   });
 
@@ -271,6 +239,6 @@ describe("issue_comment.created", () => {
     const answer = onlyAnswer(scene, issue);
     expect(answer.startsWith("Unknown command `frobnicate`")).toBe(true);
     expect(answer).toContain("defaults: no");
-    expect(dispatchedTasks(scene)).toEqual([]);
+    expect(scene.dispatchedTasks()).toEqual([]);
   });
 });

@@ -4,31 +4,11 @@
  * and which requests the App made.
  */
 import { describe, expect, it } from "vitest";
-import { renderStatusComment, type StatusMarker } from "../../core/status-marker.ts";
 import { parseTask } from "../../core/task.ts";
-import type { IssueRecord, RunRecord } from "../e2e/local-github/state.ts";
-import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
+import type { RunRecord } from "../e2e/local-github/state.ts";
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene, statusBody } from "./app-scene.ts";
 
 const NOW = new Date("2026-01-02T03:04:05.000Z");
-
-const READ_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
-const READ_PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
-const LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-
-/** A status comment body as the App writes it, for a fix-issue task on `issue` (queued unless `marker` says otherwise). */
-function statusBody(issue: IssueRecord, marker: Partial<StatusMarker> = {}): string {
-  return renderStatusComment(
-    {
-      v: 1,
-      task: { kind: "fix-issue", number: issue.number },
-      delivery: "earlier-delivery",
-      actor: ALICE,
-      state: "queued",
-      ...marker,
-    },
-    "status text",
-  );
-}
 
 /** The workflow runs dispatched in the scene's repository. */
 function runsOf(scene: Scene): RunRecord[] {
@@ -91,7 +71,7 @@ describe("issues.labeled", () => {
     const issue = scene.openIssue();
     const before = counted("ignored");
     await scene.label(issue, { label: "agent" });
-    expect(scene.appRequests()).toEqual([READ_CONFIG]);
+    expect(scene.appRequests()).toEqual([ROUTE.readFile]);
     expect(counted("ignored")).toBe(before + 1);
   });
 
@@ -99,9 +79,9 @@ describe("issues.labeled", () => {
     const scene = await local.scene({ config: "trigger:\n  label: robot\n", role: "admin" });
     const issue = scene.openIssue();
     // A task for this issue is already running: the re-added label starts nothing and says nothing.
-    scene.appWrote(issue, statusBody(issue, { state: "running" }));
+    scene.appWrote(issue, statusBody(issue.number, { state: "running" }));
     await scene.label(issue, { label: "robot" });
-    expect(scene.appRequests()).toEqual([READ_CONFIG, READ_PERMISSION, LIST_COMMENTS]);
+    expect(scene.appRequests()).toEqual([ROUTE.readFile, ROUTE.readPermission, ROUTE.listComments]);
     expect(scene.appComments(issue)).toHaveLength(1);
     expect(runsOf(scene)).toEqual([]);
   });
@@ -136,7 +116,7 @@ describe("issues.labeled", () => {
     // Anyone can paste a status marker into a comment; only the App's own comments count.
     scene.github.state.createComment(
       issue,
-      statusBody(issue, { state: "running" }),
+      statusBody(issue.number, { state: "running" }),
       scene.github.state.user("mallory"),
     );
     const before = counted("dispatched");

@@ -11,7 +11,7 @@ import { octokitFor } from "../e2e/helpers/octokit.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
 import { type IssueRecord, now, type RepoRecord, type RunRecord } from "../e2e/local-github/state.ts";
-import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene } from "./app-scene.ts";
 
 const local = appOnLocalGitHub();
 /** Not a collaborator: someone with a fork. */
@@ -24,12 +24,6 @@ const MALLORY = "mallory";
  */
 const cancelAsked: RunRecord[] = [];
 beforeAll(() => local.github.onCancel((run) => cancelAsked.push(run)));
-
-const GET_COMMENT = "GET /repos/{owner}/{repo}/issues/comments/{comment_id}";
-const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}";
-const GET_CONFIG = "GET /repos/{owner}/{repo}/contents/{path}";
-const LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-const CANCEL_RUN = "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel";
 
 /** A task the App started on a new issue: the issue and the run it dispatched (in `runnerRepo`). */
 async function startedTask(scene: Scene, runnerRepo: RepoRecord = scene.repo) {
@@ -211,7 +205,7 @@ describe("workflow_run.completed", () => {
     // The App reads "running"; right after GitHub answered, the action writes its result, which the
     // App's read before the edit finds.
     scene.github.faults.inject({
-      route: GET_COMMENT,
+      route: ROUTE.getComment,
       when: "after",
       meanwhile: () => actionWrites(scene, issue, "succeeded"),
     });
@@ -219,11 +213,11 @@ describe("workflow_run.completed", () => {
     const since = scene.mark();
     await runEnds(scene, run, "failure");
     expect(scene.github.faults.fired.at(-1)).toEqual({
-      route: GET_COMMENT,
+      route: ROUTE.getComment,
       when: "after",
       status: "meanwhile",
     });
-    expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG, GET_COMMENT]);
+    expect(scene.appRequests(since)).toEqual([ROUTE.getComment, ROUTE.readFile, ROUTE.getComment]);
     expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
     expect(ignored()).toBe(1);
   });
@@ -237,7 +231,7 @@ describe("workflow_run.completed", () => {
       const ignored = countOf(scene, "workflow_run.completed", "ignored");
       const since = scene.mark();
       await runEnds(scene, run, "failure");
-      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(scene.appRequests(since)).toEqual([ROUTE.getComment, ROUTE.readFile]);
       expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
       expect(ignored()).toBe(1);
     });
@@ -253,7 +247,7 @@ describe("workflow_run.completed", () => {
       const ignored = countOf(scene, "workflow_run.completed", "ignored");
       const since = scene.mark();
       await runEnds(scene, copy, "failure");
-      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(scene.appRequests(since)).toEqual([ROUTE.getComment, ROUTE.readFile]);
       expect(onlyStatus(scene, issue).marker).toEqual(marker);
       expect(ignored()).toBe(1);
     });
@@ -271,7 +265,7 @@ describe("workflow_run.completed", () => {
       const since = scene.mark();
       await runEnds(scene, theirs, "failure");
       // Not the App's comment: nothing more is read, nothing written.
-      expect(scene.appRequests(since)).toEqual([GET_COMMENT]);
+      expect(scene.appRequests(since)).toEqual([ROUTE.getComment]);
       expect(copied.body).toBe(statusBody);
       expect(onlyStatus(scene, issue).comment.body).toBe(statusBody);
       expect(ignored()).toBe(1);
@@ -318,7 +312,7 @@ describe("workflow_run.completed", () => {
       const ignored = countOf(scene, "workflow_run.completed", "ignored");
       const since = scene.mark();
       await runEnds(scene, stranger, "failure");
-      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(scene.appRequests(since)).toEqual([ROUTE.getComment, ROUTE.readFile]);
       expect(onlyStatus(scene, issue).marker).toEqual({ ...marker, state: "queued" });
       expect(ignored()).toBe(1);
     }
@@ -348,7 +342,7 @@ describe("workflow_run.completed", () => {
       const since = scene.mark();
       await scene.github.webhooks.deliver("workflow_run", payload);
       await scene.settle();
-      expect(scene.appRequests(since)).toEqual([GET_COMMENT, GET_CONFIG]);
+      expect(scene.appRequests(since)).toEqual([ROUTE.getComment, ROUTE.readFile]);
       expect(onlyStatus(scene, issue).marker).toEqual(marker);
       expect(ignored()).toBe(1);
     });
@@ -394,7 +388,7 @@ describe("/agent stop", () => {
     const cancelled = countOf(scene, "issue_comment.created", "cancelled");
     const since = scene.mark();
     await scene.comment(issue, "/agent stop");
-    expect(appRequestsTo(scene, runners, since)).toEqual([CANCEL_RUN]);
+    expect(appRequestsTo(scene, runners, since)).toEqual([ROUTE.cancelRun]);
     expect(cancelAsked).toContain(run);
     const { comment, marker } = onlyStatus(scene, issue);
     expect(marker).toMatchObject({
@@ -420,12 +414,12 @@ describe("/agent stop", () => {
     const cancel = scene.github
       .requests()
       .slice(since)
-      .find((request) => request.route === CANCEL_RUN);
+      .find((request) => request.route === ROUTE.cancelRun);
     expect(cancel?.status).toBe(409);
     expect(onlyStatus(scene, issue).marker.state).toBe("cancelled");
     expect(scene.appWrites(since)).toEqual([
-      CANCEL_RUN,
-      EDIT_COMMENT,
+      ROUTE.cancelRun,
+      ROUTE.editComment,
       "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
     ]);
   });
@@ -437,7 +431,7 @@ describe("/agent stop", () => {
     // The App finds the task running; right after, the action writes its result and the run ends,
     // so the cancel answers 409 and the read before the edit finds the result.
     scene.github.faults.inject({
-      route: LIST_COMMENTS,
+      route: ROUTE.listComments,
       when: "after",
       meanwhile: async () => {
         actionWrites(scene, issue, "succeeded");
@@ -447,7 +441,7 @@ describe("/agent stop", () => {
     const since = scene.mark();
     await scene.comment(issue, "/agent stop");
     expect(onlyStatus(scene, issue).marker.state).toBe("succeeded");
-    expect(scene.appWrites(since)).not.toContain(EDIT_COMMENT);
+    expect(scene.appWrites(since)).not.toContain(ROUTE.editComment);
     expect(scene.appComments(issue).at(-1)?.body).toMatch(
       /^Nothing to stop: \[this task\]\(.+\) has just ended \(succeeded\)\.$/,
     );
@@ -517,7 +511,7 @@ describe("pull_request.opened / ready_for_review", () => {
     const ignored = countOf(scene, "pull_request", "ignored");
     const since = scene.mark();
     const pull = await openPull(scene);
-    expect(scene.appRequests(since)).toEqual([GET_CONFIG]);
+    expect(scene.appRequests(since)).toEqual([ROUTE.readFile]);
     expect(scene.appComments(pull)).toEqual([]);
     expect(ignored()).toBe(1);
   });

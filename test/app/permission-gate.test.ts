@@ -8,10 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseRefusalMarker, renderRefusalMarker } from "../../app/github/agent-comments.ts";
 import { updateRef } from "../e2e/local-github/git-repos.ts";
 import type { IssueRecord } from "../e2e/local-github/state.ts";
-import { ALICE, type AppOnLocalGitHub, appOnLocalGitHub, type Scene } from "./app-scene.ts";
-
-const PERMISSION_ROUTE = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
-const DISPATCH_ROUTE = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
+import { ALICE, type AppOnLocalGitHub, appOnLocalGitHub, ROUTE, type Scene } from "./app-scene.ts";
 
 /**
  * Who asks and what GitHub knows of them: a collaborator with each role, people who are no
@@ -114,10 +111,6 @@ async function commentAs(scene: Scene, thread: IssueRecord, login: string, body:
   return delivery;
 }
 
-function runsOf(scene: Scene) {
-  return scene.github.state.runs.filter((run) => run.repo === scene.repo);
-}
-
 describe("permission matrix", () => {
   const local = appOnLocalGitHub();
   let matrix: Matrix;
@@ -129,18 +122,18 @@ describe("permission matrix", () => {
     const { scene, pulls } = matrix;
     const thread = command.onPullRequest ? (pulls.get(name) as IssueRecord) : scene.openIssue();
     const since = scene.mark();
-    const runsBefore = runsOf(scene).length;
+    const runsBefore = scene.runs().length;
     const reason = type === "Bot" ? "bot" : "permission";
     const refusalsBefore = scene.app.metrics.refusals.get({ reason });
 
     await commentAs(scene, thread, login, command.body, role === "deleted");
 
     // GitHub is asked about every person; a bot is refused for being a bot, without asking.
-    const asked = scene.appRequests(since).filter((request) => request === PERMISSION_ROUTE);
+    const asked = scene.appRequests(since).filter((request) => request === ROUTE.readPermission);
     expect(asked).toHaveLength(type === "Bot" ? 0 : 1);
     const dispatches = command.body === "/agent fix" || command.body === "/agent review";
-    expect(runsOf(scene).length - runsBefore).toBe(allowed && dispatches ? 1 : 0);
-    expect(scene.appWrites(since).includes(DISPATCH_ROUTE)).toBe(allowed && dispatches);
+    expect(scene.runs().length - runsBefore).toBe(allowed && dispatches ? 1 : 0);
+    expect(scene.appWrites(since).includes(ROUTE.dispatch)).toBe(allowed && dispatches);
 
     const posted = scene.appComments(thread).map((comment) => comment.body);
     expect(posted).toHaveLength(1);
@@ -164,7 +157,7 @@ describe("permission matrix", () => {
 
     await scene.comment(issue, "/agent fix", "stranger");
 
-    expect(scene.appRequests()).toContain(PERMISSION_ROUTE);
+    expect(scene.appRequests()).toContain(ROUTE.readPermission);
     expect(scene.appComments(issue).map((comment) => comment.body)).toEqual([
       `${renderRefusalMarker("stranger")}\n🚫 earlier refusal`,
     ]);
@@ -178,7 +171,7 @@ describe("permission matrix", () => {
 
     await scene.comment(issue, "/agent help", "renovate[bot]");
 
-    expect(scene.appRequests()).not.toContain(PERMISSION_ROUTE);
+    expect(scene.appRequests()).not.toContain(ROUTE.readPermission);
     const posted = scene.appComments(issue);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body).toContain("Label an issue");
@@ -194,6 +187,6 @@ describe("permission matrix", () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body).toContain("you need `maintain` or higher");
     expect(parseRefusalMarker(posted[0]?.body ?? "")).toBe(ALICE);
-    expect(runsOf(scene)).toEqual([]);
+    expect(scene.runs()).toEqual([]);
   });
 });

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseTask, type Task } from "../../core/task.ts";
 import { octokitFor } from "../e2e/helpers/octokit.ts";
 import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
-import { ALICE, appOnLocalGitHub, OWNER, type Scene } from "./app-scene.ts";
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene } from "./app-scene.ts";
 
 /** Issue 15, item 3: `/agent fix` in a review's body or on a line of the diff. */
 
-const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
 const SUM =
   "// Adds two numbers.\nconst x = 1;\nexport const sum = (a, b) => a + b + x - x;\nexport default sum;\n";
 
@@ -46,17 +44,6 @@ describe("/agent fix in reviews and on diff lines", () => {
     await scene.settle();
   }
 
-  /** The tasks the App dispatched for this scene's repository, as the runs' `task` input carries them. */
-  function dispatchedTasks(scene: Scene): Task[] {
-    return scene.github.state.runs
-      .filter((run) => run.repo === scene.repo)
-      .map((run) => {
-        const parsed = parseTask(run.inputs.task ?? "");
-        if (!parsed.ok) throw new Error(`the dispatched task is not valid: ${JSON.stringify(parsed.errors)}`);
-        return parsed.value;
-      });
-  }
-
   it("a line comment starts a fix-pr task whose instructions name the file, the lines and the comment", async () => {
     const scene = await local.scene();
     const pull = await openPull(scene);
@@ -64,7 +51,7 @@ describe("/agent fix in reviews and on diff lines", () => {
       body: "",
       comments: [{ path: "src/sum.js", start_line: 2, line: 4, body: "/agent fix use a constant here" }],
     });
-    const [task, ...more] = dispatchedTasks(scene);
+    const [task, ...more] = scene.dispatchedTasks();
     expect(more).toEqual([]);
     const lineComment = scene.github.reviewsOn(pull).comments[0]!;
     expect(task).toMatchObject({ kind: "fix-pr", number: pull.number, trigger: { actor: ALICE } });
@@ -86,7 +73,7 @@ describe("/agent fix in reviews and on diff lines", () => {
     await submitReview(scene, pull, asUser(scene, ALICE), {
       body: "Close.\n/agent fix handle the empty list",
     });
-    const [task, ...more] = dispatchedTasks(scene);
+    const [task, ...more] = scene.dispatchedTasks();
     expect(more).toEqual([]);
     expect(task!.instructions).toContain("handle the empty list");
     expect(task!.instructions).toContain("Asked by @alice in a pull request review");
@@ -119,7 +106,7 @@ describe("/agent fix in reviews and on diff lines", () => {
     expect(scene.appComments(pull).map((comment) => comment.body)).toEqual([
       expect.stringContaining("@rita"),
     ]);
-    expect(dispatchedTasks(scene)).toEqual([]);
-    expect(scene.appWrites(since)).not.toContain(DISPATCH);
+    expect(scene.dispatchedTasks()).toEqual([]);
+    expect(scene.appWrites(since)).not.toContain(ROUTE.dispatch);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WorkQueue } from "../../app/deps/work-queue.ts";
-import { ALICE, appOnLocalGitHub } from "./app-scene.ts";
+import { ALICE, appOnLocalGitHub, ROUTE } from "./app-scene.ts";
 
 function gate() {
   let open!: () => void;
@@ -80,7 +80,7 @@ describe("acknowledgement", () => {
     const scene = await local.scene({ config: "trigger:\n  label: robot\n" });
     const issue = scene.openIssue();
     const configRead = gate();
-    const route = "GET /repos/{owner}/{repo}/contents/{path}";
+    const route = ROUTE.readFile;
     scene.github.faults.inject({ route, when: "before", meanwhile: () => configRead.opened });
 
     const delivery = await scene.github.labelIssue(issue, "agent", ALICE);

@@ -7,16 +7,10 @@
  * tag failed a queued status; the `::` lines of the outcome reached the log as commands.
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import {
-  parseStatusMarker,
-  renderRunName,
-  renderStatusComment,
-  renderStatusMarker,
-  type StatusMarker,
-} from "../../../core/status-marker.ts";
-import { ALICE, appOnLocalGitHub, type Scene } from "../../app/app-scene.ts";
+import { parseStatusMarker, renderRunName, renderStatusMarker } from "../../../core/status-marker.ts";
+import { ALICE, appOnLocalGitHub, type Scene, statusBody } from "../../app/app-scene.ts";
 import { octokitFor } from "../../e2e/helpers/octokit.ts";
-import type { IssueRecord, RunRecord } from "../../e2e/local-github/state.ts";
+import type { RunRecord } from "../../e2e/local-github/state.ts";
 import { runnerCommandsIn } from "../../helpers/runner-commands.ts";
 import { step } from "../../helpers/scripted-model-server.ts";
 import { type AttackRun, runAttack } from "./action-run.ts";
@@ -50,7 +44,7 @@ export function modelTextAppCases(): void {
       async () => {
         const scene = await local.scene();
         const issue = scene.openIssue();
-        scene.appWrote(issue, statusOf(issue, { state: "succeeded" }));
+        scene.appWrote(issue, statusBody(issue.number, { state: "succeeded" }));
         scene.appWrote(issue, `Pushed 1a2b3c to \`agent/fix-issue-${issue.number}\`.\n\n${FAKE_MARKER}`);
         const mark = scene.mark();
         await scene.comment(issue, "/agent stop");
@@ -102,7 +96,7 @@ export function modelTextAppCases(): void {
       const issue = scene.openIssue();
       scene.appWrote(
         issue,
-        statusOf(issue, { state: "running", run: { id: 31337, repo: "mallory/elsewhere" } }),
+        statusBody(issue.number, { state: "running", run: { id: 31337, repo: "mallory/elsewhere" } }),
       );
       const mark = scene.mark();
       await scene.comment(issue, "/agent stop");
@@ -113,21 +107,6 @@ export function modelTextAppCases(): void {
       );
     });
   });
-}
-
-/** A status comment of the App's for the issue's task, as the App renders it. */
-function statusOf(issue: IssueRecord, marker: Partial<StatusMarker>): string {
-  return renderStatusComment(
-    {
-      v: 1,
-      task: { kind: "fix-issue", number: issue.number },
-      delivery: "earlier-delivery",
-      actor: ALICE,
-      state: "queued",
-      ...marker,
-    },
-    "status text",
-  );
 }
 
 /** Every run-cancel request the App made since `mark`, in any repository. */

@@ -10,10 +10,8 @@ import { describe, expect } from "vitest";
 import { recheckActor } from "../../../action/github/permission.ts";
 import { defaultConfig } from "../../../core/config.ts";
 import { testClient } from "../../action/github/fixtures.ts";
-import { ALICE, appOnLocalGitHub, type Scene } from "../../app/app-scene.ts";
+import { ALICE, appOnLocalGitHub, ROUTE, type Scene } from "../../app/app-scene.ts";
 import { attack } from "./registry.ts";
-
-const DISPATCH = "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches";
 
 /** How many deliveries of `event` the App counted with `outcome`. */
 function deliveriesCounted(scene: Scene, event: string, outcome: string): number {
@@ -64,7 +62,7 @@ export function triggerCases(): void {
         expect(refusal?.body).toMatch(/permission|write/i);
         expect(scene.statuses(issue)).toEqual([]);
       }
-      expect(scene.appWrites()).not.toContain(DISPATCH);
+      expect(scene.appWrites()).not.toContain(ROUTE.dispatch);
       expect(scene.github.state.runs.filter((run) => run.repo === scene.repo)).toEqual([]);
       const refusedAfter =
         deliveriesCounted(scene, "issues.labeled", "refused") +
@@ -114,7 +112,7 @@ export function triggerCases(): void {
         // Positive control: the same body, signed as GitHub signs it, starts the task.
         expect(await postWebhook(scene, body, { "x-hub-signature-256": sign("sha256") })).toBe(200);
         await scene.settle();
-        expect(scene.appWrites()).toContain(DISPATCH);
+        expect(scene.appWrites()).toContain(ROUTE.dispatch);
       },
     );
 
