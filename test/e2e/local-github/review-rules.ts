@@ -29,29 +29,49 @@ const LINE_OUTSIDE = "Pull request review thread line must be part of the diff";
 const START_OUTSIDE_HUNK = "Pull request review thread start line must be part of the same hunk as the line.";
 const HUNK_BLANK = "Pull request review thread diff hunk can't be blank";
 
-/** The hunk (by index) each line of one side falls in. */
-function hunksOf(patch: string, side: "LEFT" | "RIGHT"): Map<number, number> {
-  const hunks = new Map<number, number>();
+/** One line of a patch: its hunk (by index) and its number on each side it is a line of. */
+interface PatchLine {
+  text: string;
+  hunk: number;
+  header: boolean;
+  left?: number;
+  right?: number;
+}
+
+/**
+ * The lines of a unified diff's patch in order, numbered from each hunk's `@@ -l +r @@` header:
+ * context lines are on both sides, `-` lines on the left, `+` lines on the right, and a
+ * "\ No newline at end of file" note is on neither (it is about the line before).
+ */
+function* patchLines(patch: string): Generator<PatchLine> {
   let hunk = -1;
   let left = 0;
   let right = 0;
-  for (const line of patch.split("\n")) {
-    const header = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+  for (const text of patch.split("\n")) {
+    const header = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
     if (header) {
       hunk += 1;
       left = Number(header[1]);
       right = Number(header[2]);
-    } else if (line.startsWith("+")) {
-      if (side === "RIGHT") hunks.set(right, hunk);
-      right++;
-    } else if (line.startsWith("-")) {
-      if (side === "LEFT") hunks.set(left, hunk);
-      left++;
-    } else if (line.startsWith(" ")) {
-      hunks.set(side === "LEFT" ? left : right, hunk);
-      left++;
-      right++;
+      yield { text, hunk, header: true };
+      continue;
     }
+    if (hunk < 0) continue; // the file's header lines, before the first hunk
+    if (text.startsWith("+")) yield { text, hunk, header: false, right: right++ };
+    else if (text.startsWith("-")) yield { text, hunk, header: false, left: left++ };
+    else if (text.startsWith(" ")) yield { text, hunk, header: false, left: left++, right: right++ };
+    else yield { text, hunk, header: false };
+  }
+}
+
+const numberOn = (line: PatchLine, side: "LEFT" | "RIGHT") => (side === "LEFT" ? line.left : line.right);
+
+/** The hunk (by index) each line of one side falls in. */
+function hunksOf(patch: string, side: "LEFT" | "RIGHT"): Map<number, number> {
+  const hunks = new Map<number, number>();
+  for (const line of patchLines(patch)) {
+    const number = numberOn(line, side);
+    if (number !== undefined) hunks.set(number, line.hunk);
   }
   return hunks;
 }
@@ -80,22 +100,10 @@ export function diffHunkOf(comment: DraftComment, files: DiffFile[]): string {
   if (!file || comment.line === undefined) return "";
   const side = comment.side === "LEFT" ? "LEFT" : "RIGHT";
   let hunk: string[] = [];
-  let left = 0;
-  let right = 0;
-  for (const line of file.patch.split("\n")) {
-    const header = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-    if (header) {
-      hunk = [line];
-      left = Number(header[1]);
-      right = Number(header[2]);
-      continue;
-    }
-    hunk.push(line);
-    // "\ No newline at end of file" is a note on the line before, no line of either side.
-    if (line.startsWith("\\")) continue;
-    const onLeft = line.startsWith("+") ? undefined : left++;
-    const onRight = line.startsWith("-") ? undefined : right++;
-    if ((side === "RIGHT" ? onRight : onLeft) === comment.line) return hunk.join("\n");
+  for (const line of patchLines(file.patch)) {
+    if (line.header) hunk = [];
+    hunk.push(line.text);
+    if (numberOn(line, side) === comment.line) return hunk.join("\n");
   }
   return "";
 }
