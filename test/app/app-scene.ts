@@ -58,6 +58,25 @@ export function statusBody(number: number, marker: Partial<StatusMarker> = {}): 
   );
 }
 
+/**
+ * A CI workflow anyone who may dispatch it can title: its run-name is the `title` input, so a run of
+ * it can carry our run-name tag (`.github/workflows/ci.yml` in a scene's `files`).
+ */
+export const TITLED_CI_WORKFLOW = `name: ci
+run-name: \${{ inputs.title }}
+on:
+  workflow_dispatch:
+    inputs:
+      title:
+        required: true
+        type: string
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+`;
+
 export interface AppOnLocalGitHub {
   readonly github: LocalGitHub;
   readonly app: AppUnderTest;

@@ -11,7 +11,7 @@ import { octokitFor } from "../e2e/helpers/octokit.ts";
 import { agentWorkflow } from "../e2e/helpers/whole-system.ts";
 import type { PullIssue } from "../e2e/local-github/shapes/pull.ts";
 import { type IssueRecord, now, type RepoRecord, type RunRecord } from "../e2e/local-github/state.ts";
-import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene } from "./app-scene.ts";
+import { ALICE, appOnLocalGitHub, OWNER, ROUTE, type Scene, TITLED_CI_WORKFLOW } from "./app-scene.ts";
 
 const local = appOnLocalGitHub();
 /** Not a collaborator: someone with a fork. */
@@ -153,22 +153,6 @@ async function dispatchByHand(
 function taskNaming(run: RunRecord, statusCommentId: number): string {
   return JSON.stringify({ ...JSON.parse(run.inputs.task!), statusCommentId });
 }
-
-/** A workflow anyone may dispatch whose run-name is the `title` input: it can copy our tag. */
-const TITLED_WORKFLOW = `name: ci
-run-name: \${{ inputs.title }}
-on:
-  workflow_dispatch:
-    inputs:
-      title:
-        required: true
-        type: string
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - run: npm test
-`;
 
 describe("workflow_run.completed", () => {
   it("ends a status the runner never finished with what GitHub knows and a retry hint", async () => {
@@ -318,7 +302,7 @@ describe("workflow_run.completed", () => {
     }
 
     it("another workflow of the repository", async () => {
-      const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_WORKFLOW } });
+      const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_CI_WORKFLOW } });
       const { issue, run } = await startedTask(scene);
       const ci = await dispatchByHand(scene, scene.repo, "ci.yml", { title: run.displayTitle });
       expect(ci.displayTitle).toBe(run.displayTitle);
@@ -370,7 +354,7 @@ describe("workflow_run.completed", () => {
   });
 
   it("ignores runs that are not agent runs", async () => {
-    const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_WORKFLOW } });
+    const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_CI_WORKFLOW } });
     const ci = await dispatchByHand(scene, scene.repo, "ci.yml", { title: "Run the tests" });
     const ignored = countOf(scene, "workflow_run.completed", "ignored");
     const since = scene.mark();

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { parseStatusMarker, renderRunName, renderStatusMarker } from "../../../core/status-marker.ts";
-import { ALICE, appOnLocalGitHub, type Scene, statusBody } from "../../app/app-scene.ts";
+import { ALICE, appOnLocalGitHub, type Scene, statusBody, TITLED_CI_WORKFLOW } from "../../app/app-scene.ts";
 import { octokitFor } from "../../e2e/helpers/octokit.ts";
 import type { RunRecord } from "../../e2e/local-github/state.ts";
 import { runnerCommandsIn } from "../../helpers/runner-commands.ts";
@@ -55,7 +55,7 @@ export function modelTextAppCases(): void {
     );
 
     attack("a fork's CI run whose title carries our run-name tag leaves a queued status queued", async () => {
-      const scene = await local.scene({ files: { ".github/workflows/ci.yml": CI_WORKFLOW } });
+      const scene = await local.scene({ files: { ".github/workflows/ci.yml": TITLED_CI_WORKFLOW } });
       const issue = scene.openIssue();
       await scene.label(issue);
       const [queued] = scene.statuses(issue);
@@ -117,21 +117,6 @@ function cancelsSince(scene: Scene, mark: number): string[] {
     .filter((request) => request.caller?.kind === "installation" && request.path.endsWith("/cancel"))
     .map((request) => request.path);
 }
-
-/** Another workflow of the repository, whose run-name anyone who may dispatch it chooses. */
-const CI_WORKFLOW = `name: CI
-run-name: \${{ inputs.title }}
-on:
-  workflow_dispatch:
-    inputs:
-      title:
-        required: true
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - run: npm test
-`;
 
 /** The agent workflow as a fork rewrites it: started by its pull request, titled with the pull request's title. */
 const FORK_AGENT_WORKFLOW = `name: agent
